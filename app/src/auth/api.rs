@@ -1,0 +1,95 @@
+//! Server functions the UI calls; each delegates to `server::service`.
+
+use super::{Me, SignInInput, SignUpInput};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::auth::server::{session, SESSION_COOKIE};
+    use crate::error::AppError;
+    use crate::server::extract::ClientMeta;
+    use crate::server::AppState;
+    use axum::http::{header, request::Parts, HeaderValue};
+
+    pub async fn request() -> Result<(AppState, Parts, ClientMeta), AppError> {
+        let state = AppState::current()?;
+        let parts: Parts = leptos_axum::extract().await.map_err(|_| AppError::internal())?;
+        let meta = ClientMeta::from_parts(&parts, state.settings.trust_proxy);
+        Ok((state, parts, meta))
+    }
+
+    pub fn set_cookie(value: String) {
+        if let (Some(opts), Ok(v)) = (use_context(), HeaderValue::from_str(&value)) {
+            let opts: leptos_axum::ResponseOptions = opts;
+            opts.append_header(header::SET_COOKIE, v);
+        }
+    }
+
+    /// Ends the session the request came with, if any: sign-in always starts a fresh one.
+    pub async fn drop_previous(state: &AppState, parts: &Parts) -> Result<(), AppError> {
+        if let Some(old) = crate::auth::server::context_cookie(&parts.headers, SESSION_COOKIE) {
+            session::revoke_token(state, &old).await?;
+        }
+        Ok(())
+    }
+
+    use leptos::prelude::use_context;
+}
+
+#[server(prefix = "/sfn", endpoint = "sign_up")]
+pub async fn sign_up(input: SignUpInput) -> Result<(), AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, parts, meta) = ssr::request().await?;
+        let ok = crate::auth::server::service::sign_up(&state, input, &meta).await?;
+        ssr::drop_previous(&state, &parts).await?;
+        ssr::set_cookie(crate::auth::server::session::cookie(&state.settings, &ok.access_token));
+        Ok(())
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "sign_in")]
+pub async fn sign_in(input: SignInInput) -> Result<(), AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, parts, meta) = ssr::request().await?;
+        let ok = crate::auth::server::service::sign_in(&state, input, &meta).await?;
+        ssr::drop_previous(&state, &parts).await?;
+        ssr::set_cookie(crate::auth::server::session::cookie(&state.settings, &ok.access_token));
+        Ok(())
+    })
+    .await
+}
+
+/// Ends this session; with `everywhere`, every session of the user.
+#[server(prefix = "/sfn", endpoint = "sign_out")]
+pub async fn sign_out(everywhere: bool) -> Result<(), AppError> {
+    use crate::auth::server::{session, AuthContext};
+    crate::error::server::server_fn(async move {
+        let (state, _, _) = ssr::request().await?;
+        if let Some(auth) = AuthContext::optional_from_server_fn().await? {
+            if everywhere {
+                session::revoke_all(&state, auth.user_id).await?;
+            } else {
+                session::revoke(&state, auth.session_id).await?;
+            }
+        }
+        ssr::set_cookie(session::clear_cookie(&state.settings));
+        Ok(())
+    })
+    .await
+}
+
+/// The signed-in user, or `None` when signed out.
+#[server(prefix = "/sfn", endpoint = "get_me")]
+pub async fn get_me() -> Result<Option<Me>, AppError> {
+    use crate::auth::server::{service, AuthContext};
+    crate::error::server::server_fn(async move {
+        let (state, _, _) = ssr::request().await?;
+        match AuthContext::optional_from_server_fn().await? {
+            Some(auth) => Ok(Some(service::me(&state, &auth).await?)),
+            None => Ok(None),
+        }
+    })
+    .await
+}

@@ -1,0 +1,97 @@
+//! Accounts and sessions: sign-up, sign-in, sign-out, and who is asking.
+
+mod api;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use api::*;
+pub use pages::{SignInPage, SignUpPage};
+
+use crate::ids::UserId;
+use crate::workspaces::{MembershipView, Role, WorkspaceView};
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+/// What a new account is made from (REST: `{email, password, organizationName}`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct SignUpInput {
+    #[validate(
+        email(code = "email_invalid", message = "Enter a valid email address"),
+        length(max = 254, code = "too_long", message = "This is too long")
+    )]
+    pub email: String,
+    #[validate(length(min = 8, max = 128, code = "password_length", message = "Use 8 to 128 characters"))]
+    pub password: String,
+    #[serde(alias = "organizationName", default)]
+    #[validate(
+        custom(function = "crate::validation::required"),
+        length(max = 100, code = "too_long", message = "This is too long")
+    )]
+    pub workspace_name: String,
+    #[serde(default)]
+    #[validate(length(max = 100, code = "too_long", message = "This is too long"))]
+    pub name: String,
+}
+
+impl SignUpInput {
+    /// Trims text fields and lower-cases the email; the password is kept exactly as typed.
+    pub fn normalized(mut self) -> Self {
+        self.email = self.email.trim().to_lowercase();
+        self.workspace_name = self.workspace_name.trim().to_string();
+        self.name = self.name.trim().to_string();
+        self
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInInput {
+    #[validate(
+        email(code = "email_invalid", message = "Enter a valid email address"),
+        length(max = 254, code = "too_long", message = "This is too long")
+    )]
+    pub email: String,
+    #[validate(length(min = 1, max = 128, code = "required", message = "This field is required"))]
+    pub password: String,
+}
+
+impl SignInInput {
+    pub fn normalized(mut self) -> Self {
+        self.email = self.email.trim().to_lowercase();
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserView {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub locale: String,
+    pub time_zone: String,
+}
+
+/// The signed-in user, the current workspace and every workspace they can switch to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub user: UserView,
+    pub workspace: WorkspaceView,
+    pub role: Role,
+    pub workspaces: Vec<MembershipView>,
+    /// The workspace's newest event number when this was read; the live stream resumes here.
+    pub event_seq: i64,
+}
+
+/// The answer to a successful sign-up or sign-in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthSuccess {
+    pub user: UserView,
+    pub workspace: WorkspaceView,
+    pub role: Role,
+    pub access_token: String,
+}

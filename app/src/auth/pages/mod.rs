@@ -1,0 +1,37 @@
+//! The signed-out pages.
+
+mod signin;
+mod signup;
+
+pub use signin::SignInPage;
+pub use signup::SignUpPage;
+
+use crate::error::AppError;
+use crate::i18n::Strings;
+use leptos::prelude::*;
+
+/// The message under a field, translated, from a browser or server error.
+pub(crate) fn field_signal(
+    error: RwSignal<Option<AppError>>,
+    t: Signal<&'static Strings>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        error.get().and_then(|e| e.field_error(field).map(|f| crate::translate_field(t.get(), f)))
+    })
+}
+
+/// A form-level message for errors that name no field.
+pub(crate) fn form_message(error: RwSignal<Option<AppError>>, t: Signal<&'static Strings>) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        let e = error.get()?;
+        if !e.details.is_empty() {
+            return None;
+        }
+        Some(match e.code {
+            crate::error::ErrorCode::RateLimited => t.get().error_rate_limited.to_string(),
+            crate::error::ErrorCode::InternalError => t.get().error_generic.to_string(),
+            _ => e.error,
+        })
+    })
+}

@@ -1,0 +1,57 @@
+//! The signed-in app frame: sidebar, top bar, and the page in between.
+
+mod prefs_menu;
+mod sidebar;
+mod topbar;
+mod user_menu;
+mod workspace_switcher;
+
+use crate::auth::{get_me, Me};
+use crate::components::Skeleton;
+use crate::providers::Session;
+use crate::realtime::provide_realtime;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect};
+
+/// Loads the session; signed-out visitors are sent to sign in.
+#[component]
+pub fn AppLayout() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_me());
+    view! {
+        <Suspense fallback=|| view! { <div class="app app--loading"><Skeleton lines=6/></div> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => view! { <SignedIn me/> }.into_any(),
+                    Ok(None) => view! { <Redirect path="/signin"/> }.into_any(),
+                    Err(e) => view! { <p class="page-error" role="alert">{e.error}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SignedIn(me: Me) -> impl IntoView {
+    let realtime = provide_realtime(me.event_seq);
+    let me = RwSignal::new(me);
+    provide_context(Session { me });
+    // The workspace name in the frame follows renames made anywhere.
+    realtime.on_event(move |e| {
+        if e.kind == "workspace.renamed" {
+            if let Some(name) = e.data.get("name").and_then(|n| n.as_str()) {
+                me.update(|m| m.workspace.name = name.to_string());
+            }
+        }
+    });
+    view! {
+        <div class="app">
+            <sidebar::Sidebar/>
+            <div class="app__main">
+                <topbar::TopBar/>
+                <main class="app__content" id="main">
+                    <Outlet/>
+                </main>
+            </div>
+        </div>
+    }
+}

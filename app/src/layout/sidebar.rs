@@ -1,0 +1,24 @@
+use crate::i18n::use_strings;
+use crate::providers::use_session;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The left navigation: only areas that exist.
+#[component]
+pub fn Sidebar() -> impl IntoView {
+    let t = use_strings();
+    let session = use_session();
+    view! {
+        <aside class="sidebar">
+            <div class="sidebar__brand">
+                <span class="sidebar__logo" aria-hidden="true">"P"</span>
+                <span class="sidebar__name">{move || t.get().app_name}</span>
+            </div>
+            <nav class="sidebar__nav" aria-label=move || t.get().nav_label>
+                <A href="/" exact=true attr:class="sidebar__link">{move || t.get().nav_home}</A>
+                <A href="/settings" attr:class="sidebar__link">{move || t.get().nav_settings}</A>
+            </nav>
+            <div class="sidebar__footer">{move || session.me.get().workspace.name}</div>
+        </aside>
+    }
+}

@@ -1,0 +1,19 @@
+use super::prefs_menu::PrefsMenu;
+use super::user_menu::UserMenu;
+use super::workspace_switcher::WorkspaceSwitcher;
+use crate::components::RealtimeIndicator;
+use leptos::prelude::*;
+
+/// The top bar: workspace switcher, live indicator, preferences and the account menu.
+#[component]
+pub fn TopBar() -> impl IntoView {
+    view! {
+        <header class="topbar">
+            <WorkspaceSwitcher/>
+            <div class="topbar__spacer"></div>
+            <RealtimeIndicator/>
+            <PrefsMenu/>
+            <UserMenu/>
+        </header>
+    }
+}

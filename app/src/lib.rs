@@ -1,0 +1,101 @@
+//! Parley's application crate: domain modules with their wire types, server functions,
+//! pages and (behind the `ssr` feature) services and queries.
+
+#![recursion_limit = "512"]
+
+pub mod auth;
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod ids;
+mod layout;
+pub mod providers;
+pub mod realtime;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod validation;
+pub mod workspaces;
+
+use crate::error::FieldError;
+use crate::i18n::{use_strings, Strings};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app (server only). The hydration script carries the
+/// request's CSP nonce.
+#[cfg(feature = "ssr")]
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    leptos::nonce::provide_nonce();
+    server::csp::set_document_csp();
+    let (theme, lang) = providers::prefs::initial();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code() data-theme=theme.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <leptos_meta::MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    providers::provide_prefs();
+    providers::provide_toasts();
+    let t = use_strings();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/parley.css"/>
+        <Title text=move || t.get().app_name/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/signin") view=auth::SignInPage/>
+                <Route path=path!("/signup") view=auth::SignUpPage/>
+                <ParentRoute path=path!("") view=layout::AppLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=workspaces::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("settings") view=workspaces::SettingsPage ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+        <components::ToastHost/>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let t = use_strings();
+    #[cfg(feature = "ssr")]
+    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+        opts.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main class="centered">
+            <div class="card">
+                <p>{move || t.get().page_not_found}</p>
+                <A href="/">{move || t.get().go_home}</A>
+            </div>
+        </main>
+    }
+}
+
+/// A full page load (after sign-in/out or a workspace switch the whole page changes).
+pub fn navigate_full(path: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_href(path);
+    }
+}
+
+/// A field error in the current language (falls back to the server's English message).
+pub fn translate_field(t: &'static Strings, f: &FieldError) -> String {
+    f.code.as_deref().and_then(|c| t.error(c)).map(str::to_string).unwrap_or_else(|| f.message.clone())
+}

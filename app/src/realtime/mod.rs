@@ -1,0 +1,42 @@
+//! Live events: every change writes an event; `/ws` streams them; clients resume after gaps.
+
+#[cfg(feature = "hydrate")]
+mod client;
+mod provider;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use provider::{provide_realtime, use_realtime, ConnectionState, Realtime};
+
+use crate::ids::EpochMs;
+use serde::{Deserialize, Serialize};
+
+/// One event as the stream carries it: `{seq, type, data, at}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RealtimeEvent {
+    pub seq: i64,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub data: serde_json::Value,
+    pub at: EpochMs,
+}
+
+/// What a client may send.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum ClientMessage {
+    /// Replay everything after `after`; `null` means "from now on".
+    Resume { after: Option<i64> },
+    Ping,
+}
+
+/// Control messages from the server (events are sent as `RealtimeEvent`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum ServerControl {
+    /// The replay is complete; `seq` is the newest event the client now has.
+    Resumed { seq: i64 },
+    /// The gap is too old to replay: reload the page's data.
+    Reload,
+    Pong,
+}

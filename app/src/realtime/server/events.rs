@@ -1,0 +1,101 @@
+//! The `events` table: written inside the caller's transaction, read for replay.
+
+use crate::ids::{UserId, WorkspaceId};
+use crate::realtime::RealtimeEvent;
+use crate::server::db::Tx;
+use crate::server::{now_ms, Db};
+use sqlx::Row;
+
+/// An event with the workspace it belongs to, as the hub carries it.
+#[derive(Debug, Clone)]
+pub struct StoredEvent {
+    pub workspace_id: WorkspaceId,
+    pub event: RealtimeEvent,
+}
+
+/// Writes an event in the caller's transaction, taking the workspace's next sequence number.
+///
+/// The `UPDATE … RETURNING` locks the workspace row until commit, so numbers are handed out
+/// in commit order with no gaps. Publish the result to the hub after the commit.
+pub async fn record(
+    tx: &mut Tx,
+    workspace_id: WorkspaceId,
+    actor: Option<UserId>,
+    kind: &str,
+    data: serde_json::Value,
+) -> Result<StoredEvent, sqlx::Error> {
+    let seq: i64 = sqlx::query_scalar(
+        "UPDATE workspaces SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq",
+    )
+    .bind(workspace_id.0)
+    .fetch_one(&mut **tx)
+    .await?;
+    let at = now_ms();
+    sqlx::query(
+        "INSERT INTO events (workspace_id, seq, type, data, actor_user_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(workspace_id.0)
+    .bind(seq)
+    .bind(kind)
+    .bind(data.to_string())
+    .bind(actor.map(|a| a.0))
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(StoredEvent { workspace_id, event: RealtimeEvent { seq, kind: kind.into(), data, at } })
+}
+
+fn to_event(row: &sqlx::any::AnyRow) -> Result<RealtimeEvent, sqlx::Error> {
+    let data: String = row.try_get("data")?;
+    Ok(RealtimeEvent {
+        seq: row.try_get("seq")?,
+        kind: row.try_get("type")?,
+        data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
+        at: row.try_get("created_at")?,
+    })
+}
+
+/// Events after `after`, oldest first, at most `limit`.
+pub async fn since(
+    db: &Db,
+    workspace_id: WorkspaceId,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<RealtimeEvent>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT seq, type, data, created_at FROM events \
+         WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+    )
+    .bind(workspace_id.0)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(to_event).collect()
+}
+
+/// The newest `limit` events, newest first.
+pub async fn recent(
+    db: &Db,
+    workspace_id: WorkspaceId,
+    limit: i64,
+) -> Result<Vec<RealtimeEvent>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT seq, type, data, created_at FROM events \
+         WHERE workspace_id = $1 ORDER BY seq DESC LIMIT $2",
+    )
+    .bind(workspace_id.0)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(to_event).collect()
+}
+
+/// The newest sequence number of a workspace.
+pub async fn latest_seq(db: &Db, workspace_id: WorkspaceId) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT event_seq FROM workspaces WHERE id = $1")
+        .bind(workspace_id.0)
+        .fetch_one(&db.pool)
+        .await
+}

@@ -1,0 +1,9 @@
+//! Server side of realtime: recording events, fanning them out, and the `/ws` endpoint.
+
+mod events;
+mod hub;
+mod ws;
+
+pub use events::{latest_seq, record, recent, since, StoredEvent};
+pub use hub::EventHub;
+pub use ws::ws_handler;

@@ -1,0 +1,12 @@
+//! The REST API under `/api`, assembled from each domain's routes.
+
+use crate::error::AppError;
+use crate::server::AppState;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .nest("/auth", crate::auth::server::rest::routes())
+        .nest("/workspace", crate::workspaces::rest::routes())
+        .fallback(|| async { AppError::not_found("Route") })
+}

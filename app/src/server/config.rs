@@ -1,0 +1,146 @@
+//! Layered configuration: defaults, then an optional TOML file, then `PARLEY_*` variables.
+//!
+//! The file is `parley.toml` in the working directory, or the path in `PARLEY_CONFIG`.
+//! `DATABASE_URL` is honoured as well as `PARLEY_DATABASE_URL`. Secrets are `SecretString`s,
+//! so printing the settings never shows them.
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Listen address (`PARLEY_ADDR`).
+    pub addr: SocketAddr,
+    /// Where the SQLite file and other local data live (`PARLEY_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// `postgres://…` switches to PostgreSQL; unset means SQLite under `data_dir`.
+    pub database_url: Option<SecretString>,
+    /// Where the built site (`pkg/`, assets) is served from (`PARLEY_SITE_ROOT`).
+    pub site_root: PathBuf,
+    /// `json` for one JSON object per log line, `text` for humans.
+    pub log_format: LogFormat,
+    /// Set when the server is reached over HTTPS (directly or behind a proxy): marks cookies
+    /// `Secure` and sends HSTS.
+    pub tls: bool,
+    /// Origins allowed to call the API cross-origin (CORS); empty means none.
+    pub cors_origins: Vec<String>,
+    /// Requests per second each client IP may make, and the burst above that.
+    pub rate_limit_per_second: u32,
+    pub rate_limit_burst: u32,
+    /// Sign-in attempts allowed per minute per account and per IP.
+    pub signin_per_minute_per_account: u32,
+    pub signin_per_minute_per_ip: u32,
+    /// A session ends after this long without use, and after `session_absolute_hours` anyway.
+    pub session_idle_minutes: u64,
+    pub session_absolute_hours: u64,
+    /// The largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+    /// Whether to trust `X-Forwarded-For` for the client IP (only behind a proxy you run).
+    pub trust_proxy: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Serialize)]
+struct Defaults {
+    addr: &'static str,
+    data_dir: &'static str,
+    site_root: &'static str,
+    log_format: LogFormat,
+    tls: bool,
+    cors_origins: Vec<String>,
+    rate_limit_per_second: u32,
+    rate_limit_burst: u32,
+    signin_per_minute_per_account: u32,
+    signin_per_minute_per_ip: u32,
+    session_idle_minutes: u64,
+    session_absolute_hours: u64,
+    body_limit_bytes: usize,
+    trust_proxy: bool,
+}
+
+const DEFAULTS: Defaults = Defaults {
+    addr: "127.0.0.1:3000",
+    data_dir: "./data",
+    site_root: "target/site",
+    log_format: LogFormat::Text,
+    tls: false,
+    cors_origins: Vec::new(),
+    rate_limit_per_second: 50,
+    rate_limit_burst: 200,
+    signin_per_minute_per_account: 10,
+    signin_per_minute_per_ip: 30,
+    session_idle_minutes: 60 * 24 * 7,
+    session_absolute_hours: 24 * 30,
+    body_limit_bytes: 1024 * 1024,
+    trust_proxy: false,
+};
+
+impl Settings {
+    /// Reads the layers in order; later layers win.
+    pub fn load() -> Result<Settings, figment::Error> {
+        let file = std::env::var("PARLEY_CONFIG").unwrap_or_else(|_| "parley.toml".into());
+        let mut figment = Figment::from(Serialized::defaults(DEFAULTS))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("PARLEY_").ignore(&["config"]));
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            if !url.is_empty() {
+                figment = figment.merge(Serialized::default("database_url", url));
+            }
+        }
+        figment.extract()
+    }
+
+    /// Settings for tests and tools: the defaults with the given data directory.
+    pub fn for_data_dir(data_dir: PathBuf) -> Result<Settings, figment::Error> {
+        Figment::from(Serialized::defaults(DEFAULTS))
+            .merge(Serialized::default("data_dir", data_dir))
+            .extract()
+    }
+
+    /// The database URL in use: the configured one, or the SQLite file under `data_dir`.
+    pub fn database_url(&self) -> SecretString {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => {
+                let path = self.data_dir.join("parley.db");
+                SecretString::from(format!("sqlite://{}?mode=rwc", path.display()))
+            }
+        }
+    }
+
+    pub fn uses_postgres(&self) -> bool {
+        let url = self.database_url();
+        let url = url.expose_secret();
+        url.starts_with("postgres://") || url.starts_with("postgresql://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let mut s = Settings::for_data_dir("/tmp/x".into()).unwrap();
+        s.database_url = Some(SecretString::from("postgres://u:hunter2@db/parley".to_string()));
+        let printed = format!("{s:?}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+    }
+
+    #[test]
+    fn sqlite_is_the_default_database() {
+        let s = Settings::for_data_dir("/tmp/parley-x".into()).unwrap();
+        assert!(!s.uses_postgres());
+        assert_eq!(s.database_url().expose_secret(), "sqlite:///tmp/parley-x/parley.db?mode=rwc");
+    }
+}

@@ -1,0 +1,98 @@
+//! One sqlx `AnyPool` over SQLite or PostgreSQL, with the backend's migrations.
+//!
+//! SQLite runs in WAL mode with `synchronous=FULL` (see docs/ARCHITECTURE.md for why),
+//! foreign keys on and a busy timeout. Write transactions on SQLite start with
+//! `BEGIN IMMEDIATE`, so two writers queue on the lock instead of failing on upgrade.
+
+use super::Settings;
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+pub type Tx = Transaction<'static, Any>;
+pub type Row = AnyRow;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+impl Db {
+    /// Connects (creating the SQLite file and its folder when needed).
+    pub async fn connect(settings: &Settings) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = if settings.uses_postgres() { Backend::Postgres } else { Backend::Sqlite };
+        if backend == Backend::Sqlite {
+            std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+                format!("creating the data directory {}", settings.data_dir.display())
+            })?;
+        }
+        let options = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10));
+        let options = if backend == Backend::Sqlite {
+            options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+        } else {
+            options
+        };
+        let pool = options
+            .connect(settings.database_url().expose_secret())
+            .await
+            .context("connecting to the database")?;
+        Ok(Db { pool, backend })
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await.context("applying database migrations")
+    }
+
+    /// Whether the database answers and every migration has been applied.
+    pub async fn ready(&self) -> bool {
+        let expected = match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.iter().count(),
+            Backend::Postgres => POSTGRES_MIGRATIONS.iter().count(),
+        } as i64;
+        let applied: Result<i64, _> = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE",
+        )
+        .fetch_one(&self.pool)
+        .await;
+        matches!(applied, Ok(n) if n >= expected)
+    }
+
+    /// Starts a transaction that will write.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+}

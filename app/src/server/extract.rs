@@ -1,0 +1,74 @@
+//! Request extractors shared by REST handlers: JSON bodies in the error shape, client facts.
+
+use crate::error::AppError;
+use crate::server::AppState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::header;
+use serde::de::DeserializeOwned;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+/// A JSON body whose every rejection (malformed, wrong type, missing field) answers
+/// 400 `BAD_REQUEST` in the documented shape.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> AppError {
+    let message = match &rejection {
+        JsonRejection::JsonSyntaxError(_) => "The request body is not valid JSON".to_string(),
+        JsonRejection::MissingJsonContentType(_) => {
+            "Send the body as JSON with Content-Type: application/json".to_string()
+        }
+        JsonRejection::JsonDataError(e) => format!("The JSON body does not fit: {}", e.body_text()),
+        other => other.body_text(),
+    };
+    AppError::bad_request(message)
+}
+
+/// Who is calling: the client IP (honouring `X-Forwarded-For` only when configured) and
+/// the user agent, for sessions, throttling and the audit trail.
+#[derive(Debug, Clone)]
+pub struct ClientMeta {
+    pub ip: IpAddr,
+    pub user_agent: String,
+}
+
+impl ClientMeta {
+    pub fn from_parts(parts: &Parts, trust_proxy: bool) -> ClientMeta {
+        let forwarded = trust_proxy
+            .then(|| parts.headers.get("x-forwarded-for")?.to_str().ok()?.split(',').next()?.trim().parse().ok())
+            .flatten();
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .chars()
+            .take(300)
+            .collect();
+        ClientMeta {
+            ip: forwarded.or(peer).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+            user_agent,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for ClientMeta {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        Ok(ClientMeta::from_parts(parts, state.settings.trust_proxy))
+    }
+}

@@ -1,0 +1,106 @@
+//! Workspaces: the tenant every record belongs to, its members and their roles.
+
+mod api;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use api::*;
+pub use pages::{HomePage, SettingsPage};
+
+use crate::ids::{EpochMs, UserId, WorkspaceId};
+use crate::realtime::RealtimeEvent;
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Owner,
+    Admin,
+    Supervisor,
+    Rep,
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Supervisor => "supervisor",
+            Role::Rep => "rep",
+            Role::Viewer => "viewer",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Some(match s {
+            "owner" => Role::Owner,
+            "admin" => Role::Admin,
+            "supervisor" => Role::Supervisor,
+            "rep" => Role::Rep,
+            "viewer" => Role::Viewer,
+            _ => return None,
+        })
+    }
+    /// Renaming the workspace and other workspace settings: owners and admins.
+    pub fn can_manage_workspace(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceView {
+    pub id: WorkspaceId,
+    pub name: String,
+    pub slug: String,
+    pub time_zone: String,
+}
+
+/// A workspace the user belongs to, with their role there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MembershipView {
+    pub workspace: WorkspaceView,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberView {
+    pub user_id: UserId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub joined_at: EpochMs,
+}
+
+/// Everything the Home page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HomeData {
+    pub workspace: WorkspaceView,
+    pub members: Vec<MemberView>,
+    pub recent_events: Vec<RealtimeEvent>,
+}
+
+/// Renaming a workspace, or creating a new one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceInput {
+    #[validate(
+        custom(function = "crate::validation::required"),
+        length(max = 100, code = "too_long", message = "This is too long")
+    )]
+    pub name: String,
+}
+
+impl WorkspaceInput {
+    pub fn normalized(mut self) -> Self {
+        self.name = self.name.trim().to_string();
+        self
+    }
+}

@@ -1,0 +1,74 @@
+use super::activity::ActivityList;
+use crate::components::Skeleton;
+use crate::i18n::use_strings;
+use crate::providers::use_session;
+use crate::realtime::{use_realtime, RealtimeEvent};
+use crate::workspaces::{get_home, HomeData};
+use leptos::prelude::*;
+
+/// Home: the workspace, its members, and what happened recently (live).
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let t = use_strings();
+    let home = Resource::new(|| (), |_| get_home());
+    view! {
+        <section class="page">
+            <h1 class="page__title">{move || t.get().home_title}</h1>
+            <Suspense fallback=|| view! { <Skeleton lines=5/> }>
+                {move || Suspend::new(async move {
+                    match home.await {
+                        Ok(data) => view! { <HomeBody data/> }.into_any(),
+                        Err(e) => view! { <p class="page-error" role="alert">{e.error}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn HomeBody(data: HomeData) -> impl IntoView {
+    let t = use_strings();
+    let session = use_session();
+    let events = RwSignal::new(data.recent_events);
+    use_realtime().on_event(move |e: &RealtimeEvent| {
+        let e = e.clone();
+        events.update(|list| {
+            if !list.iter().any(|x| x.seq == e.seq) {
+                list.insert(0, e);
+                list.truncate(50);
+            }
+        });
+    });
+    let me = session.me.get_untracked().user.id;
+    let member_count = data.members.len();
+    view! {
+        <div class="grid">
+            <div class="card">
+                <h2 class="card__title">{move || session.me.get().workspace.name}</h2>
+                <p class="muted">{move || format!("{} {}", member_count, t.get().member_count)}</p>
+                <h3 class="card__subtitle">{move || t.get().members}</h3>
+                <ul class="members">
+                    {data.members.into_iter().map(|m| {
+                        let role = m.role.as_str();
+                        let is_me = m.user_id == me;
+                        let shown = if m.name.is_empty() { m.email.clone() } else { m.name.clone() };
+                        view! {
+                            <li class="members__item">
+                                <span class="avatar" aria-hidden="true">{shown.chars().next().unwrap_or('?').to_uppercase().to_string()}</span>
+                                <span class="members__name">{shown}
+                                    {is_me.then(|| view! { <span class="muted">{move || format!(" ({})", t.get().you)}</span> })}
+                                </span>
+                                <span class="badge">{move || t.get().role(role)}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
+            <div class="card">
+                <h2 class="card__title">{move || t.get().recent_activity}</h2>
+                <ActivityList events=events/>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,77 @@
+use crate::auth::SignOut;
+use crate::components::TextField;
+use crate::error::AppError;
+use crate::i18n::use_strings;
+use crate::providers::{use_session, use_toasts, ToastKind};
+use crate::workspaces::{RenameWorkspace, WorkspaceInput};
+use leptos::prelude::*;
+use validator::Validate;
+
+/// Workspace settings: rename (owners and admins), and ending every session.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let t = use_strings();
+    let session = use_session();
+    let toasts = use_toasts();
+    let name = RwSignal::new(session.me.get_untracked().workspace.name);
+    let error = RwSignal::new(None::<AppError>);
+    let rename = ServerAction::<RenameWorkspace>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    let can_manage = move || session.me.get().role.can_manage_workspace();
+    Effect::new(move |_| match rename.value().get() {
+        Some(Ok(ws)) => {
+            session.me.update(|m| m.workspace.name = ws.name.clone());
+            toasts.push(ToastKind::Success, t.get_untracked().saved);
+        }
+        Some(Err(e)) => {
+            if e.details.is_empty() {
+                toasts.push(ToastKind::Error, e.error.clone());
+            }
+            error.set(Some(e));
+        }
+        None => {}
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            crate::navigate_full("/signin");
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = WorkspaceInput { name: name.get() }.normalized();
+        match input.validate() {
+            Ok(()) => {
+                error.set(None);
+                rename.dispatch(RenameWorkspace { input });
+            }
+            Err(e) => error.set(Some(e.into())),
+        }
+    };
+    let name_error = Signal::derive(move || {
+        error.get().and_then(|e| e.field_error("name").map(|f| crate::translate_field(t.get(), f)))
+    });
+    view! {
+        <section class="page">
+            <h1 class="page__title">{move || t.get().settings_title}</h1>
+            <form class="card form" on:submit=submit novalidate>
+                <h2 class="card__title">{move || t.get().settings_general}</h2>
+                <fieldset disabled=move || !can_manage() class="form__fieldset">
+                    <TextField name="workspaceName" label=Signal::derive(move || t.get().workspace_name) value=name error=name_error/>
+                    <button class="button button--primary" type="submit" disabled=move || rename.pending().get()>
+                        {move || t.get().save}
+                    </button>
+                </fieldset>
+                <Show when=move || !can_manage()>
+                    <p class="muted">{move || t.get().error_read_only}</p>
+                </Show>
+            </form>
+            <div class="card form">
+                <h2 class="card__title">{move || t.get().settings_sessions}</h2>
+                <p class="muted">{move || t.get().settings_sessions_hint}</p>
+                <button class="button" type="button" on:click=move |_| { sign_out.dispatch(SignOut { everywhere: true }); }>
+                    {move || t.get().sign_out_everywhere}
+                </button>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,63 @@
+//! The HTTP layers every request passes through, outermost first:
+//! request id → trace span → security headers → CORS → rate limit → origin check →
+//! compression → body limit → server-function status → routes.
+
+pub mod health;
+mod origin;
+mod rate_limit;
+mod security;
+mod server_fn_status;
+
+use app::server::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method, Request};
+use axum::middleware::{from_fn, from_fn_with_state};
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+pub use rate_limit::IpRateLimiter;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Applies every layer to the router.
+pub fn apply(router: axum::Router<AppState>, state: &AppState) -> axum::Router<AppState> {
+    let limiter = IpRateLimiter::new(&state.settings);
+    router
+        .layer(from_fn(server_fn_status::fix_status))
+        .layer(DefaultBodyLimit::max(state.settings.body_limit_bytes))
+        .layer(CompressionLayer::new())
+        .layer(from_fn_with_state(state.clone(), origin::refuse_cross_site))
+        .layer(from_fn_with_state((state.clone(), limiter), rate_limit::limit))
+        .layer(cors(state))
+        .layer(from_fn_with_state(state.clone(), security::headers))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<_>| {
+                    let id = req
+                        .extensions()
+                        .get::<RequestId>()
+                        .and_then(|id| id.header_value().to_str().ok())
+                        .unwrap_or("-")
+                        .to_string();
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                })
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// CORS only for the configured origins; with none configured, no cross-origin access.
+fn cors(state: &AppState) -> CorsLayer {
+    let origins: Vec<HeaderValue> =
+        state.settings.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allow_headers([axum::http::header::AUTHORIZATION, axum::http::header::CONTENT_TYPE])
+        .expose_headers([REQUEST_ID])
+}

@@ -1,0 +1,25 @@
+//! Periodic housekeeping: expired sessions and the throttles' memory.
+
+use app::server::{now_ms, AppState};
+use std::time::Duration;
+use tokio::task::JoinHandle;
+
+pub fn spawn(state: AppState) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            state.signin_throttle.retain_recent();
+            let idle_ms = state.settings.session_idle_minutes as i64 * 60_000;
+            let now = now_ms();
+            let swept = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
+                .bind(now)
+                .bind(now - idle_ms)
+                .execute(&state.db.pool)
+                .await;
+            if let Err(e) = swept {
+                tracing::warn!(error = %e, "could not sweep expired sessions");
+            }
+        }
+    })
+}

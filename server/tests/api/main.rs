@@ -1,0 +1,7 @@
+//! Integration tests against the real server, on SQLite and PostgreSQL.
+
+mod auth;
+mod helpers;
+mod realtime;
+mod security;
+mod workspaces;
