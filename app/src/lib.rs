@@ -51,6 +51,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    providers::provide_hydrated();
     providers::provide_prefs();
     providers::provide_toasts();
     let t = use_strings();

@@ -1,6 +1,8 @@
+use leptos::html::Input;
 use leptos::prelude::*;
 
-/// A labelled input with its error message underneath; keeps what was typed.
+/// A labelled input with its error message underneath; keeps what was typed, including
+/// anything typed before the page finished hydrating.
 #[component]
 pub fn TextField(
     /// Field name, also the element id.
@@ -18,16 +20,28 @@ pub fn TextField(
 ) -> impl IntoView {
     let error_id = format!("{name}-error");
     let described = error_id.clone();
+    let input = NodeRef::<Input>::new();
+    // The value is an attribute, not a property, so hydration leaves typed text alone; this
+    // picks that text up once the element is live.
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let typed = el.value();
+            if typed != value.get_untracked() {
+                value.set(typed);
+            }
+        }
+    });
     view! {
         <div class="field" class:field--invalid=move || error.get().is_some()>
             <label class="field__label" for=name>{label}</label>
             <input
+                node_ref=input
                 class="field__input"
                 id=name
                 name=name
                 type=input_type
                 autocomplete=autocomplete
-                prop:value=move || value.get()
+                value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=described

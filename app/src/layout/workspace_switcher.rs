@@ -10,6 +10,7 @@ use validator::Validate;
 #[component]
 pub fn WorkspaceSwitcher() -> impl IntoView {
     let t = use_strings();
+    let hydrated = crate::providers::use_hydrated();
     let session = use_session();
     let switch = ServerAction::<SwitchWorkspace>::new();
     let create = ServerAction::<CreateWorkspace>::new();
@@ -69,9 +70,9 @@ pub fn WorkspaceSwitcher() -> impl IntoView {
                 <option value="new">{move || format!("+ {}", t.get().new_workspace)}</option>
             </select>
             <Show when=move || creating.get()>
-                <form class="switcher__form" on:submit=submit novalidate>
+                <form class="switcher__form" method="post" on:submit=submit novalidate>
                     <TextField name="name" label=Signal::derive(move || t.get().workspace_name) value=name error=name_error/>
-                    <button class="button" type="submit">{move || t.get().create}</button>
+                    <button class="button" type="submit" disabled=move || !hydrated.get()>{move || t.get().create}</button>
                     <button class="button button--ghost" type="button" on:click=move |_| creating.set(false)>{move || t.get().cancel}</button>
                 </form>
             </Show>

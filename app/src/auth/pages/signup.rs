@@ -11,6 +11,7 @@ use validator::Validate;
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let t = use_strings();
+    let hydrated = crate::providers::use_hydrated();
     let (email, password, workspace, name) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let error = RwSignal::new(None::<AppError>);
@@ -39,7 +40,7 @@ pub fn SignUpPage() -> impl IntoView {
     };
     view! {
         <main class="centered">
-            <form class="card auth-form" on:submit=submit novalidate>
+            <form class="card auth-form" method="post" on:submit=submit novalidate>
                 <h1 class="auth-form__title">{move || t.get().signup_title}</h1>
                 <p class="auth-form__subtitle">{move || t.get().signup_subtitle}</p>
                 <TextField name="name" label=Signal::derive(move || t.get().your_name) value=name
@@ -51,7 +52,7 @@ pub fn SignUpPage() -> impl IntoView {
                 <TextField name="workspaceName" label=Signal::derive(move || t.get().workspace_name) value=workspace
                     error=field_signal(error, t, "workspaceName") autocomplete="organization"/>
                 <p class="auth-form__error" role="alert">{move || form_message(error, t).get()}</p>
-                <button class="button button--primary" type="submit" disabled=move || action.pending().get()>
+                <button class="button button--primary" type="submit" disabled=move || !hydrated.get() || action.pending().get()>
                     {move || t.get().signup_submit}
                 </button>
                 <A href="/signin" attr:class="auth-form__switch">{move || t.get().have_account}</A>

@@ -11,6 +11,7 @@ use validator::Validate;
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let t = use_strings();
+    let hydrated = crate::providers::use_hydrated();
     let session = use_session();
     let toasts = use_toasts();
     let name = RwSignal::new(session.me.get_untracked().workspace.name);
@@ -53,11 +54,11 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <section class="page">
             <h1 class="page__title">{move || t.get().settings_title}</h1>
-            <form class="card form" on:submit=submit novalidate>
+            <form class="card form" method="post" on:submit=submit novalidate>
                 <h2 class="card__title">{move || t.get().settings_general}</h2>
                 <fieldset disabled=move || !can_manage() class="form__fieldset">
                     <TextField name="workspaceName" label=Signal::derive(move || t.get().workspace_name) value=name error=name_error/>
-                    <button class="button button--primary" type="submit" disabled=move || rename.pending().get()>
+                    <button class="button button--primary" type="submit" disabled=move || !hydrated.get() || rename.pending().get()>
                         {move || t.get().save}
                     </button>
                 </fieldset>

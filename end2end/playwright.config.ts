@@ -1,0 +1,50 @@
+import { defineConfig } from '@playwright/test';
+import * as os from 'os';
+import * as path from 'path';
+import * as fs from 'fs';
+
+// The suite runs against the release build. scripts/test.sh builds it first; PARLEY_BIN and
+// PARLEY_SITE_ROOT point elsewhere when needed.
+const root = path.resolve(__dirname, '..');
+export const serverBin = process.env.PARLEY_BIN ?? path.join(root, 'target/release/parley');
+export const siteRoot = process.env.PARLEY_SITE_ROOT ?? path.join(root, 'target/site');
+const port = Number(process.env.PARLEY_E2E_PORT ?? 3100);
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command: serverBin,
+    url: `http://127.0.0.1:${port}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      PARLEY_ADDR: `127.0.0.1:${port}`,
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_SITE_ROOT: siteRoot,
+      RUST_LOG: 'warn',
+    },
+  },
+});
