@@ -1,1 +1,87 @@
-fn main() {}
+//! `parley-bench`: measures the release Parley server against a raw axum hello-world.
+//!
+//! See `bench/README.md` for what is measured and how to read the output.
+
+mod args;
+mod hello;
+mod http;
+mod load;
+mod report;
+mod server;
+mod wasm;
+
+use anyhow::{Context, Result};
+use args::Args;
+use load::{LoadPlan, Target};
+use report::Report;
+use server::{Hello, Parley};
+use std::time::Duration;
+
+/// Unrecorded load before each measurement, so connection setup and cold caches don't count.
+const WARMUP: Duration = Duration::from_secs(2);
+/// Settle time before reading the idle RSS: start-up allocations are done by then.
+const SETTLE: Duration = Duration::from_secs(2);
+
+fn main() -> Result<()> {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    // The hello-world server is this same binary, re-executed, so it runs in its own process
+    // with its own runtime, like Parley does.
+    if argv.first().map(String::as_str) == Some(hello::SUBCOMMAND) {
+        return hello::main(&argv[1..]);
+    }
+    let Some(args) = Args::parse(argv)? else {
+        return Ok(());
+    };
+    // The load generator's runtime; both servers are separate processes.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("building the tokio runtime")?;
+    let report = runtime.block_on(run(&args))?;
+    report.print();
+    report.check_errors()
+}
+
+async fn run(args: &Args) -> Result<Report> {
+    let plan = LoadPlan {
+        connections: args.connections,
+        warmup: WARMUP,
+        duration: args.duration,
+    };
+
+    eprintln!("starting {} …", args.server.display());
+    let parley = Parley::start(&args.server, &args.site_root).await?;
+    tokio::time::sleep(SETTLE).await;
+    let idle_rss = parley.rss_bytes()?;
+
+    let token = http::sign_up(parley.addr).await?;
+    http::check_me(parley.addr, &token).await?;
+
+    let hello = Hello::start().await?;
+    eprintln!("load: hello-world GET / ({plan}) …");
+    let hello_stats = load::run(Target::new(hello.addr, "/", None)?, &plan).await?;
+    // Stop it before Parley's run so an idle process doesn't hold memory or wake-ups.
+    drop(hello);
+
+    eprintln!("load: Parley GET /api/auth/me ({plan}) …");
+    let target = Target::new(parley.addr, "/api/auth/me", Some(&token))?;
+    let parley_stats = load::run(target, &plan).await?;
+    let loaded_rss = parley.rss_bytes()?;
+    drop(parley);
+
+    let wasm_path = args.site_root.join("pkg").join("parley.wasm");
+    eprintln!("compressing {} (brotli q11) …", wasm_path.display());
+    let wasm = wasm::measure(wasm_path).await?;
+
+    Ok(Report {
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        connections: args.connections,
+        warmup: WARMUP,
+        duration: args.duration,
+        idle_rss,
+        loaded_rss,
+        hello: hello_stats,
+        parley: parley_stats,
+        wasm,
+    })
+}

@@ -67,7 +67,9 @@ impl Application {
             .with_graceful_shutdown(signal)
             .await
             .context("serving HTTP")?;
-        workers.abort();
+        for w in workers {
+            w.abort();
+        }
         self.state.db.pool.close().await;
         Ok(())
     }

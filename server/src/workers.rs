@@ -1,11 +1,16 @@
-//! Periodic housekeeping: expired sessions and the throttles' memory.
+//! Background work: the cross-instance event listener, and periodic housekeeping
+//! (expired sessions, the throttles' memory).
 
 use app::server::{now_ms, AppState};
 use std::time::Duration;
 use tokio::task::JoinHandle;
 
-pub fn spawn(state: AppState) -> JoinHandle<()> {
-    tokio::spawn(async move {
+pub fn spawn(state: AppState) -> Vec<JoinHandle<()>> {
+    vec![tokio::spawn(app::realtime::server::listener::run(state.clone())), tokio::spawn(housekeeping(state))]
+}
+
+async fn housekeeping(state: AppState) {
+    {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
@@ -21,5 +26,5 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
                 tracing::warn!(error = %e, "could not sweep expired sessions");
             }
         }
-    })
+    }
 }

@@ -45,9 +45,9 @@ fn SignedIn(me: Me) -> impl IntoView {
     });
     view! {
         <div class="app">
-            <sidebar::Sidebar/>
+            {view! { <sidebar::Sidebar/> }.into_any()}
             <div class="app__main">
-                <topbar::TopBar/>
+                {view! { <topbar::TopBar/> }.into_any()}
                 <main class="app__content" id="main">
                     <Outlet/>
                 </main>

@@ -44,12 +44,17 @@ pub struct ClientMeta {
     pub user_agent: String,
 }
 
+/// The client IP: the first `X-Forwarded-For` hop when the proxy is trusted, else the peer.
+pub fn client_ip(headers: &axum::http::HeaderMap, extensions: &axum::http::Extensions, trust_proxy: bool) -> IpAddr {
+    let forwarded = trust_proxy
+        .then(|| headers.get("x-forwarded-for")?.to_str().ok()?.split(',').next()?.trim().parse().ok())
+        .flatten();
+    let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    forwarded.or(peer).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
 impl ClientMeta {
     pub fn from_parts(parts: &Parts, trust_proxy: bool) -> ClientMeta {
-        let forwarded = trust_proxy
-            .then(|| parts.headers.get("x-forwarded-for")?.to_str().ok()?.split(',').next()?.trim().parse().ok())
-            .flatten();
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         let user_agent = parts
             .headers
             .get(header::USER_AGENT)
@@ -58,10 +63,7 @@ impl ClientMeta {
             .chars()
             .take(300)
             .collect();
-        ClientMeta {
-            ip: forwarded.or(peer).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
-            user_agent,
-        }
+        ClientMeta { ip: client_ip(&parts.headers, &parts.extensions, trust_proxy), user_agent }
     }
 }
 

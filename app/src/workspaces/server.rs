@@ -160,6 +160,7 @@ pub async fn rename(state: &AppState, auth: &AuthContext, input: WorkspaceInput)
     let event = record(&mut tx, auth.workspace_id, Some(auth.user_id), "workspace.renamed",
         serde_json::json!({ "name": workspace.name })).await?;
     tx.commit().await?;
+    state.auth_cache.forget_profiles();
     state.hub.publish([event]);
     Ok(workspace)
 }
@@ -176,6 +177,8 @@ pub async fn create_for(state: &AppState, auth: &AuthContext, input: WorkspaceIn
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    state.auth_cache.forget_session(auth.session_id);
+    state.auth_cache.forget_profiles();
     state.hub.publish(events);
     Ok(workspace)
 }

@@ -1,8 +1,9 @@
 //! The HTTP layers every request passes through, outermost first:
-//! request id → trace span → security headers → CORS → rate limit → origin check →
-//! compression → body limit → server-function status → routes.
+//! request id → trace span → guard (rate limit, cross-site check, security headers) →
+//! CORS (when configured) → compression → body limit → server-function status → routes.
 
 pub mod health;
+mod guard;
 mod origin;
 mod rate_limit;
 mod security;
@@ -29,21 +30,23 @@ pub fn apply(router: axum::Router<AppState>, state: &AppState) -> axum::Router<A
         .layer(from_fn(server_fn_status::fix_status))
         .layer(DefaultBodyLimit::max(state.settings.body_limit_bytes))
         .layer(CompressionLayer::new())
-        .layer(from_fn_with_state(state.clone(), origin::refuse_cross_site))
-        .layer(from_fn_with_state((state.clone(), limiter), rate_limit::limit))
-        .layer(cors(state))
-        .layer(from_fn_with_state(state.clone(), security::headers))
+        .layer(tower::util::option_layer(cors(state)))
+        .layer(from_fn_with_state((state.clone(), limiter), guard::guard))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<_>| {
-                    let id = req
-                        .extensions()
-                        .get::<RequestId>()
-                        .and_then(|id| id.header_value().to_str().ok())
-                        .unwrap_or("-")
-                        .to_string();
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                    // Field values are only computed when the span is enabled.
+                    tracing::info_span!(
+                        "request",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                        request_id = %req
+                            .extensions()
+                            .get::<RequestId>()
+                            .and_then(|id| id.header_value().to_str().ok())
+                            .unwrap_or("-"),
+                    )
                 })
                 .on_request(())
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
@@ -51,13 +54,17 @@ pub fn apply(router: axum::Router<AppState>, state: &AppState) -> axum::Router<A
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
-/// CORS only for the configured origins; with none configured, no cross-origin access.
-fn cors(state: &AppState) -> CorsLayer {
+/// CORS only for the configured origins; with none configured, no CORS layer at all.
+fn cors(state: &AppState) -> Option<CorsLayer> {
     let origins: Vec<HeaderValue> =
         state.settings.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
-    CorsLayer::new()
+    if origins.is_empty() {
+        return None;
+    }
+    let layer = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
         .allow_headers([axum::http::header::AUTHORIZATION, axum::http::header::CONTENT_TYPE])
-        .expose_headers([REQUEST_ID])
+        .expose_headers([REQUEST_ID]);
+    Some(layer)
 }

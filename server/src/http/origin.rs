@@ -4,19 +4,17 @@
 
 use app::error::AppError;
 use app::server::AppState;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderMap, Method};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 
-pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub fn check(state: &AppState, req: &Request) -> Result<(), AppError> {
     let guarded = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || is_websocket_upgrade(req.headers());
-    if guarded && !allowed(&state, req.headers()) {
+    if guarded && !allowed(state, req.headers()) {
         tracing::warn!(method = %req.method(), path = %req.uri().path(), "refused a cross-site request");
-        return AppError::forbidden("Cross-site requests are not allowed").into_response();
+        return Err(AppError::forbidden("Cross-site requests are not allowed"));
     }
-    next.run(req).await
+    Ok(())
 }
 
 fn is_websocket_upgrade(headers: &HeaderMap) -> bool {

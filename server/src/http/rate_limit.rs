@@ -1,11 +1,7 @@
 //! Per-IP request rate limiting (governor's GCRA): `429` + `Retry-After` beyond the budget.
 
 use app::error::AppError;
-use app::server::extract::ClientMeta;
-use app::server::{AppState, Settings};
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use app::server::Settings;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 use std::net::IpAddr;
@@ -22,24 +18,16 @@ impl IpRateLimiter {
         let limiter = DefaultKeyedRateLimiter::keyed(Quota::per_second(rate).allow_burst(burst));
         IpRateLimiter(Arc::new(limiter))
     }
-}
 
-pub async fn limit(
-    State((state, limiter)): State<(AppState, IpRateLimiter)>,
-    req: Request,
-    next: Next,
-) -> Response {
-    if matches!(req.uri().path(), "/healthz" | "/readyz") {
-        return next.run(req).await;
+    /// Spends one request of `ip`'s budget, or says how long to wait.
+    pub fn check(&self, ip: IpAddr) -> Result<(), AppError> {
+        if let Err(not_until) = self.0.check_key(&ip) {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            return Err(AppError::rate_limited(wait.as_secs() + 1));
+        }
+        if self.0.len() > 100_000 {
+            self.0.retain_recent();
+        }
+        Ok(())
     }
-    let (parts, body) = req.into_parts();
-    let ip = ClientMeta::from_parts(&parts, state.settings.trust_proxy).ip;
-    if let Err(not_until) = limiter.0.check_key(&ip) {
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        return AppError::rate_limited(wait.as_secs() + 1).into_response();
-    }
-    if limiter.0.len() > 100_000 {
-        limiter.0.retain_recent();
-    }
-    next.run(Request::from_parts(parts, body)).await
 }

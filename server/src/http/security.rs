@@ -2,18 +2,18 @@
 //! their hydration script) from the app; everything else gets the same policy without one.
 
 use app::server::{csp, AppState};
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::http::{header, HeaderMap, HeaderValue};
+use std::sync::OnceLock;
 
-pub async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
+/// The policy of responses that are not HTML documents, built once.
+fn default_csp() -> &'static HeaderValue {
+    static CSP: OnceLock<HeaderValue> = OnceLock::new();
+    CSP.get_or_init(|| HeaderValue::from_str(&csp::policy(None)).expect("a valid header value"))
+}
+
+pub fn add_headers(state: &AppState, h: &mut HeaderMap) {
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        if let Ok(v) = HeaderValue::from_str(&csp::policy(None)) {
-            h.insert(header::CONTENT_SECURITY_POLICY, v);
-        }
+        h.insert(header::CONTENT_SECURITY_POLICY, default_csp().clone());
     }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -26,5 +26,4 @@ pub async fn headers(State(state): State<AppState>, req: Request, next: Next) ->
             HeaderValue::from_static("max-age=63072000; includeSubDomains"),
         );
     }
-    res
 }

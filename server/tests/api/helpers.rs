@@ -60,9 +60,9 @@ pub struct TestApp {
 }
 
 /// A throwaway PostgreSQL database, dropped when the test ends.
-struct PgDatabase {
-    admin_url: String,
-    name: String,
+pub struct PgDatabase {
+    pub admin_url: String,
+    pub name: String,
 }
 
 impl Drop for PgDatabase {
@@ -129,6 +129,26 @@ impl TestApp {
         }));
         let client = Client::builder().cookie_store(true).build().unwrap();
         TestApp { address, client, db_url, _data_dir: data_dir, _database: database, _shutdown: tx }
+    }
+
+    /// A second instance on the same database (another server process would do the same).
+    pub async fn spawn_second(&self) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf()).expect("settings");
+        settings.addr = "127.0.0.1:0".parse().unwrap();
+        settings.database_url = Some(self.db_url.clone().into());
+        let app = server::Application::build(settings).await.expect("build the second server");
+        let address = format!("http://{}", app.local_addr());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async move {
+            let _ = rx.await;
+        }));
+        let client = Client::builder().cookie_store(true).build().unwrap();
+        TestApp { address, client, db_url: self.db_url.clone(), _data_dir: data_dir, _database: None, _shutdown: tx }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.db_url.starts_with("postgres")
     }
 
     pub fn url(&self, path: &str) -> String {

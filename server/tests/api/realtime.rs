@@ -127,3 +127,22 @@ async fn ping_answers_pong() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn on_postgresql_a_change_made_on_one_instance_streams_from_another() {
+    on_each_backend(|a| async move {
+        if !a.is_postgres() {
+            return; // one SQLite file serves one instance live; others catch up on resume
+        }
+        let b = a.spawn_second().await;
+        let (token, _) = a.new_account("Shared").await;
+        let mut ws = connect(&a, &token, None).await.unwrap();
+        ws.send(Message::Text(json!({"type": "resume", "after": null}).to_string().into())).await.unwrap();
+        assert_eq!(next_json(&mut ws).await["type"], "resumed");
+        rename(&b, &token, "Renamed on B").await;
+        let event = next_json(&mut ws).await;
+        assert_eq!(event["type"], "workspace.renamed");
+        assert_eq!(event["data"]["name"], "Renamed on B");
+    })
+    .await;
+}

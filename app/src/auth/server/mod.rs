@@ -1,5 +1,6 @@
 //! Server side of accounts: passwords, sessions, throttling, and the sign-up/sign-in service.
 
+pub mod cache;
 mod context;
 pub mod password;
 pub mod rest;

@@ -95,14 +95,33 @@ pub async fn sign_in(state: &AppState, input: SignInInput, meta: &ClientMeta) ->
     })
 }
 
+/// The caller's profile; served from the profile cache when fresh (see `cache`).
 pub async fn me(state: &AppState, auth: &AuthContext) -> Result<Me, AppError> {
-    Ok(Me {
+    let event_seq = state.hub.latest(auth.workspace_id);
+    if let Some(cached) = state.auth_cache.profile(auth.user_id, auth.workspace_id) {
+        if cached.role == auth.role {
+            let mut me = (*cached).clone();
+            me.event_seq = event_seq.unwrap_or(me.event_seq).max(me.event_seq);
+            return Ok(me);
+        }
+    }
+    let event_seq = match event_seq {
+        Some(seq) => seq,
+        None => {
+            let seq = crate::realtime::server::latest_seq(&state.db, auth.workspace_id).await?;
+            state.hub.observe(auth.workspace_id, seq);
+            seq
+        }
+    };
+    let me = Me {
         user: load_user(state, auth.user_id).await?,
         workspace: workspaces::load(state, auth.workspace_id).await?,
         role: auth.role,
         workspaces: workspaces::memberships(state, auth.user_id).await?,
-        event_seq: crate::realtime::server::latest_seq(&state.db, auth.workspace_id).await?,
-    })
+        event_seq,
+    };
+    state.auth_cache.put_profile(std::sync::Arc::new(me.clone()));
+    Ok(me)
 }
 
 pub async fn load_user(state: &AppState, id: UserId) -> Result<UserView, AppError> {
@@ -144,5 +163,6 @@ pub async fn switch_workspace(state: &AppState, auth: &AuthContext, to: Workspac
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    state.auth_cache.forget_session(auth.session_id);
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Server-side sessions: random tokens, stored only as SHA-256, with idle and absolute expiry.
 
+use super::cache::CachedSession;
 use super::AuthContext;
 use crate::error::AppError;
 use crate::ids::{SessionId, UserId, WorkspaceId};
@@ -54,26 +55,34 @@ pub async fn create(
 
 /// Resolves a token to its live session and the caller's role in the session's workspace.
 pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>, AppError> {
+    let token_hash = hash_token(token);
+    if let Some(cached) = state.auth_cache.session(&token_hash) {
+        if live(state, cached.last_seen_at, cached.expires_at) {
+            return Ok(Some(cached.ctx));
+        }
+        state.auth_cache.forget_token(&token_hash);
+    }
     let row = sqlx::query(
         "SELECT s.id, s.user_id, s.workspace_id, s.last_seen_at, s.expires_at, m.role \
          FROM sessions s JOIN memberships m \
            ON m.workspace_id = s.workspace_id AND m.user_id = s.user_id \
          WHERE s.token_hash = $1",
     )
-    .bind(hash_token(token))
+    .bind(&token_hash)
     .fetch_optional(&state.db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
     let now = now_ms();
     let last_seen: i64 = row.try_get("last_seen_at")?;
     let expires_at: i64 = row.try_get("expires_at")?;
-    let idle_ms = state.settings.session_idle_minutes as i64 * 60_000;
     let session_id = SessionId(row.try_get("id")?);
-    if now >= expires_at || now - last_seen >= idle_ms {
+    if !live(state, last_seen, expires_at) {
         revoke(state, session_id).await?;
         return Ok(None);
     }
+    let mut last_seen = last_seen;
     if now - last_seen >= TOUCH_EVERY_MS {
+        last_seen = now;
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
             .bind(now)
             .bind(session_id.0)
@@ -81,12 +90,21 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>
             .await?;
     }
     let role: String = row.try_get("role")?;
-    Ok(Some(AuthContext {
+    let ctx = AuthContext {
         session_id,
         user_id: UserId(row.try_get("user_id")?),
         workspace_id: WorkspaceId(row.try_get("workspace_id")?),
         role: Role::parse(&role).unwrap_or(Role::Viewer),
-    }))
+    };
+    state.auth_cache.put_session(token_hash, CachedSession { ctx: ctx.clone(), last_seen_at: last_seen, expires_at });
+    Ok(Some(ctx))
+}
+
+/// Neither past the absolute expiry nor idle for longer than allowed.
+fn live(state: &AppState, last_seen_at: i64, expires_at: i64) -> bool {
+    let now = now_ms();
+    let idle_ms = state.settings.session_idle_minutes as i64 * 60_000;
+    now < expires_at && now - last_seen_at < idle_ms
 }
 
 pub async fn is_active(state: &AppState, id: SessionId) -> Result<bool, sqlx::Error> {
@@ -100,6 +118,7 @@ pub async fn is_active(state: &AppState, id: SessionId) -> Result<bool, sqlx::Er
 
 pub async fn revoke(state: &AppState, id: SessionId) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id.0).execute(&state.db.pool).await?;
+    state.auth_cache.forget_session(id);
     Ok(())
 }
 
@@ -109,15 +128,18 @@ pub async fn revoke_all(state: &AppState, user_id: UserId) -> Result<u64, sqlx::
         .bind(user_id.0)
         .execute(&state.db.pool)
         .await?;
+    state.auth_cache.forget_user_sessions(user_id);
     Ok(done.rows_affected())
 }
 
 /// Revokes the session behind a token, if any (used when a sign-in replaces a session).
 pub async fn revoke_token(state: &AppState, token: &str) -> Result<(), sqlx::Error> {
+    let token_hash = hash_token(token);
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(hash_token(token))
+        .bind(&token_hash)
         .execute(&state.db.pool)
         .await?;
+    state.auth_cache.forget_token(&token_hash);
     Ok(())
 }
 

@@ -43,6 +43,13 @@ pub async fn record(
     .bind(at)
     .execute(&mut **tx)
     .await?;
+    if tx.backend_name() == "PostgreSQL" {
+        // Delivered at commit to every instance's listener (see `listener`).
+        sqlx::query("SELECT pg_notify('parley_events', $1)")
+            .bind(format!("{}:{seq}", workspace_id.0))
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(StoredEvent { workspace_id, event: RealtimeEvent { seq, kind: kind.into(), data, at } })
 }
 

@@ -1,12 +1,16 @@
-//! Fans committed events out to the WebSocket connections of this instance.
+//! Fans committed events out to the WebSocket connections of this instance, and remembers
+//! the newest sequence number seen per workspace.
 
 use super::StoredEvent;
-use std::sync::Arc;
+use crate::ids::WorkspaceId;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 use tokio::sync::broadcast;
 
 #[derive(Clone)]
 pub struct EventHub {
     tx: broadcast::Sender<Arc<StoredEvent>>,
+    latest: Arc<RwLock<HashMap<WorkspaceId, i64>>>,
 }
 
 impl Default for EventHub {
@@ -18,12 +22,13 @@ impl Default for EventHub {
 impl EventHub {
     pub fn new() -> EventHub {
         let (tx, _) = broadcast::channel(4096);
-        EventHub { tx }
+        EventHub { tx, latest: Arc::default() }
     }
 
     /// Announces events whose transaction has committed.
     pub fn publish(&self, events: impl IntoIterator<Item = StoredEvent>) {
         for e in events {
+            self.observe(e.workspace_id, e.event.seq);
             // No receivers is normal: nobody is connected.
             let _ = self.tx.send(Arc::new(e));
         }
@@ -35,5 +40,17 @@ impl EventHub {
 
     pub fn receiver_count(&self) -> usize {
         self.tx.receiver_count()
+    }
+
+    /// The newest sequence number this instance knows for a workspace, if any.
+    pub fn latest(&self, workspace: WorkspaceId) -> Option<i64> {
+        self.latest.read().unwrap_or_else(|e| e.into_inner()).get(&workspace).copied()
+    }
+
+    /// Records that `seq` exists in `workspace` (keeps the maximum).
+    pub fn observe(&self, workspace: WorkspaceId, seq: i64) {
+        let mut latest = self.latest.write().unwrap_or_else(|e| e.into_inner());
+        let entry = latest.entry(workspace).or_insert(seq);
+        *entry = (*entry).max(seq);
     }
 }

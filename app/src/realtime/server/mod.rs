@@ -2,6 +2,7 @@
 
 mod events;
 mod hub;
+pub mod listener;
 mod ws;
 
 pub use events::{latest_seq, record, recent, since, StoredEvent};

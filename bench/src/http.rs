@@ -1,0 +1,77 @@
+//! One-off HTTP/1.1 requests for setup: readiness, sign-up, the `/me` check.
+
+use anyhow::{bail, ensure, Context, Result};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
+use hyper::{Method, Request, StatusCode};
+use hyper_util::rt::TokioIo;
+use std::net::SocketAddr;
+use tokio::net::TcpStream;
+
+pub const EMAIL: &str = "bench@example.com";
+const PASSWORD: &str = "benchmark password";
+const ORGANIZATION: &str = "Bench";
+
+/// Sends `req` on a fresh connection and returns the status and the whole body.
+pub async fn send(addr: SocketAddr, req: Request<Full<Bytes>>) -> Result<(StatusCode, Bytes)> {
+    let stream = TcpStream::connect(addr)
+        .await
+        .with_context(|| format!("connecting to {addr}"))?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .context("HTTP handshake")?;
+    // The connection future does the socket I/O; it ends when `sender` is dropped.
+    tokio::spawn(conn);
+    let res = sender.send_request(req).await.context("sending request")?;
+    let status = res.status();
+    let body = res.into_body().collect().await.context("reading body")?;
+    Ok((status, body.to_bytes()))
+}
+
+pub fn get(addr: SocketAddr, path: &str, token: Option<&str>) -> Result<Request<Full<Bytes>>> {
+    let mut req = Request::get(path).header(HOST, addr.to_string());
+    if let Some(token) = token {
+        req = req.header(AUTHORIZATION, format!("Bearer {token}"));
+    }
+    Ok(req.body(Full::default())?)
+}
+
+/// Creates the bench account and returns its bearer token.
+pub async fn sign_up(addr: SocketAddr) -> Result<String> {
+    let body = serde_json::json!({
+        "email": EMAIL,
+        "password": PASSWORD,
+        "organizationName": ORGANIZATION,
+    });
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/auth/signup")
+        .header(HOST, addr.to_string())
+        .header(CONTENT_TYPE, "application/json")
+        .body(Full::new(Bytes::from(body.to_string())))?;
+    let (status, body) = send(addr, req).await.context("sign-up request")?;
+    let text = String::from_utf8_lossy(&body);
+    if status != StatusCode::CREATED {
+        bail!("sign-up answered {status}, expected 201 Created: {text}");
+    }
+    let json: serde_json::Value = serde_json::from_slice(&body)
+        .with_context(|| format!("sign-up body is not JSON: {text}"))?;
+    let token = json["accessToken"]
+        .as_str()
+        .with_context(|| format!("sign-up body has no accessToken: {text}"))?;
+    Ok(token.to_owned())
+}
+
+/// The measured endpoint must really succeed, or the load run would time error pages.
+pub async fn check_me(addr: SocketAddr, token: &str) -> Result<()> {
+    let (status, body) = send(addr, get(addr, "/api/auth/me", Some(token))?)
+        .await
+        .context("GET /api/auth/me")?;
+    ensure!(
+        status == StatusCode::OK,
+        "GET /api/auth/me answered {status}, expected 200: {}",
+        String::from_utf8_lossy(&body)
+    );
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! The printed results: human-readable lines, PASS/MISS per target, and one `JSON:` line.
+
+use crate::load::LoadStats;
+use crate::wasm::WasmSize;
+use anyhow::{bail, Result};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const IDLE_RSS_TARGET_MB: f64 = 60.0;
+const RATIO_TARGET_PERCENT: f64 = 40.0;
+const P99_TARGET_MS: f64 = 10.0;
+const WASM_BROTLI_TARGET_KB: f64 = 600.0;
+/// More failures than this means the numbers describe an error path, not the server.
+const MAX_ERROR_RATE: f64 = 0.01;
+
+const KB: f64 = 1024.0;
+const MB: f64 = 1024.0 * 1024.0;
+
+pub struct Report {
+    pub cores: usize,
+    pub connections: usize,
+    pub warmup: Duration,
+    pub duration: Duration,
+    pub idle_rss: u64,
+    pub loaded_rss: u64,
+    pub hello: LoadStats,
+    pub parley: LoadStats,
+    pub wasm: Option<WasmSize>,
+}
+
+impl Report {
+    fn ratio_percent(&self) -> f64 {
+        100.0 * self.parley.requests_per_sec() / self.hello.requests_per_sec()
+    }
+
+    fn idle_rss_mb(&self) -> f64 {
+        self.idle_rss as f64 / MB
+    }
+
+    pub fn print(&self) {
+        self.print_setup();
+        self.print_memory();
+        self.print_load();
+        self.print_wasm();
+        println!();
+        println!("JSON: {}", self.json());
+    }
+
+    fn print_setup(&self) {
+        println!("Parley benchmark");
+        println!(
+            "  machine: {} cores; the load generator shares them with the server under test,",
+            self.cores
+        );
+        println!("           so absolute numbers are lower than on a separate client machine");
+        println!(
+            "  load: {} keep-alive HTTP/1.1 connections, {} s warm-up + {} s measured per run",
+            self.connections,
+            self.warmup.as_secs(),
+            self.duration.as_secs()
+        );
+        println!(
+            "  rate limiting: Parley's per-IP limiter runs on every request but is set to {} req/s,",
+            crate::server::RATE_LIMIT
+        );
+        println!("                 so it never refuses the benchmark");
+    }
+
+    fn print_memory(&self) {
+        println!();
+        println!("Memory (Parley, VmRSS)");
+        let idle = self.idle_rss_mb();
+        println!(
+            "  idle                {idle:8.1} MB   target <= {IDLE_RSS_TARGET_MB} MB   {}",
+            verdict(idle <= IDLE_RSS_TARGET_MB)
+        );
+        println!(
+            "  after load          {:8.1} MB   (informational)",
+            self.loaded_rss as f64 / MB
+        );
+    }
+
+    fn print_load(&self) {
+        println!();
+        println!(
+            "Throughput            {:>10} {:>9} {:>9} {:>9} {:>8}",
+            "req/s", "p50 ms", "p99 ms", "max ms", "errors"
+        );
+        print_run("hello-world GET /", &self.hello);
+        print_run("Parley GET /api/auth/me", &self.parley);
+        let ratio = self.ratio_percent();
+        let p99 = self.parley.p99_ms();
+        println!(
+            "  Parley / hello-world {ratio:7.1} %    target >= {RATIO_TARGET_PERCENT} %    {}",
+            verdict(ratio >= RATIO_TARGET_PERCENT)
+        );
+        println!(
+            "  Parley p99           {p99:7.2} ms   target <= {P99_TARGET_MS} ms   {}",
+            verdict(p99 <= P99_TARGET_MS)
+        );
+    }
+
+    fn print_wasm(&self) {
+        println!();
+        let Some(wasm) = &self.wasm else {
+            println!("WASM bundle: not found, size not measured");
+            println!("  (build it with `cargo leptos build --release`, or pass --site-root)");
+            return;
+        };
+        let brotli = wasm.brotli as f64 / KB;
+        println!("WASM bundle ({})", wasm.path.display());
+        println!("  raw                 {:8.1} KB", wasm.raw as f64 / KB);
+        println!(
+            "  brotli (q11, w22)   {brotli:8.1} KB   target <= {WASM_BROTLI_TARGET_KB} KB  {}",
+            verdict(brotli <= WASM_BROTLI_TARGET_KB)
+        );
+    }
+
+    fn json(&self) -> Value {
+        let ratio = self.ratio_percent();
+        let p99 = self.parley.p99_ms();
+        let wasm_brotli_kb = self.wasm.as_ref().map(|w| w.brotli as f64 / KB);
+        json!({
+            "cores": self.cores,
+            "connections": self.connections,
+            "warmup_secs": self.warmup.as_secs(),
+            "duration_secs": self.duration.as_secs(),
+            "idle_rss_mb": round(self.idle_rss_mb()),
+            "loaded_rss_mb": round(self.loaded_rss as f64 / MB),
+            "hello": run_json(&self.hello),
+            "parley": run_json(&self.parley),
+            "ratio_percent": round(ratio),
+            "wasm_raw_kb": self.wasm.as_ref().map(|w| round(w.raw as f64 / KB)),
+            "wasm_brotli_kb": wasm_brotli_kb.map(round),
+            "pass": {
+                "idle_rss": self.idle_rss_mb() <= IDLE_RSS_TARGET_MB,
+                "ratio": ratio >= RATIO_TARGET_PERCENT,
+                "parley_p99": p99 <= P99_TARGET_MS,
+                "wasm_brotli": wasm_brotli_kb.map(|kb| kb <= WASM_BROTLI_TARGET_KB),
+            },
+        })
+    }
+
+    /// The targets are informational; only a run dominated by errors is a failure.
+    pub fn check_errors(&self) -> Result<()> {
+        for (name, stats) in [("hello-world", &self.hello), ("Parley", &self.parley)] {
+            if stats.requests == 0 || stats.error_rate() > MAX_ERROR_RATE {
+                bail!(
+                    "{name}: {} of {} requests failed (more than {}%): the results are not valid",
+                    stats.errors,
+                    stats.requests,
+                    MAX_ERROR_RATE * 100.0
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+fn print_run(name: &str, stats: &LoadStats) {
+    println!(
+        "  {name:<24} {:>8.0} {:>9.2} {:>9.2} {:>9.2} {:>8}",
+        stats.requests_per_sec(),
+        stats.p50_ms(),
+        stats.p99_ms(),
+        stats.max_ms(),
+        stats.errors
+    );
+}
+
+fn run_json(stats: &LoadStats) -> Value {
+    json!({
+        "requests": stats.requests,
+        "errors": stats.errors,
+        "requests_per_sec": round(stats.requests_per_sec()),
+        "p50_ms": round(stats.p50_ms()),
+        "p99_ms": round(stats.p99_ms()),
+        "max_ms": round(stats.max_ms()),
+    })
+}
+
+fn verdict(pass: bool) -> &'static str {
+    if pass {
+        "PASS"
+    } else {
+        "MISS"
+    }
+}
+
+/// Three decimals: enough for milliseconds and percentages, short enough to read.
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs the whole suite: unit and integration tests on SQLite and PostgreSQL, then the
+# Playwright suite in Chromium against the release build.
+source "$(dirname "$0")/scripts/lib.sh"
+cd "$PROJECT_ROOT"
+ensure_build_tools
+ensure_chromium
+if ensure_postgres; then
+  export PARLEY_TEST_DATABASE_URL="${PARLEY_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+else
+  echo "PostgreSQL is not reachable on 127.0.0.1:5432: the PostgreSQL run is skipped" >&2
+fi
+build_release
+say "unit and integration tests (SQLite$([ -n "${PARLEY_TEST_DATABASE_URL:-}" ] && echo ' and PostgreSQL'))"
+cargo test --release -p app --features ssr -p server
+say "end-to-end tests (Playwright, Chromium)"
+(cd end2end && npx playwright test)
+say "all tests passed"
