@@ -54,7 +54,11 @@ pub struct AppError {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<FieldError>,
     /// Seconds to wait before retrying (rate limiting only); sent as `Retry-After`.
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "retryAfter")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "retryAfter"
+    )]
     pub retry_after: Option<u64>,
 }
 
@@ -62,7 +66,12 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
     pub fn new(code: ErrorCode, error: impl Into<String>) -> Self {
-        Self { error: error.into(), code, details: Vec::new(), retry_after: None }
+        Self {
+            error: error.into(),
+            code,
+            details: Vec::new(),
+            retry_after: None,
+        }
     }
     pub fn not_found(what: &str) -> Self {
         Self::new(ErrorCode::NotFound, format!("{what} not found"))

@@ -98,5 +98,9 @@ pub fn navigate_full(path: &str) {
 
 /// A field error in the current language (falls back to the server's English message).
 pub fn translate_field(t: &'static Strings, f: &FieldError) -> String {
-    f.code.as_deref().and_then(|c| t.error(c)).map(str::to_string).unwrap_or_else(|| f.message.clone())
+    f.code
+        .as_deref()
+        .and_then(|c| t.error(c))
+        .map(str::to_string)
+        .unwrap_or_else(|| f.message.clone())
 }

@@ -44,7 +44,8 @@ fn camel_case(field: &str) -> String {
 /// A text field that must not be empty (after trimming).
 pub fn required(value: &str) -> Result<(), validator::ValidationError> {
     if value.trim().is_empty() {
-        Err(validator::ValidationError::new("required").with_message("This field is required".into()))
+        Err(validator::ValidationError::new("required")
+            .with_message("This field is required".into()))
     } else {
         Ok(())
     }

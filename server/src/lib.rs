@@ -42,11 +42,17 @@ impl Application {
             .build();
         let state = AppState::new(db, settings, leptos_options);
         let router = router(state.clone());
-        Ok(Application { listener, router, state })
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     pub fn state(&self) -> &AppState {
@@ -55,7 +61,10 @@ impl Application {
 
     /// Serves until `shutdown` resolves, then stops accepting, closes WebSockets and lets
     /// in-flight requests finish.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let workers = workers::spawn(self.state.clone());
         let stopping = self.state.shutdown.clone();
         let signal = async move {
@@ -63,10 +72,14 @@ impl Application {
             tracing::info!("shutting down");
             let _ = stopping.send(true);
         };
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(signal)
-            .await
-            .context("serving HTTP")?;
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(signal)
+        .await
+        .context("serving HTTP")?;
         for w in workers {
             w.abort();
         }

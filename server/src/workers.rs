@@ -6,7 +6,10 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 
 pub fn spawn(state: AppState) -> Vec<JoinHandle<()>> {
-    vec![tokio::spawn(app::realtime::server::listener::run(state.clone())), tokio::spawn(housekeeping(state))]
+    vec![
+        tokio::spawn(app::realtime::server::listener::run(state.clone())),
+        tokio::spawn(housekeeping(state)),
+    ]
 }
 
 async fn housekeeping(state: AppState) {
@@ -17,11 +20,12 @@ async fn housekeeping(state: AppState) {
             state.signin_throttle.retain_recent();
             let idle_ms = state.settings.session_idle_minutes as i64 * 60_000;
             let now = now_ms();
-            let swept = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
-                .bind(now)
-                .bind(now - idle_ms)
-                .execute(&state.db.pool)
-                .await;
+            let swept =
+                sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
+                    .bind(now)
+                    .bind(now - idle_ms)
+                    .execute(&state.db.pool)
+                    .await;
             if let Err(e) = swept {
                 tracing::warn!(error = %e, "could not sweep expired sessions");
             }

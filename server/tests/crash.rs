@@ -5,7 +5,9 @@
 #[path = "api/helpers.rs"]
 mod helpers;
 
-use helpers::{backends, create_pg_database, pg_database_url, unique_email, PgDatabase, TestBackend};
+use helpers::{
+    backends, create_pg_database, pg_database_url, unique_email, PgDatabase, TestBackend,
+};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
@@ -13,7 +15,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn start(port: u16, data_dir: &std::path::Path, database_url: Option<&str>) -> Child {
@@ -71,7 +77,13 @@ async fn every_sign_up_answered_201_survives_a_kill_9() {
             TestBackend::Postgres { admin_url } => {
                 let name = create_pg_database(admin_url).await;
                 let url = pg_database_url(admin_url, &name);
-                (Some(url), Some(PgDatabase { admin_url: admin_url.clone(), name }))
+                (
+                    Some(url),
+                    Some(PgDatabase {
+                        admin_url: admin_url.clone(),
+                        name,
+                    }),
+                )
             }
         };
         let port = free_port();
@@ -81,8 +93,9 @@ async fn every_sign_up_answered_201_survives_a_kill_9() {
         wait_ready(&client, &base).await;
 
         let answered = Arc::new(Mutex::new(Vec::new()));
-        let writers: Vec<_> =
-            (0..8).map(|_| tokio::spawn(sign_up_until_gone(base.clone(), answered.clone()))).collect();
+        let writers: Vec<_> = (0..8)
+            .map(|_| tokio::spawn(sign_up_until_gone(base.clone(), answered.clone())))
+            .collect();
         tokio::time::sleep(Duration::from_millis(2500)).await;
         server.kill().expect("SIGKILL"); // kill -9, mid-flight
         server.wait().unwrap();
@@ -90,7 +103,11 @@ async fn every_sign_up_answered_201_survives_a_kill_9() {
             w.await.unwrap();
         }
         let answered = answered.lock().unwrap().clone();
-        assert!(answered.len() >= 5, "too few sign-ups were answered to prove anything: {}", answered.len());
+        assert!(
+            answered.len() >= 5,
+            "too few sign-ups were answered to prove anything: {}",
+            answered.len()
+        );
 
         let mut server = start(port, data_dir.path(), database_url.as_deref());
         wait_ready(&client, &base).await;
@@ -101,7 +118,11 @@ async fn every_sign_up_answered_201_survives_a_kill_9() {
                 .send()
                 .await
                 .unwrap();
-            assert_eq!(res.status(), StatusCode::OK, "{email} was answered 201 but cannot sign in");
+            assert_eq!(
+                res.status(),
+                StatusCode::OK,
+                "{email} was answered 201 but cannot sign in"
+            );
         }
         eprintln!("{} answered sign-ups all survived", answered.len());
         server.kill().unwrap();

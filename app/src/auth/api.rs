@@ -14,7 +14,9 @@ mod ssr {
 
     pub async fn request() -> Result<(AppState, Parts, ClientMeta), AppError> {
         let state = AppState::current()?;
-        let parts: Parts = leptos_axum::extract().await.map_err(|_| AppError::internal())?;
+        let parts: Parts = leptos_axum::extract()
+            .await
+            .map_err(|_| AppError::internal())?;
         let meta = ClientMeta::from_parts(&parts, state.settings.trust_proxy);
         Ok((state, parts, meta))
     }
@@ -43,7 +45,10 @@ pub async fn sign_up(input: SignUpInput) -> Result<(), AppError> {
         let (state, parts, meta) = ssr::request().await?;
         let ok = crate::auth::server::service::sign_up(&state, input, &meta).await?;
         ssr::drop_previous(&state, &parts).await?;
-        ssr::set_cookie(crate::auth::server::session::cookie(&state.settings, &ok.access_token));
+        ssr::set_cookie(crate::auth::server::session::cookie(
+            &state.settings,
+            &ok.access_token,
+        ));
         Ok(())
     })
     .await
@@ -55,7 +60,10 @@ pub async fn sign_in(input: SignInInput) -> Result<(), AppError> {
         let (state, parts, meta) = ssr::request().await?;
         let ok = crate::auth::server::service::sign_in(&state, input, &meta).await?;
         ssr::drop_previous(&state, &parts).await?;
-        ssr::set_cookie(crate::auth::server::session::cookie(&state.settings, &ok.access_token));
+        ssr::set_cookie(crate::auth::server::session::cookie(
+            &state.settings,
+            &ok.access_token,
+        ));
         Ok(())
     })
     .await

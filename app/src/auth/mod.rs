@@ -22,7 +22,12 @@ pub struct SignUpInput {
         length(max = 254, code = "too_long", message = "This is too long")
     )]
     pub email: String,
-    #[validate(length(min = 8, max = 128, code = "password_length", message = "Use 8 to 128 characters"))]
+    #[validate(length(
+        min = 8,
+        max = 128,
+        code = "password_length",
+        message = "Use 8 to 128 characters"
+    ))]
     pub password: String,
     #[serde(alias = "organizationName", default)]
     #[validate(
@@ -53,7 +58,12 @@ pub struct SignInInput {
         length(max = 254, code = "too_long", message = "This is too long")
     )]
     pub email: String,
-    #[validate(length(min = 1, max = 128, code = "required", message = "This field is required"))]
+    #[validate(length(
+        min = 1,
+        max = 128,
+        code = "required",
+        message = "This field is required"
+    ))]
     pub password: String,
 }
 

@@ -9,7 +9,9 @@ pub fn RealtimeIndicator() -> impl IntoView {
     let state = use_realtime().state;
     let label = move || match state.get() {
         ConnectionState::Connected => t.get().realtime_connected,
-        ConnectionState::Connecting | ConnectionState::Reconnecting => t.get().realtime_reconnecting,
+        ConnectionState::Connecting | ConnectionState::Reconnecting => {
+            t.get().realtime_reconnecting
+        }
         ConnectionState::Offline => t.get().realtime_offline,
     };
     let code = move || match state.get() {

@@ -11,7 +11,9 @@ impl IntoResponse for AppError {
         let retry_after = self.retry_after;
         let mut response = (status, axum::Json(self)).into_response();
         if let Some(secs) = retry_after {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
@@ -81,7 +83,9 @@ pub fn violates(err: &sqlx::Error, constraint: &str, table_column: &str) -> bool
 }
 
 /// Runs a server function body and gives its error the right HTTP status.
-pub async fn server_fn<T>(fut: impl std::future::Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+pub async fn server_fn<T>(
+    fut: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
     let result = fut.await;
     if let Err(e) = &result {
         e.apply_to_server_fn_response();

@@ -17,7 +17,11 @@ pub fn UserMenu() -> impl IntoView {
     });
     let who = move || {
         let me = session.me.get();
-        if me.user.name.is_empty() { me.user.email } else { me.user.name }
+        if me.user.name.is_empty() {
+            me.user.email
+        } else {
+            me.user.name
+        }
     };
     view! {
         <details class="menu">

@@ -39,7 +39,10 @@ pub fn WorkspaceSwitcher() -> impl IntoView {
         }
     };
     let name_error = Signal::derive(move || {
-        error.get().and_then(|e| e.field_error("name").map(|f| crate::translate_field(t.get(), f)))
+        error.get().and_then(|e| {
+            e.field_error("name")
+                .map(|f| crate::translate_field(t.get(), f))
+        })
     });
     view! {
         <div class="switcher">

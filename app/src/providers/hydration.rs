@@ -12,7 +12,10 @@ pub fn provide_hydrated() {
     // Effects run only in the browser, after hydration.
     Effect::new(move |_| {
         hydrated.set(true);
-        if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(html) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             let _ = html.set_attribute("data-hydrated", "true");
         }
     });

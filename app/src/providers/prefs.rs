@@ -48,17 +48,34 @@ pub fn initial() -> (Theme, Lang) {
         let parts = use_context::<http::request::Parts>();
         let headers = parts.as_ref().map(|p| &p.headers);
         let theme = headers.and_then(|h| context_cookie(h, THEME_COOKIE));
-        let lang = headers.and_then(|h| context_cookie(h, LANG_COOKIE)).and_then(|l| Lang::parse(&l));
+        let lang = headers
+            .and_then(|h| context_cookie(h, LANG_COOKIE))
+            .and_then(|l| Lang::parse(&l));
         let accepted = headers
-            .and_then(|h| h.get(http::header::ACCEPT_LANGUAGE)?.to_str().ok().map(str::to_string))
+            .and_then(|h| {
+                h.get(http::header::ACCEPT_LANGUAGE)?
+                    .to_str()
+                    .ok()
+                    .map(str::to_string)
+            })
             .and_then(|a| Lang::parse(&a));
-        (Theme::parse(theme.as_deref().unwrap_or("")), lang.or(accepted).unwrap_or_default())
+        (
+            Theme::parse(theme.as_deref().unwrap_or("")),
+            lang.or(accepted).unwrap_or_default(),
+        )
     }
     #[cfg(not(feature = "ssr"))]
     {
-        let html = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
-        let theme = html.as_ref().and_then(|h| h.get_attribute("data-theme")).unwrap_or_default();
-        let lang = html.and_then(|h| h.get_attribute("lang")).and_then(|l| Lang::parse(&l));
+        let html = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element());
+        let theme = html
+            .as_ref()
+            .and_then(|h| h.get_attribute("data-theme"))
+            .unwrap_or_default();
+        let lang = html
+            .and_then(|h| h.get_attribute("lang"))
+            .and_then(|l| Lang::parse(&l));
         (Theme::parse(&theme), lang.unwrap_or_default())
     }
 }
@@ -76,7 +93,10 @@ pub fn provide_prefs() {
             persist(THEME_COOKIE, t.code());
             persist(LANG_COOKIE, l.code());
         }
-        if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(html) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             let _ = html.set_attribute("data-theme", t.code());
             let _ = html.set_attribute("lang", l.code());
         }
@@ -88,7 +108,9 @@ fn persist(name: &str, value: &str) {
     use wasm_bindgen::JsCast;
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
         if let Ok(doc) = doc.dyn_into::<web_sys::HtmlDocument>() {
-            let _ = doc.set_cookie(&format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax"));
+            let _ = doc.set_cookie(&format!(
+                "{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax"
+            ));
         }
     }
 }

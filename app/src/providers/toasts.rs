@@ -27,9 +27,18 @@ impl Toasts {
     pub fn push(&self, kind: ToastKind, text: impl Into<String>) {
         let id = self.next.get_value();
         self.next.set_value(id + 1);
-        self.items.update(|items| items.push(Toast { id, kind, text: text.into() }));
+        self.items.update(|items| {
+            items.push(Toast {
+                id,
+                kind,
+                text: text.into(),
+            })
+        });
         let items = self.items;
-        set_timeout(move || items.update(|i| i.retain(|t| t.id != id)), Duration::from_secs(5));
+        set_timeout(
+            move || items.update(|i| i.retain(|t| t.id != id)),
+            Duration::from_secs(5),
+        );
     }
 
     pub fn dismiss(&self, id: u64) {
@@ -38,7 +47,10 @@ impl Toasts {
 }
 
 pub fn provide_toasts() {
-    provide_context(Toasts { items: RwSignal::new(Vec::new()), next: StoredValue::new(1) });
+    provide_context(Toasts {
+        items: RwSignal::new(Vec::new()),
+        next: StoredValue::new(1),
+    });
 }
 
 pub fn use_toasts() -> Toasts {

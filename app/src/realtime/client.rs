@@ -18,7 +18,11 @@ pub fn start(rt: Realtime) {
 
 fn url() -> Option<String> {
     let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
     Some(format!("{scheme}://{}/ws", location.host().ok()?))
 }
 
@@ -34,7 +38,9 @@ fn connect(rt: Realtime, attempt: u32) {
         Closure::<dyn FnMut()>::new(move || {
             opened.set(true);
             rt.state.set(ConnectionState::Connected);
-            let resume = ClientMessage::Resume { after: Some(rt.last_seq.get_untracked()) };
+            let resume = ClientMessage::Resume {
+                after: Some(rt.last_seq.get_untracked()),
+            };
             if let Ok(text) = serde_json::to_string(&resume) {
                 let _ = ws2.send_with_str(&text);
             }
@@ -80,8 +86,15 @@ fn on_text(rt: &Realtime, text: &str) {
 }
 
 fn schedule_reconnect(rt: Realtime, attempt: u32) {
-    rt.state.set(if attempt >= OFFLINE_AFTER { ConnectionState::Offline } else { ConnectionState::Reconnecting });
+    rt.state.set(if attempt >= OFFLINE_AFTER {
+        ConnectionState::Offline
+    } else {
+        ConnectionState::Reconnecting
+    });
     let base = (250.0 * 2f64.powi(attempt as i32)).min(MAX_BACKOFF_MS);
     let delay = base * (0.5 + js_sys::Math::random() * 0.5);
-    set_timeout(move || connect(rt, attempt), Duration::from_millis(delay as u64));
+    set_timeout(
+        move || connect(rt, attempt),
+        Duration::from_millis(delay as u64),
+    );
 }

@@ -26,7 +26,9 @@ pub struct RealtimeEvent {
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum ClientMessage {
     /// Replay everything after `after`; `null` means "from now on".
-    Resume { after: Option<i64> },
+    Resume {
+        after: Option<i64>,
+    },
     Ping,
 }
 
@@ -35,7 +37,9 @@ pub enum ClientMessage {
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum ServerControl {
     /// The replay is complete; `seq` is the newest event the client now has.
-    Resumed { seq: i64 },
+    Resumed {
+        seq: i64,
+    },
     /// The gap is too old to replay: reload the page's data.
     Reload,
     Pong,

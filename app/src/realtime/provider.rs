@@ -34,7 +34,10 @@ impl Realtime {
         self.lock().push((id, Arc::new(f)));
         let listeners = self.listeners.clone();
         on_cleanup(move || {
-            listeners.lock().unwrap_or_else(|e| e.into_inner()).retain(|(i, _)| *i != id);
+            listeners
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|(i, _)| *i != id);
         });
     }
 

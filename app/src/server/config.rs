@@ -87,7 +87,7 @@ const DEFAULTS: Defaults = Defaults {
 
 impl Settings {
     /// Reads the layers in order; later layers win.
-    pub fn load() -> Result<Settings, figment::Error> {
+    pub fn load() -> Result<Settings, Box<figment::Error>> {
         let file = std::env::var("PARLEY_CONFIG").unwrap_or_else(|_| "parley.toml".into());
         let mut figment = Figment::from(Serialized::defaults(DEFAULTS))
             .merge(Toml::file(file))
@@ -97,14 +97,15 @@ impl Settings {
                 figment = figment.merge(Serialized::default("database_url", url));
             }
         }
-        figment.extract()
+        Ok(figment.extract()?)
     }
 
     /// Settings for tests and tools: the defaults with the given data directory.
-    pub fn for_data_dir(data_dir: PathBuf) -> Result<Settings, figment::Error> {
+    pub fn for_data_dir(data_dir: PathBuf) -> Result<Settings, Box<figment::Error>> {
         Figment::from(Serialized::defaults(DEFAULTS))
             .merge(Serialized::default("data_dir", data_dir))
             .extract()
+            .map_err(Box::new)
     }
 
     /// The database URL in use: the configured one, or the SQLite file under `data_dir`.
@@ -132,7 +133,9 @@ mod tests {
     #[test]
     fn secrets_never_print() {
         let mut s = Settings::for_data_dir("/tmp/x".into()).unwrap();
-        s.database_url = Some(SecretString::from("postgres://u:hunter2@db/parley".to_string()));
+        s.database_url = Some(SecretString::from(
+            "postgres://u:hunter2@db/parley".to_string(),
+        ));
         let printed = format!("{s:?}");
         assert!(!printed.contains("hunter2"), "{printed}");
     }
@@ -141,6 +144,9 @@ mod tests {
     fn sqlite_is_the_default_database() {
         let s = Settings::for_data_dir("/tmp/parley-x".into()).unwrap();
         assert!(!s.uses_postgres());
-        assert_eq!(s.database_url().expose_secret(), "sqlite:///tmp/parley-x/parley.db?mode=rwc");
+        assert_eq!(
+            s.database_url().expose_secret(),
+            "sqlite:///tmp/parley-x/parley.db?mode=rwc"
+        );
     }
 }

@@ -33,10 +33,17 @@ impl Db {
     /// Connects (creating the SQLite file and its folder when needed).
     pub async fn connect(settings: &Settings) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
-        let backend = if settings.uses_postgres() { Backend::Postgres } else { Backend::Sqlite };
+        let backend = if settings.uses_postgres() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
         if backend == Backend::Sqlite {
             std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-                format!("creating the data directory {}", settings.data_dir.display())
+                format!(
+                    "creating the data directory {}",
+                    settings.data_dir.display()
+                )
             })?;
         }
         let options = AnyPoolOptions::new()
@@ -71,7 +78,10 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await.context("applying database migrations")
+        migrator
+            .run(&self.pool)
+            .await
+            .context("applying database migrations")
     }
 
     /// Whether the database answers and every migration has been applied.
@@ -80,11 +90,10 @@ impl Db {
             Backend::Sqlite => SQLITE_MIGRATIONS.iter().count(),
             Backend::Postgres => POSTGRES_MIGRATIONS.iter().count(),
         } as i64;
-        let applied: Result<i64, _> = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE",
-        )
-        .fetch_one(&self.pool)
-        .await;
+        let applied: Result<i64, _> =
+            sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(&self.pool)
+                .await;
         matches!(applied, Ok(n) if n >= expected)
     }
 

@@ -4,8 +4,8 @@ use crate::error::AppError;
 use crate::server::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -45,12 +45,30 @@ pub struct ClientMeta {
 }
 
 /// The client IP: the first `X-Forwarded-For` hop when the proxy is trusted, else the peer.
-pub fn client_ip(headers: &axum::http::HeaderMap, extensions: &axum::http::Extensions, trust_proxy: bool) -> IpAddr {
+pub fn client_ip(
+    headers: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+    trust_proxy: bool,
+) -> IpAddr {
     let forwarded = trust_proxy
-        .then(|| headers.get("x-forwarded-for")?.to_str().ok()?.split(',').next()?.trim().parse().ok())
+        .then(|| {
+            headers
+                .get("x-forwarded-for")?
+                .to_str()
+                .ok()?
+                .split(',')
+                .next()?
+                .trim()
+                .parse()
+                .ok()
+        })
         .flatten();
-    let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    forwarded.or(peer).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    forwarded
+        .or(peer)
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 
 impl ClientMeta {
@@ -63,7 +81,10 @@ impl ClientMeta {
             .chars()
             .take(300)
             .collect();
-        ClientMeta { ip: client_ip(&parts.headers, &parts.extensions, trust_proxy), user_agent }
+        ClientMeta {
+            ip: client_ip(&parts.headers, &parts.extensions, trust_proxy),
+            user_agent,
+        }
     }
 }
 

@@ -16,7 +16,10 @@ pub fn routes() -> Router<AppState> {
         .route("/activity", get(activity))
 }
 
-async fn current(State(state): State<AppState>, auth: AuthContext) -> Result<Json<WorkspaceView>, AppError> {
+async fn current(
+    State(state): State<AppState>,
+    auth: AuthContext,
+) -> Result<Json<WorkspaceView>, AppError> {
     Ok(Json(server::load(&state, auth.workspace_id).await?))
 }
 
@@ -28,10 +31,16 @@ async fn rename(
     Ok(Json(server::rename(&state, &auth, input).await?))
 }
 
-async fn members(State(state): State<AppState>, auth: AuthContext) -> Result<Json<Vec<MemberView>>, AppError> {
+async fn members(
+    State(state): State<AppState>,
+    auth: AuthContext,
+) -> Result<Json<Vec<MemberView>>, AppError> {
     Ok(Json(server::members(&state, auth.workspace_id).await?))
 }
 
-async fn activity(State(state): State<AppState>, auth: AuthContext) -> Result<Json<HomeData>, AppError> {
+async fn activity(
+    State(state): State<AppState>,
+    auth: AuthContext,
+) -> Result<Json<HomeData>, AppError> {
     Ok(Json(server::home(&state, &auth).await?))
 }

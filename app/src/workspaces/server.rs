@@ -4,7 +4,7 @@ use super::{HomeData, MemberView, MembershipView, Role, WorkspaceInput, Workspac
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::ids::{UserId, WorkspaceId};
-use crate::realtime::server::{record, recent, StoredEvent};
+use crate::realtime::server::{recent, record, StoredEvent};
 use crate::server::db::{Row, Tx};
 use crate::server::{now_ms, AppState};
 use rand::Rng;
@@ -31,7 +31,11 @@ fn slug_for(name: &str) -> String {
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("-");
-    let base = if base.is_empty() { "workspace".to_string() } else { base.chars().take(40).collect() };
+    let base = if base.is_empty() {
+        "workspace".to_string()
+    } else {
+        base.chars().take(40).collect()
+    };
     let suffix: String = (0..6)
         .map(|_| char::from_digit(rand::thread_rng().gen_range(0..36), 36).unwrap_or('x'))
         .collect();
@@ -39,7 +43,11 @@ fn slug_for(name: &str) -> String {
 }
 
 /// Creates a workspace owned by `owner`, in the caller's transaction.
-pub async fn create(tx: &mut Tx, owner: UserId, name: &str) -> Result<(WorkspaceView, Vec<StoredEvent>), AppError> {
+pub async fn create(
+    tx: &mut Tx,
+    owner: UserId,
+    name: &str,
+) -> Result<(WorkspaceView, Vec<StoredEvent>), AppError> {
     let now = now_ms();
     let row = sqlx::query(
         "INSERT INTO workspaces (name, slug, created_at, updated_at) VALUES ($1, $2, $3, $3) \
@@ -62,7 +70,14 @@ pub async fn create(tx: &mut Tx, owner: UserId, name: &str) -> Result<(Workspace
         .bind(owner.0)
         .execute(&mut **tx)
         .await?;
-    let event = record(tx, workspace.id, Some(owner), "workspace.created", serde_json::json!({ "name": name })).await?;
+    let event = record(
+        tx,
+        workspace.id,
+        Some(owner),
+        "workspace.created",
+        serde_json::json!({ "name": name }),
+    )
+    .await?;
     Ok((workspace, vec![event]))
 }
 
@@ -88,14 +103,20 @@ pub async fn memberships(state: &AppState, user: UserId) -> Result<Vec<Membershi
     rows.iter()
         .map(|r| {
             let role: String = r.try_get("role")?;
-            Ok(MembershipView { workspace: view(r)?, role: Role::parse(&role).unwrap_or(Role::Viewer) })
+            Ok(MembershipView {
+                workspace: view(r)?,
+                role: Role::parse(&role).unwrap_or(Role::Viewer),
+            })
         })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(Into::into)
 }
 
 /// The workspace a sign-in opens: the last one used, else the oldest membership.
-pub async fn default_membership(state: &AppState, user: UserId) -> Result<Option<(WorkspaceId, Role)>, AppError> {
+pub async fn default_membership(
+    state: &AppState,
+    user: UserId,
+) -> Result<Option<(WorkspaceId, Role)>, AppError> {
     let row = sqlx::query(
         "SELECT m.workspace_id, m.role FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.user_id = $1 \
@@ -107,10 +128,16 @@ pub async fn default_membership(state: &AppState, user: UserId) -> Result<Option
     .await?;
     let Some(row) = row else { return Ok(None) };
     let role: String = row.try_get("role")?;
-    Ok(Some((WorkspaceId(row.try_get("workspace_id")?), Role::parse(&role).unwrap_or(Role::Viewer))))
+    Ok(Some((
+        WorkspaceId(row.try_get("workspace_id")?),
+        Role::parse(&role).unwrap_or(Role::Viewer),
+    )))
 }
 
-pub async fn members(state: &AppState, workspace: WorkspaceId) -> Result<Vec<MemberView>, AppError> {
+pub async fn members(
+    state: &AppState,
+    workspace: WorkspaceId,
+) -> Result<Vec<MemberView>, AppError> {
     let rows = sqlx::query(
         "SELECT u.id, u.email, u.name, m.role, m.created_at FROM memberships m \
          JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 ORDER BY m.created_at, u.id",
@@ -142,7 +169,11 @@ pub async fn home(state: &AppState, auth: &AuthContext) -> Result<HomeData, AppE
 }
 
 /// Renames the caller's current workspace (owners and admins).
-pub async fn rename(state: &AppState, auth: &AuthContext, input: WorkspaceInput) -> Result<WorkspaceView, AppError> {
+pub async fn rename(
+    state: &AppState,
+    auth: &AuthContext,
+    input: WorkspaceInput,
+) -> Result<WorkspaceView, AppError> {
     auth.require_manager()?;
     let input = input.normalized();
     input.validate()?;
@@ -157,8 +188,14 @@ pub async fn rename(state: &AppState, auth: &AuthContext, input: WorkspaceInput)
     .await?
     .ok_or_else(|| AppError::not_found("Workspace"))?;
     let workspace = view(&row)?;
-    let event = record(&mut tx, auth.workspace_id, Some(auth.user_id), "workspace.renamed",
-        serde_json::json!({ "name": workspace.name })).await?;
+    let event = record(
+        &mut tx,
+        auth.workspace_id,
+        Some(auth.user_id),
+        "workspace.renamed",
+        serde_json::json!({ "name": workspace.name }),
+    )
+    .await?;
     tx.commit().await?;
     state.auth_cache.forget_profiles();
     state.hub.publish([event]);
@@ -166,7 +203,11 @@ pub async fn rename(state: &AppState, auth: &AuthContext, input: WorkspaceInput)
 }
 
 /// Creates another workspace owned by the caller and moves their session there.
-pub async fn create_for(state: &AppState, auth: &AuthContext, input: WorkspaceInput) -> Result<WorkspaceView, AppError> {
+pub async fn create_for(
+    state: &AppState,
+    auth: &AuthContext,
+    input: WorkspaceInput,
+) -> Result<WorkspaceView, AppError> {
     let input = input.normalized();
     input.validate()?;
     let mut tx = state.db.begin().await?;

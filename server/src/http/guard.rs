@@ -9,7 +9,11 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-pub async fn guard(State((state, limiter)): State<(AppState, IpRateLimiter)>, req: Request, next: Next) -> Response {
+pub async fn guard(
+    State((state, limiter)): State<(AppState, IpRateLimiter)>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut res = match check(&state, &limiter, &req) {
         Ok(()) => next.run(req).await,
         Err(refusal) => refusal.into_response(),
@@ -21,7 +25,11 @@ pub async fn guard(State((state, limiter)): State<(AppState, IpRateLimiter)>, re
 fn check(state: &AppState, limiter: &IpRateLimiter, req: &Request) -> Result<(), AppError> {
     // Health probes are never limited.
     if !matches!(req.uri().path(), "/healthz" | "/readyz") {
-        limiter.check(client_ip(req.headers(), req.extensions(), state.settings.trust_proxy))?;
+        limiter.check(client_ip(
+            req.headers(),
+            req.extensions(),
+            state.settings.trust_proxy,
+        ))?;
     }
     origin::check(state, req)
 }

@@ -2,8 +2,8 @@
 //! request id → trace span → guard (rate limit, cross-site check, security headers) →
 //! CORS (when configured) → compression → body limit → server-function status → routes.
 
-pub mod health;
 mod guard;
+pub mod health;
 mod origin;
 mod rate_limit;
 mod security;
@@ -15,7 +15,9 @@ use axum::http::{HeaderName, HeaderValue, Method, Request};
 use axum::middleware::{from_fn, from_fn_with_state};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -56,15 +58,28 @@ pub fn apply(router: axum::Router<AppState>, state: &AppState) -> axum::Router<A
 
 /// CORS only for the configured origins; with none configured, no CORS layer at all.
 fn cors(state: &AppState) -> Option<CorsLayer> {
-    let origins: Vec<HeaderValue> =
-        state.settings.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    let origins: Vec<HeaderValue> = state
+        .settings
+        .cors_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
     if origins.is_empty() {
         return None;
     }
     let layer = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
-        .allow_headers([axum::http::header::AUTHORIZATION, axum::http::header::CONTENT_TYPE])
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers([
+            axum::http::header::AUTHORIZATION,
+            axum::http::header::CONTENT_TYPE,
+        ])
         .expose_headers([REQUEST_ID]);
     Some(layer)
 }

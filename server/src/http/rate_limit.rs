@@ -13,7 +13,8 @@ pub struct IpRateLimiter(Arc<DefaultKeyedRateLimiter<IpAddr>>);
 
 impl IpRateLimiter {
     pub fn new(settings: &Settings) -> IpRateLimiter {
-        let rate = NonZeroU32::new(settings.rate_limit_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+        let rate =
+            NonZeroU32::new(settings.rate_limit_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(settings.rate_limit_burst.max(1)).unwrap_or(NonZeroU32::MIN);
         let limiter = DefaultKeyedRateLimiter::keyed(Quota::per_second(rate).allow_burst(burst));
         IpRateLimiter(Arc::new(limiter))

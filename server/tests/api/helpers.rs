@@ -20,7 +20,9 @@ pub fn backends() -> Vec<TestBackend> {
     match std::env::var("PARLEY_TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => list.push(TestBackend::Postgres { admin_url: url }),
         _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI=true but PARLEY_TEST_DATABASE_URL is not set: the PostgreSQL run is required")
+            panic!(
+                "CI=true but PARLEY_TEST_DATABASE_URL is not set: the PostgreSQL run is required"
+            )
         }
         _ => {}
     }
@@ -69,11 +71,17 @@ impl Drop for PgDatabase {
     fn drop(&mut self) {
         let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
             rt.block_on(async {
                 let mut conn = sqlx::PgConnection::connect(&admin_url).await.ok()?;
                 let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.ok()
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut conn)
+                    .await
+                    .ok()
             })
         })
         .join();
@@ -85,17 +93,25 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 /// A unique, valid email for this test run.
 pub fn unique_email(prefix: &str) -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{prefix}-{}-{n}@example.com", &uuid::Uuid::new_v4().simple().to_string()[..8])
+    format!(
+        "{prefix}-{}-{n}@example.com",
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    )
 }
 
 pub fn pg_database_url(admin_url: &str, name: &str) -> String {
-    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(admin_url);
     format!("{base}/{name}")
 }
 
 pub async fn create_pg_database(admin_url: &str) -> String {
     let name = format!("parley_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::PgConnection::connect(admin_url).await.expect("connect to PostgreSQL");
+    let mut conn = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("connect to PostgreSQL");
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
         .execute(&mut conn)
         .await
@@ -113,7 +129,10 @@ impl TestApp {
             TestBackend::Postgres { admin_url } => {
                 let name = create_pg_database(admin_url).await;
                 settings.database_url = Some(pg_database_url(admin_url, &name).into());
-                Some(PgDatabase { admin_url: admin_url.clone(), name })
+                Some(PgDatabase {
+                    admin_url: admin_url.clone(),
+                    name,
+                })
             }
         };
         configure(&mut settings);
@@ -121,14 +140,23 @@ impl TestApp {
             use secrecy::ExposeSecret;
             settings.database_url().expose_secret().to_string()
         };
-        let app = server::Application::build(settings).await.expect("build the server");
+        let app = server::Application::build(settings)
+            .await
+            .expect("build the server");
         let address = format!("http://{}", app.local_addr());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = rx.await;
         }));
         let client = Client::builder().cookie_store(true).build().unwrap();
-        TestApp { address, client, db_url, _data_dir: data_dir, _database: database, _shutdown: tx }
+        TestApp {
+            address,
+            client,
+            db_url,
+            _data_dir: data_dir,
+            _database: database,
+            _shutdown: tx,
+        }
     }
 
     /// A second instance on the same database (another server process would do the same).
@@ -137,14 +165,23 @@ impl TestApp {
         let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf()).expect("settings");
         settings.addr = "127.0.0.1:0".parse().unwrap();
         settings.database_url = Some(self.db_url.clone().into());
-        let app = server::Application::build(settings).await.expect("build the second server");
+        let app = server::Application::build(settings)
+            .await
+            .expect("build the second server");
         let address = format!("http://{}", app.local_addr());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = rx.await;
         }));
         let client = Client::builder().cookie_store(true).build().unwrap();
-        TestApp { address, client, db_url: self.db_url.clone(), _data_dir: data_dir, _database: None, _shutdown: tx }
+        TestApp {
+            address,
+            client,
+            db_url: self.db_url.clone(),
+            _data_dir: data_dir,
+            _database: None,
+            _shutdown: tx,
+        }
     }
 
     pub fn is_postgres(&self) -> bool {
@@ -156,17 +193,35 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.client.post(self.url(path)).json(body).send().await.expect("request")
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn get_bearer(&self, path: &str, token: &str) -> Response {
-        self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request")
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
     }
 
     /// Signs up a new account; returns the full answer body.
-    pub async fn sign_up(&self, email: &str, password: &str, workspace: &str) -> (StatusCode, Value) {
+    pub async fn sign_up(
+        &self,
+        email: &str,
+        password: &str,
+        workspace: &str,
+    ) -> (StatusCode, Value) {
         let res = self
-            .post_json("/api/auth/signup", &json!({"email": email, "password": password, "organizationName": workspace}))
+            .post_json(
+                "/api/auth/signup",
+                &json!({"email": email, "password": password, "organizationName": workspace}),
+            )
             .await;
         let status = res.status();
         (status, res.json().await.unwrap_or(Value::Null))
@@ -175,19 +230,27 @@ impl TestApp {
     /// Signs up a fresh account and returns its access token.
     pub async fn new_account(&self, workspace: &str) -> (String, Value) {
         let email = unique_email("user");
-        let (status, body) = self.sign_up(&email, "correct horse battery", workspace).await;
+        let (status, body) = self
+            .sign_up(&email, "correct horse battery", workspace)
+            .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         (body["accessToken"].as_str().unwrap().to_string(), body)
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Response {
-        self.post_json("/api/auth/signin", &json!({"email": email, "password": password})).await
+        self.post_json(
+            "/api/auth/signin",
+            &json!({"email": email, "password": password}),
+        )
+        .await
     }
 
     /// A direct connection to the test database, for arranging states the API cannot make yet.
     pub async fn db(&self) -> sqlx::AnyPool {
         sqlx::any::install_default_drivers();
-        sqlx::AnyPool::connect(&self.db_url).await.expect("connect to the test database")
+        sqlx::AnyPool::connect(&self.db_url)
+            .await
+            .expect("connect to the test database")
     }
 }
 
@@ -196,6 +259,9 @@ pub async fn assert_error(res: Response, status: StatusCode, code: &str) -> Valu
     assert_eq!(res.status(), status);
     let body: Value = res.json().await.expect("a JSON error body");
     assert_eq!(body["code"], code, "{body}");
-    assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
+    assert!(
+        body["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{body}"
+    );
     body
 }

@@ -5,11 +5,22 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(app: &TestApp, token: &str, origin: Option<&str>) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
-    let mut req = app.address.replace("http://", "ws://").add_path("/ws").into_client_request().unwrap();
-    req.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+async fn connect(
+    app: &TestApp,
+    token: &str,
+    origin: Option<&str>,
+) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+    let mut req = app
+        .address
+        .replace("http://", "ws://")
+        .add_path("/ws")
+        .into_client_request()
+        .unwrap();
+    req.headers_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
     if let Some(o) = origin {
         req.headers_mut().insert("origin", o.parse().unwrap());
     }
@@ -28,7 +39,11 @@ impl AddPath for String {
 /// The next JSON text message, skipping pings; panics after two seconds of silence.
 async fn next_json(ws: &mut Socket) -> Value {
     loop {
-        let msg = tokio::time::timeout(Duration::from_secs(2), ws.next()).await.expect("a message in time").expect("open").unwrap();
+        let msg = tokio::time::timeout(Duration::from_secs(2), ws.next())
+            .await
+            .expect("a message in time")
+            .expect("open")
+            .unwrap();
         if let Message::Text(t) = msg {
             return serde_json::from_str(&t).unwrap();
         }
@@ -36,7 +51,14 @@ async fn next_json(ws: &mut Socket) -> Value {
 }
 
 async fn rename(app: &TestApp, token: &str, name: &str) {
-    let res = app.client.put(app.url("/api/workspace")).bearer_auth(token).json(&json!({"name": name})).send().await.unwrap();
+    let res = app
+        .client
+        .put(app.url("/api/workspace"))
+        .bearer_auth(token)
+        .json(&json!({"name": name}))
+        .send()
+        .await
+        .unwrap();
     assert!(res.status().is_success());
 }
 
@@ -45,8 +67,15 @@ async fn changes_stream_live_as_seq_type_data_at() {
     on_each_backend(|app| async move {
         let (token, _) = app.new_account("Live").await;
         let mut ws = connect(&app, &token, None).await.expect("connected");
-        ws.send(Message::Text(json!({"type": "resume", "after": null}).to_string().into())).await.unwrap();
-        assert_eq!(next_json(&mut ws).await, json!({"type": "resumed", "seq": 2}));
+        ws.send(Message::Text(
+            json!({"type": "resume", "after": null}).to_string().into(),
+        ))
+        .await
+        .unwrap();
+        assert_eq!(
+            next_json(&mut ws).await,
+            json!({"type": "resumed", "seq": 2})
+        );
         rename(&app, &token, "Renamed live").await;
         let event = next_json(&mut ws).await;
         assert_eq!(event["seq"], 3);
@@ -65,7 +94,11 @@ async fn resuming_replays_exactly_what_was_missed() {
             rename(&app, &token, &format!("Name {n}")).await;
         }
         let mut ws = connect(&app, &token, None).await.unwrap();
-        ws.send(Message::Text(json!({"type": "resume", "after": 2}).to_string().into())).await.unwrap();
+        ws.send(Message::Text(
+            json!({"type": "resume", "after": 2}).to_string().into(),
+        ))
+        .await
+        .unwrap();
         let mut seqs = Vec::new();
         loop {
             let m = next_json(&mut ws).await;
@@ -88,7 +121,11 @@ async fn another_workspaces_events_never_arrive() {
         let (mine, _) = app.new_account("Mine").await;
         let (theirs, _) = app.new_account("Theirs").await;
         let mut ws = connect(&app, &mine, None).await.unwrap();
-        ws.send(Message::Text(json!({"type": "resume", "after": 0}).to_string().into())).await.unwrap();
+        ws.send(Message::Text(
+            json!({"type": "resume", "after": 0}).to_string().into(),
+        ))
+        .await
+        .unwrap();
         let mut first = Vec::new();
         loop {
             let m = next_json(&mut ws).await;
@@ -111,7 +148,9 @@ async fn the_stream_refuses_anonymous_and_cross_site_connections() {
     on_each_backend(|app| async move {
         let (token, _) = app.new_account("Guarded").await;
         assert!(connect(&app, "forged", None).await.is_err());
-        assert!(connect(&app, &token, Some("http://evil.example")).await.is_err());
+        assert!(connect(&app, &token, Some("http://evil.example"))
+            .await
+            .is_err());
         assert!(connect(&app, &token, Some(&app.address)).await.is_ok());
     })
     .await;
@@ -122,7 +161,9 @@ async fn ping_answers_pong() {
     on_each_backend(|app| async move {
         let (token, _) = app.new_account("Ping").await;
         let mut ws = connect(&app, &token, None).await.unwrap();
-        ws.send(Message::Text(r#"{"type":"ping"}"#.into())).await.unwrap();
+        ws.send(Message::Text(r#"{"type":"ping"}"#.into()))
+            .await
+            .unwrap();
         assert_eq!(next_json(&mut ws).await, json!({"type": "pong"}));
     })
     .await;
@@ -137,7 +178,11 @@ async fn on_postgresql_a_change_made_on_one_instance_streams_from_another() {
         let b = a.spawn_second().await;
         let (token, _) = a.new_account("Shared").await;
         let mut ws = connect(&a, &token, None).await.unwrap();
-        ws.send(Message::Text(json!({"type": "resume", "after": null}).to_string().into())).await.unwrap();
+        ws.send(Message::Text(
+            json!({"type": "resume", "after": null}).to_string().into(),
+        ))
+        .await
+        .unwrap();
         assert_eq!(next_json(&mut ws).await["type"], "resumed");
         rename(&b, &token, "Renamed on B").await;
         let event = next_json(&mut ws).await;

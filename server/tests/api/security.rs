@@ -15,7 +15,10 @@ async fn a_cross_site_rest_mutation_is_refused_and_changes_nothing() {
             .await
             .unwrap();
         assert_error(res, StatusCode::FORBIDDEN, "FORBIDDEN").await;
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&app.db().await).await.unwrap();
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&app.db().await)
+            .await
+            .unwrap();
         assert_eq!(count, 0);
     })
     .await;
@@ -36,7 +39,12 @@ async fn a_cross_site_server_function_call_is_refused_and_changes_nothing() {
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
-        let me: serde_json::Value = app.get_bearer("/api/auth/me", &token).await.json().await.unwrap();
+        let me: serde_json::Value = app
+            .get_bearer("/api/auth/me", &token)
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(me["workspace"]["name"], "Before");
     })
     .await;
@@ -56,8 +64,18 @@ async fn same_origin_server_function_calls_work() {
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
-        let me: serde_json::Value = app.get_bearer("/api/auth/me", &token).await.json().await.unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
+        let me: serde_json::Value = app
+            .get_bearer("/api/auth/me", &token)
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(me["workspace"]["name"], "After");
     })
     .await;
@@ -85,23 +103,49 @@ async fn html_pages_carry_a_csp_whose_nonce_matches_the_hydration_script() {
         let res = app.client.get(app.url("/signin")).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         let h = res.headers().clone();
-        let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
-        assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"), "{csp}");
-        let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce").to_string();
+        let csp = h[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"),
+            "{csp}"
+        );
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|s| s.split('\'').next())
+            .expect("a nonce")
+            .to_string();
         assert!(nonce.len() >= 16);
         assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-        assert_eq!(h[header::REFERRER_POLICY], "strict-origin-when-cross-origin");
+        assert_eq!(
+            h[header::REFERRER_POLICY],
+            "strict-origin-when-cross-origin"
+        );
         assert!(h.contains_key("x-request-id"));
-        assert!(!h.contains_key(header::STRICT_TRANSPORT_SECURITY), "no HSTS without TLS");
+        assert!(
+            !h.contains_key(header::STRICT_TRANSPORT_SECURITY),
+            "no HSTS without TLS"
+        );
         let html = res.text().await.unwrap();
-        let scripts: Vec<&str> = html.match_indices("<script").map(|(i, _)| &html[i..i + html[i..].find('>').unwrap()]).collect();
+        let scripts: Vec<&str> = html
+            .match_indices("<script")
+            .map(|(i, _)| &html[i..i + html[i..].find('>').unwrap()])
+            .collect();
         assert!(!scripts.is_empty());
         for s in scripts {
-            assert!(s.contains(&format!("nonce=\"{nonce}\"")), "script without the nonce: {s}");
+            assert!(
+                s.contains(&format!("nonce=\"{nonce}\"")),
+                "script without the nonce: {s}"
+            );
         }
         // A new request gets a new nonce.
         let again = app.client.get(app.url("/signin")).send().await.unwrap();
-        assert!(!again.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains(&nonce));
+        assert!(!again.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains(&nonce));
     })
     .await;
 }
@@ -127,7 +171,12 @@ async fn every_response_carries_the_security_headers_and_a_request_id() {
 #[tokio::test]
 async fn unknown_api_routes_answer_404_in_the_error_shape() {
     on_each_backend(|app| async move {
-        let res = app.client.get(app.url("/api/nothing/here")).send().await.unwrap();
+        let res = app
+            .client
+            .get(app.url("/api/nothing/here"))
+            .send()
+            .await
+            .unwrap();
         assert_error(res, StatusCode::NOT_FOUND, "NOT_FOUND").await;
     })
     .await;
@@ -143,13 +192,30 @@ async fn too_many_requests_from_one_ip_answer_429_with_retry_after() {
         |app| async move {
             let mut statuses = Vec::new();
             for _ in 0..10 {
-                statuses.push(app.client.get(app.url("/api/auth/me")).send().await.unwrap());
+                statuses.push(
+                    app.client
+                        .get(app.url("/api/auth/me"))
+                        .send()
+                        .await
+                        .unwrap(),
+                );
             }
-            let limited = statuses.into_iter().find(|r| r.status() == StatusCode::TOO_MANY_REQUESTS).expect("429");
+            let limited = statuses
+                .into_iter()
+                .find(|r| r.status() == StatusCode::TOO_MANY_REQUESTS)
+                .expect("429");
             assert!(limited.headers().contains_key(header::RETRY_AFTER));
             assert_error(limited, StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED").await;
             // Health probes are never limited.
-            assert_eq!(app.client.get(app.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
+            assert_eq!(
+                app.client
+                    .get(app.url("/healthz"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status(),
+                StatusCode::OK
+            );
         },
     )
     .await;
@@ -161,8 +227,15 @@ async fn oversized_bodies_are_refused() {
         |s| s.body_limit_bytes = 1024,
         |app| async move {
             let big = "x".repeat(4096);
-            let res = app.post_json("/api/auth/signin", &json!({"email": big, "password": "p"})).await;
-            assert!(res.status() == StatusCode::PAYLOAD_TOO_LARGE || res.status() == StatusCode::BAD_REQUEST, "{}", res.status());
+            let res = app
+                .post_json("/api/auth/signin", &json!({"email": big, "password": "p"}))
+                .await;
+            assert!(
+                res.status() == StatusCode::PAYLOAD_TOO_LARGE
+                    || res.status() == StatusCode::BAD_REQUEST,
+                "{}",
+                res.status()
+            );
         },
     )
     .await;
@@ -181,9 +254,14 @@ async fn cors_answers_only_configured_origins() {
                     .send()
             };
             let ok = preflight("https://partner.example").await.unwrap();
-            assert_eq!(ok.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://partner.example");
+            assert_eq!(
+                ok.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+                "https://partner.example"
+            );
             let other = preflight("https://other.example").await.unwrap();
-            assert!(!other.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+            assert!(!other
+                .headers()
+                .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
         },
     )
     .await;
@@ -192,10 +270,21 @@ async fn cors_answers_only_configured_origins() {
 #[tokio::test]
 async fn health_and_readiness_probes_answer() {
     on_each_backend(|app| async move {
-        assert_eq!(app.client.get(app.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
+        assert_eq!(
+            app.client
+                .get(app.url("/healthz"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::OK
+        );
         let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
         assert_eq!(ready.status(), StatusCode::OK);
-        assert_eq!(ready.json::<serde_json::Value>().await.unwrap()["status"], "ready");
+        assert_eq!(
+            ready.json::<serde_json::Value>().await.unwrap()["status"],
+            "ready"
+        );
     })
     .await;
 }
@@ -204,11 +293,20 @@ async fn health_and_readiness_probes_answer() {
 async fn internal_details_never_leak_into_errors() {
     on_each_backend(|app| async move {
         // A server function called with arguments it cannot decode is the caller's mistake.
-        let res = app.client.post(app.url("/sfn/switch_workspace")).form(&[("workspace_id", "not-a-number")]).send().await.unwrap();
+        let res = app
+            .client
+            .post(app.url("/sfn/switch_workspace"))
+            .form(&[("workspace_id", "not-a-number")])
+            .send()
+            .await
+            .unwrap();
         let status = res.status();
         let body = res.text().await.unwrap();
         assert!(status.is_client_error(), "{status} {body}");
-        assert!(!body.to_lowercase().contains("sqlx") && !body.contains("panicked"), "{body}");
+        assert!(
+            !body.to_lowercase().contains("sqlx") && !body.contains("panicked"),
+            "{body}"
+        );
     })
     .await;
 }

@@ -17,12 +17,18 @@ pub(crate) fn field_signal(
     field: &'static str,
 ) -> Signal<Option<String>> {
     Signal::derive(move || {
-        error.get().and_then(|e| e.field_error(field).map(|f| crate::translate_field(t.get(), f)))
+        error.get().and_then(|e| {
+            e.field_error(field)
+                .map(|f| crate::translate_field(t.get(), f))
+        })
     })
 }
 
 /// A form-level message for errors that name no field.
-pub(crate) fn form_message(error: RwSignal<Option<AppError>>, t: Signal<&'static Strings>) -> Signal<Option<String>> {
+pub(crate) fn form_message(
+    error: RwSignal<Option<AppError>>,
+    t: Signal<&'static Strings>,
+) -> Signal<Option<String>> {
     Signal::derive(move || {
         let e = error.get()?;
         if !e.details.is_empty() {

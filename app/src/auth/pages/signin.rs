@@ -22,7 +22,11 @@ pub fn SignInPage() -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let input = SignInInput { email: email.get(), password: password.get() }.normalized();
+        let input = SignInInput {
+            email: email.get(),
+            password: password.get(),
+        }
+        .normalized();
         match input.validate() {
             Ok(()) => {
                 error.set(None);

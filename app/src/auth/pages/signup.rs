@@ -12,8 +12,12 @@ use validator::Validate;
 pub fn SignUpPage() -> impl IntoView {
     let t = use_strings();
     let hydrated = crate::providers::use_hydrated();
-    let (email, password, workspace, name) =
-        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (email, password, workspace, name) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     let error = RwSignal::new(None::<AppError>);
     let action = ServerAction::<SignUp>::new();
     Effect::new(move |_| match action.value().get() {

@@ -43,7 +43,10 @@ impl AuthCache {
                 .time_to_live(TTL)
                 .support_invalidation_closures()
                 .build(),
-            profiles: Cache::builder().max_capacity(100_000).time_to_live(TTL).build(),
+            profiles: Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(TTL)
+                .build(),
         }
     }
 
@@ -60,11 +63,15 @@ impl AuthCache {
     }
 
     pub fn forget_session(&self, id: SessionId) {
-        let _ = self.sessions.invalidate_entries_if(move |_, s| s.ctx.session_id == id);
+        let _ = self
+            .sessions
+            .invalidate_entries_if(move |_, s| s.ctx.session_id == id);
     }
 
     pub fn forget_user_sessions(&self, user: UserId) {
-        let _ = self.sessions.invalidate_entries_if(move |_, s| s.ctx.user_id == user);
+        let _ = self
+            .sessions
+            .invalidate_entries_if(move |_, s| s.ctx.user_id == user);
     }
 
     pub fn profile(&self, user: UserId, workspace: WorkspaceId) -> Option<Arc<Me>> {

@@ -21,13 +21,17 @@ pub struct AuthContext {
 impl AuthContext {
     /// The caller of the current server function, or 401.
     pub async fn from_server_fn() -> Result<AuthContext, AppError> {
-        Self::optional_from_server_fn().await?.ok_or_else(signed_out)
+        Self::optional_from_server_fn()
+            .await?
+            .ok_or_else(signed_out)
     }
 
     /// The caller of the current server function, if signed in.
     pub async fn optional_from_server_fn() -> Result<Option<AuthContext>, AppError> {
         let state = AppState::current()?;
-        let parts: Parts = leptos_axum::extract().await.map_err(|_| AppError::internal())?;
+        let parts: Parts = leptos_axum::extract()
+            .await
+            .map_err(|_| AppError::internal())?;
         match token_from_headers(&parts.headers) {
             Some(token) => super::session::lookup(&state, &token).await,
             None => Ok(None),
@@ -39,7 +43,9 @@ impl AuthContext {
         if self.role.can_manage_workspace() {
             Ok(())
         } else {
-            Err(AppError::forbidden("Your role cannot change workspace settings"))
+            Err(AppError::forbidden(
+                "Your role cannot change workspace settings",
+            ))
         }
     }
 }
@@ -50,7 +56,10 @@ fn signed_out() -> AppError {
 
 /// The session token: `Authorization: Bearer …` first, then the session cookie.
 pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
-    if let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+    if let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         if let Some(token) = value.strip_prefix("Bearer ").map(str::trim) {
             return (!token.is_empty()).then(|| token.to_string());
         }
@@ -78,7 +87,9 @@ impl FromRequestParts<AppState> for AuthContext {
             return Ok(ctx.clone());
         }
         let token = token_from_headers(&parts.headers).ok_or_else(signed_out)?;
-        let ctx = super::session::lookup(state, &token).await?.ok_or_else(signed_out)?;
+        let ctx = super::session::lookup(state, &token)
+            .await?
+            .ok_or_else(signed_out)?;
         parts.extensions.insert(ctx.clone());
         Ok(ctx)
     }

@@ -8,4 +8,6 @@ pub mod service;
 pub mod session;
 pub mod throttle;
 
-pub use context::{cookie_value as context_cookie, token_from_headers, AuthContext, SESSION_COOKIE};
+pub use context::{
+    cookie_value as context_cookie, token_from_headers, AuthContext, SESSION_COOKIE,
+};

@@ -49,12 +49,23 @@ async fn sign_in(
 
 async fn logout(State(state): State<AppState>, auth: AuthContext) -> Result<Response, AppError> {
     session::revoke(&state, auth.session_id).await?;
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, session::clear_cookie(&state.settings))]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, session::clear_cookie(&state.settings))],
+    )
+        .into_response())
 }
 
-async fn logout_everywhere(State(state): State<AppState>, auth: AuthContext) -> Result<Response, AppError> {
+async fn logout_everywhere(
+    State(state): State<AppState>,
+    auth: AuthContext,
+) -> Result<Response, AppError> {
     session::revoke_all(&state, auth.user_id).await?;
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, session::clear_cookie(&state.settings))]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, session::clear_cookie(&state.settings))],
+    )
+        .into_response())
 }
 
 async fn me(State(state): State<AppState>, auth: AuthContext) -> Result<Json<Me>, AppError> {

@@ -13,7 +13,11 @@ use sqlx::Row;
 use validator::Validate;
 
 /// Creates the user, a workspace they own, and a session. Returns the session token too.
-pub async fn sign_up(state: &AppState, input: SignUpInput, meta: &ClientMeta) -> Result<AuthSuccess, AppError> {
+pub async fn sign_up(
+    state: &AppState,
+    input: SignUpInput,
+    meta: &ClientMeta,
+) -> Result<AuthSuccess, AppError> {
     let input = input.normalized();
     input.validate()?;
     let password_hash = password::hash(input.password.clone()).await?;
@@ -38,17 +42,32 @@ pub async fn sign_up(state: &AppState, input: SignUpInput, meta: &ClientMeta) ->
         workspaces::create(&mut tx, user_id, &input.workspace_name).await?;
     let token = session::create(&mut tx, &state.settings, user_id, workspace.id, meta).await?;
     events.push(
-        record(&mut tx, workspace.id, Some(user_id), "member.joined", member_data(&input, user_id))
-            .await?,
+        record(
+            &mut tx,
+            workspace.id,
+            Some(user_id),
+            "member.joined",
+            member_data(&input, user_id),
+        )
+        .await?,
     );
     tx.commit().await?;
     state.hub.publish(events);
     tracing::info!(user_id = %user_id, workspace_id = %workspace.id, "account created");
-    Ok(AuthSuccess { user: load_user(state, user_id).await?, workspace, role: Role::Owner, access_token: token })
+    Ok(AuthSuccess {
+        user: load_user(state, user_id).await?,
+        workspace,
+        role: Role::Owner,
+        access_token: token,
+    })
 }
 
 fn member_data(input: &SignUpInput, user_id: UserId) -> serde_json::Value {
-    let display = if input.name.is_empty() { input.email.clone() } else { input.name.clone() };
+    let display = if input.name.is_empty() {
+        input.email.clone()
+    } else {
+        input.name.clone()
+    };
     serde_json::json!({ "userId": user_id, "name": display, "role": "owner" })
 }
 
@@ -63,7 +82,11 @@ fn email_taken() -> AppError {
 }
 
 /// Checks the password and opens a new session in the user's last (or first) workspace.
-pub async fn sign_in(state: &AppState, input: SignInInput, meta: &ClientMeta) -> Result<AuthSuccess, AppError> {
+pub async fn sign_in(
+    state: &AppState,
+    input: SignInInput,
+    meta: &ClientMeta,
+) -> Result<AuthSuccess, AppError> {
     let input = input.normalized();
     state.signin_throttle.attempt(&input.email, meta.ip)?;
     input.validate()?;
@@ -72,16 +95,27 @@ pub async fn sign_in(state: &AppState, input: SignInInput, meta: &ClientMeta) ->
         .fetch_optional(&state.db.pool)
         .await?;
     let (user_id, stored) = match &row {
-        Some(r) => (Some(UserId(r.try_get("id")?)), Some(r.try_get::<String, _>("password_hash")?)),
+        Some(r) => (
+            Some(UserId(r.try_get("id")?)),
+            Some(r.try_get::<String, _>("password_hash")?),
+        ),
         None => (None, None),
     };
-    let (true, Some(user_id)) = (password::verify(input.password.clone(), stored).await?, user_id) else {
+    let (true, Some(user_id)) = (
+        password::verify(input.password.clone(), stored).await?,
+        user_id,
+    ) else {
         tracing::info!(ip = %meta.ip, "failed sign-in");
         let mut e = AppError::unauthorized("Wrong email or password");
-        e.details = vec![FieldError { field: "password".into(), message: e.error.clone(), code: Some("credentials".into()) }];
+        e.details = vec![FieldError {
+            field: "password".into(),
+            message: e.error.clone(),
+            code: Some("credentials".into()),
+        }];
         return Err(e);
     };
-    let (workspace_id, role) = workspaces::default_membership(state, user_id).await?
+    let (workspace_id, role) = workspaces::default_membership(state, user_id)
+        .await?
         .ok_or_else(|| AppError::forbidden("This account does not belong to any workspace"))?;
     let mut tx = state.db.begin().await?;
     let token = session::create(&mut tx, &state.settings, user_id, workspace_id, meta).await?;
@@ -120,7 +154,9 @@ pub async fn me(state: &AppState, auth: &AuthContext) -> Result<Me, AppError> {
         workspaces: workspaces::memberships(state, auth.user_id).await?,
         event_seq,
     };
-    state.auth_cache.put_profile(std::sync::Arc::new(me.clone()));
+    state
+        .auth_cache
+        .put_profile(std::sync::Arc::new(me.clone()));
     Ok(me)
 }
 
@@ -140,14 +176,17 @@ pub async fn load_user(state: &AppState, id: UserId) -> Result<UserView, AppErro
 }
 
 /// Moves a session to another workspace the user belongs to.
-pub async fn switch_workspace(state: &AppState, auth: &AuthContext, to: WorkspaceId) -> Result<(), AppError> {
-    let member: Option<String> = sqlx::query_scalar(
-        "SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2",
-    )
-    .bind(to.0)
-    .bind(auth.user_id.0)
-    .fetch_optional(&state.db.pool)
-    .await?;
+pub async fn switch_workspace(
+    state: &AppState,
+    auth: &AuthContext,
+    to: WorkspaceId,
+) -> Result<(), AppError> {
+    let member: Option<String> =
+        sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+            .bind(to.0)
+            .bind(auth.user_id.0)
+            .fetch_optional(&state.db.pool)
+            .await?;
     if member.is_none() {
         return Err(AppError::not_found("Workspace"));
     }

@@ -96,7 +96,14 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>
         workspace_id: WorkspaceId(row.try_get("workspace_id")?),
         role: Role::parse(&role).unwrap_or(Role::Viewer),
     };
-    state.auth_cache.put_session(token_hash, CachedSession { ctx: ctx.clone(), last_seen_at: last_seen, expires_at });
+    state.auth_cache.put_session(
+        token_hash,
+        CachedSession {
+            ctx: ctx.clone(),
+            last_seen_at: last_seen,
+            expires_at,
+        },
+    );
     Ok(Some(ctx))
 }
 
@@ -108,16 +115,20 @@ fn live(state: &AppState, last_seen_at: i64, expires_at: i64) -> bool {
 }
 
 pub async fn is_active(state: &AppState, id: SessionId) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM sessions WHERE id = $1 AND expires_at > $2")
-        .bind(id.0)
-        .bind(now_ms())
-        .fetch_optional(&state.db.pool)
-        .await?;
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM sessions WHERE id = $1 AND expires_at > $2")
+            .bind(id.0)
+            .bind(now_ms())
+            .fetch_optional(&state.db.pool)
+            .await?;
     Ok(found.is_some())
 }
 
 pub async fn revoke(state: &AppState, id: SessionId) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id.0).execute(&state.db.pool).await?;
+    sqlx::query("DELETE FROM sessions WHERE id = $1")
+        .bind(id.0)
+        .execute(&state.db.pool)
+        .await?;
     state.auth_cache.forget_session(id);
     Ok(())
 }
@@ -147,11 +158,17 @@ pub async fn revoke_token(state: &AppState, token: &str) -> Result<(), sqlx::Err
 pub fn cookie(settings: &Settings, token: &str) -> String {
     let max_age = settings.session_absolute_hours * 3600;
     let secure = if settings.tls { "; Secure" } else { "" };
-    format!("{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", super::SESSION_COOKIE)
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        super::SESSION_COOKIE
+    )
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_cookie(settings: &Settings) -> String {
     let secure = if settings.tls { "; Secure" } else { "" };
-    format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", super::SESSION_COOKIE)
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+        super::SESSION_COOKIE
+    )
 }

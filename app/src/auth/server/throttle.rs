@@ -29,7 +29,9 @@ impl SignInThrottle {
     /// Counts one attempt; refuses with 429 and the wait when either budget is spent.
     pub fn attempt(&self, email: &str, ip: IpAddr) -> Result<(), AppError> {
         let now = DefaultClock::default().now();
-        self.per_ip.check_key(&ip).map_err(|n| AppError::rate_limited(n.wait_time_from(now).as_secs() + 1))?;
+        self.per_ip
+            .check_key(&ip)
+            .map_err(|n| AppError::rate_limited(n.wait_time_from(now).as_secs() + 1))?;
         self.per_account
             .check_key(&email.to_string())
             .map_err(|n| AppError::rate_limited(n.wait_time_from(now).as_secs() + 1))

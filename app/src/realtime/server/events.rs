@@ -50,7 +50,15 @@ pub async fn record(
             .execute(&mut **tx)
             .await?;
     }
-    Ok(StoredEvent { workspace_id, event: RealtimeEvent { seq, kind: kind.into(), data, at } })
+    Ok(StoredEvent {
+        workspace_id,
+        event: RealtimeEvent {
+            seq,
+            kind: kind.into(),
+            data,
+            at,
+        },
+    })
 }
 
 fn to_event(row: &sqlx::any::AnyRow) -> Result<RealtimeEvent, sqlx::Error> {

@@ -22,7 +22,10 @@ impl Default for EventHub {
 impl EventHub {
     pub fn new() -> EventHub {
         let (tx, _) = broadcast::channel(4096);
-        EventHub { tx, latest: Arc::default() }
+        EventHub {
+            tx,
+            latest: Arc::default(),
+        }
     }
 
     /// Announces events whose transaction has committed.
@@ -44,7 +47,11 @@ impl EventHub {
 
     /// The newest sequence number this instance knows for a workspace, if any.
     pub fn latest(&self, workspace: WorkspaceId) -> Option<i64> {
-        self.latest.read().unwrap_or_else(|e| e.into_inner()).get(&workspace).copied()
+        self.latest
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&workspace)
+            .copied()
     }
 
     /// Records that `seq` exists in `workspace` (keeps the maximum).

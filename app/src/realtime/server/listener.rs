@@ -27,7 +27,9 @@ async fn listen(state: &AppState) -> anyhow::Result<()> {
     listener.listen("parley_events").await?;
     loop {
         let note = listener.recv().await?;
-        let Some((ws, seq)) = parse(note.payload()) else { continue };
+        let Some((ws, seq)) = parse(note.payload()) else {
+            continue;
+        };
         catch_up(state, &state.hub, ws, seq).await?;
     }
 }
@@ -38,7 +40,12 @@ fn parse(payload: &str) -> Option<(WorkspaceId, i64)> {
 }
 
 /// Publishes the events of `ws` up to `seq` that this instance has not seen.
-async fn catch_up(state: &AppState, hub: &EventHub, ws: WorkspaceId, seq: i64) -> anyhow::Result<()> {
+async fn catch_up(
+    state: &AppState,
+    hub: &EventHub,
+    ws: WorkspaceId,
+    seq: i64,
+) -> anyhow::Result<()> {
     let known = match hub.latest(ws) {
         Some(known) => known,
         None => {
@@ -51,6 +58,9 @@ async fn catch_up(state: &AppState, hub: &EventHub, ws: WorkspaceId, seq: i64) -
         return Ok(());
     }
     let missed = events::since(&state.db, ws, known, seq - known).await?;
-    hub.publish(missed.into_iter().map(|event| StoredEvent { workspace_id: ws, event }));
+    hub.publish(missed.into_iter().map(|event| StoredEvent {
+        workspace_id: ws,
+        event,
+    }));
     Ok(())
 }

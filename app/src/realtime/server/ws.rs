@@ -20,7 +20,12 @@ pub async fn ws_handler(
     ws: WebSocketUpgrade,
 ) -> Response {
     ws.on_upgrade(move |socket| async move {
-        let mut stream = Stream { socket, state, auth, last_sent: 0 };
+        let mut stream = Stream {
+            socket,
+            state,
+            auth,
+            last_sent: 0,
+        };
         if let Err(e) = stream.run().await {
             tracing::debug!(error = %e, "websocket closed");
         }
@@ -74,7 +79,10 @@ impl Stream {
         match serde_json::from_str::<ClientMessage>(text) {
             Ok(ClientMessage::Resume { after: Some(after) }) => self.replay(after).await,
             Ok(ClientMessage::Resume { after: None }) => {
-                self.send_control(&ServerControl::Resumed { seq: self.last_sent }).await
+                self.send_control(&ServerControl::Resumed {
+                    seq: self.last_sent,
+                })
+                .await
             }
             Ok(ClientMessage::Ping) => self.send_control(&ServerControl::Pong).await,
             Err(_) => Ok(()), // unknown messages are ignored, as the protocol allows growth
@@ -93,8 +101,13 @@ impl Stream {
     }
 
     async fn replay(&mut self, after: i64) -> anyhow::Result<()> {
-        let missed =
-            events::since(&self.state.db, self.auth.workspace_id, after, MAX_REPLAY + 1).await?;
+        let missed = events::since(
+            &self.state.db,
+            self.auth.workspace_id,
+            after,
+            MAX_REPLAY + 1,
+        )
+        .await?;
         if missed.len() as i64 > MAX_REPLAY {
             self.last_sent = events::latest_seq(&self.state.db, self.auth.workspace_id).await?;
             return self.send_control(&ServerControl::Reload).await;
@@ -103,17 +116,24 @@ impl Stream {
         for event in &missed {
             self.send_event(event).await?;
         }
-        self.send_control(&ServerControl::Resumed { seq: self.last_sent }).await
+        self.send_control(&ServerControl::Resumed {
+            seq: self.last_sent,
+        })
+        .await
     }
 
     async fn send_event(&mut self, event: &RealtimeEvent) -> anyhow::Result<()> {
-        self.socket.send(Message::Text(serde_json::to_string(event)?.into())).await?;
+        self.socket
+            .send(Message::Text(serde_json::to_string(event)?.into()))
+            .await?;
         self.last_sent = self.last_sent.max(event.seq);
         Ok(())
     }
 
     async fn send_control(&mut self, control: &ServerControl) -> anyhow::Result<()> {
-        self.socket.send(Message::Text(serde_json::to_string(control)?.into())).await?;
+        self.socket
+            .send(Message::Text(serde_json::to_string(control)?.into()))
+            .await?;
         Ok(())
     }
 }

@@ -5,7 +5,13 @@ use leptos::prelude::*;
 
 /// One line of the activity feed, in the current language.
 pub fn describe(t: &Strings, e: &RealtimeEvent) -> String {
-    let str_of = |k: &str| e.data.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    let str_of = |k: &str| {
+        e.data
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
     match e.kind.as_str() {
         "workspace.created" => t.event_workspace_created.to_string(),
         "workspace.renamed" => format!("{} «{}»", t.event_workspace_renamed, str_of("name")),

@@ -49,7 +49,10 @@ pub fn SettingsPage() -> impl IntoView {
         }
     };
     let name_error = Signal::derive(move || {
-        error.get().and_then(|e| e.field_error("name").map(|f| crate::translate_field(t.get(), f)))
+        error.get().and_then(|e| {
+            e.field_error("name")
+                .map(|f| crate::translate_field(t.get(), f))
+        })
     });
     view! {
         <section class="page">
