@@ -4,15 +4,21 @@
 #![recursion_limit = "512"]
 
 pub mod auth;
+pub mod companies;
 pub mod components;
+pub mod contacts;
+pub mod deals;
 pub mod error;
 pub mod i18n;
 pub mod ids;
 mod layout;
+pub mod listing;
+pub mod pipelines;
 pub mod providers;
 pub mod realtime;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod timeline;
 pub mod validation;
 pub mod workspaces;
 

@@ -64,3 +64,75 @@ mod tests {
         assert_eq!(super::camel_case("email"), "email");
     }
 }
+
+/// A Telegram username: 4–32 letters, digits or underscores (a leading `@` is dropped first).
+pub fn telegram_username(value: &str) -> Result<(), validator::ValidationError> {
+    let ok = (4..=32).contains(&value.len())
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("telegram_username")
+            .with_message("Use 4 to 32 letters, digits or underscores".into()))
+    }
+}
+
+/// A phone number: digits with the usual separators, at most 32 characters.
+pub fn phone(value: &str) -> Result<(), validator::ValidationError> {
+    let ok = value.len() <= 32
+        && value.chars().any(|c| c.is_ascii_digit())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("phone").with_message("Enter a phone number".into()))
+    }
+}
+
+/// Trims a text field; an empty result becomes `None`.
+pub fn optional(value: Option<String>) -> Option<String> {
+    value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// `Option<Option<T>>` for PATCH bodies: absent → `None`, `null` → `Some(None)`.
+pub mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        v: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+/// Three upper-case letters (ISO 4217).
+pub fn currency(value: &str) -> Result<(), validator::ValidationError> {
+    if value.len() == 3 && value.chars().all(|c| c.is_ascii_uppercase()) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("currency")
+            .with_message("Use a three-letter currency code".into()))
+    }
+}
+
+/// A calendar date, `YYYY-MM-DD`.
+pub fn date(value: &str) -> Result<(), validator::ValidationError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(value, &format).map(|_| ()).map_err(|_| {
+        validator::ValidationError::new("date").with_message("Use a date like 2026-12-31".into())
+    })
+}

@@ -95,3 +95,37 @@ impl FromRequestParts<AppState> for ClientMeta {
         Ok(ClientMeta::from_parts(parts, state.settings.trust_proxy))
     }
 }
+
+/// Query-string parameters whose rejection answers 400 `BAD_REQUEST` in the documented shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(AppError::bad_request(format!(
+                "Bad query parameters: {}",
+                e.body_text()
+            ))),
+        }
+    }
+}
+
+/// A numeric id in the path; anything else answers 400 `BAD_REQUEST`.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiPath<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(e) => Err(AppError::bad_request(format!(
+                "Bad path: {}",
+                e.body_text()
+            ))),
+        }
+    }
+}

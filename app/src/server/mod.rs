@@ -5,6 +5,8 @@ pub mod config;
 pub mod csp;
 pub mod db;
 pub mod extract;
+pub mod query;
+pub mod refs;
 pub mod state;
 
 pub use config::Settings;

@@ -70,6 +70,7 @@ pub async fn create(
         .bind(owner.0)
         .execute(&mut **tx)
         .await?;
+    crate::pipelines::server::create_default(tx, workspace.id.0).await?;
     let event = record(
         tx,
         workspace.id,

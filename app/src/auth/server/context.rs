@@ -38,6 +38,15 @@ impl AuthContext {
         }
     }
 
+    /// Refuses viewers, who read but never write.
+    pub fn require_writer(&self) -> Result<(), AppError> {
+        if self.role == Role::Viewer {
+            Err(AppError::forbidden("Viewers cannot change records"))
+        } else {
+            Ok(())
+        }
+    }
+
     /// Refuses unless the caller's role may manage the workspace.
     pub fn require_manager(&self) -> Result<(), AppError> {
         if self.role.can_manage_workspace() {

@@ -1,0 +1,69 @@
+//! Companies: the organisations contacts work for and deals are made with.
+
+#[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use crate::ids::EpochMs;
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompanyView {
+    pub id: i64,
+    pub name: String,
+    pub industry: String,
+    pub size: String,
+    pub website: String,
+    pub description: String,
+    pub owner_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub contact_count: i64,
+    pub deal_count: i64,
+    pub created_at: EpochMs,
+    pub updated_at: EpochMs,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CompanyInput {
+    #[validate(
+        custom(function = "crate::validation::required"),
+        length(max = 200, code = "too_long", message = "This is too long")
+    )]
+    pub name: String,
+    #[validate(length(max = 100, code = "too_long", message = "This is too long"))]
+    pub industry: String,
+    #[validate(length(max = 50, code = "too_long", message = "This is too long"))]
+    pub size: String,
+    #[validate(length(max = 300, code = "too_long", message = "This is too long"))]
+    pub website: String,
+    #[validate(length(max = 5000, code = "too_long", message = "This is too long"))]
+    pub description: String,
+    pub owner_id: Option<i64>,
+}
+
+impl CompanyInput {
+    pub fn normalized(mut self) -> Self {
+        for field in [
+            &mut self.name,
+            &mut self.industry,
+            &mut self.size,
+            &mut self.website,
+            &mut self.description,
+        ] {
+            *field = field.trim().to_string();
+        }
+        self
+    }
+}
+
+/// `DELETE /api/crm/companies/:id?detachDeals=true` detaches the company's deals instead of
+/// refusing with 409.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeleteCompany {
+    pub detach_deals: bool,
+}

@@ -1,0 +1,67 @@
+//! REST routes under `/api/crm/companies`.
+
+use super::{server, CompanyInput, CompanyView, DeleteCompany};
+use crate::auth::server::AuthContext;
+use crate::error::AppError;
+use crate::listing::{ListQuery, Page};
+use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::server::AppState;
+use crate::timeline::rest as timeline;
+use crate::timeline::server::Subject;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(list).post(create))
+        .route("/{id}", get(one).put(replace).delete(remove))
+        .merge(timeline::activity_route("/{id}", Subject::Company))
+}
+
+async fn list(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<Page<CompanyView>>, AppError> {
+    Ok(Json(server::list(&s, &auth, &q).await?))
+}
+
+async fn create(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiJson(input): ApiJson<CompanyInput>,
+) -> Result<(StatusCode, Json<CompanyView>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(server::create(&s, &auth, input).await?),
+    ))
+}
+
+async fn one(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<CompanyView>, AppError> {
+    Ok(Json(server::get(&s, &auth, id).await?))
+}
+
+async fn replace(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<CompanyInput>,
+) -> Result<Json<CompanyView>, AppError> {
+    Ok(Json(server::update(&s, &auth, id, input).await?))
+}
+
+async fn remove(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<DeleteCompany>,
+) -> Result<StatusCode, AppError> {
+    server::delete(&s, &auth, id, q.detach_deals).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

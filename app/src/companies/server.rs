@@ -1,0 +1,292 @@
+//! Company queries and services.
+
+use super::{CompanyInput, CompanyView};
+use crate::auth::server::AuthContext;
+use crate::error::AppError;
+use crate::listing::{ListQuery, Page};
+use crate::realtime::server::record;
+use crate::server::db::{Row, Tx};
+use crate::server::query::{order_by, search_text, Conditions};
+use crate::server::{now_ms, refs, AppState};
+use crate::timeline::server::{changed_fields, record_activity, Subject};
+use sqlx::{AssertSqlSafe, Row as _};
+use validator::Validate;
+
+const SELECT: &str =
+    "SELECT co.id, co.name, co.industry, co.size, co.website, co.description, co.owner_id, \
+    COALESCE(NULLIF(u.name, ''), u.email) AS owner_name, co.created_at, co.updated_at, \
+    (SELECT COUNT(*) FROM contacts c WHERE c.company_id = co.id) AS contact_count, \
+    (SELECT COUNT(*) FROM deals d WHERE d.company_id = co.id) AS deal_count \
+    FROM companies co LEFT JOIN users u ON u.id = co.owner_id";
+
+const SORTS: &[(&str, &str)] = &[
+    ("name", "co.name"),
+    ("industry", "co.industry"),
+    ("createdAt", "co.created_at"),
+    ("updatedAt", "co.updated_at"),
+];
+
+fn view(r: &Row) -> Result<CompanyView, sqlx::Error> {
+    Ok(CompanyView {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        industry: r.try_get("industry")?,
+        size: r.try_get("size")?,
+        website: r.try_get("website")?,
+        description: r.try_get("description")?,
+        owner_id: r.try_get("owner_id")?,
+        owner_name: r.try_get("owner_name")?,
+        contact_count: r.try_get("contact_count")?,
+        deal_count: r.try_get("deal_count")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+pub async fn list(
+    state: &AppState,
+    auth: &AuthContext,
+    q: &ListQuery,
+) -> Result<Page<CompanyView>, AppError> {
+    let (page, limit) = q.bounds()?;
+    let mut cond = Conditions::in_workspace("co", auth.workspace_id.0);
+    cond.eq("co.owner_id", q.owner_id);
+    cond.search(
+        state.db.backend,
+        "co",
+        "companies",
+        q.search_term().as_deref(),
+    );
+    let total: i64 = cond
+        .bind_scalar(sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM companies co WHERE {}",
+            cond.sql()
+        ))))
+        .fetch_one(&state.db.pool)
+        .await?;
+    let n = cond.next_placeholder();
+    let sql = format!(
+        "{SELECT} WHERE {} ORDER BY {} LIMIT ${n} OFFSET ${}",
+        cond.sql(),
+        order_by(q.sort.as_deref(), SORTS, "co.id DESC"),
+        n + 1
+    );
+    let rows = cond
+        .bind(sqlx::query(AssertSqlSafe(sql)))
+        .bind(limit)
+        .bind((page - 1) * limit)
+        .fetch_all(&state.db.pool)
+        .await?;
+    Ok(Page::new(
+        rows.iter().map(view).collect::<Result<_, _>>()?,
+        page,
+        limit,
+        total,
+    ))
+}
+
+async fn get_in(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<CompanyView, AppError> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "{SELECT} WHERE co.id = $1 AND co.workspace_id = $2"
+    )))
+    .bind(id)
+    .bind(workspace_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| AppError::not_found("Company"))?;
+    Ok(view(&row)?)
+}
+
+pub async fn get(state: &AppState, auth: &AuthContext, id: i64) -> Result<CompanyView, AppError> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "{SELECT} WHERE co.id = $1 AND co.workspace_id = $2"
+    )))
+    .bind(id)
+    .bind(auth.workspace_id.0)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .ok_or_else(|| AppError::not_found("Company"))?;
+    Ok(view(&row)?)
+}
+
+fn company_search_text(input: &CompanyInput) -> String {
+    search_text(&[&input.name, &input.industry, &input.website])
+}
+
+pub async fn create(
+    state: &AppState,
+    auth: &AuthContext,
+    input: CompanyInput,
+) -> Result<CompanyView, AppError> {
+    auth.require_writer()?;
+    let input = input.normalized();
+    input.validate()?;
+    let mut tx = state.db.begin().await?;
+    refs::member(&mut tx, auth.workspace_id.0, input.owner_id, "ownerId").await?;
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO companies (workspace_id, name, industry, size, website, description, owner_id, search_text, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(auth.workspace_id.0)
+    .bind(&input.name)
+    .bind(&input.industry)
+    .bind(&input.size)
+    .bind(&input.website)
+    .bind(&input.description)
+    .bind(input.owner_id)
+    .bind(company_search_text(&input))
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    record_activity(
+        &mut tx,
+        auth,
+        Subject::Company(id),
+        "created",
+        serde_json::json!({ "name": input.name }),
+    )
+    .await?;
+    let created = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    let event = record(
+        &mut tx,
+        auth.workspace_id,
+        Some(auth.user_id),
+        "company.created",
+        serde_json::to_value(&created).unwrap_or_default(),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(created)
+}
+
+pub async fn update(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    input: CompanyInput,
+) -> Result<CompanyView, AppError> {
+    auth.require_writer()?;
+    let input = input.normalized();
+    input.validate()?;
+    let mut tx = state.db.begin().await?;
+    let before = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    refs::member(&mut tx, auth.workspace_id.0, input.owner_id, "ownerId").await?;
+    sqlx::query(
+        "UPDATE companies SET name = $1, industry = $2, size = $3, website = $4, description = $5, owner_id = $6, \
+         search_text = $7, updated_at = $8 WHERE id = $9 AND workspace_id = $10",
+    )
+    .bind(&input.name)
+    .bind(&input.industry)
+    .bind(&input.size)
+    .bind(&input.website)
+    .bind(&input.description)
+    .bind(input.owner_id)
+    .bind(company_search_text(&input))
+    .bind(now_ms())
+    .bind(id)
+    .bind(auth.workspace_id.0)
+    .execute(&mut *tx)
+    .await?;
+    if before.name != input.name {
+        refresh_contact_search(&mut tx, auth.workspace_id.0, id, &before.name, &input.name).await?;
+    }
+    let after = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    let fields = changed_fields(
+        &before,
+        &after,
+        &[
+            "createdAt",
+            "updatedAt",
+            "ownerName",
+            "contactCount",
+            "dealCount",
+        ],
+    );
+    if !fields.is_empty() {
+        record_activity(
+            &mut tx,
+            auth,
+            Subject::Company(id),
+            "edited",
+            serde_json::json!({ "fields": fields }),
+        )
+        .await?;
+    }
+    let event = record(
+        &mut tx,
+        auth.workspace_id,
+        Some(auth.user_id),
+        "company.updated",
+        serde_json::to_value(&after).unwrap_or_default(),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(after)
+}
+
+/// A company's name is part of its contacts' searchable text.
+async fn refresh_contact_search(
+    tx: &mut Tx,
+    workspace_id: i64,
+    company_id: i64,
+    old: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE contacts SET search_text = REPLACE(search_text, $1, $2) WHERE workspace_id = $3 AND company_id = $4")
+        .bind(old.to_lowercase())
+        .bind(new.to_lowercase())
+        .bind(workspace_id)
+        .bind(company_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Deletes a company. With deals attached it answers 409 unless `detach_deals` is set, in
+/// which case the deals (and contacts) stay and lose the link.
+pub async fn delete(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    detach_deals: bool,
+) -> Result<(), AppError> {
+    auth.require_writer()?;
+    let mut tx = state.db.begin().await?;
+    let company = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    if company.deal_count > 0 && !detach_deals {
+        return Err(AppError::conflict(format!(
+            "This company has {} deal(s); delete with detachDeals=true to keep them without the company",
+            company.deal_count
+        )));
+    }
+    sqlx::query("UPDATE deals SET company_id = NULL WHERE company_id = $1 AND workspace_id = $2")
+        .bind(id)
+        .bind(auth.workspace_id.0)
+        .execute(&mut *tx)
+        .await?;
+    refresh_contact_search(&mut tx, auth.workspace_id.0, id, &company.name, "").await?;
+    sqlx::query("DELETE FROM companies WHERE id = $1 AND workspace_id = $2")
+        .bind(id)
+        .bind(auth.workspace_id.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM activities WHERE workspace_id = $1 AND subject_type = 'company' AND subject_id = $2")
+        .bind(auth.workspace_id.0)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let event = record(
+        &mut tx,
+        auth.workspace_id,
+        Some(auth.user_id),
+        "company.deleted",
+        serde_json::json!({ "id": id }),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(())
+}

@@ -1,0 +1,312 @@
+//! Contact queries and services.
+
+use super::{ContactInput, ContactPatch, ContactView};
+use crate::auth::server::AuthContext;
+use crate::error::AppError;
+use crate::listing::{ListQuery, Page};
+use crate::realtime::server::record;
+use crate::server::db::{Row, Tx};
+use crate::server::query::{order_by, search_text, Conditions};
+use crate::server::{now_ms, refs, AppState};
+use crate::timeline::server::{changed_fields, record_activity, Subject};
+use sqlx::{AssertSqlSafe, Row as _};
+use validator::Validate;
+
+const SELECT: &str = "SELECT c.id, c.first_name, c.last_name, c.display_name, c.email, c.phone, \
+    c.telegram_user_id, c.telegram_username, c.company_id, co.name AS company_name, c.owner_id, \
+    COALESCE(NULLIF(u.name, ''), u.email) AS owner_name, c.created_at, c.updated_at \
+    FROM contacts c LEFT JOIN companies co ON co.id = c.company_id LEFT JOIN users u ON u.id = c.owner_id";
+
+const SORTS: &[(&str, &str)] = &[
+    ("name", "c.display_name"),
+    ("displayName", "c.display_name"),
+    ("email", "c.email"),
+    ("createdAt", "c.created_at"),
+    ("updatedAt", "c.updated_at"),
+];
+
+fn non_empty(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+fn view(r: &Row) -> Result<ContactView, sqlx::Error> {
+    Ok(ContactView {
+        id: r.try_get("id")?,
+        first_name: r.try_get("first_name")?,
+        last_name: r.try_get("last_name")?,
+        display_name: r.try_get("display_name")?,
+        email: non_empty(r.try_get("email")?),
+        phone: non_empty(r.try_get("phone")?),
+        telegram_user_id: r.try_get("telegram_user_id")?,
+        telegram_username: non_empty(r.try_get("telegram_username")?),
+        company_id: r.try_get("company_id")?,
+        company_name: r.try_get("company_name")?,
+        owner_id: r.try_get("owner_id")?,
+        owner_name: r.try_get("owner_name")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+pub async fn list(
+    state: &AppState,
+    auth: &AuthContext,
+    q: &ListQuery,
+) -> Result<Page<ContactView>, AppError> {
+    let (page, limit) = q.bounds()?;
+    let mut cond = Conditions::in_workspace("c", auth.workspace_id.0);
+    cond.eq("c.company_id", q.company_id);
+    cond.eq("c.owner_id", q.owner_id);
+    cond.search(
+        state.db.backend,
+        "c",
+        "contacts",
+        q.search_term().as_deref(),
+    );
+    let total: i64 = cond
+        .bind_scalar(sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM contacts c WHERE {}",
+            cond.sql()
+        ))))
+        .fetch_one(&state.db.pool)
+        .await?;
+    let n = cond.next_placeholder();
+    let sql = format!(
+        "{SELECT} WHERE {} ORDER BY {} LIMIT ${n} OFFSET ${}",
+        cond.sql(),
+        order_by(q.sort.as_deref(), SORTS, "c.id DESC"),
+        n + 1
+    );
+    let rows = cond
+        .bind(sqlx::query(AssertSqlSafe(sql)))
+        .bind(limit)
+        .bind((page - 1) * limit)
+        .fetch_all(&state.db.pool)
+        .await?;
+    let items = rows.iter().map(view).collect::<Result<_, _>>()?;
+    Ok(Page::new(items, page, limit, total))
+}
+
+pub async fn get(state: &AppState, auth: &AuthContext, id: i64) -> Result<ContactView, AppError> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "{SELECT} WHERE c.id = $1 AND c.workspace_id = $2"
+    )))
+    .bind(id)
+    .bind(auth.workspace_id.0)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .ok_or_else(|| AppError::not_found("Contact"))?;
+    Ok(view(&row)?)
+}
+
+async fn get_in(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<ContactView, AppError> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "{SELECT} WHERE c.id = $1 AND c.workspace_id = $2"
+    )))
+    .bind(id)
+    .bind(workspace_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| AppError::not_found("Contact"))?;
+    Ok(view(&row)?)
+}
+
+async fn check(tx: &mut Tx, auth: &AuthContext, input: &ContactInput) -> Result<(), AppError> {
+    input.validate()?;
+    refs::company(tx, auth.workspace_id.0, input.company_id, "companyId").await?;
+    refs::member(tx, auth.workspace_id.0, input.owner_id, "ownerId").await
+}
+
+/// The company name is part of a contact's searchable text.
+async fn contact_search_text(tx: &mut Tx, input: &ContactInput) -> Result<String, AppError> {
+    let company: Option<String> = match input.company_id {
+        Some(id) => {
+            sqlx::query_scalar("SELECT name FROM companies WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+        None => None,
+    };
+    Ok(search_text(&[
+        &input.display_name,
+        &input.first_name,
+        &input.last_name,
+        input.email.as_deref().unwrap_or(""),
+        input.phone.as_deref().unwrap_or(""),
+        input.telegram_username.as_deref().unwrap_or(""),
+        company.as_deref().unwrap_or(""),
+    ]))
+}
+
+pub async fn create(
+    state: &AppState,
+    auth: &AuthContext,
+    input: ContactInput,
+) -> Result<ContactView, AppError> {
+    auth.require_writer()?;
+    let input = input.normalized();
+    let mut tx = state.db.begin().await?;
+    check(&mut tx, auth, &input).await?;
+    let created = create_in(&mut tx, auth, &input).await?;
+    let event = record(
+        &mut tx,
+        auth.workspace_id,
+        Some(auth.user_id),
+        "contact.created",
+        serde_json::to_value(&created).unwrap_or_default(),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(created)
+}
+
+/// Inserts a checked contact and its "created" activity (also used by the CSV import).
+pub async fn create_in(
+    tx: &mut Tx,
+    auth: &AuthContext,
+    input: &ContactInput,
+) -> Result<ContactView, AppError> {
+    let now = now_ms();
+    let text = contact_search_text(tx, input).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO contacts (workspace_id, first_name, last_name, display_name, email, phone, \
+         telegram_user_id, telegram_username, company_id, owner_id, search_text, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+    )
+    .bind(auth.workspace_id.0)
+    .bind(&input.first_name)
+    .bind(&input.last_name)
+    .bind(&input.display_name)
+    .bind(input.email.clone().unwrap_or_default())
+    .bind(input.phone.clone().unwrap_or_default())
+    .bind(input.telegram_user_id)
+    .bind(input.telegram_username.clone().unwrap_or_default())
+    .bind(input.company_id)
+    .bind(input.owner_id)
+    .bind(text)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    record_activity(
+        tx,
+        auth,
+        Subject::Contact(id),
+        "created",
+        serde_json::json!({ "name": input.display_name }),
+    )
+    .await?;
+    get_in(tx, auth.workspace_id.0, id).await
+}
+
+pub async fn update(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    input: ContactInput,
+) -> Result<ContactView, AppError> {
+    auth.require_writer()?;
+    let input = input.normalized();
+    let mut tx = state.db.begin().await?;
+    let before = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    check(&mut tx, auth, &input).await?;
+    let after = update_in(&mut tx, auth, &before, &input).await?;
+    let event = record(
+        &mut tx,
+        auth.workspace_id,
+        Some(auth.user_id),
+        "contact.updated",
+        serde_json::to_value(&after).unwrap_or_default(),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(after)
+}
+
+pub async fn patch(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    patch: ContactPatch,
+) -> Result<ContactView, AppError> {
+    let current = get(state, auth, id).await?;
+    update(state, auth, id, patch.apply(&current)).await
+}
+
+/// Writes a checked change and an "edited" activity naming the fields that changed.
+pub async fn update_in(
+    tx: &mut Tx,
+    auth: &AuthContext,
+    before: &ContactView,
+    input: &ContactInput,
+) -> Result<ContactView, AppError> {
+    let text = contact_search_text(tx, input).await?;
+    sqlx::query(
+        "UPDATE contacts SET first_name = $1, last_name = $2, display_name = $3, email = $4, phone = $5, \
+         telegram_user_id = $6, telegram_username = $7, company_id = $8, owner_id = $9, search_text = $10, \
+         updated_at = $11 WHERE id = $12 AND workspace_id = $13",
+    )
+    .bind(&input.first_name)
+    .bind(&input.last_name)
+    .bind(&input.display_name)
+    .bind(input.email.clone().unwrap_or_default())
+    .bind(input.phone.clone().unwrap_or_default())
+    .bind(input.telegram_user_id)
+    .bind(input.telegram_username.clone().unwrap_or_default())
+    .bind(input.company_id)
+    .bind(input.owner_id)
+    .bind(text)
+    .bind(now_ms())
+    .bind(before.id)
+    .bind(auth.workspace_id.0)
+    .execute(&mut **tx)
+    .await?;
+    let after = get_in(tx, auth.workspace_id.0, before.id).await?;
+    let fields = changed_fields(
+        before,
+        &after,
+        &["createdAt", "updatedAt", "companyName", "ownerName"],
+    );
+    if !fields.is_empty() {
+        record_activity(
+            tx,
+            auth,
+            Subject::Contact(before.id),
+            "edited",
+            serde_json::json!({ "fields": fields }),
+        )
+        .await?;
+    }
+    Ok(after)
+}
+
+pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
+    auth.require_writer()?;
+    let mut tx = state.db.begin().await?;
+    let done = sqlx::query("DELETE FROM contacts WHERE id = $1 AND workspace_id = $2")
+        .bind(id)
+        .bind(auth.workspace_id.0)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::not_found("Contact"));
+    }
+    sqlx::query("DELETE FROM activities WHERE workspace_id = $1 AND subject_type = 'contact' AND subject_id = $2")
+        .bind(auth.workspace_id.0)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let event = record(
+        &mut tx,
+        auth.workspace_id,
+        Some(auth.user_id),
+        "contact.deleted",
+        serde_json::json!({ "id": id }),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! Deals: an opportunity with a value, moving through a pipeline's stages.
+
+#[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use crate::ids::EpochMs;
+use crate::pipelines::StageKind;
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DealView {
+    pub id: i64,
+    pub title: String,
+    /// Minor units of `currency` (cents for USD).
+    pub value_minor: i64,
+    pub currency: String,
+    pub pipeline_id: i64,
+    pub stage_id: i64,
+    pub stage_name: String,
+    pub stage_kind: StageKind,
+    pub owner_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub contact_id: Option<i64>,
+    pub contact_name: Option<String>,
+    pub company_id: Option<i64>,
+    pub company_name: Option<String>,
+    pub expected_close_date: Option<String>,
+    pub probability: Option<i64>,
+    pub lost_reason: String,
+    pub stage_entered_at: EpochMs,
+    pub created_at: EpochMs,
+    pub updated_at: EpochMs,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DealInput {
+    #[validate(
+        custom(function = "crate::validation::required"),
+        length(max = 200, code = "too_long", message = "This is too long")
+    )]
+    pub title: String,
+    #[validate(range(
+        min = 0,
+        max = 1_000_000_000_000_000_i64,
+        code = "range",
+        message = "Enter an amount of zero or more"
+    ))]
+    pub value_minor: i64,
+    /// ISO 4217 code; defaults to USD.
+    #[validate(custom(function = "crate::validation::currency"))]
+    pub currency: String,
+    /// Defaults to the default pipeline.
+    pub pipeline_id: Option<i64>,
+    /// Defaults to the pipeline's first stage; must belong to the pipeline.
+    pub stage_id: Option<i64>,
+    pub owner_id: Option<i64>,
+    pub contact_id: Option<i64>,
+    pub company_id: Option<i64>,
+    /// `YYYY-MM-DD`.
+    #[validate(custom(function = "crate::validation::date"))]
+    pub expected_close_date: Option<String>,
+    #[validate(range(min = 0, max = 100, code = "range", message = "Use 0 to 100"))]
+    pub probability: Option<i64>,
+    #[validate(length(max = 500, code = "too_long", message = "This is too long"))]
+    pub lost_reason: String,
+}
+
+impl DealInput {
+    pub fn normalized(mut self) -> Self {
+        self.title = self.title.trim().to_string();
+        self.currency = self.currency.trim().to_uppercase();
+        if self.currency.is_empty() {
+            self.currency = "USD".into();
+        }
+        self.expected_close_date = crate::validation::optional(self.expected_close_date);
+        self.lost_reason = self.lost_reason.trim().to_string();
+        self
+    }
+}
+
+/// `PATCH /api/crm/deals/:id/stage`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct StageChange {
+    pub stage_id: i64,
+    #[serde(default)]
+    #[validate(length(max = 500, code = "too_long", message = "This is too long"))]
+    pub reason: Option<String>,
+}

@@ -1,0 +1,76 @@
+//! REST routes under `/api/crm/deals`.
+
+use super::{server, DealInput, DealView, StageChange};
+use crate::auth::server::AuthContext;
+use crate::error::AppError;
+use crate::listing::{ListQuery, Page};
+use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::server::AppState;
+use crate::timeline::rest as timeline;
+use crate::timeline::server::Subject;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, patch};
+use axum::{Json, Router};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(list).post(create))
+        .route("/{id}", get(one).put(replace).delete(remove))
+        .route("/{id}/stage", patch(move_stage))
+        .merge(timeline::subject_routes("/{id}", Subject::Deal))
+}
+
+async fn list(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<Page<DealView>>, AppError> {
+    Ok(Json(server::list(&s, &auth, &q).await?))
+}
+
+async fn create(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiJson(input): ApiJson<DealInput>,
+) -> Result<(StatusCode, Json<DealView>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(server::create(&s, &auth, input).await?),
+    ))
+}
+
+async fn one(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<DealView>, AppError> {
+    Ok(Json(server::get(&s, &auth, id).await?))
+}
+
+async fn replace(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<DealInput>,
+) -> Result<Json<DealView>, AppError> {
+    Ok(Json(server::update(&s, &auth, id, input).await?))
+}
+
+async fn move_stage(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(change): ApiJson<StageChange>,
+) -> Result<Json<DealView>, AppError> {
+    Ok(Json(server::change_stage(&s, &auth, id, change).await?))
+}
+
+async fn remove(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, AppError> {
+    server::delete(&s, &auth, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,431 @@
+//! Deal queries and services, including stage moves with their history.
+
+use super::{DealInput, DealView, StageChange};
+use crate::auth::server::AuthContext;
+use crate::error::AppError;
+use crate::listing::{ListQuery, Page};
+use crate::pipelines::server::{default_placement, stage_in};
+use crate::pipelines::StageKind;
+use crate::realtime::server::record;
+use crate::server::db::{Row, Tx};
+use crate::server::query::{order_by, search_text, Conditions};
+use crate::server::{now_ms, refs, AppState};
+use crate::timeline::server::{changed_fields, record_activity, Subject};
+use sqlx::{AssertSqlSafe, Row as _};
+use validator::Validate;
+
+const SELECT: &str = "SELECT d.id, d.title, d.value_minor, d.currency, d.pipeline_id, d.stage_id, s.name AS stage_name, \
+    s.kind AS stage_kind, d.owner_id, COALESCE(NULLIF(u.name, ''), u.email) AS owner_name, d.contact_id, \
+    c.display_name AS contact_name, d.company_id, co.name AS company_name, d.expected_close_date, d.probability, \
+    d.lost_reason, d.stage_entered_at, d.created_at, d.updated_at \
+    FROM deals d JOIN stages s ON s.id = d.stage_id LEFT JOIN users u ON u.id = d.owner_id \
+    LEFT JOIN contacts c ON c.id = d.contact_id LEFT JOIN companies co ON co.id = d.company_id";
+
+const SORTS: &[(&str, &str)] = &[
+    ("title", "d.title"),
+    ("value", "d.value_minor"),
+    ("valueMinor", "d.value_minor"),
+    ("expectedCloseDate", "d.expected_close_date"),
+    ("createdAt", "d.created_at"),
+    ("updatedAt", "d.updated_at"),
+];
+
+fn view(r: &Row) -> Result<DealView, sqlx::Error> {
+    let kind: String = r.try_get("stage_kind")?;
+    Ok(DealView {
+        id: r.try_get("id")?,
+        title: r.try_get("title")?,
+        value_minor: r.try_get("value_minor")?,
+        currency: r.try_get("currency")?,
+        pipeline_id: r.try_get("pipeline_id")?,
+        stage_id: r.try_get("stage_id")?,
+        stage_name: r.try_get("stage_name")?,
+        stage_kind: StageKind::parse(&kind),
+        owner_id: r.try_get("owner_id")?,
+        owner_name: r.try_get("owner_name")?,
+        contact_id: r.try_get("contact_id")?,
+        contact_name: r.try_get("contact_name")?,
+        company_id: r.try_get("company_id")?,
+        company_name: r.try_get("company_name")?,
+        expected_close_date: r.try_get("expected_close_date")?,
+        probability: r.try_get("probability")?,
+        lost_reason: r.try_get("lost_reason")?,
+        stage_entered_at: r.try_get("stage_entered_at")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+pub async fn list(
+    state: &AppState,
+    auth: &AuthContext,
+    q: &ListQuery,
+) -> Result<Page<DealView>, AppError> {
+    let (page, limit) = q.bounds()?;
+    let mut cond = Conditions::in_workspace("d", auth.workspace_id.0);
+    cond.eq("d.company_id", q.company_id);
+    cond.eq("d.contact_id", q.contact_id);
+    cond.eq("d.owner_id", q.owner_id);
+    cond.eq("d.pipeline_id", q.pipeline_id);
+    cond.eq("d.stage_id", q.stage_id);
+    cond.search(state.db.backend, "d", "deals", q.search_term().as_deref());
+    let total: i64 = cond
+        .bind_scalar(sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM deals d WHERE {}",
+            cond.sql()
+        ))))
+        .fetch_one(&state.db.pool)
+        .await?;
+    let n = cond.next_placeholder();
+    let sql = format!(
+        "{SELECT} WHERE {} ORDER BY {} LIMIT ${n} OFFSET ${}",
+        cond.sql(),
+        order_by(q.sort.as_deref(), SORTS, "d.id DESC"),
+        n + 1
+    );
+    let rows = cond
+        .bind(sqlx::query(AssertSqlSafe(sql)))
+        .bind(limit)
+        .bind((page - 1) * limit)
+        .fetch_all(&state.db.pool)
+        .await?;
+    Ok(Page::new(
+        rows.iter().map(view).collect::<Result<_, _>>()?,
+        page,
+        limit,
+        total,
+    ))
+}
+
+async fn get_in(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<DealView, AppError> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "{SELECT} WHERE d.id = $1 AND d.workspace_id = $2"
+    )))
+    .bind(id)
+    .bind(workspace_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| AppError::not_found("Deal"))?;
+    Ok(view(&row)?)
+}
+
+pub async fn get(state: &AppState, auth: &AuthContext, id: i64) -> Result<DealView, AppError> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "{SELECT} WHERE d.id = $1 AND d.workspace_id = $2"
+    )))
+    .bind(id)
+    .bind(auth.workspace_id.0)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .ok_or_else(|| AppError::not_found("Deal"))?;
+    Ok(view(&row)?)
+}
+
+/// Validates the input and its references; returns the (pipeline, stage) it lands in.
+async fn check(tx: &mut Tx, auth: &AuthContext, input: &DealInput) -> Result<(i64, i64), AppError> {
+    input.validate()?;
+    let ws = auth.workspace_id.0;
+    refs::company(tx, ws, input.company_id, "companyId").await?;
+    refs::contact(tx, ws, input.contact_id, "contactId").await?;
+    refs::member(tx, ws, input.owner_id, "ownerId").await?;
+    match input.stage_id {
+        Some(stage_id) => {
+            let stage = stage_in(tx, ws, stage_id).await?.ok_or_else(|| {
+                AppError::field("stageId", "not_found", "No such stage in this workspace")
+            })?;
+            if input.pipeline_id.is_some_and(|p| p != stage.pipeline_id) {
+                return Err(AppError::field(
+                    "stageId",
+                    "wrong_pipeline",
+                    "This stage belongs to another pipeline",
+                ));
+            }
+            Ok((stage.pipeline_id, stage.id))
+        }
+        None => default_placement(tx, ws, input.pipeline_id)
+            .await?
+            .ok_or_else(|| {
+                AppError::field(
+                    "pipelineId",
+                    "not_found",
+                    "No such pipeline in this workspace",
+                )
+            }),
+    }
+}
+
+async fn deal_search_text(tx: &mut Tx, input: &DealInput) -> Result<String, AppError> {
+    let contact: Option<String> = match input.contact_id {
+        Some(id) => {
+            sqlx::query_scalar("SELECT display_name FROM contacts WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+        None => None,
+    };
+    let company: Option<String> = match input.company_id {
+        Some(id) => {
+            sqlx::query_scalar("SELECT name FROM companies WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+        None => None,
+    };
+    Ok(search_text(&[
+        &input.title,
+        contact.as_deref().unwrap_or(""),
+        company.as_deref().unwrap_or(""),
+    ]))
+}
+
+pub async fn create(
+    state: &AppState,
+    auth: &AuthContext,
+    input: DealInput,
+) -> Result<DealView, AppError> {
+    auth.require_writer()?;
+    let input = input.normalized();
+    let mut tx = state.db.begin().await?;
+    let (pipeline_id, stage_id) = check(&mut tx, auth, &input).await?;
+    let now = now_ms();
+    let text = deal_search_text(&mut tx, &input).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO deals (workspace_id, title, value_minor, currency, pipeline_id, stage_id, owner_id, contact_id, \
+         company_id, expected_close_date, probability, lost_reason, position, stage_entered_at, search_text, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14, $13, $13) RETURNING id",
+    )
+    .bind(auth.workspace_id.0)
+    .bind(&input.title)
+    .bind(input.value_minor)
+    .bind(&input.currency)
+    .bind(pipeline_id)
+    .bind(stage_id)
+    .bind(input.owner_id)
+    .bind(input.contact_id)
+    .bind(input.company_id)
+    .bind(input.expected_close_date.clone())
+    .bind(input.probability)
+    .bind(&input.lost_reason)
+    .bind(now)
+    .bind(text)
+    .fetch_one(&mut *tx)
+    .await?;
+    history(&mut tx, auth, id, None, stage_id, "").await?;
+    record_activity(
+        &mut tx,
+        auth,
+        Subject::Deal(id),
+        "created",
+        serde_json::json!({ "title": input.title }),
+    )
+    .await?;
+    let created = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    let event = record(
+        &mut tx,
+        auth.workspace_id,
+        Some(auth.user_id),
+        "deal.created",
+        serde_json::to_value(&created).unwrap_or_default(),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(created)
+}
+
+async fn history(
+    tx: &mut Tx,
+    auth: &AuthContext,
+    deal: i64,
+    from: Option<i64>,
+    to: i64,
+    reason: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO stage_history (workspace_id, deal_id, from_stage_id, to_stage_id, actor_id, reason, source, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'manual', $7)",
+    )
+    .bind(auth.workspace_id.0)
+    .bind(deal)
+    .bind(from)
+    .bind(to)
+    .bind(auth.user_id.0)
+    .bind(reason)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn update(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    input: DealInput,
+) -> Result<DealView, AppError> {
+    auth.require_writer()?;
+    let mut input = input.normalized();
+    let mut tx = state.db.begin().await?;
+    let before = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    if input.pipeline_id.is_none() && input.stage_id.is_none() {
+        input.pipeline_id = Some(before.pipeline_id);
+        input.stage_id = Some(before.stage_id);
+    }
+    let (pipeline_id, stage_id) = check(&mut tx, auth, &input).await?;
+    let now = now_ms();
+    let text = deal_search_text(&mut tx, &input).await?;
+    let moved = stage_id != before.stage_id;
+    sqlx::query(
+        "UPDATE deals SET title = $1, value_minor = $2, currency = $3, pipeline_id = $4, stage_id = $5, owner_id = $6, \
+         contact_id = $7, company_id = $8, expected_close_date = $9, probability = $10, lost_reason = $11, \
+         stage_entered_at = CASE WHEN $12 = 1 THEN $13 ELSE stage_entered_at END, search_text = $14, updated_at = $13 \
+         WHERE id = $15 AND workspace_id = $16",
+    )
+    .bind(&input.title)
+    .bind(input.value_minor)
+    .bind(&input.currency)
+    .bind(pipeline_id)
+    .bind(stage_id)
+    .bind(input.owner_id)
+    .bind(input.contact_id)
+    .bind(input.company_id)
+    .bind(input.expected_close_date.clone())
+    .bind(input.probability)
+    .bind(&input.lost_reason)
+    .bind(moved as i64)
+    .bind(now)
+    .bind(text)
+    .bind(id)
+    .bind(auth.workspace_id.0)
+    .execute(&mut *tx)
+    .await?;
+    if moved {
+        history(&mut tx, auth, id, Some(before.stage_id), stage_id, "").await?;
+    }
+    let after = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    let fields = changed_fields(
+        &before,
+        &after,
+        &[
+            "createdAt",
+            "updatedAt",
+            "stageEnteredAt",
+            "stageName",
+            "stageKind",
+            "ownerName",
+            "contactName",
+            "companyName",
+        ],
+    );
+    if !fields.is_empty() {
+        record_activity(
+            &mut tx,
+            auth,
+            Subject::Deal(id),
+            "edited",
+            serde_json::json!({ "fields": fields }),
+        )
+        .await?;
+    }
+    let event = record(
+        &mut tx,
+        auth.workspace_id,
+        Some(auth.user_id),
+        "deal.updated",
+        serde_json::to_value(&after).unwrap_or_default(),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(after)
+}
+
+/// Moves a deal to another stage of its pipeline, writing history, timeline and event in one
+/// transaction. A stage of another pipeline answers 400 `VALIDATION`.
+pub async fn change_stage(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    change: StageChange,
+) -> Result<DealView, AppError> {
+    auth.require_writer()?;
+    change.validate()?;
+    let reason = change.reason.as_deref().unwrap_or("").trim().to_string();
+    let mut tx = state.db.begin().await?;
+    let before = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    let stage = stage_in(&mut tx, auth.workspace_id.0, change.stage_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::field("stageId", "not_found", "No such stage in this workspace")
+        })?;
+    if stage.pipeline_id != before.pipeline_id {
+        return Err(AppError::field(
+            "stageId",
+            "wrong_pipeline",
+            "This stage belongs to another pipeline",
+        ));
+    }
+    if stage.id == before.stage_id {
+        return Ok(before);
+    }
+    let now = now_ms();
+    let lost_reason = if stage.kind == StageKind::Lost {
+        reason.clone()
+    } else {
+        before.lost_reason.clone()
+    };
+    sqlx::query("UPDATE deals SET stage_id = $1, stage_entered_at = $2, updated_at = $2, lost_reason = $3 WHERE id = $4 AND workspace_id = $5")
+        .bind(stage.id)
+        .bind(now)
+        .bind(&lost_reason)
+        .bind(id)
+        .bind(auth.workspace_id.0)
+        .execute(&mut *tx)
+        .await?;
+    history(&mut tx, auth, id, Some(before.stage_id), stage.id, &reason).await?;
+    let data = serde_json::json!({ "from": before.stage_name, "to": stage.name, "fromStageId": before.stage_id, "toStageId": stage.id, "reason": reason });
+    record_activity(&mut tx, auth, Subject::Deal(id), "stage_changed", data).await?;
+    let after = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    let event = record(
+        &mut tx,
+        auth.workspace_id,
+        Some(auth.user_id),
+        "deal.stage_changed",
+        serde_json::to_value(&after).unwrap_or_default(),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(after)
+}
+
+pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
+    auth.require_writer()?;
+    let mut tx = state.db.begin().await?;
+    let done = sqlx::query("DELETE FROM deals WHERE id = $1 AND workspace_id = $2")
+        .bind(id)
+        .bind(auth.workspace_id.0)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::not_found("Deal"));
+    }
+    sqlx::query("DELETE FROM activities WHERE workspace_id = $1 AND subject_type = 'deal' AND subject_id = $2")
+        .bind(auth.workspace_id.0)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let event = record(
+        &mut tx,
+        auth.workspace_id,
+        Some(auth.user_id),
+        "deal.deleted",
+        serde_json::json!({ "id": id }),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! List requests and answers shared by every record type:
+//! `?page=1&limit=50&search=…&sort=-updatedAt` → `{items, pagination}`.
+
+use crate::error::{AppError, FieldError};
+use serde::{Deserialize, Serialize};
+
+pub const MAX_LIMIT: i64 = 200;
+pub const DEFAULT_LIMIT: i64 = 50;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListQuery {
+    pub page: Option<i64>,
+    pub limit: Option<i64>,
+    pub search: Option<String>,
+    /// A field name, `-` in front for descending (`-updatedAt`).
+    pub sort: Option<String>,
+    pub company_id: Option<i64>,
+    pub contact_id: Option<i64>,
+    pub owner_id: Option<i64>,
+    pub pipeline_id: Option<i64>,
+    pub stage_id: Option<i64>,
+}
+
+impl ListQuery {
+    /// The page and limit, checked: `page ≥ 1`, `1 ≤ limit ≤ 200`.
+    pub fn bounds(&self) -> Result<(i64, i64), AppError> {
+        let page = self.page.unwrap_or(1);
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        let mut details = Vec::new();
+        if page < 1 {
+            details.push(field("page", "min", "The page starts at 1"));
+        }
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            details.push(field("limit", "range", "The limit is between 1 and 200"));
+        }
+        if details.is_empty() {
+            Ok((page, limit))
+        } else {
+            Err(AppError::validation(details))
+        }
+    }
+
+    /// The search text, trimmed and lower-cased; `None` when empty.
+    pub fn search_term(&self) -> Option<String> {
+        let term = self.search.as_deref().unwrap_or("").trim().to_lowercase();
+        (!term.is_empty()).then(|| term.chars().take(100).collect())
+    }
+}
+
+fn field(name: &str, code: &str, message: &str) -> FieldError {
+    FieldError {
+        field: name.into(),
+        message: message.into(),
+        code: Some(code.into()),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pagination {
+    pub page: i64,
+    pub limit: i64,
+    pub total: i64,
+    pub total_pages: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub pagination: Pagination,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, page: i64, limit: i64, total: i64) -> Page<T> {
+        let total_pages = if total == 0 {
+            0
+        } else {
+            (total + limit - 1) / limit
+        };
+        Page {
+            items,
+            pagination: Pagination {
+                page,
+                limit,
+                total,
+                total_pages,
+            },
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Building list queries: a WHERE clause with numbered placeholders and its values, search
+//! included. Only whitelisted SQL fragments are ever interpolated; values are always bound.
+
+use super::Backend;
+use sqlx::any::AnyArguments;
+use sqlx::query::{Query, QueryAs, QueryScalar};
+use sqlx::Any;
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    Int(i64),
+    Text(String),
+}
+
+/// `WHERE` conditions joined by `AND`, with their bound values in placeholder order.
+#[derive(Debug, Clone, Default)]
+pub struct Conditions {
+    parts: Vec<String>,
+    values: Vec<Value>,
+}
+
+impl Conditions {
+    /// Scoped to a workspace: every list starts here.
+    pub fn in_workspace(alias: &str, workspace_id: i64) -> Conditions {
+        let mut c = Conditions::default();
+        c.push(
+            &format!("{alias}.workspace_id = {{}}"),
+            Value::Int(workspace_id),
+        );
+        c
+    }
+
+    /// Adds `fragment`, where `{}` stands for the next placeholder.
+    pub fn push(&mut self, fragment: &str, value: Value) {
+        self.values.push(value);
+        self.parts
+            .push(fragment.replace("{}", &format!("${}", self.values.len())));
+    }
+
+    pub fn eq(&mut self, column: &str, value: Option<i64>) {
+        if let Some(v) = value {
+            self.push(&format!("{column} = {{}}"), Value::Int(v));
+        }
+    }
+
+    /// Case-insensitive substring search over `alias.search_text`, through the backend's
+    /// index: FTS5 trigram on SQLite, pg_trgm on PostgreSQL (both need 3+ characters).
+    pub fn search(&mut self, backend: Backend, alias: &str, table: &str, term: Option<&str>) {
+        let Some(term) = term else { return };
+        if term.chars().count() >= 3 && backend == Backend::Sqlite {
+            let quoted = format!("\"{}\"", term.replace('"', "\"\""));
+            self.push(
+                &format!(
+                    "{alias}.id IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH {{}})"
+                ),
+                Value::Text(quoted),
+            );
+        } else {
+            let escaped = term
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            self.push(
+                &format!("{alias}.search_text LIKE {{}} ESCAPE '\\'"),
+                Value::Text(format!("%{escaped}%")),
+            );
+        }
+    }
+
+    pub fn sql(&self) -> String {
+        self.parts.join(" AND ")
+    }
+
+    /// The number the next placeholder would get.
+    pub fn next_placeholder(&self) -> usize {
+        self.values.len() + 1
+    }
+
+    pub fn bind<'q>(&self, mut q: Query<'q, Any, AnyArguments>) -> Query<'q, Any, AnyArguments> {
+        for v in &self.values {
+            q = match v {
+                Value::Int(i) => q.bind(*i),
+                Value::Text(t) => q.bind(t.clone()),
+            };
+        }
+        q
+    }
+
+    pub fn bind_as<'q, O>(
+        &self,
+        mut q: QueryAs<'q, Any, O, AnyArguments>,
+    ) -> QueryAs<'q, Any, O, AnyArguments> {
+        for v in &self.values {
+            q = match v {
+                Value::Int(i) => q.bind(*i),
+                Value::Text(t) => q.bind(t.clone()),
+            };
+        }
+        q
+    }
+
+    pub fn bind_scalar<'q, O>(
+        &self,
+        mut q: QueryScalar<'q, Any, O, AnyArguments>,
+    ) -> QueryScalar<'q, Any, O, AnyArguments> {
+        for v in &self.values {
+            q = match v {
+                Value::Int(i) => q.bind(*i),
+                Value::Text(t) => q.bind(t.clone()),
+            };
+        }
+        q
+    }
+}
+
+/// The lower-cased text search runs over.
+pub fn search_text(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| p.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Maps a `sort` parameter (`name`, `-updatedAt`) to an ORDER BY clause through a whitelist;
+/// unknown fields fall back to the default.
+pub fn order_by(sort: Option<&str>, allowed: &[(&str, &str)], default: &str) -> String {
+    let Some(sort) = sort.map(str::trim).filter(|s| !s.is_empty()) else {
+        return default.to_string();
+    };
+    let (field, desc) = match sort.strip_prefix('-') {
+        Some(f) => (f, true),
+        None => (sort, false),
+    };
+    match allowed.iter().find(|(name, _)| *name == field) {
+        Some((_, column)) => format!(
+            "{column} {}, {}",
+            if desc { "DESC" } else { "ASC" },
+            default
+        ),
+        None => default.to_string(),
+    }
+}

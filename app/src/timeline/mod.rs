@@ -1,0 +1,89 @@
+//! The activity timeline of companies, contacts and deals, with notes and reminders.
+
+#[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use crate::ids::EpochMs;
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+/// One entry of a record's timeline: `created`, `edited` (with `fields`), `stage_changed`,
+/// `note_added`, `reminder_added`, `reminder_done`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityView {
+    pub id: i64,
+    pub kind: String,
+    pub data: serde_json::Value,
+    pub actor_name: Option<String>,
+    pub at: EpochMs,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteView {
+    pub id: i64,
+    pub body: String,
+    pub contact_id: Option<i64>,
+    pub deal_id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub author_name: Option<String>,
+    pub created_at: EpochMs,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NoteInput {
+    #[validate(
+        custom(function = "crate::validation::required"),
+        length(max = 10000, code = "too_long", message = "This is too long")
+    )]
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReminderView {
+    pub id: i64,
+    pub title: String,
+    pub due_at: EpochMs,
+    pub done_at: Option<EpochMs>,
+    pub contact_id: Option<i64>,
+    pub deal_id: Option<i64>,
+    pub owner_id: i64,
+    pub owner_name: Option<String>,
+    pub created_at: EpochMs,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReminderInput {
+    #[validate(
+        custom(function = "crate::validation::required"),
+        length(max = 300, code = "too_long", message = "This is too long")
+    )]
+    pub title: String,
+    /// When it is due (epoch milliseconds, UTC).
+    #[validate(range(min = 0, code = "range", message = "Choose a date"))]
+    pub due_at: EpochMs,
+    /// Defaults to the caller.
+    pub owner_id: Option<i64>,
+}
+
+/// `PATCH /api/crm/reminders/:id`: reschedule, rename, or mark done / not done.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReminderPatch {
+    #[validate(length(
+        min = 1,
+        max = 300,
+        code = "too_long",
+        message = "Use 1 to 300 characters"
+    ))]
+    pub title: Option<String>,
+    #[validate(range(min = 0, code = "range", message = "Choose a date"))]
+    pub due_at: Option<EpochMs>,
+    pub done: Option<bool>,
+}
