@@ -7,6 +7,7 @@ pub mod auth;
 pub mod companies;
 pub mod components;
 pub mod contacts;
+mod crm;
 pub mod deals;
 pub mod error;
 pub mod i18n;
@@ -16,6 +17,7 @@ pub mod listing;
 pub mod pipelines;
 pub mod providers;
 pub mod realtime;
+pub mod search;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod timeline;
@@ -71,6 +73,15 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=layout::AppLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=workspaces::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=workspaces::SettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("contacts") view=contacts::ContactsPage ssr=SsrMode::Async/>
+                    <Route path=path!("contacts/new") view=contacts::NewContactPage ssr=SsrMode::Async/>
+                    <Route path=path!("contacts/:id") view=contacts::ContactPage ssr=SsrMode::Async/>
+                    <Route path=path!("companies") view=companies::CompaniesPage ssr=SsrMode::Async/>
+                    <Route path=path!("companies/new") view=companies::NewCompanyPage ssr=SsrMode::Async/>
+                    <Route path=path!("companies/:id") view=companies::CompanyPage ssr=SsrMode::Async/>
+                    <Route path=path!("deals") view=deals::DealsPage ssr=SsrMode::Async/>
+                    <Route path=path!("deals/new") view=deals::NewDealPage ssr=SsrMode::Async/>
+                    <Route path=path!("deals/:id") view=deals::DealPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

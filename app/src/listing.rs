@@ -8,17 +8,33 @@ pub const MAX_LIMIT: i64 = 200;
 pub const DEFAULT_LIMIT: i64 = 50;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ListQuery {
+    /// The page, from 1 (default 1).
+    #[cfg_attr(feature = "ssr", param(minimum = 1))]
     pub page: Option<i64>,
+    /// Items per page, 1 to 200 (default 50).
+    #[cfg_attr(feature = "ssr", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
+    /// Case-insensitive substring search over the record's names, email, phone…
+    /// (3+ characters use the trigram index).
     pub search: Option<String>,
     /// A field name, `-` in front for descending (`-updatedAt`).
     pub sort: Option<String>,
+    /// Only records of this company (contacts, deals).
     pub company_id: Option<i64>,
+    /// Only records of this contact (deals).
     pub contact_id: Option<i64>,
+    /// Only records owned by this member.
     pub owner_id: Option<i64>,
+    /// Only deals in this pipeline.
     pub pipeline_id: Option<i64>,
+    /// Only deals in this stage.
     pub stage_id: Option<i64>,
 }
 
@@ -57,6 +73,7 @@ fn field(name: &str, code: &str, message: &str) -> FieldError {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Pagination {
     pub page: i64,
@@ -66,6 +83,7 @@ pub struct Pagination {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub pagination: Pagination,

@@ -37,30 +37,59 @@ pub fn get(addr: SocketAddr, path: &str, token: Option<&str>) -> Result<Request<
     Ok(req.body(Full::default())?)
 }
 
+pub fn post_json(
+    addr: SocketAddr,
+    path: &str,
+    token: Option<&str>,
+    body: &serde_json::Value,
+) -> Result<Request<Full<Bytes>>> {
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(HOST, addr.to_string())
+        .header(CONTENT_TYPE, "application/json");
+    if let Some(token) = token {
+        req = req.header(AUTHORIZATION, format!("Bearer {token}"));
+    }
+    Ok(req.body(Full::new(Bytes::from(body.to_string())))?)
+}
+
 /// Creates the bench account and returns its bearer token.
 pub async fn sign_up(addr: SocketAddr) -> Result<String> {
+    let json = sign_up_answer(addr).await?;
+    let token = json["accessToken"]
+        .as_str()
+        .with_context(|| format!("sign-up body has no accessToken: {json}"))?;
+    Ok(token.to_owned())
+}
+
+/// Creates the bench account and returns the whole answer (token, user, workspace).
+pub async fn sign_up_answer(addr: SocketAddr) -> Result<serde_json::Value> {
     let body = serde_json::json!({
         "email": EMAIL,
         "password": PASSWORD,
         "organizationName": ORGANIZATION,
     });
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri("/api/auth/signup")
-        .header(HOST, addr.to_string())
-        .header(CONTENT_TYPE, "application/json")
-        .body(Full::new(Bytes::from(body.to_string())))?;
+    let req = post_json(addr, "/api/auth/signup", None, &body)?;
     let (status, body) = send(addr, req).await.context("sign-up request")?;
     let text = String::from_utf8_lossy(&body);
     if status != StatusCode::CREATED {
         bail!("sign-up answered {status}, expected 201 Created: {text}");
     }
-    let json: serde_json::Value = serde_json::from_slice(&body)
-        .with_context(|| format!("sign-up body is not JSON: {text}"))?;
-    let token = json["accessToken"]
-        .as_str()
-        .with_context(|| format!("sign-up body has no accessToken: {text}"))?;
-    Ok(token.to_owned())
+    serde_json::from_slice(&body).with_context(|| format!("sign-up body is not JSON: {text}"))
+}
+
+/// `GET path` with the token; the JSON answer, which must be 200.
+pub async fn get_json(addr: SocketAddr, path: &str, token: &str) -> Result<serde_json::Value> {
+    let (status, body) = send(addr, get(addr, path, Some(token))?)
+        .await
+        .with_context(|| format!("GET {path}"))?;
+    let text = String::from_utf8_lossy(&body);
+    ensure!(
+        status == StatusCode::OK,
+        "GET {path} answered {status}: {text}"
+    );
+    serde_json::from_slice(&body).with_context(|| format!("GET {path}: not JSON: {text}"))
 }
 
 /// The measured endpoint must really succeed, or the load run would time error pages.

@@ -38,30 +38,45 @@ impl fmt::Display for LoadPlan {
     }
 }
 
-/// What every request of a run asks for; headers are built once and cloned per request.
+/// What the requests of a run ask for; headers are built once and cloned per request.
 pub struct Target {
     addr: SocketAddr,
-    uri: Uri,
+    /// Requested in turn; each connection starts at a different place in the list.
+    uris: Vec<Uri>,
     host: HeaderValue,
     authorization: Option<HeaderValue>,
 }
 
 impl Target {
     pub fn new(addr: SocketAddr, path: &str, bearer: Option<&str>) -> Result<Target> {
+        Target::rotating(addr, &[path.to_string()], bearer)
+    }
+
+    /// A target whose requests go through `paths` in order (e.g. shuffled record ids).
+    pub fn rotating(addr: SocketAddr, paths: &[String], bearer: Option<&str>) -> Result<Target> {
         let authorization = bearer
             .map(|token| HeaderValue::try_from(format!("Bearer {token}")))
             .transpose()
             .context("token is not a valid header value")?;
+        let uris = paths
+            .iter()
+            .map(|p| p.parse().with_context(|| format!("bad path {p:?}")))
+            .collect::<Result<Vec<Uri>>>()?;
+        if uris.is_empty() {
+            return Err(anyhow!("a load target needs at least one path"));
+        }
         Ok(Target {
             addr,
-            uri: path.parse().with_context(|| format!("bad path {path:?}"))?,
+            uris,
             host: HeaderValue::try_from(addr.to_string())?,
             authorization,
         })
     }
 
-    fn request(&self) -> Result<Request<Empty<Bytes>>> {
-        let mut req = Request::get(self.uri.clone()).header(HOST, self.host.clone());
+    /// The `n`th request of a connection.
+    fn request(&self, n: usize) -> Result<Request<Empty<Bytes>>> {
+        let uri = self.uris[n % self.uris.len()].clone();
+        let mut req = Request::get(uri).header(HOST, self.host.clone());
         if let Some(auth) = &self.authorization {
             req = req.header(AUTHORIZATION, auth.clone());
         }
@@ -160,8 +175,9 @@ pub async fn run(target: Target, plan: &LoadPlan) -> Result<LoadStats> {
     };
     let target = Arc::new(target);
     let mut tasks = JoinSet::new();
-    for _ in 0..plan.connections {
-        tasks.spawn(connection(Arc::clone(&target), window));
+    let stride = target.uris.len() / plan.connections.max(1);
+    for i in 0..plan.connections {
+        tasks.spawn(connection(Arc::clone(&target), window, i * stride.max(1)));
     }
     let mut total = Tally::new()?;
     while let Some(tally) = tasks.join_next().await {
@@ -176,10 +192,14 @@ pub async fn run(target: Target, plan: &LoadPlan) -> Result<LoadStats> {
 }
 
 /// One simulated client: a keep-alive connection, replaced if it breaks, until the window ends.
-async fn connection(target: Arc<Target>, window: Window) -> Result<Tally> {
+async fn connection(target: Arc<Target>, window: Window, start: usize) -> Result<Tally> {
     let mut tally = Tally::new()?;
+    let mut next = start;
     while Instant::now() < window.until {
-        if keep_alive(&target, window, &mut tally).await.is_err() {
+        if keep_alive(&target, window, &mut tally, &mut next)
+            .await
+            .is_err()
+        {
             if Instant::now() >= window.from {
                 tally.failure();
             }
@@ -190,7 +210,12 @@ async fn connection(target: Arc<Target>, window: Window) -> Result<Tally> {
 }
 
 /// Sends requests on one connection until the window ends or the connection fails.
-async fn keep_alive(target: &Target, window: Window, tally: &mut Tally) -> Result<()> {
+async fn keep_alive(
+    target: &Target,
+    window: Window,
+    tally: &mut Tally,
+    next: &mut usize,
+) -> Result<()> {
     let stream = TcpStream::connect(target.addr).await?;
     // Small requests and responses: don't let Nagle hold them back.
     stream.set_nodelay(true)?;
@@ -203,7 +228,8 @@ async fn keep_alive(target: &Target, window: Window, tally: &mut Tally) -> Resul
         if started >= window.until {
             return Ok(());
         }
-        let response = sender.send_request(target.request()?).await?;
+        let response = sender.send_request(target.request(*next)?).await?;
+        *next += 1;
         let success = response.status().is_success();
         // The whole body is part of the latency, and must be read for the connection to be
         // reused.

@@ -1,8 +1,10 @@
-//! `parley-bench`: measures the release Parley server against a raw axum hello-world.
+//! `parley-bench`: measures the release Parley server against a raw axum hello-world, and
+//! (`parley-bench crm …`) CRM reads on a seeded workspace against a raw axum+sqlx server.
 //!
 //! See `bench/README.md` for what is measured and how to read the output.
 
 mod args;
+mod crm;
 mod hello;
 mod http;
 mod load;
@@ -18,7 +20,7 @@ use server::{Hello, Parley};
 use std::time::Duration;
 
 /// Unrecorded load before each measurement, so connection setup and cold caches don't count.
-const WARMUP: Duration = Duration::from_secs(2);
+pub const WARMUP: Duration = Duration::from_secs(2);
 /// Settle time before reading the idle RSS: start-up allocations are done by then.
 const SETTLE: Duration = Duration::from_secs(2);
 
@@ -26,8 +28,11 @@ fn main() -> Result<()> {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     // The hello-world server is this same binary, re-executed, so it runs in its own process
     // with its own runtime, like Parley does.
-    if argv.first().map(String::as_str) == Some(hello::SUBCOMMAND) {
-        return hello::main(&argv[1..]);
+    match argv.first().map(String::as_str) {
+        Some(hello::SUBCOMMAND) => return hello::main(&argv[1..]),
+        Some(crm::RAW_SUBCOMMAND) => return crm::raw_main(&argv[1..]),
+        Some(crm::SUBCOMMAND) => return crm::main(&argv[1..]),
+        _ => {}
     }
     let Some(args) = Args::parse(argv)? else {
         return Ok(());

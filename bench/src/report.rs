@@ -11,7 +11,7 @@ const RATIO_TARGET_PERCENT: f64 = 40.0;
 const P99_TARGET_MS: f64 = 10.0;
 const WASM_BROTLI_TARGET_KB: f64 = 600.0;
 /// More failures than this means the numbers describe an error path, not the server.
-const MAX_ERROR_RATE: f64 = 0.01;
+pub const MAX_ERROR_RATE: f64 = 0.01;
 
 const KB: f64 = 1024.0;
 const MB: f64 = 1024.0 * 1024.0;
@@ -168,7 +168,7 @@ fn print_run(name: &str, stats: &LoadStats) {
     );
 }
 
-fn run_json(stats: &LoadStats) -> Value {
+pub fn run_json(stats: &LoadStats) -> Value {
     json!({
         "requests": stats.requests,
         "errors": stats.errors,
@@ -179,7 +179,7 @@ fn run_json(stats: &LoadStats) -> Value {
     })
 }
 
-fn verdict(pass: bool) -> &'static str {
+pub fn verdict(pass: bool) -> &'static str {
     if pass {
         "PASS"
     } else {
@@ -188,6 +188,6 @@ fn verdict(pass: bool) -> &'static str {
 }
 
 /// Three decimals: enough for milliseconds and percentages, short enough to read.
-fn round(x: f64) -> f64 {
+pub fn round(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }

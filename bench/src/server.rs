@@ -61,17 +61,26 @@ impl Drop for ChildGuard {
     }
 }
 
-/// The release Parley server on a fresh SQLite database.
+/// The release Parley server on a fresh SQLite database (or the PostgreSQL one it is given).
 pub struct Parley {
     pub addr: SocketAddr,
     // Declared before the data dir: fields drop in order, so the server is killed before
     // its database files are deleted.
     child: ChildGuard,
-    _data_dir: TempDir,
+    data_dir: TempDir,
 }
 
 impl Parley {
     pub async fn start(binary: &Path, site_root: &Path) -> Result<Parley> {
+        Parley::start_on(binary, site_root, None).await
+    }
+
+    /// Like [`Parley::start`], on `database_url` when given (PostgreSQL); SQLite otherwise.
+    pub async fn start_on(
+        binary: &Path,
+        site_root: &Path,
+        database_url: Option<&str>,
+    ) -> Result<Parley> {
         if !binary.is_file() {
             bail!(
                 "{} not found: build it first with `cargo leptos build --release`",
@@ -96,18 +105,53 @@ impl Parley {
             .env("PARLEY_CONFIG", data_dir.path().join("absent.toml"))
             .env_remove("DATABASE_URL")
             .env_remove("PARLEY_DATABASE_URL");
+        if let Some(url) = database_url {
+            command.env("PARLEY_DATABASE_URL", url);
+        }
         let mut child = ChildGuard::spawn("parley", &mut command)?;
         child.wait_ready(addr, "/readyz").await?;
         Ok(Parley {
             addr,
             child,
-            _data_dir: data_dir,
+            data_dir,
         })
     }
 
     /// Resident memory right now, in bytes.
     pub fn rss_bytes(&self) -> Result<u64> {
         rss_bytes(self.child.child.id())
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.child.id()
+    }
+
+    /// The SQLite database file this server uses (when it was not given PostgreSQL).
+    pub fn sqlite_path(&self) -> std::path::PathBuf {
+        self.data_dir.path().join("parley.db")
+    }
+}
+
+/// A bench subcommand server: this binary re-executed as `parley-bench <args…>`, ready when
+/// `GET ready_path` answers 200.
+pub struct Helper {
+    pub addr: SocketAddr,
+    child: ChildGuard,
+}
+
+impl Helper {
+    pub async fn start(name: &'static str, args: &[String], ready_path: &str) -> Result<Helper> {
+        let addr = free_addr()?;
+        let exe = std::env::current_exe().context("locating the bench binary")?;
+        let mut command = Command::new(exe);
+        command.args(args).arg(addr.port().to_string());
+        let mut child = ChildGuard::spawn(name, &mut command)?;
+        child.wait_ready(addr, ready_path).await?;
+        Ok(Helper { addr, child })
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.child.id()
     }
 }
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { indicator, OwnServer, signUp } from './helpers';
 
 // This test stops and restarts its own server, so it runs on its own port and data folder.

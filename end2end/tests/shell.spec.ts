@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { gotoReady, indicator, signIn, signUp, uniqueEmail } from './helpers';
 
 test('signing up lands on Home with the live indicator connected', async ({ page }) => {

@@ -15,6 +15,7 @@ use validator::Validate;
 
 /// What a new account is made from (REST: `{email, password, organizationName}`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SignUpInput {
     #[validate(
@@ -29,6 +30,7 @@ pub struct SignUpInput {
         message = "Use 8 to 128 characters"
     ))]
     pub password: String,
+    /// The first workspace's name; also accepted as `organizationName`.
     #[serde(alias = "organizationName", default)]
     #[validate(
         custom(function = "crate::validation::required"),
@@ -51,6 +53,7 @@ impl SignUpInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SignInInput {
     #[validate(
@@ -75,6 +78,7 @@ impl SignInInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UserView {
     pub id: UserId,
@@ -86,6 +90,7 @@ pub struct UserView {
 
 /// The signed-in user, the current workspace and every workspace they can switch to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Me {
     pub user: UserView,
@@ -98,6 +103,7 @@ pub struct Me {
 
 /// The answer to a successful sign-up or sign-in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AuthSuccess {
     pub user: UserView,

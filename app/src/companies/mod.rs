@@ -1,15 +1,20 @@
 //! Companies: the organisations contacts work for and deals are made with.
 
+mod api;
+mod pages;
 #[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod server;
 
 use crate::ids::EpochMs;
+pub use api::*;
+pub use pages::{CompaniesPage, CompanyPage, NewCompanyPage};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CompanyView {
     pub id: i64,
@@ -22,11 +27,14 @@ pub struct CompanyView {
     pub owner_name: Option<String>,
     pub contact_count: i64,
     pub deal_count: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub created_at: EpochMs,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub updated_at: EpochMs,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct CompanyInput {
     #[validate(
@@ -63,7 +71,13 @@ impl CompanyInput {
 /// `DELETE /api/crm/companies/:id?detachDeals=true` detaches the company's deals instead of
 /// refusing with 409.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 #[serde(rename_all = "camelCase", default)]
-pub struct DeleteCompany {
+pub struct DeleteCompanyOptions {
+    /// Detach the company's deals instead of refusing with 409 while it has any.
     pub detach_deals: bool,
 }

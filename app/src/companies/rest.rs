@@ -1,25 +1,36 @@
 //! REST routes under `/api/crm/companies`.
 
-use super::{server, CompanyInput, CompanyView, DeleteCompany};
+use super::{server, CompanyInput, CompanyView, DeleteCompanyOptions};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::server::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::server::AppState;
 use crate::timeline::rest as timeline;
-use crate::timeline::server::Subject;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(list).post(create))
-        .route("/{id}", get(one).put(replace).delete(remove))
-        .merge(timeline::activity_route("/{id}", Subject::Company))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(one, replace, remove))
+        .routes(routes!(timeline::company::activities))
 }
 
+/// Companies, newest first unless `sort` says otherwise (`name`, `industry`, `createdAt`,
+/// `updatedAt`); filters: `search`, `ownerId`.
+#[utoipa::path(
+    get, path = "/", operation_id = "listCompanies", tag = "companies",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of companies", body = Page<CompanyView>),
+        (status = 400, response = Invalid),
+    )
+)]
 async fn list(
     State(s): State<AppState>,
     auth: AuthContext,
@@ -28,6 +39,16 @@ async fn list(
     Ok(Json(server::list(&s, &auth, &q).await?))
 }
 
+/// Create a company.
+#[utoipa::path(
+    post, path = "/", operation_id = "createCompany", tag = "companies",
+    request_body = CompanyInput,
+    responses(
+        (status = 201, description = "Created", body = CompanyView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+    )
+)]
 async fn create(
     State(s): State<AppState>,
     auth: AuthContext,
@@ -39,6 +60,16 @@ async fn create(
     ))
 }
 
+/// One company.
+#[utoipa::path(
+    get, path = "/{id}", operation_id = "getCompany", tag = "companies",
+    params(("id" = i64, Path, description = "The company's id")),
+    responses(
+        (status = 200, description = "The company", body = CompanyView),
+        (status = 400, response = Invalid),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn one(
     State(s): State<AppState>,
     auth: AuthContext,
@@ -47,6 +78,18 @@ async fn one(
     Ok(Json(server::get(&s, &auth, id).await?))
 }
 
+/// Replace a company's fields.
+#[utoipa::path(
+    put, path = "/{id}", operation_id = "replaceCompany", tag = "companies",
+    params(("id" = i64, Path, description = "The company's id")),
+    request_body = CompanyInput,
+    responses(
+        (status = 200, description = "Updated", body = CompanyView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn replace(
     State(s): State<AppState>,
     auth: AuthContext,
@@ -56,11 +99,24 @@ async fn replace(
     Ok(Json(server::update(&s, &auth, id, input).await?))
 }
 
+/// Delete a company; its contacts are detached. While it has deals the answer is 409, unless
+/// `detachDeals=true`.
+#[utoipa::path(
+    delete, path = "/{id}", operation_id = "deleteCompany", tag = "companies",
+    params(("id" = i64, Path, description = "The company's id"), DeleteCompanyOptions),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 async fn remove(
     State(s): State<AppState>,
     auth: AuthContext,
     ApiPath(id): ApiPath<i64>,
-    ApiQuery(q): ApiQuery<DeleteCompany>,
+    ApiQuery(q): ApiQuery<DeleteCompanyOptions>,
 ) -> Result<StatusCode, AppError> {
     server::delete(&s, &auth, id, q.detach_deals).await?;
     Ok(StatusCode::NO_CONTENT)

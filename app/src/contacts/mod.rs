@@ -1,5 +1,8 @@
 //! Contacts: the people a team sells to.
 
+mod api;
+pub mod csv;
+mod pages;
 #[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]
@@ -7,11 +10,14 @@ pub mod server;
 
 use crate::ids::EpochMs;
 use crate::validation::optional;
+pub use api::*;
+pub use pages::{ContactPage, ContactsPage, NewContactPage};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 /// A contact as the API and the UI show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactView {
     pub id: i64,
@@ -26,12 +32,15 @@ pub struct ContactView {
     pub company_name: Option<String>,
     pub owner_id: Option<i64>,
     pub owner_name: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub created_at: EpochMs,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub updated_at: EpochMs,
 }
 
 /// What a contact is created or replaced from (`POST`, `PUT`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct ContactInput {
     #[validate(length(max = 100, code = "too_long", message = "This is too long"))]
@@ -85,6 +94,7 @@ impl ContactInput {
 
 /// A partial change (`PATCH`): only the fields present change; `null` clears optional ones.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct ContactPatch {
     pub first_name: Option<String>,

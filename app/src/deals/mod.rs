@@ -1,5 +1,7 @@
 //! Deals: an opportunity with a value, moving through a pipeline's stages.
 
+mod api;
+mod pages;
 #[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]
@@ -7,10 +9,13 @@ pub mod server;
 
 use crate::ids::EpochMs;
 use crate::pipelines::StageKind;
+pub use api::*;
+pub use pages::{DealPage, DealsPage, NewDealPage};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DealView {
     pub id: i64,
@@ -31,12 +36,16 @@ pub struct DealView {
     pub expected_close_date: Option<String>,
     pub probability: Option<i64>,
     pub lost_reason: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub stage_entered_at: EpochMs,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub created_at: EpochMs,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub updated_at: EpochMs,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct DealInput {
     #[validate(
@@ -85,6 +94,7 @@ impl DealInput {
 
 /// `PATCH /api/crm/deals/:id/stage`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StageChange {
     pub stage_id: i64,

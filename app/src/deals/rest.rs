@@ -5,22 +5,34 @@ use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::server::openapi::{Forbidden, Invalid, NotFound};
 use crate::server::AppState;
 use crate::timeline::rest as timeline;
-use crate::timeline::server::Subject;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, patch};
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(list).post(create))
-        .route("/{id}", get(one).put(replace).delete(remove))
-        .route("/{id}/stage", patch(move_stage))
-        .merge(timeline::subject_routes("/{id}", Subject::Deal))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(one, replace, remove))
+        .routes(routes!(move_stage))
+        .merge(timeline::deal::routes())
 }
 
+/// Deals, newest first unless `sort` says otherwise (`title`, `value`, `expectedCloseDate`,
+/// `createdAt`, `updatedAt`); filters: `search`, `companyId`, `contactId`, `ownerId`,
+/// `pipelineId`, `stageId`.
+#[utoipa::path(
+    get, path = "/", operation_id = "listDeals", tag = "deals",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of deals", body = Page<DealView>),
+        (status = 400, response = Invalid),
+    )
+)]
 async fn list(
     State(s): State<AppState>,
     auth: AuthContext,
@@ -29,6 +41,16 @@ async fn list(
     Ok(Json(server::list(&s, &auth, &q).await?))
 }
 
+/// Create a deal, by default in the default pipeline's first stage.
+#[utoipa::path(
+    post, path = "/", operation_id = "createDeal", tag = "deals",
+    request_body = DealInput,
+    responses(
+        (status = 201, description = "Created", body = DealView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+    )
+)]
 async fn create(
     State(s): State<AppState>,
     auth: AuthContext,
@@ -40,6 +62,16 @@ async fn create(
     ))
 }
 
+/// One deal.
+#[utoipa::path(
+    get, path = "/{id}", operation_id = "getDeal", tag = "deals",
+    params(("id" = i64, Path, description = "The deal's id")),
+    responses(
+        (status = 200, description = "The deal", body = DealView),
+        (status = 400, response = Invalid),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn one(
     State(s): State<AppState>,
     auth: AuthContext,
@@ -48,6 +80,18 @@ async fn one(
     Ok(Json(server::get(&s, &auth, id).await?))
 }
 
+/// Replace a deal's fields.
+#[utoipa::path(
+    put, path = "/{id}", operation_id = "replaceDeal", tag = "deals",
+    params(("id" = i64, Path, description = "The deal's id")),
+    request_body = DealInput,
+    responses(
+        (status = 200, description = "Updated", body = DealView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn replace(
     State(s): State<AppState>,
     auth: AuthContext,
@@ -57,6 +101,18 @@ async fn replace(
     Ok(Json(server::update(&s, &auth, id, input).await?))
 }
 
+/// Move a deal to another stage of its pipeline; the move is kept in the stage history.
+#[utoipa::path(
+    patch, path = "/{id}/stage", operation_id = "moveDealStage", tag = "deals",
+    params(("id" = i64, Path, description = "The deal's id")),
+    request_body = StageChange,
+    responses(
+        (status = 200, description = "Moved", body = DealView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn move_stage(
     State(s): State<AppState>,
     auth: AuthContext,
@@ -66,6 +122,17 @@ async fn move_stage(
     Ok(Json(server::change_stage(&s, &auth, id, change).await?))
 }
 
+/// Delete a deal.
+#[utoipa::path(
+    delete, path = "/{id}", operation_id = "deleteDeal", tag = "deals",
+    params(("id" = i64, Path, description = "The deal's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn remove(
     State(s): State<AppState>,
     auth: AuthContext,

@@ -1,5 +1,7 @@
 //! The signed-in app frame: sidebar, top bar, and the page in between.
 
+pub mod bell;
+mod palette;
 mod prefs_menu;
 mod sidebar;
 mod topbar;

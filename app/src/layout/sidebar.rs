@@ -16,6 +16,9 @@ pub fn Sidebar() -> impl IntoView {
             </div>
             <nav class="sidebar__nav" aria-label=move || t.get().nav_label>
                 <A href="/" exact=true attr:class="sidebar__link">{move || t.get().nav_home}</A>
+                <A href="/contacts" attr:class="sidebar__link">{move || t.get().nav_contacts}</A>
+                <A href="/companies" attr:class="sidebar__link">{move || t.get().nav_companies}</A>
+                <A href="/deals" attr:class="sidebar__link">{move || t.get().nav_deals}</A>
                 <A href="/settings" attr:class="sidebar__link">{move || t.get().nav_settings}</A>
             </nav>
             <div class="sidebar__footer">{move || session.me.get().workspace.name}</div>

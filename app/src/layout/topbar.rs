@@ -10,8 +10,10 @@ pub fn TopBar() -> impl IntoView {
     view! {
         <header class="topbar">
             <WorkspaceSwitcher/>
+            <super::palette::Palette/>
             <div class="topbar__spacer"></div>
             <RealtimeIndicator/>
+            <super::bell::Bell/>
             <PrefsMenu/>
             <UserMenu/>
         </header>

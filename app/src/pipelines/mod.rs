@@ -1,14 +1,17 @@
 //! Pipelines and their ordered stages. Every workspace starts with a default pipeline;
 //! administration (create, reorder, delete) comes with the Kanban board.
 
+mod api;
 #[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+pub use api::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum StageKind {
     Open,
@@ -34,6 +37,7 @@ impl StageKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StageView {
     pub id: i64,
@@ -47,6 +51,7 @@ pub struct StageView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PipelineView {
     pub id: i64,

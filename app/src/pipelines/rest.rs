@@ -3,18 +3,25 @@
 use super::{server, PipelineView, StageView};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
+use crate::server::openapi::{Invalid, NotFound};
 use crate::server::AppState;
 use axum::extract::{Query, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(list))
-        .route("/stages", get(stages))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(stages))
 }
 
+/// The workspace's pipelines, each with its ordered stages.
+#[utoipa::path(
+    get, path = "/", operation_id = "listPipelines", tag = "pipelines",
+    responses((status = 200, description = "The pipelines", body = Vec<PipelineView>))
+)]
 async fn list(
     State(state): State<AppState>,
     auth: AuthContext,
@@ -22,12 +29,24 @@ async fn list(
     Ok(Json(server::list(&state, &auth).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 struct StagesQuery {
+    /// The pipeline whose stages to list (required).
     pipeline_id: Option<i64>,
 }
 
+/// The stages of one pipeline, in order.
+#[utoipa::path(
+    get, path = "/stages", operation_id = "listStages", tag = "pipelines",
+    params(StagesQuery),
+    responses(
+        (status = 200, description = "The stages", body = Vec<StageView>),
+        (status = 400, response = Invalid),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn stages(
     State(state): State<AppState>,
     auth: AuthContext,

@@ -1,10 +1,12 @@
 //! Cross-page state: preferences (theme, language), toasts, and the signed-in session.
 
+pub mod fetch;
 pub mod hydration;
 pub mod prefs;
 pub mod session;
 pub mod toasts;
 
+pub use fetch::client_fetch;
 pub use hydration::{provide_hydrated, use_hydrated};
 pub use prefs::{provide_prefs, use_theme, Theme};
 pub use session::{use_session, Session};

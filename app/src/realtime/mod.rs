@@ -13,11 +13,13 @@ use serde::{Deserialize, Serialize};
 
 /// One event as the stream carries it: `{seq, type, data, at}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RealtimeEvent {
     pub seq: i64,
     #[serde(rename = "type")]
     pub kind: String,
     pub data: serde_json::Value,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub at: EpochMs,
 }
 

@@ -1,17 +1,52 @@
-//! The REST API under `/api`, assembled from each domain's routes.
+//! The REST API under `/api`, assembled from each domain's routes, and its OpenAPI document
+//! (`GET /api/openapi.json`), generated from the same routes so the two cannot drift.
+//!
+//! Adding a route, e.g. `POST /api/crm/contacts/import`:
+//! 1. Annotate the handler in the domain's `rest.rs` with `#[utoipa::path(...)]`: the method,
+//!    the path relative to the domain's nest (`"/import"`), a unique camelCase `operation_id`,
+//!    a `tag`, `params(...)`, `request_body = …` (our `ApiJson` extractor is not detected on
+//!    its own) and `responses(...)`. Success bodies name their wire type (which derives
+//!    `ToSchema` behind `cfg_attr(feature = "ssr", …)`); failures use the shared responses in
+//!    `openapi.rs` (`response = Invalid`, `NotFound`, `Forbidden`, `Conflict`). 401, 429 and
+//!    500 are added to every operation for you, and so is the session requirement: write
+//!    `security(())` for a public route.
+//! 2. Register it with `.routes(routes!(handler))` on the domain's `OpenApiRouter`; handlers
+//!    that share a path go into one `routes!(a, b)`. A plain `.route(…)` would serve the route
+//!    but leave it out of the document.
+//! 3. Add its path to `EXPECTED_PATHS` in `server/tests/api/openapi.rs`.
 
+use super::openapi;
 use crate::error::AppError;
 use crate::server::AppState;
+use axum::body::Bytes;
+use axum::http::header;
+use axum::routing::get;
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let (router, routes) = OpenApiRouter::new()
         .nest("/auth", crate::auth::server::rest::routes())
         .nest("/workspace", crate::workspaces::rest::routes())
         .nest("/crm/companies", crate::companies::rest::routes())
         .nest("/crm/contacts", crate::contacts::rest::routes())
         .nest("/crm/deals", crate::deals::rest::routes())
         .nest("/crm", crate::timeline::rest::routes())
+        .nest("/crm", crate::contacts::csv::rest::routes())
         .nest("/pipeline", crate::pipelines::rest::routes())
+        .split_for_parts();
+    let json = Bytes::from(
+        openapi::document(routes)
+            .to_json()
+            .expect("the OpenAPI document serialises"),
+    );
+    router
+        .route(
+            "/openapi.json",
+            get(move || {
+                let json = json.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], json) }
+            }),
+        )
         .fallback(|| async { AppError::not_found("Route") })
 }

@@ -5,8 +5,10 @@ pub mod config;
 pub mod csp;
 pub mod db;
 pub mod extract;
+pub mod openapi;
 pub mod query;
 pub mod refs;
+pub mod sfn;
 pub mod state;
 
 pub use config::Settings;

@@ -1,27 +1,34 @@
 //! The activity timeline of companies, contacts and deals, with notes and reminders.
 
+mod api;
+mod panel;
 #[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod server;
 
 use crate::ids::EpochMs;
+pub use api::*;
+pub use panel::{describe, TimelinePanel};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 /// One entry of a record's timeline: `created`, `edited` (with `fields`), `stage_changed`,
 /// `note_added`, `reminder_added`, `reminder_done`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ActivityView {
     pub id: i64,
     pub kind: String,
     pub data: serde_json::Value,
     pub actor_name: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub at: EpochMs,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NoteView {
     pub id: i64,
@@ -30,10 +37,12 @@ pub struct NoteView {
     pub deal_id: Option<i64>,
     pub author_id: Option<i64>,
     pub author_name: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub created_at: EpochMs,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct NoteInput {
     #[validate(
@@ -44,20 +53,25 @@ pub struct NoteInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReminderView {
     pub id: i64,
     pub title: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub due_at: EpochMs,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
     pub done_at: Option<EpochMs>,
     pub contact_id: Option<i64>,
     pub deal_id: Option<i64>,
     pub owner_id: i64,
     pub owner_name: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub created_at: EpochMs,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct ReminderInput {
     #[validate(
@@ -67,6 +81,7 @@ pub struct ReminderInput {
     pub title: String,
     /// When it is due (epoch milliseconds, UTC).
     #[validate(range(min = 0, code = "range", message = "Choose a date"))]
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub due_at: EpochMs,
     /// Defaults to the caller.
     pub owner_id: Option<i64>,
@@ -74,6 +89,7 @@ pub struct ReminderInput {
 
 /// `PATCH /api/crm/reminders/:id`: reschedule, rename, or mark done / not done.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct ReminderPatch {
     #[validate(length(
@@ -84,6 +100,7 @@ pub struct ReminderPatch {
     ))]
     pub title: Option<String>,
     #[validate(range(min = 0, code = "range", message = "Choose a date"))]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
     pub due_at: Option<EpochMs>,
     pub done: Option<bool>,
 }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Owner,
@@ -52,6 +53,7 @@ impl Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceView {
     pub id: WorkspaceId,
@@ -62,6 +64,7 @@ pub struct WorkspaceView {
 
 /// A workspace the user belongs to, with their role there.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipView {
     pub workspace: WorkspaceView,
@@ -69,26 +72,32 @@ pub struct MembershipView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MemberView {
     pub user_id: UserId,
     pub email: String,
     pub name: String,
     pub role: Role,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub joined_at: EpochMs,
 }
 
 /// Everything the Home page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HomeData {
     pub workspace: WorkspaceView,
     pub members: Vec<MemberView>,
     pub recent_events: Vec<RealtimeEvent>,
+    /// The caller's open reminders, soonest first.
+    pub reminders: Vec<crate::timeline::ReminderView>,
 }
 
 /// Renaming a workspace, or creating a new one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceInput {
     #[validate(

@@ -4,18 +4,25 @@ use super::{server, HomeData, MemberView, WorkspaceInput, WorkspaceView};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::server::extract::ApiJson;
+use crate::server::openapi::{Forbidden, Invalid};
 use crate::server::AppState;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(current).put(rename))
-        .route("/members", get(members))
-        .route("/activity", get(activity))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(current, rename))
+        .routes(routes!(members))
+        .routes(routes!(activity))
 }
 
+/// The caller's current workspace.
+#[utoipa::path(
+    get, path = "/", operation_id = "getWorkspace", tag = "workspace",
+    responses((status = 200, description = "The workspace", body = WorkspaceView))
+)]
 async fn current(
     State(state): State<AppState>,
     auth: AuthContext,
@@ -23,6 +30,16 @@ async fn current(
     Ok(Json(server::load(&state, auth.workspace_id).await?))
 }
 
+/// Rename the current workspace (owners and admins).
+#[utoipa::path(
+    put, path = "/", operation_id = "renameWorkspace", tag = "workspace",
+    request_body = WorkspaceInput,
+    responses(
+        (status = 200, description = "Renamed", body = WorkspaceView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+    )
+)]
 async fn rename(
     State(state): State<AppState>,
     auth: AuthContext,
@@ -31,6 +48,11 @@ async fn rename(
     Ok(Json(server::rename(&state, &auth, input).await?))
 }
 
+/// The members of the current workspace and their roles.
+#[utoipa::path(
+    get, path = "/members", operation_id = "listMembers", tag = "workspace",
+    responses((status = 200, description = "The members", body = Vec<MemberView>))
+)]
 async fn members(
     State(state): State<AppState>,
     auth: AuthContext,
@@ -38,6 +60,11 @@ async fn members(
     Ok(Json(server::members(&state, auth.workspace_id).await?))
 }
 
+/// What the Home page shows: the workspace, its members and its recent events.
+#[utoipa::path(
+    get, path = "/activity", operation_id = "getWorkspaceActivity", tag = "workspace",
+    responses((status = 200, description = "The workspace's recent activity", body = HomeData))
+)]
 async fn activity(
     State(state): State<AppState>,
     auth: AuthContext,

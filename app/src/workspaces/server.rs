@@ -166,6 +166,7 @@ pub async fn home(state: &AppState, auth: &AuthContext) -> Result<HomeData, AppE
         workspace: load(state, auth.workspace_id).await?,
         members: members(state, auth.workspace_id).await?,
         recent_events: recent(&state.db, auth.workspace_id, 20).await?,
+        reminders: crate::timeline::server::my_open_reminders(state, auth, 20).await?,
     })
 }
 

@@ -2,7 +2,11 @@
 
 mod auth;
 mod crm;
+mod crm_support;
+mod csv_export;
+mod csv_import;
 mod helpers;
+mod openapi;
 mod realtime;
 mod security;
 mod workspaces;

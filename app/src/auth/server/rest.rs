@@ -4,20 +4,22 @@ use super::{service, session, AuthContext};
 use crate::auth::{AuthSuccess, Me, SignInInput, SignUpInput};
 use crate::error::AppError;
 use crate::server::extract::{ApiJson, ClientMeta};
+use crate::server::openapi::{Conflict, Invalid, Unauthorized};
 use crate::server::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/signup", post(sign_up))
-        .route("/signin", post(sign_in))
-        .route("/logout", post(logout))
-        .route("/logout-everywhere", post(logout_everywhere))
-        .route("/me", get(me))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_up))
+        .routes(routes!(sign_in))
+        .routes(routes!(logout))
+        .routes(routes!(logout_everywhere))
+        .routes(routes!(me))
 }
 
 fn with_cookie(state: &AppState, status: StatusCode, ok: AuthSuccess) -> Response {
@@ -25,6 +27,17 @@ fn with_cookie(state: &AppState, status: StatusCode, ok: AuthSuccess) -> Respons
     (status, [(header::SET_COOKIE, cookie)], Json(ok)).into_response()
 }
 
+/// Create an account and its first workspace, and sign in.
+#[utoipa::path(
+    post, path = "/signup", operation_id = "signUp", tag = "auth", security(()),
+    request_body = SignUpInput,
+    responses(
+        (status = 201, description = "Signed up; the session cookie is set", body = AuthSuccess,
+            headers(("Set-Cookie" = String, description = "The `parley_session` cookie"))),
+        (status = 400, response = Invalid),
+        (status = 409, response = Conflict),
+    )
+)]
 async fn sign_up(
     State(state): State<AppState>,
     meta: ClientMeta,
@@ -34,6 +47,17 @@ async fn sign_up(
     Ok(with_cookie(&state, StatusCode::CREATED, ok))
 }
 
+/// Sign in with email and password: opens a new session and ends the one the request came with.
+#[utoipa::path(
+    post, path = "/signin", operation_id = "signIn", tag = "auth", security(()),
+    request_body = SignInInput,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is set", body = AuthSuccess,
+            headers(("Set-Cookie" = String, description = "The `parley_session` cookie"))),
+        (status = 400, response = Invalid),
+        (status = 401, response = Unauthorized),
+    )
+)]
 async fn sign_in(
     State(state): State<AppState>,
     meta: ClientMeta,
@@ -47,6 +71,11 @@ async fn sign_in(
     Ok(with_cookie(&state, StatusCode::OK, ok))
 }
 
+/// End this session.
+#[utoipa::path(
+    post, path = "/logout", operation_id = "logout", tag = "auth",
+    responses((status = 204, description = "Signed out; the session cookie is cleared"))
+)]
 async fn logout(State(state): State<AppState>, auth: AuthContext) -> Result<Response, AppError> {
     session::revoke(&state, auth.session_id).await?;
     Ok((
@@ -56,6 +85,11 @@ async fn logout(State(state): State<AppState>, auth: AuthContext) -> Result<Resp
         .into_response())
 }
 
+/// End every session of the caller, on every device.
+#[utoipa::path(
+    post, path = "/logout-everywhere", operation_id = "logoutEverywhere", tag = "auth",
+    responses((status = 204, description = "Every session ended; the session cookie is cleared"))
+)]
 async fn logout_everywhere(
     State(state): State<AppState>,
     auth: AuthContext,
@@ -68,6 +102,11 @@ async fn logout_everywhere(
         .into_response())
 }
 
+/// The signed-in user, the current workspace and every workspace they can switch to.
+#[utoipa::path(
+    get, path = "/me", operation_id = "getMe", tag = "auth",
+    responses((status = 200, description = "The caller", body = Me))
+)]
 async fn me(State(state): State<AppState>, auth: AuthContext) -> Result<Json<Me>, AppError> {
     Ok(Json(service::me(&state, &auth).await?))
 }

@@ -31,6 +31,7 @@ fn HomeBody(data: HomeData) -> impl IntoView {
     let t = use_strings();
     let session = use_session();
     let events = RwSignal::new(data.recent_events);
+    let reminders = data.reminders;
     use_realtime().on_event(move |e: &RealtimeEvent| {
         let e = e.clone();
         events.update(|list| {
@@ -65,10 +66,42 @@ fn HomeBody(data: HomeData) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             </div>
+            <MyReminders initial=reminders/>
             <div class="card">
                 <h2 class="card__title">{move || t.get().recent_activity}</h2>
                 <ActivityList events=events/>
             </div>
+        </div>
+    }
+}
+
+/// The caller's open reminders, soonest first; refreshed live.
+#[component]
+fn MyReminders(initial: Vec<crate::timeline::ReminderView>) -> impl IntoView {
+    let t = use_strings();
+    let list = RwSignal::new(initial);
+    use_realtime().on_event(move |e: &RealtimeEvent| {
+        if e.kind.starts_with("reminder.") {
+            leptos::task::spawn_local(async move {
+                if let Ok(fresh) = crate::timeline::my_reminders().await {
+                    list.set(fresh);
+                }
+            });
+        }
+    });
+    view! {
+        <div class="card">
+            <h2 class="card__title">{move || t.get().home_reminders}</h2>
+            <Show when=move || !list.get().is_empty() fallback=move || view! { <p class="empty">{move || t.get().no_reminders}</p> }>
+                <ul class="reminders">
+                    <For each=move || list.get() key=|r| (r.id, r.due_at, r.done_at) let:r>
+                        <li class="reminders__item">
+                            <leptos_router::components::A href=crate::layout::bell::reminder_href(&r)>{r.title.clone()}</leptos_router::components::A>
+                            <time class="muted">{crate::components::format_time(r.due_at)}</time>
+                        </li>
+                    </For>
+                </ul>
+            </Show>
         </div>
     }
 }

@@ -1,0 +1,9 @@
+//! Company pages: the list, a company (view, edit, delete, its contacts and deals), create.
+
+mod detail;
+mod form;
+mod list;
+
+pub use detail::CompanyPage;
+pub use form::NewCompanyPage;
+pub use list::CompaniesPage;

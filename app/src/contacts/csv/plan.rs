@@ -1,0 +1,259 @@
+//! Deciding what one import row does: which contact it matches, the input it makes, and
+//! whether that input is valid. Nothing here writes.
+
+use super::contact_rows::view_in;
+use super::ImportField;
+use crate::companies::CompanyInput;
+use crate::contacts::{ContactInput, ContactPatch, ContactView};
+use crate::error::{AppError, FieldError};
+use crate::server::db::Tx;
+use crate::validation::field_errors;
+use sqlx::Row as _;
+use std::collections::{BTreeMap, HashMap};
+use validator::Validate;
+
+/// The mapped, non-empty cells of one row.
+pub type Values = BTreeMap<ImportField, String>;
+
+/// What a row will do.
+pub enum Plan {
+    Create(Draft),
+    Update(ContactView, Draft),
+    Unchanged,
+    Fail(Vec<FieldError>),
+}
+
+/// A valid contact input, and the company the row names (resolved when the row is applied).
+pub struct Draft {
+    pub input: ContactInput,
+    pub company: Option<String>,
+}
+
+/// The workspace's contacts by email and Telegram username (lower-cased), its companies by
+/// name (lower-cased), and the contacts this import has written so far.
+#[derive(Default)]
+pub struct Index {
+    by_email: HashMap<String, i64>,
+    by_telegram: HashMap<String, i64>,
+    pub companies: HashMap<String, i64>,
+    written: HashMap<i64, ContactView>,
+}
+
+fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn telegram_key(username: &str) -> String {
+    username.trim().trim_start_matches('@').to_lowercase()
+}
+
+pub fn company_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+impl Index {
+    /// Reads the keys of the whole workspace; where two contacts share one, the oldest wins.
+    pub async fn load(tx: &mut Tx, workspace_id: i64) -> Result<Index, AppError> {
+        let mut index = Index::default();
+        let contacts = sqlx::query(
+            "SELECT id, email, telegram_username FROM contacts WHERE workspace_id = $1 \
+             AND (email <> '' OR telegram_username <> '') ORDER BY id",
+        )
+        .bind(workspace_id)
+        .fetch_all(&mut **tx)
+        .await?;
+        for row in &contacts {
+            let id: i64 = row.try_get("id")?;
+            index.add_keys(
+                id,
+                &row.try_get::<String, _>("email")?,
+                &row.try_get::<String, _>("telegram_username")?,
+            );
+        }
+        let companies =
+            sqlx::query("SELECT id, name FROM companies WHERE workspace_id = $1 ORDER BY id")
+                .bind(workspace_id)
+                .fetch_all(&mut **tx)
+                .await?;
+        for row in &companies {
+            let name: String = row.try_get("name")?;
+            index
+                .companies
+                .entry(company_key(&name))
+                .or_insert(row.try_get("id")?);
+        }
+        Ok(index)
+    }
+
+    fn add_keys(&mut self, id: i64, email: &str, telegram: &str) {
+        if !email.is_empty() {
+            self.by_email.entry(email_key(email)).or_insert(id);
+        }
+        if !telegram.is_empty() {
+            self.by_telegram.entry(telegram_key(telegram)).or_insert(id);
+        }
+    }
+
+    /// The contact a row matches: by email first, then by Telegram username.
+    fn find(&self, values: &Values) -> Option<i64> {
+        let email = values.get(&ImportField::Email).map(|e| email_key(e));
+        let telegram = values
+            .get(&ImportField::TelegramUsername)
+            .map(|t| telegram_key(t));
+        email
+            .and_then(|e| self.by_email.get(&e))
+            .or_else(|| telegram.and_then(|t| self.by_telegram.get(&t)))
+            .copied()
+    }
+
+    /// Records a contact this import wrote, so later rows match its new keys and see it as
+    /// it now is.
+    pub fn remember(&mut self, before: Option<&ContactView>, after: ContactView) {
+        if let Some(b) = before {
+            for (map, old, new) in [
+                (
+                    &mut self.by_email,
+                    b.email.as_deref().map(email_key),
+                    after.email.as_deref().map(email_key),
+                ),
+                (
+                    &mut self.by_telegram,
+                    b.telegram_username.as_deref().map(telegram_key),
+                    after.telegram_username.as_deref().map(telegram_key),
+                ),
+            ] {
+                if old != new {
+                    if let Some(old) = old.filter(|k| map.get(k) == Some(&b.id)) {
+                        map.remove(&old);
+                    }
+                }
+            }
+        }
+        let (email, telegram) = (after.email.clone(), after.telegram_username.clone());
+        self.add_keys(
+            after.id,
+            email.as_deref().unwrap_or(""),
+            telegram.as_deref().unwrap_or(""),
+        );
+        self.written.insert(after.id, after);
+    }
+
+    async fn view(&self, tx: &mut Tx, workspace_id: i64, id: i64) -> Result<ContactView, AppError> {
+        match self.written.get(&id) {
+            Some(v) => Ok(v.clone()),
+            None => view_in(tx, workspace_id, id).await,
+        }
+    }
+}
+
+/// Matches the row, builds its input over the matched contact (or a blank one) and
+/// validates it the way the contact services do.
+pub async fn plan(
+    tx: &mut Tx,
+    index: &Index,
+    workspace_id: i64,
+    values: &Values,
+) -> Result<Plan, AppError> {
+    let before = match index.find(values) {
+        Some(id) => Some(index.view(tx, workspace_id, id).await?),
+        None => None,
+    };
+    let base = before
+        .as_ref()
+        .map(|b| ContactPatch::default().apply(b).normalized())
+        .unwrap_or_default();
+    let (input, company) = match fill(base.clone(), before.as_ref(), values) {
+        Ok(filled) => filled,
+        Err(errors) => return Ok(Plan::Fail(errors)),
+    };
+    let draft = Draft { input, company };
+    Ok(match before {
+        None => Plan::Create(draft),
+        Some(b) if draft.input == base && same_company(&b, draft.company.as_deref()) => {
+            Plan::Unchanged
+        }
+        Some(b) => Plan::Update(b, draft),
+    })
+}
+
+fn same_company(before: &ContactView, named: Option<&str>) -> bool {
+    match named {
+        None => true,
+        Some(name) => before.company_name.as_deref().map(company_key) == Some(company_key(name)),
+    }
+}
+
+/// `base` with the row's cells written over it, normalised and validated; also the company
+/// name the row gives.
+fn fill(
+    mut input: ContactInput,
+    before: Option<&ContactView>,
+    values: &Values,
+) -> Result<(ContactInput, Option<String>), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut company = None;
+    for (field, value) in values {
+        let value = value.clone();
+        match field {
+            ImportField::FirstName => input.first_name = value,
+            ImportField::LastName => input.last_name = value,
+            ImportField::DisplayName => input.display_name = value,
+            ImportField::Email => input.email = Some(value),
+            ImportField::Phone => input.phone = Some(value),
+            ImportField::TelegramUsername => input.telegram_username = Some(value),
+            ImportField::TelegramUserId => match value.parse::<i64>() {
+                Ok(id) => input.telegram_user_id = Some(id),
+                Err(_) => errors.push(field_error(
+                    "telegramUserId",
+                    "range",
+                    "Telegram user ids are positive numbers",
+                )),
+            },
+            ImportField::Company => company = Some(value),
+        }
+    }
+    // A display name that was just "first last" follows a renamed first or last name.
+    if let Some(b) = before {
+        let derived = b.display_name == format!("{} {}", b.first_name, b.last_name).trim();
+        let renamed = input.first_name != b.first_name || input.last_name != b.last_name;
+        if derived && renamed && !values.contains_key(&ImportField::DisplayName) {
+            input.display_name.clear();
+        }
+    }
+    let input = input.normalized();
+    if let Err(e) = input.validate() {
+        errors.extend(field_errors(&e));
+    }
+    if let Some(name) = &company {
+        let company_input = CompanyInput {
+            name: name.clone(),
+            ..Default::default()
+        }
+        .normalized();
+        if let Err(e) = company_input.validate() {
+            errors.extend(
+                field_errors(&e)
+                    .into_iter()
+                    .filter(|f| f.field == "name")
+                    .map(|f| FieldError {
+                        field: "company".into(),
+                        ..f
+                    }),
+            );
+        }
+    }
+    errors.sort_by(|a, b| a.field.cmp(&b.field));
+    if errors.is_empty() {
+        Ok((input, company))
+    } else {
+        Err(errors)
+    }
+}
+
+fn field_error(field: &str, code: &str, message: &str) -> FieldError {
+    FieldError {
+        field: field.into(),
+        message: message.into(),
+        code: Some(code.into()),
+    }
+}

@@ -1,0 +1,26 @@
+//! UI pieces shared by the company, contact and deal pages.
+
+mod options;
+mod record_header;
+
+pub use options::{company_options, member_options};
+pub use record_header::RecordHeader;
+
+use crate::error::AppError;
+use crate::i18n::Strings;
+use leptos::prelude::*;
+
+/// The translated message under `field`, from a browser or server error.
+pub fn field_error(error: RwSignal<Option<AppError>>, t: Signal<&'static Strings>, field: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || error.get().and_then(|e| e.field_error(field).map(|f| crate::translate_field(t.get(), f))))
+}
+
+/// `Some(id)` from a select's value ("" is none).
+pub fn parse_id(value: &str) -> Option<i64> {
+    value.parse().ok()
+}
+
+/// A select's value from an optional id.
+pub fn id_value(id: Option<i64>) -> String {
+    id.map(|i| i.to_string()).unwrap_or_default()
+}

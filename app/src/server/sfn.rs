@@ -1,0 +1,9 @@
+//! What every server function starts with: the state and the signed-in caller.
+
+use crate::auth::server::AuthContext;
+use crate::error::AppError;
+use crate::server::AppState;
+
+pub async fn caller() -> Result<(AppState, AuthContext), AppError> {
+    Ok((AppState::current()?, AuthContext::from_server_fn().await?))
+}

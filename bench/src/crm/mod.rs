@@ -1,0 +1,187 @@
+//! `parley-bench crm`: reads on a seeded 100k-contact workspace, on SQLite or PostgreSQL.
+//!
+//! 1. Starts Parley on a fresh database (a temporary SQLite file, or a throwaway PostgreSQL
+//!    database), signs up, and seeds companies and contacts straight into the database.
+//! 2. Point reads, `GET /api/crm/contacts/{id}` over shuffled seeded ids, beside the same read
+//!    from a raw axum+sqlx server (`raw.rs`) on the same database.
+//! 3. A search page, `GET /api/crm/contacts?search=<prefix>&limit=50`, at a modest concurrency.
+//! 4. When the server has `POST /api/crm/contacts/import`, one timed 10k-row CSV import.
+
+mod args;
+mod database;
+mod raw;
+mod report;
+mod seed;
+
+use crate::http;
+use crate::load::{self, LoadPlan, Target};
+use crate::server::{Helper, Parley};
+use anyhow::{ensure, Context, Result};
+use args::{Backend, CrmArgs};
+use report::{CrmReport, Import};
+use std::path::Path;
+use std::time::Instant;
+
+pub const SUBCOMMAND: &str = "crm";
+pub use raw::{main as raw_main, SUBCOMMAND as RAW_SUBCOMMAND};
+
+pub fn main(argv: &[String]) -> Result<()> {
+    let Some(args) = CrmArgs::parse(argv.iter().cloned())? else {
+        return Ok(());
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("building the tokio runtime")?;
+    let report = runtime.block_on(run(&args))?;
+    report.print();
+    report.check_errors()
+}
+
+async fn run(args: &CrmArgs) -> Result<CrmReport> {
+    // Declared first so it is dropped last, after both servers are gone.
+    let database = match args.backend {
+        Backend::Postgres => Some(database::Throwaway::create(&args.pg_url).await?),
+        Backend::Sqlite => None,
+    };
+    eprintln!(
+        "starting {} on {} …",
+        args.server.display(),
+        args.backend.name()
+    );
+    let parley = Parley::start_on(
+        &args.server,
+        Path::new("target/site"),
+        database.as_ref().map(|d| d.url.as_str()),
+    )
+    .await?;
+    eprintln!("parley pid {}", parley.pid());
+    let db_url = match &database {
+        Some(d) => d.url.clone(),
+        None => format!("sqlite://{}?mode=rw", parley.sqlite_path().display()),
+    };
+    let answer = http::sign_up_answer(parley.addr).await?;
+    let token = answer["accessToken"]
+        .as_str()
+        .context("no token")?
+        .to_string();
+    let workspace_id = answer["workspace"]["id"]
+        .as_i64()
+        .context("no workspace id")?;
+    let user_id = answer["user"]["id"].as_i64().context("no user id")?;
+
+    eprintln!("seeding {} contacts …", args.contacts);
+    let seeded = seed::seed(&db_url, workspace_id, user_id, args.contacts).await?;
+    seed::check_search_text(parley.addr, &token, &db_url, workspace_id).await?;
+    eprintln!("seeded in {:.1} s", seeded.elapsed.as_secs_f64());
+    let mut ids = seeded.contact_ids.clone();
+    seed::Rng::new(42).shuffle(&mut ids);
+
+    let plan = LoadPlan {
+        connections: args.connections,
+        warmup: crate::WARMUP,
+        duration: args.duration,
+    };
+    let raw = Helper::start(
+        "raw axum+sqlx",
+        &[
+            raw::SUBCOMMAND.into(),
+            db_url.clone(),
+            workspace_id.to_string(),
+        ],
+        "/ready",
+    )
+    .await?;
+    let raw_paths: Vec<String> = ids.iter().map(|id| format!("/contacts/{id}")).collect();
+    http::get_json(raw.addr, &raw_paths[0], "").await?;
+    eprintln!("load: raw axum+sqlx GET /contacts/{{id}} ({plan}) …");
+    let raw_stats = load::run(Target::rotating(raw.addr, &raw_paths, None)?, &plan).await?;
+    drop(raw);
+
+    let paths: Vec<String> = ids
+        .iter()
+        .map(|id| format!("/api/crm/contacts/{id}"))
+        .collect();
+    http::get_json(parley.addr, &paths[0], &token).await?;
+    eprintln!("load: Parley GET /api/crm/contacts/{{id}} ({plan}) …");
+    let parley_stats =
+        load::run(Target::rotating(parley.addr, &paths, Some(&token))?, &plan).await?;
+
+    let search_plan = LoadPlan {
+        connections: args.search_connections,
+        ..plan
+    };
+    let mut search_paths = Vec::new();
+    let mut search_totals = Vec::new();
+    for term in seed::SEARCH_TERMS {
+        let path = format!("/api/crm/contacts?search={term}&limit=50");
+        let page = http::get_json(parley.addr, &path, &token).await?;
+        let total = page["pagination"]["total"].as_i64().context("no total")?;
+        search_totals.push((term.to_string(), total));
+        search_paths.push(path);
+    }
+    eprintln!("load: Parley contacts search page ({search_plan}) …");
+    let search_stats = load::run(
+        Target::rotating(parley.addr, &search_paths, Some(&token))?,
+        &search_plan,
+    )
+    .await?;
+
+    let import = match args.import_rows {
+        0 => None,
+        rows => import(&parley, &token, rows).await?,
+    };
+    drop(parley);
+
+    Ok(CrmReport {
+        backend: args.backend,
+        contacts: args.contacts,
+        companies: seeded.companies,
+        seed_secs: seeded.elapsed.as_secs_f64(),
+        connections: args.connections,
+        search_connections: args.search_connections,
+        warmup: crate::WARMUP,
+        duration: args.duration,
+        raw: raw_stats,
+        parley: parley_stats,
+        search: search_stats,
+        search_totals,
+        import,
+    })
+}
+
+/// Times one `POST /api/crm/contacts/import` of `rows` new contacts, if the server has it.
+async fn import(parley: &Parley, token: &str, rows: usize) -> Result<Option<Import>> {
+    let doc = http::get_json(parley.addr, "/api/openapi.json", token).await?;
+    if doc["paths"].get("/api/crm/contacts/import").is_none() {
+        eprintln!("import: the server has no POST /api/crm/contacts/import; skipped");
+        return Ok(None);
+    }
+    let mut rng = seed::Rng::new(0x1A);
+    let mut csv = String::from("First name,Last name,Email,Phone,Company\n");
+    for n in 0..rows {
+        let c = seed::Contact::generate(n, 0, &mut rng);
+        let company = if n % 2 == 0 { "Imported Holdings" } else { "" };
+        csv.push_str(&format!(
+            "{},{},import{n}@bench.example,{},{company}\n",
+            c.first, c.last, c.phone
+        ));
+    }
+    let body = serde_json::json!({ "csv": csv });
+    eprintln!("import: POST /api/crm/contacts/import ({rows} rows) …");
+    let req = http::post_json(parley.addr, "/api/crm/contacts/import", Some(token), &body)?;
+    let started = Instant::now();
+    let (status, answer) = http::send(parley.addr, req).await?;
+    let secs = started.elapsed().as_secs_f64();
+    let answer: serde_json::Value = serde_json::from_slice(&answer)?;
+    ensure!(
+        status.is_success(),
+        "the import answered {status}: {answer}"
+    );
+    Ok(Some(Import {
+        rows,
+        created: answer["created"].as_u64().unwrap_or(0),
+        failed: answer["failed"].as_array().map_or(0, Vec::len),
+        secs,
+    }))
+}

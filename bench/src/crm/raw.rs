@@ -1,0 +1,174 @@
+//! The point-read baseline: a minimal axum server reading one contact by id with a plain sqlx
+//! pool of the backend's own type (no `Any`), run as
+//! `parley-bench raw-contacts <database-url> <workspace-id> <port>`.
+//!
+//! It runs the same query as Parley's `GET /api/crm/contacts/{id}` (same joins, scoped to the
+//! workspace) on a pool of the same size and SQLite settings, and answers a similar JSON body,
+//! but without sessions, HTTP layers or the `Any` driver.
+
+use anyhow::{Context, Result};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::net::Ipv4Addr;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const SUBCOMMAND: &str = "raw-contacts";
+
+/// `contacts::server::SELECT … WHERE c.id = $1 AND c.workspace_id = $2`.
+const SQL: &str = "SELECT c.id, c.first_name, c.last_name, c.display_name, c.email, c.phone, \
+    c.telegram_user_id, c.telegram_username, c.company_id, co.name AS company_name, c.owner_id, \
+    COALESCE(NULLIF(u.name, ''), u.email) AS owner_name, c.created_at, c.updated_at \
+    FROM contacts c LEFT JOIN companies co ON co.id = c.company_id LEFT JOIN users u ON u.id = c.owner_id \
+    WHERE c.id = $1 AND c.workspace_id = $2";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    first_name: String,
+    last_name: String,
+    display_name: String,
+    email: String,
+    phone: String,
+    telegram_user_id: Option<i64>,
+    telegram_username: String,
+    company_id: Option<i64>,
+    company_name: Option<String>,
+    owner_id: Option<i64>,
+    owner_name: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+/// The same fields as Parley's `ContactView`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Contact {
+    id: i64,
+    first_name: String,
+    last_name: String,
+    display_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    telegram_user_id: Option<i64>,
+    telegram_username: Option<String>,
+    company_id: Option<i64>,
+    company_name: Option<String>,
+    owner_id: Option<i64>,
+    owner_name: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+fn non_empty(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+impl From<Row> for Contact {
+    fn from(r: Row) -> Contact {
+        Contact {
+            id: r.id,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            display_name: r.display_name,
+            email: non_empty(r.email),
+            phone: non_empty(r.phone),
+            telegram_user_id: r.telegram_user_id,
+            telegram_username: non_empty(r.telegram_username),
+            company_id: r.company_id,
+            company_name: r.company_name,
+            owner_id: r.owner_id,
+            owner_name: r.owner_name,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+struct App {
+    pool: Pool,
+    workspace_id: i64,
+}
+
+pub fn main(args: &[String]) -> Result<()> {
+    let usage = "usage: parley-bench raw-contacts <database-url> <workspace-id> <port>";
+    let [url, workspace_id, port] = args else {
+        anyhow::bail!(usage);
+    };
+    let workspace_id: i64 = workspace_id.parse().context(usage)?;
+    let port: u16 = port.parse().context(usage)?;
+    serve(url, workspace_id, port)
+}
+
+/// Default multi-thread runtime, as `parley` uses.
+#[tokio::main]
+async fn serve(url: &str, workspace_id: i64, port: u16) -> Result<()> {
+    // Pool sizes and SQLite settings as in app/src/server/db.rs.
+    let pool = if url.starts_with("sqlite") {
+        let options = SqliteConnectOptions::from_str(url)?
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        Pool::Sqlite(
+            SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?,
+        )
+    } else {
+        Pool::Postgres(
+            PgPoolOptions::new()
+                .max_connections(16)
+                .connect(url)
+                .await?,
+        )
+    };
+    let app = Router::new()
+        .route("/ready", get(|| async { "ready" }))
+        .route("/contacts/{id}", get(contact))
+        .with_state(Arc::new(App { pool, workspace_id }));
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+        .await
+        .with_context(|| format!("binding 127.0.0.1:{port}"))?;
+    axum::serve(listener, app).await.context("serving")
+}
+
+async fn contact(
+    State(app): State<Arc<App>>,
+    Path(id): Path<i64>,
+) -> Result<Json<Contact>, StatusCode> {
+    let row = match &app.pool {
+        Pool::Sqlite(pool) => {
+            sqlx::query_as::<_, Row>(SQL)
+                .bind(id)
+                .bind(app.workspace_id)
+                .fetch_optional(pool)
+                .await
+        }
+        Pool::Postgres(pool) => {
+            sqlx::query_as::<_, Row>(SQL)
+                .bind(id)
+                .bind(app.workspace_id)
+                .fetch_optional(pool)
+                .await
+        }
+    };
+    match row {
+        Ok(Some(row)) => Ok(Json(row.into())),
+        Ok(None) => Err(StatusCode::NOT_FOUND),
+        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR),
+    }
+}
