@@ -174,4 +174,5 @@ pub const EN: Strings = Strings {
     error_wrong_pipeline: "This stage belongs to another pipeline",
     error_not_in_workspace: "Not found in this workspace",
     error_conflict_deals: "This company has deals. Choose what happens to them.",
+    open_deals: "Open deals",
 };

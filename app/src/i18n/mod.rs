@@ -113,6 +113,7 @@ pub struct Strings {
     pub event_other: &'static str,
     pub page_not_found: &'static str,
     pub go_home: &'static str,
+    pub open_deals: &'static str,
     pub nav_contacts: &'static str,
     pub nav_companies: &'static str,
     pub nav_deals: &'static str,

@@ -174,4 +174,5 @@ pub const RU: Strings = Strings {
     error_wrong_pipeline: "Этот этап из другой воронки",
     error_not_in_workspace: "Не найдено в этом пространстве",
     error_conflict_deals: "У компании есть сделки. Выберите, что с ними сделать.",
+    open_deals: "Открытые сделки",
 };

@@ -93,6 +93,17 @@ pub struct HomeData {
     pub recent_events: Vec<RealtimeEvent>,
     /// The caller's open reminders, soonest first.
     pub reminders: Vec<crate::timeline::ReminderView>,
+    pub counts: RecordCounts,
+}
+
+/// How many records the workspace holds (Home).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RecordCounts {
+    pub contacts: i64,
+    pub companies: i64,
+    pub open_deals: i64,
 }
 
 /// Renaming a workspace, or creating a new one.

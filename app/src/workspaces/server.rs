@@ -167,6 +167,7 @@ pub async fn home(state: &AppState, auth: &AuthContext) -> Result<HomeData, AppE
         members: members(state, auth.workspace_id).await?,
         recent_events: recent(&state.db, auth.workspace_id, 20).await?,
         reminders: crate::timeline::server::my_open_reminders(state, auth, 20).await?,
+        counts: counts(state, auth.workspace_id).await?,
     })
 }
 
@@ -224,4 +225,21 @@ pub async fn create_for(
     state.auth_cache.forget_profiles();
     state.hub.publish(events);
     Ok(workspace)
+}
+
+async fn counts(state: &AppState, workspace: WorkspaceId) -> Result<super::RecordCounts, AppError> {
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM contacts WHERE workspace_id = $1) AS contacts, \
+         (SELECT COUNT(*) FROM companies WHERE workspace_id = $1) AS companies, \
+         (SELECT COUNT(*) FROM deals d JOIN stages s ON s.id = d.stage_id \
+          WHERE d.workspace_id = $1 AND s.kind = 'open') AS open_deals",
+    )
+    .bind(workspace.0)
+    .fetch_one(&state.db.pool)
+    .await?;
+    Ok(super::RecordCounts {
+        contacts: row.try_get("contacts")?,
+        companies: row.try_get("companies")?,
+        open_deals: row.try_get("open_deals")?,
+    })
 }

@@ -5,6 +5,7 @@ use crate::providers::use_session;
 use crate::realtime::{use_realtime, RealtimeEvent};
 use crate::workspaces::{get_home, HomeData};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 /// Home: the workspace, its members, and what happened recently (live).
 #[component]
@@ -43,7 +44,27 @@ fn HomeBody(data: HomeData) -> impl IntoView {
     });
     let me = session.me.get_untracked().user.id;
     let member_count = data.members.len();
+    let counts = data.counts;
     view! {
+        <div class="stats">
+            <A href="/contacts" attr:class="card stat">
+                <span class="stat__value">{counts.contacts}</span>
+                <span class="stat__label">{move || t.get().nav_contacts}</span>
+            </A>
+            <A href="/companies" attr:class="card stat">
+                <span class="stat__value">{counts.companies}</span>
+                <span class="stat__label">{move || t.get().nav_companies}</span>
+            </A>
+            <A href="/deals" attr:class="card stat">
+                <span class="stat__value">{counts.open_deals}</span>
+                <span class="stat__label">{move || t.get().open_deals}</span>
+            </A>
+            <div class="card stat stat--actions">
+                <A href="/contacts/new" attr:class="button">{move || t.get().new_contact}</A>
+                <A href="/companies/new" attr:class="button">{move || t.get().new_company}</A>
+                <A href="/deals/new" attr:class="button">{move || t.get().new_deal}</A>
+            </div>
+        </div>
         <div class="grid">
             <div class="card">
                 <h2 class="card__title">{move || session.me.get().workspace.name}</h2>
