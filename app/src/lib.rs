@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings") view=workspaces::SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("contacts") view=contacts::ContactsPage ssr=SsrMode::Async/>
                     <Route path=path!("contacts/new") view=contacts::NewContactPage ssr=SsrMode::Async/>
+                    <Route path=path!("contacts/import") view=contacts::ImportContactsPage ssr=SsrMode::Async/>
                     <Route path=path!("contacts/:id") view=contacts::ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("companies") view=companies::CompaniesPage ssr=SsrMode::Async/>
                     <Route path=path!("companies/new") view=companies::NewCompanyPage ssr=SsrMode::Async/>

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use tokio::net::TcpStream;
 
 pub const EMAIL: &str = "bench@example.com";
-const PASSWORD: &str = "benchmark password";
+pub const PASSWORD: &str = "benchmark password";
 const ORGANIZATION: &str = "Bench";
 
 /// Sends `req` on a fresh connection and returns the status and the whole body.

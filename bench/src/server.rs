@@ -126,6 +126,10 @@ impl Parley {
         self.child.child.id()
     }
 
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
     /// The SQLite database file this server uses (when it was not given PostgreSQL).
     pub fn sqlite_path(&self) -> std::path::PathBuf {
         self.data_dir.path().join("parley.db")

@@ -126,3 +126,35 @@ test('another browser sees a new contact appear without reloading', async ({ pag
   await expect(watcher.getByRole('link', { name: 'Grace Hopper' })).toHaveCount(0);
   await other.close();
 });
+
+test('a CSV import reports created, updated and failed rows, and the filtered list exports', async ({ page }) => {
+  await signUp(page, { workspace: 'Import' });
+  const existing = await page.request.post('/api/crm/contacts', { data: { displayName: 'Existing Person', email: 'row5@import.example' } });
+  expect(existing.status()).toBe(201);
+  const lines = ['Name,E-mail,Phone,Company'];
+  for (let i = 1; i <= 50; i++) {
+    const email = [10, 20, 30].includes(i) ? 'broken-email' : `row${i}@import.example`;
+    lines.push(`Person ${i},${email},+1 555 01${String(i).padStart(2, '0')},Importers Inc`);
+  }
+  await gotoReady(page, '/contacts/import');
+  await page.getByLabel('CSV file').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+  await expect(page.getByText('50 rows in the file')).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Field for E-mail' })).toHaveValue('email');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByTestId('import-created')).toHaveText('46');
+  await expect(page.getByTestId('import-updated')).toHaveText('1');
+  await expect(page.getByTestId('import-failed')).toHaveText('3');
+  for (const row of ['11', '21', '31']) {
+    await expect(page.getByRole('row', { name: new RegExp(`^${row} email`) })).toBeVisible();
+  }
+
+  await gotoReady(page, '/contacts');
+  await page.getByRole('searchbox', { name: 'Search…' }).fill('person 1');
+  await expect(page.getByText('Page 1 of 1 · 10 total')).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+  const text = require('fs').readFileSync(await download.path(), 'utf8') as string;
+  const rows = text.trim().split(/\r?\n/);
+  expect(rows.length).toBe(11);
+  expect(text).toContain('row11@import.example');
+  expect(text).not.toContain('row2@import.example');
+});

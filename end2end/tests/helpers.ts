@@ -41,6 +41,7 @@ export async function signUp(page: Page, overrides: Partial<Account> = {}, base 
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('heading', { name: 'Home' })).toBeVisible();
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
   return account;
 }
 
@@ -50,6 +51,7 @@ export async function signIn(page: Page, account: Account): Promise<void> {
   await page.getByLabel('Password').fill(account.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Home' })).toBeVisible();
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 }
 
 /** The header's realtime indicator. */

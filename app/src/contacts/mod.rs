@@ -11,7 +11,7 @@ pub mod server;
 use crate::ids::EpochMs;
 use crate::validation::optional;
 pub use api::*;
-pub use pages::{ContactPage, ContactsPage, NewContactPage};
+pub use pages::{ContactPage, ContactsPage, ImportContactsPage, NewContactPage};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 

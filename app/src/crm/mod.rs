@@ -24,3 +24,26 @@ pub fn parse_id(value: &str) -> Option<i64> {
 pub fn id_value(id: Option<i64>) -> String {
     id.map(|i| i.to_string()).unwrap_or_default()
 }
+
+/// The CSV export of a list with its current search, sort and stage filter.
+pub fn export_href(entity: &str, search: &str, sort: &str, stage_id: Option<i64>) -> String {
+    let mut href = format!("/api/crm/{entity}/export.csv?sort={}", percent_encode(sort));
+    if !search.is_empty() {
+        href.push_str(&format!("&search={}", percent_encode(search)));
+    }
+    if let Some(stage) = stage_id {
+        href.push_str(&format!("&stageId={stage}"));
+    }
+    href
+}
+
+/// Percent-encodes a query value (identical on the server and in the browser).
+pub fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

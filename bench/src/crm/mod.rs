@@ -70,9 +70,24 @@ async fn run(args: &CrmArgs) -> Result<CrmReport> {
         .context("no workspace id")?;
     let user_id = answer["user"]["id"].as_i64().context("no user id")?;
 
-    eprintln!("seeding {} contacts …", args.contacts);
-    let seeded = seed::seed(&db_url, workspace_id, user_id, args.contacts).await?;
-    seed::check_search_text(parley.addr, &token, &db_url, workspace_id).await?;
+    let seeder = args.server.with_file_name("parley-seed");
+    let seeded = if seeder.is_file() {
+        eprintln!(
+            "seeding {} contacts with {} …",
+            args.contacts,
+            seeder.display()
+        );
+        let pg = database.as_ref().map(|d| d.url.as_str());
+        seed::with_parley_seed(&seeder, &parley, pg, &db_url, workspace_id, args.contacts).await?
+    } else {
+        eprintln!(
+            "seeding {} contacts with batched SQL (no parley-seed) …",
+            args.contacts
+        );
+        let seeded = seed::seed(&db_url, workspace_id, user_id, args.contacts).await?;
+        seed::check_search_text(parley.addr, &token, &db_url, workspace_id).await?;
+        seeded
+    };
     eprintln!("seeded in {:.1} s", seeded.elapsed.as_secs_f64());
     let mut ids = seeded.contact_ids.clone();
     seed::Rng::new(42).shuffle(&mut ids);
@@ -92,6 +107,7 @@ async fn run(args: &CrmArgs) -> Result<CrmReport> {
         "/ready",
     )
     .await?;
+    eprintln!("raw server pid {}", raw.pid());
     let raw_paths: Vec<String> = ids.iter().map(|id| format!("/contacts/{id}")).collect();
     http::get_json(raw.addr, &raw_paths[0], "").await?;
     eprintln!("load: raw axum+sqlx GET /contacts/{{id}} ({plan}) …");
@@ -135,8 +151,10 @@ async fn run(args: &CrmArgs) -> Result<CrmReport> {
 
     Ok(CrmReport {
         backend: args.backend,
-        contacts: args.contacts,
+        contacts: seeded.contact_ids.len(),
         companies: seeded.companies,
+        deals: seeded.deals,
+        seeded_by: seeded.by,
         seed_secs: seeded.elapsed.as_secs_f64(),
         connections: args.connections,
         search_connections: args.search_connections,

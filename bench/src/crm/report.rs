@@ -22,6 +22,8 @@ pub struct CrmReport {
     pub backend: Backend,
     pub contacts: usize,
     pub companies: usize,
+    pub deals: usize,
+    pub seeded_by: &'static str,
     pub seed_secs: f64,
     pub connections: usize,
     pub search_connections: usize,
@@ -43,9 +45,12 @@ impl CrmReport {
     pub fn print(&self) {
         println!("Parley CRM benchmark ({})", self.backend.name());
         println!(
-            "  data: {} contacts and {} companies in one workspace, seeded in {:.1} s by the \
-             bench's batched SQL",
-            self.contacts, self.companies, self.seed_secs
+            "  data: {} contacts, {} companies and {} deals in one workspace,",
+            self.contacts, self.companies, self.deals
+        );
+        println!(
+            "        seeded in {:.1} s by {}",
+            self.seed_secs, self.seeded_by
         );
         println!(
             "  machine: {} cores, shared by the load generator and the servers",
@@ -114,6 +119,8 @@ impl CrmReport {
             "backend": self.backend.name(),
             "contacts": self.contacts,
             "companies": self.companies,
+            "deals": self.deals,
+            "seeded_by": self.seeded_by,
             "seed_secs": round(self.seed_secs),
             "connections": self.connections,
             "search_connections": self.search_connections,

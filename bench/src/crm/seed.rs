@@ -1,16 +1,19 @@
-//! Seeding the workspace: companies and contacts written straight into the database in
-//! batched multi-row INSERTs, far faster than the API (which records an activity and an event
-//! per record; reads don't depend on those).
+//! Seeding the workspace, with `parley-seed` (server/src/bin/seed.rs) when it has been built
+//! beside the server, else with the bench's own batched multi-row INSERTs.
 //!
-//! `parley-seed` (server/src/bin/seed.rs) did not exist when this was written; a run can
-//! switch to it once it does. `search_text` is filled exactly as `app/src/contacts/server.rs`
-//! and `app/src/companies/server.rs` fill it, and [`check_search_text`] proves it on every
-//! run by creating one contact through the API and comparing.
+//! `parley-seed` writes companies, contacts, deals, notes and reminders as the services
+//! would. The bench's fallback writes companies and contacts only (reads of contacts don't
+//! depend on the rest), filling `search_text` exactly as `app/src/contacts/server.rs` and
+//! `app/src/companies/server.rs` do; [`check_search_text`] proves that on every such run by
+//! creating one contact through the API and comparing.
 
+use crate::server::Parley;
 use anyhow::{ensure, Context, Result};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, AssertSqlSafe, Row};
 use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Rows per INSERT statement (12 values each; well under both backends' parameter limits).
@@ -72,12 +75,100 @@ const DOMAINS: &[&str] = &[
 /// backends use their trigram index.
 pub const SEARCH_TERMS: &[&str] = &["mar", "ann", "ale", "ser"];
 
-/// What [`seed`] wrote.
+/// What a seeder wrote.
 pub struct Seeded {
     /// Every contact id of the workspace, in insertion order.
     pub contact_ids: Vec<i64>,
     pub companies: usize,
+    pub deals: usize,
     pub elapsed: Duration,
+    /// Which seeder wrote it.
+    pub by: &'static str,
+}
+
+/// Runs `parley-seed` on the server's database for the bench account's workspace (it reuses
+/// the account), with companies and deals in the proportions of its defaults.
+pub async fn with_parley_seed(
+    binary: &Path,
+    parley: &Parley,
+    database_url: Option<&str>,
+    url: &str,
+    workspace_id: i64,
+    contacts: usize,
+) -> Result<Seeded> {
+    let started = Instant::now();
+    let mut command = Command::new(binary);
+    command
+        .args(["--contacts", &contacts.to_string()])
+        .args(["--companies", &(contacts / 5).to_string()])
+        .args(["--deals", &(contacts / 2).to_string()])
+        .args([
+            "--email",
+            crate::http::EMAIL,
+            "--password",
+            crate::http::PASSWORD,
+        ])
+        .env("PARLEY_DATA_DIR", parley.data_dir())
+        .env("PARLEY_CONFIG", parley.data_dir().join("absent.toml"))
+        .env("RUST_LOG", "warn")
+        .env_remove("DATABASE_URL")
+        .env_remove("PARLEY_DATABASE_URL")
+        .stdin(Stdio::null())
+        .stdout(std::io::stderr());
+    if let Some(url) = database_url {
+        command.env("PARLEY_DATABASE_URL", url);
+    }
+    let status = tokio::task::spawn_blocking(move || command.status())
+        .await?
+        .with_context(|| format!("running {}", binary.display()))?;
+    ensure!(status.success(), "parley-seed failed: {status}");
+    let elapsed = started.elapsed();
+    let pool = connect(url).await?;
+    let count = |table: &'static str| {
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE workspace_id = $1");
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql))
+                .bind(workspace_id)
+                .fetch_one(&pool)
+                .await
+        }
+    };
+    let (companies, deals) = (count("companies").await?, count("deals").await?);
+    analyze_postgres(&pool, url).await?;
+    let contact_ids = contact_ids(&pool, workspace_id).await?;
+    pool.close().await;
+    ensure!(
+        contact_ids.len() >= contacts,
+        "parley-seed wrote {} contacts, expected {contacts}",
+        contact_ids.len()
+    );
+    Ok(Seeded {
+        contact_ids,
+        companies: companies as usize,
+        deals: deals as usize,
+        elapsed,
+        by: "parley-seed",
+    })
+}
+
+/// On PostgreSQL, refreshes the planner's statistics: what autovacuum does on its own within
+/// a minute or so of a bulk load, done now so it doesn't happen in the middle of a run.
+/// SQLite gets nothing: it never analyses by itself, and Parley doesn't ask it to.
+async fn analyze_postgres(pool: &AnyPool, url: &str) -> Result<()> {
+    if url.starts_with("postgres") {
+        sqlx::query("ANALYZE").execute(pool).await?;
+    }
+    Ok(())
+}
+
+async fn contact_ids(pool: &AnyPool, workspace_id: i64) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM contacts WHERE workspace_id = $1 ORDER BY id")
+            .bind(workspace_id)
+            .fetch_all(pool)
+            .await?,
+    )
 }
 
 /// Deterministic pseudo-random numbers (SplitMix64): the same data on every run.
@@ -261,15 +352,8 @@ pub async fn seed(url: &str, workspace_id: i64, owner_id: i64, contacts: usize) 
         }
     }
     tx.commit().await?;
-    if !url.starts_with("sqlite") {
-        // What autovacuum would do shortly after a bulk load.
-        sqlx::query("ANALYZE").execute(&pool).await?;
-    }
-    let contact_ids: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM contacts WHERE workspace_id = $1 ORDER BY id")
-            .bind(workspace_id)
-            .fetch_all(&pool)
-            .await?;
+    analyze_postgres(&pool, url).await?;
+    let contact_ids = contact_ids(&pool, workspace_id).await?;
     ensure!(
         contact_ids.len() == contacts,
         "seeded {} contacts, expected {contacts}",
@@ -279,7 +363,9 @@ pub async fn seed(url: &str, workspace_id: i64, owner_id: i64, contacts: usize) 
     Ok(Seeded {
         contact_ids,
         companies: company_ids.len(),
+        deals: 0,
         elapsed: started.elapsed(),
+        by: "the bench's batched SQL",
     })
 }
 

@@ -29,6 +29,7 @@ pub fn CompaniesPage() -> impl IntoView {
             <header class="page__header">
                 <h1 class="page__title">{move || t.get().nav_companies}</h1>
                 <SearchBox value=search label=Signal::derive(move || t.get().search_placeholder)/>
+                <a class="button" download href=move || crate::crm::export_href("companies", &search.get(), &sort.get(), None)>{move || t.get().export_csv}</a>
                 <A href="/companies/new" attr:class="button button--primary">{move || t.get().new_company}</A>
             </header>
             <Transition fallback=|| view! { <Skeleton lines=8/> }>

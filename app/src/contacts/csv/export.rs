@@ -91,8 +91,11 @@ pub async fn respond(
     };
     let rest =
         futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) });
+    // Fused: the compression layer may poll once more after the end, which `unfold` forbids.
     let body = Body::from_stream(
-        futures::stream::once(async { Ok::<_, std::io::Error>(first) }).chain(rest),
+        futures::stream::once(async { Ok::<_, std::io::Error>(first) })
+            .chain(rest)
+            .fuse(),
     );
     let date = time::OffsetDateTime::now_utc().date();
     let headers = [

@@ -29,6 +29,8 @@ pub fn ContactsPage() -> impl IntoView {
             <header class="page__header">
                 <h1 class="page__title">{move || t.get().nav_contacts}</h1>
                 <SearchBox value=search label=Signal::derive(move || t.get().search_placeholder)/>
+                <A href="/contacts/import" attr:class="button">{move || t.get().import_button}</A>
+                <a class="button" download href=move || crate::crm::export_href("contacts", &search.get(), &sort.get(), None)>{move || t.get().export_csv}</a>
                 <A href="/contacts/new" attr:class="button button--primary">{move || t.get().new_contact}</A>
             </header>
             <Transition fallback=|| view! { <Skeleton lines=8/> }>

@@ -40,6 +40,7 @@ pub fn DealsPage() -> impl IntoView {
                         <option value=s.id>{s.name}</option>
                     }).collect_view()}
                 </select>
+                <a class="button" download href=move || crate::crm::export_href("deals", &search.get(), &sort.get(), stage.get().parse().ok())>{move || t.get().export_csv}</a>
                 <A href="/deals/new" attr:class="button button--primary">{move || t.get().new_deal}</A>
             </header>
             <Transition fallback=|| view! { <Skeleton lines=8/> }>
