@@ -139,7 +139,7 @@ test('a CSV import reports created, updated and failed rows, and the filtered li
   await gotoReady(page, '/contacts/import');
   await page.getByLabel('CSV file').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
   await expect(page.getByText('50 rows in the file')).toBeVisible();
-  await expect(page.getByRole('combobox', { name: 'Field for E-mail' })).toHaveValue('email');
+  await expect(page.getByRole('combobox', { name: 'Field: E-mail' })).toHaveValue('email');
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByTestId('import-created')).toHaveText('46');
   await expect(page.getByTestId('import-updated')).toHaveText('1');

@@ -39,6 +39,11 @@ pub fn main(argv: &[String]) -> Result<()> {
 }
 
 async fn run(args: &CrmArgs) -> Result<CrmReport> {
+    // Other work on the machine skews every number; the report shows how busy it was.
+    let load_average = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into());
     // Declared first so it is dropped last, after both servers are gone.
     let database = match args.backend {
         Backend::Postgres => Some(database::Throwaway::create(&args.pg_url).await?),
@@ -151,6 +156,7 @@ async fn run(args: &CrmArgs) -> Result<CrmReport> {
 
     Ok(CrmReport {
         backend: args.backend,
+        load_average,
         contacts: seeded.contact_ids.len(),
         companies: seeded.companies,
         deals: seeded.deals,

@@ -20,6 +20,8 @@ pub struct Import {
 
 pub struct CrmReport {
     pub backend: Backend,
+    /// The 1-minute load average when the run started.
+    pub load_average: String,
     pub contacts: usize,
     pub companies: usize,
     pub deals: usize,
@@ -53,8 +55,10 @@ impl CrmReport {
             self.seed_secs, self.seeded_by
         );
         println!(
-            "  machine: {} cores, shared by the load generator and the servers",
-            std::thread::available_parallelism().map_or(1, |n| n.get())
+            "  machine: {} cores, shared by the load generator and the servers; load average \
+             {} at the start",
+            std::thread::available_parallelism().map_or(1, |n| n.get()),
+            self.load_average
         );
         println!(
             "  load: keep-alive HTTP/1.1, {} s warm-up + {} s measured per run",
@@ -117,6 +121,7 @@ impl CrmReport {
         json!({
             "mode": "crm",
             "backend": self.backend.name(),
+            "load_average": self.load_average,
             "contacts": self.contacts,
             "companies": self.companies,
             "deals": self.deals,

@@ -138,7 +138,7 @@ fn PreviewTable(preview: ImportPreview, mapping: RwSignal<Mapping>, on_remap: Ca
                             <tr>
                                 <td>{column.clone()}</td>
                                 <td>
-                                    <select class="select" aria-label=format!("Field for {column}")
+                                    <select class="select" aria-label={ let column = column.clone(); move || format!("{}: {column}", t.get().import_field) }
                                         on:change=move |ev| {
                                             let v = event_target_value(&ev);
                                             let field = ImportField::ALL.into_iter().find(|f| f.as_str() == v);

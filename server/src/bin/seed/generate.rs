@@ -230,6 +230,12 @@ impl Gen {
             };
         let (first, first_latin) = self.pick(&names(FIRST_NAMES));
         let (last, last_latin) = self.pick(&names(LAST_NAMES));
+        // Russian surnames agree with the first name: Ирина Петрова, Иван Петров.
+        let female = russian && first.ends_with(['а', 'я']);
+        let (last, last_latin) = match female {
+            true => (format!("{last}а"), format!("{last_latin}a")),
+            false => (last.to_string(), last_latin.to_string()),
+        };
         let company = (!companies.is_empty() && self.chance(0.75))
             .then(|| &companies[self.rng.gen_range(0..companies.len())]);
         let host = match company {
@@ -249,7 +255,7 @@ impl Gen {
         let text = search_text(&[
             &display,
             first,
-            last,
+            &last,
             email.as_deref().unwrap_or(""),
             phone.as_deref().unwrap_or(""),
             telegram.as_deref().unwrap_or(""),
@@ -261,7 +267,7 @@ impl Gen {
         vec![
             V::Int(self.workspace_id),
             V::Text(first.into()),
-            V::Text(last.into()),
+            V::Text(last),
             V::Text(display),
             V::Text(email.unwrap_or_default()),
             V::Text(phone.unwrap_or_default()),
