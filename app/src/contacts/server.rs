@@ -80,7 +80,8 @@ pub async fn list(
     let rows = cond
         .bind(sqlx::query(AssertSqlSafe(sql)))
         .bind(limit)
-        .bind((page - 1) * limit)
+        // A huge page number would overflow into a negative OFFSET, which PostgreSQL refuses.
+        .bind((page - 1).saturating_mul(limit))
         .fetch_all(&state.db.pool)
         .await?;
     let items = rows.iter().map(view).collect::<Result<_, _>>()?;

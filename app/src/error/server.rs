@@ -51,8 +51,20 @@ impl AppError {
 impl From<sqlx::Error> for AppError {
     #[track_caller]
     fn from(err: sqlx::Error) -> Self {
+        if refuses_nul(&err) {
+            return AppError::bad_request("Text cannot contain NUL characters (\\u0000)");
+        }
         AppError::log_internal("database error", &err)
     }
+}
+
+/// PostgreSQL refuses NUL in text ("invalid byte sequence for encoding UTF8: 0x00", SQLSTATE
+/// 22021) wherever a value is bound: a record's fields or a search term. That is the
+/// client's input, not a failure inside, so it answers 400 rather than 500.
+fn refuses_nul(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "22021")
 }
 
 impl From<anyhow::Error> for AppError {

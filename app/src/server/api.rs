@@ -1,11 +1,11 @@
 //! The REST API under `/api`, assembled from each domain's routes, and its OpenAPI document
 //! (`GET /api/openapi.json`), generated from the same routes so the two cannot drift.
 //!
-//! Adding a route, e.g. `POST /api/crm/contacts/import`:
+//! Adding a route, e.g. `POST /api/crm/deals/{id}/duplicate`:
 //! 1. Annotate the handler in the domain's `rest.rs` with `#[utoipa::path(...)]`: the method,
-//!    the path relative to the domain's nest (`"/import"`), a unique camelCase `operation_id`,
-//!    a `tag`, `params(...)`, `request_body = …` (our `ApiJson` extractor is not detected on
-//!    its own) and `responses(...)`. Success bodies name their wire type (which derives
+//!    the path relative to the domain's nest (`"/{id}/duplicate"`), a unique camelCase
+//!    `operation_id`, a `tag`, `params(...)`, `request_body = …` (our `ApiJson` extractor is
+//!    not detected on its own) and `responses(...)`. Success bodies name their wire type (which derives
 //!    `ToSchema` behind `cfg_attr(feature = "ssr", …)`); failures use the shared responses in
 //!    `openapi.rs` (`response = Invalid`, `NotFound`, `Forbidden`, `Conflict`). 401, 429 and
 //!    500 are added to every operation for you, and so is the session requirement: write
@@ -13,7 +13,7 @@
 //! 2. Register it with `.routes(routes!(handler))` on the domain's `OpenApiRouter`; handlers
 //!    that share a path go into one `routes!(a, b)`. A plain `.route(…)` would serve the route
 //!    but leave it out of the document.
-//! 3. Add its path to `EXPECTED_PATHS` in `server/tests/api/openapi.rs`.
+//! 3. Add its method and path to `EXPECTED_OPERATIONS` in `server/tests/api/openapi.rs`.
 
 use super::openapi;
 use crate::error::AppError;

@@ -47,6 +47,12 @@ impl Conditions {
     /// index: FTS5 trigram on SQLite, pg_trgm on PostgreSQL (both need 3+ characters).
     pub fn search(&mut self, backend: Backend, alias: &str, table: &str, term: Option<&str>) {
         let Some(term) = term else { return };
+        // NUL is refused by FTS5 queries and by PostgreSQL text alike, and no stored text
+        // holds one: the search is for the rest of the term.
+        let term = term.replace('\0', "");
+        if term.is_empty() {
+            return;
+        }
         if term.chars().count() >= 3 && backend == Backend::Sqlite {
             let quoted = format!("\"{}\"", term.replace('"', "\"\""));
             self.push(

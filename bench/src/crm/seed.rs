@@ -236,7 +236,7 @@ impl Contact {
             last.to_lowercase(),
             rng.pick(DOMAINS)
         );
-        let telegram = if n % 3 == 0 {
+        let telegram = if n.is_multiple_of(3) {
             format!("{}_{n}", first.to_lowercase())
         } else {
             String::new()
@@ -346,7 +346,7 @@ pub async fn seed(url: &str, workspace_id: i64, owner_id: i64, contacts: usize) 
                 .bind(at);
         }
         q.execute(&mut *tx).await.context("inserting contacts")?;
-        if (start + BATCH) % COMMIT_EVERY == 0 {
+        if (start + BATCH).is_multiple_of(COMMIT_EVERY) {
             tx.commit().await?;
             tx = pool.begin().await?;
         }
