@@ -6,6 +6,8 @@
 //! default pipeline's stages, notes and reminders in batched multi-row `INSERT`s.
 
 // A binary's root finds its modules beside it; these live in `seed/`.
+#[path = "seed/deals.rs"]
+mod deals;
 #[path = "seed/generate.rs"]
 mod generate;
 #[path = "seed/insert.rs"]

@@ -340,3 +340,37 @@ async fn importing_ten_thousand_rows_fits_the_body_limit_and_is_timed() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_file_over_the_row_limit_is_refused_whole() {
+    on_each_backend(|app| async move {
+        let (t, _) = app.new_account("Too many").await;
+        let mut file = String::from("Name,Email\n");
+        for i in 0..20_001 {
+            file.push_str(&format!("Person {i},p{i}@limit.example\n"));
+        }
+        let (s, body) = call(
+            &app,
+            &t,
+            M::POST,
+            "/api/crm/contacts/import",
+            Some(json!({"csv": file})),
+        )
+        .await;
+        assert_eq!(
+            (s, body["details"][0]["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("csv")),
+            "{body}"
+        );
+        assert!(
+            body["details"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("20000"),
+            "{body}"
+        );
+        let (_, list) = call(&app, &t, M::GET, "/api/crm/contacts", None).await;
+        assert_eq!(list["pagination"]["total"], 0);
+    })
+    .await;
+}

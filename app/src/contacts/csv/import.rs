@@ -133,7 +133,7 @@ async fn apply_row(
         Plan::Update(before, draft) => {
             let input = with_company(tx, auth, index, report, draft, before.company_id).await?;
             let after = update_in(tx, auth, &before, &input).await?;
-            index.remember(Some(&before), after);
+            index.remember(Some(&*before), after);
             report.updated += 1;
         }
         Plan::Unchanged => report.unchanged += 1,

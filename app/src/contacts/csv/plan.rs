@@ -18,7 +18,8 @@ pub type Values = BTreeMap<ImportField, String>;
 /// What a row will do.
 pub enum Plan {
     Create(Draft),
-    Update(ContactView, Draft),
+    /// The contact as it is now, and its new input.
+    Update(Box<ContactView>, Draft),
     Unchanged,
     Fail(Vec<FieldError>),
 }
@@ -172,7 +173,7 @@ pub async fn plan(
         Some(b) if draft.input == base && same_company(&b, draft.company.as_deref()) => {
             Plan::Unchanged
         }
-        Some(b) => Plan::Update(b, draft),
+        Some(b) => Plan::Update(Box::new(b), draft),
     })
 }
 

@@ -1,7 +1,8 @@
 //! The seeding steps in order: companies, contacts, deals, notes, reminders, then what the
 //! services would have written beside them (timeline entries, stage history, one event).
 
-use super::generate::{self, CompanyRef, ContactRef, Gen, Stage};
+use super::deals::{self, Stage};
+use super::generate::{self, CompanyRef, ContactRef, Gen};
 use super::insert::{insert_all, json_object, max_id, run};
 use super::Options;
 use app::ids::{UserId, WorkspaceId};
@@ -135,7 +136,7 @@ pub async fn seed(
     let t = Instant::now();
     let stages = stages(db, ws).await?;
     anyhow::ensure!(!stages.is_empty(), "the workspace has no default pipeline");
-    insert_all(db, "deals", generate::DEAL_COLUMNS, o.deals, |_| {
+    insert_all(db, "deals", deals::DEAL_COLUMNS, o.deals, |_| {
         gen.deal(&contacts, &companies, &stages)
     })
     .await?;
@@ -154,17 +155,13 @@ pub async fn seed(
     } else {
         0
     };
-    insert_all(db, "notes", generate::NOTE_COLUMNS, notes, |_| {
+    insert_all(db, "notes", deals::NOTE_COLUMNS, notes, |_| {
         gen.note(&contacts, &deals)
     })
     .await?;
-    insert_all(
-        db,
-        "reminders",
-        generate::REMINDER_COLUMNS,
-        reminders,
-        |_| gen.reminder(&contacts, &deals),
-    )
+    insert_all(db, "reminders", deals::REMINDER_COLUMNS, reminders, |_| {
+        gen.reminder(&contacts, &deals)
+    })
     .await?;
     report("notes, reminders", (notes + reminders) as u64, t);
 
