@@ -47,7 +47,9 @@ pub async fn delete_contact(id: i64) -> Result<(), AppError> {
 
 /// Reads a CSV file's header, suggests a mapping and shows what the first rows would do.
 #[server(prefix = "/sfn", endpoint = "preview_contact_import", input = leptos::server_fn::codec::Json)]
-pub async fn preview_contact_import(request: super::csv::ImportRequest) -> Result<super::csv::ImportPreview, AppError> {
+pub async fn preview_contact_import(
+    request: super::csv::ImportRequest,
+) -> Result<super::csv::ImportPreview, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::server::sfn::caller().await?;
         super::csv::import::preview(&state, &auth, &request).await
@@ -57,7 +59,9 @@ pub async fn preview_contact_import(request: super::csv::ImportRequest) -> Resul
 
 /// Imports contacts from a CSV file with a column mapping.
 #[server(prefix = "/sfn", endpoint = "import_contacts", input = leptos::server_fn::codec::Json)]
-pub async fn import_contacts(request: super::csv::ImportRequest) -> Result<super::csv::ImportReport, AppError> {
+pub async fn import_contacts(
+    request: super::csv::ImportRequest,
+) -> Result<super::csv::ImportReport, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::server::sfn::caller().await?;
         super::csv::import::import(&state, &auth, &request).await

@@ -11,8 +11,17 @@ use crate::i18n::Strings;
 use leptos::prelude::*;
 
 /// The translated message under `field`, from a browser or server error.
-pub fn field_error(error: RwSignal<Option<AppError>>, t: Signal<&'static Strings>, field: &'static str) -> Signal<Option<String>> {
-    Signal::derive(move || error.get().and_then(|e| e.field_error(field).map(|f| crate::translate_field(t.get(), f))))
+pub fn field_error(
+    error: RwSignal<Option<AppError>>,
+    t: Signal<&'static Strings>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        error.get().and_then(|e| {
+            e.field_error(field)
+                .map(|f| crate::translate_field(t.get(), f))
+        })
+    })
 }
 
 /// `Some(id)` from a select's value ("" is none).
@@ -42,7 +51,9 @@ pub fn percent_encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -9,7 +9,11 @@ pub fn company_options() -> Signal<Vec<(String, String)>> {
     let t = use_strings();
     // Loaded in the browser only: options are not worth delaying the page for.
     let companies = crate::providers::client_fetch(|| {
-        list_companies(ListQuery { limit: Some(200), sort: Some("name".into()), ..Default::default() })
+        list_companies(ListQuery {
+            limit: Some(200),
+            sort: Some("name".into()),
+            ..Default::default()
+        })
     });
     Signal::derive(move || {
         let mut options = vec![(String::new(), t.get().none_option.to_string())];

@@ -19,8 +19,16 @@ pub fn Bell() -> impl IntoView {
     });
     use_realtime().on_event(move |e| match e.kind.as_str() {
         "reminder.due" if e.data.get("userId").and_then(|v| v.as_i64()) == Some(me) => {
-            let title = e.data.pointer("/reminder/title").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-            toasts.push(ToastKind::Info, format!("{}: {title}", t.get_untracked().ev_reminder_due));
+            let title = e
+                .data
+                .pointer("/reminder/title")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            toasts.push(
+                ToastKind::Info,
+                format!("{}: {title}", t.get_untracked().ev_reminder_due),
+            );
             version.update(|v| *v += 1);
         }
         k if k.starts_with("reminder.") => version.update(|v| *v += 1),
@@ -28,7 +36,13 @@ pub fn Bell() -> impl IntoView {
     });
     let due = Signal::derive(move || {
         let now = js_now();
-        reminders.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().filter(|r| r.due_at <= now).collect::<Vec<ReminderView>>()
+        reminders
+            .get()
+            .and_then(|r| r.ok())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r.due_at <= now)
+            .collect::<Vec<ReminderView>>()
     });
     view! {
         <details class="menu bell">

@@ -54,18 +54,35 @@ pub fn Palette() -> impl IntoView {
         selected.set(0);
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
-        set_timeout(move || if generation.get_value() == mine { query.set(text.trim().to_string()) }, Duration::from_millis(150));
+        set_timeout(
+            move || {
+                if generation.get_value() == mine {
+                    query.set(text.trim().to_string())
+                }
+            },
+            Duration::from_millis(150),
+        );
     };
     let on_key = {
         let go = go.clone();
         move |ev: leptos::ev::KeyboardEvent| {
             let n = results.get_untracked().len();
             match ev.key().as_str() {
-                "ArrowDown" if n > 0 => { ev.prevent_default(); selected.update(|s| *s = (*s + 1) % n) }
-                "ArrowUp" if n > 0 => { ev.prevent_default(); selected.update(|s| *s = (*s + n - 1) % n) }
+                "ArrowDown" if n > 0 => {
+                    ev.prevent_default();
+                    selected.update(|s| *s = (*s + 1) % n)
+                }
+                "ArrowUp" if n > 0 => {
+                    ev.prevent_default();
+                    selected.update(|s| *s = (*s + n - 1) % n)
+                }
                 "Enter" => {
                     ev.prevent_default();
-                    if let Some(hit) = results.get_untracked().get(selected.get_untracked()).cloned() {
+                    if let Some(hit) = results
+                        .get_untracked()
+                        .get(selected.get_untracked())
+                        .cloned()
+                    {
                         go(hit);
                     }
                 }

@@ -26,18 +26,50 @@ pub async fn search_all(term: String) -> Result<Vec<SearchHit>, AppError> {
         if term.is_empty() {
             return Ok(Vec::new());
         }
-        let q = ListQuery { limit: Some(5), search: Some(term), ..Default::default() };
+        let q = ListQuery {
+            limit: Some(5),
+            search: Some(term),
+            ..Default::default()
+        };
         let mut hits = Vec::new();
-        for c in crate::contacts::server::list(&state, &auth, &q).await?.items {
-            let subtitle = [c.email.clone(), c.company_name.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
-            hits.push(SearchHit { kind: "contact".into(), id: c.id, title: c.display_name, subtitle, href: format!("/contacts/{}", c.id) });
+        for c in crate::contacts::server::list(&state, &auth, &q)
+            .await?
+            .items
+        {
+            let subtitle = [c.email.clone(), c.company_name.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ");
+            hits.push(SearchHit {
+                kind: "contact".into(),
+                id: c.id,
+                title: c.display_name,
+                subtitle,
+                href: format!("/contacts/{}", c.id),
+            });
         }
-        for c in crate::companies::server::list(&state, &auth, &q).await?.items {
-            hits.push(SearchHit { kind: "company".into(), id: c.id, title: c.name, subtitle: c.industry, href: format!("/companies/{}", c.id) });
+        for c in crate::companies::server::list(&state, &auth, &q)
+            .await?
+            .items
+        {
+            hits.push(SearchHit {
+                kind: "company".into(),
+                id: c.id,
+                title: c.name,
+                subtitle: c.industry,
+                href: format!("/companies/{}", c.id),
+            });
         }
         for d in crate::deals::server::list(&state, &auth, &q).await?.items {
             let subtitle = crate::components::format_money(d.value_minor, &d.currency);
-            hits.push(SearchHit { kind: "deal".into(), id: d.id, title: d.title, subtitle, href: format!("/deals/{}", d.id) });
+            hits.push(SearchHit {
+                kind: "deal".into(),
+                id: d.id,
+                title: d.title,
+                subtitle,
+                href: format!("/deals/{}", d.id),
+            });
         }
         Ok(hits)
     })

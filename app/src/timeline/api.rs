@@ -43,9 +43,16 @@ pub async fn get_timeline(kind: SubjectRef, id: i64) -> Result<TimelineData, App
         let (notes, reminders) = if kind == SubjectRef::Company {
             (Vec::new(), Vec::new())
         } else {
-            (t::notes(&state, &auth, s).await?, t::reminders(&state, &auth, s).await?)
+            (
+                t::notes(&state, &auth, s).await?,
+                t::reminders(&state, &auth, s).await?,
+            )
         };
-        Ok(TimelineData { activities, notes, reminders })
+        Ok(TimelineData {
+            activities,
+            notes,
+            reminders,
+        })
     })
     .await
 }
@@ -60,7 +67,11 @@ pub async fn add_note(kind: SubjectRef, id: i64, input: NoteInput) -> Result<Not
 }
 
 #[server(prefix = "/sfn", endpoint = "add_reminder")]
-pub async fn add_reminder(kind: SubjectRef, id: i64, input: ReminderInput) -> Result<ReminderView, AppError> {
+pub async fn add_reminder(
+    kind: SubjectRef,
+    id: i64,
+    input: ReminderInput,
+) -> Result<ReminderView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::server::sfn::caller().await?;
         super::server::add_reminder(&state, &auth, subject(kind, id), input).await

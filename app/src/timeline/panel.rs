@@ -1,4 +1,7 @@
-use super::{get_timeline, ActivityView, AddNote, AddReminder, NoteInput, ReminderInput, ReminderPatch, SubjectRef, UpdateReminder};
+use super::{
+    get_timeline, ActivityView, AddNote, AddReminder, NoteInput, ReminderInput, ReminderPatch,
+    SubjectRef, UpdateReminder,
+};
 use crate::components::{format_time, Skeleton, TextField};
 use crate::crm::field_error;
 use crate::error::AppError;
@@ -25,7 +28,11 @@ pub fn TimelinePanel(
     });
     use_realtime().on_event(move |e| {
         let k = e.kind.as_str();
-        if k.starts_with("note.") || k.starts_with("reminder.") || k.ends_with(".updated") || k == "deal.stage_changed" {
+        if k.starts_with("note.")
+            || k.starts_with("reminder.")
+            || k.ends_with(".updated")
+            || k == "deal.stage_changed"
+        {
             version.update(|v| *v += 1);
         }
     });
@@ -88,16 +95,35 @@ pub fn TimelinePanel(
 
 /// One timeline entry in the current language.
 pub fn describe(t: &Strings, a: &ActivityView) -> String {
-    let s = |k: &str| a.data.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    let s = |k: &str| {
+        a.data
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
     match a.kind.as_str() {
         "created" => t.activity_created.to_string(),
         "edited" => {
-            let fields: Vec<String> = a.data.get("fields").and_then(|f| f.as_array()).map(|f| f.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default();
+            let fields: Vec<String> = a
+                .data
+                .get("fields")
+                .and_then(|f| f.as_array())
+                .map(|f| {
+                    f.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
             format!("{}: {}", t.activity_edited, fields.join(", "))
         }
         "stage_changed" => {
             let reason = s("reason");
-            let reason = if reason.is_empty() { String::new() } else { format!(" ({reason})") };
+            let reason = if reason.is_empty() {
+                String::new()
+            } else {
+                format!(" ({reason})")
+            };
             format!("{}: {} → {}{reason}", t.activity_stage, s("from"), s("to"))
         }
         "note_added" => format!("{}: {}", t.activity_note, s("excerpt")),
@@ -124,7 +150,9 @@ fn NoteForm(kind: SubjectRef, id: i64, refresh: Callback<()>) -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let input = NoteInput { body: body.get().trim().to_string() };
+        let input = NoteInput {
+            body: body.get().trim().to_string(),
+        };
         match input.validate() {
             Ok(()) => {
                 error.set(None);
@@ -167,7 +195,11 @@ fn ReminderForm(kind: SubjectRef, id: i64, refresh: Callback<()>) -> impl IntoVi
         ev.prevent_default();
         // The browser reads the local date and time; the server stores UTC milliseconds.
         let due_at = js_sys::Date::parse(&due.get());
-        let input = ReminderInput { title: title.get().trim().to_string(), due_at: if due_at.is_nan() { -1 } else { due_at as i64 }, owner_id: None };
+        let input = ReminderInput {
+            title: title.get().trim().to_string(),
+            due_at: if due_at.is_nan() { -1 } else { due_at as i64 },
+            owner_id: None,
+        };
         match input.validate() {
             Ok(()) => {
                 error.set(None);

@@ -14,8 +14,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use axum::middleware::{from_fn, from_fn_with_state};
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -35,7 +35,10 @@ pub fn apply(router: axum::Router<AppState>, state: &AppState) -> axum::Router<A
         // A hard cap on every body, server functions included (they read bodies without
         // axum's extractors); the CSV import is the largest legitimate one.
         .layer(RequestBodyLimitLayer::new(
-            state.settings.body_limit_bytes.max(app::contacts::csv::rest::IMPORT_BODY_LIMIT),
+            state
+                .settings
+                .body_limit_bytes
+                .max(app::contacts::csv::rest::IMPORT_BODY_LIMIT),
         ))
         .layer(CompressionLayer::new())
         .layer(tower::util::option_layer(cors(state)))

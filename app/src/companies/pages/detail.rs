@@ -12,7 +12,13 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn CompanyPage() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
     let company = Resource::new(move || id.get(), get_company);
     view! {
         <section class="page">
@@ -43,14 +49,21 @@ fn CompanyBody(company: CompanyView) -> impl IntoView {
             navigate("/companies", Default::default());
         }
         Some(Err(e)) => {
-            let message = if e.code == crate::error::ErrorCode::Conflict { t.get_untracked().error_conflict_deals.to_string() } else { e.error };
+            let message = if e.code == crate::error::ErrorCode::Conflict {
+                t.get_untracked().error_conflict_deals.to_string()
+            } else {
+                e.error
+            };
             toasts.push(ToastKind::Error, message);
         }
         None => {}
     });
     let id = company.id;
     let on_delete = Callback::new(move |_| {
-        delete.dispatch(DeleteCompany { id, detach_deals: detach.get_untracked() });
+        delete.dispatch(DeleteCompany {
+            id,
+            detach_deals: detach.get_untracked(),
+        });
     });
     let on_saved = Callback::new(move |c: CompanyView| {
         current.set(c);

@@ -12,7 +12,9 @@ use validator::Validate;
 pub fn NewCompanyPage() -> impl IntoView {
     let t = use_strings();
     let navigate = leptos_router::hooks::use_navigate();
-    let saved = Callback::new(move |c: CompanyView| navigate(&format!("/companies/{}", c.id), Default::default()));
+    let saved = Callback::new(move |c: CompanyView| {
+        navigate(&format!("/companies/{}", c.id), Default::default())
+    });
     view! {
         <section class="page">
             <h1 class="page__title">{move || t.get().new_company}</h1>
@@ -33,7 +35,8 @@ pub fn CompanyForm(
     let toasts = use_toasts();
     let hydrated = use_hydrated();
     let id = initial.as_ref().map(|c| c.id);
-    let text = |f: fn(&CompanyView) -> String| RwSignal::new(initial.as_ref().map(f).unwrap_or_default());
+    let text =
+        |f: fn(&CompanyView) -> String| RwSignal::new(initial.as_ref().map(f).unwrap_or_default());
     let name = text(|c| c.name.clone());
     let industry = text(|c| c.industry.clone());
     let size = text(|c| c.size.clone());
@@ -74,7 +77,9 @@ pub fn CompanyForm(
             Err(e) => error.set(Some(e.into())),
         }
     };
-    let label = move |f: fn(&'static crate::i18n::Strings) -> &'static str| Signal::derive(move || f(t.get()));
+    let label = move |f: fn(&'static crate::i18n::Strings) -> &'static str| {
+        Signal::derive(move || f(t.get()))
+    };
     view! {
         <form class="card form form--wide" method="post" on:submit=submit novalidate>
             <TextField name="name" label=label(|t| t.col_name) value=name error=field_error(error, t, "name")/>

@@ -14,7 +14,13 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ContactPage() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
     let contact = Resource::new(move || id.get(), get_contact);
     view! {
         <section class="page">
@@ -49,7 +55,10 @@ fn ContactBody(contact: ContactView) -> impl IntoView {
     let id = contact.id;
     // Changes made elsewhere arrive live (not while this user is editing).
     use_realtime().on_event(move |e| {
-        if e.kind == "contact.updated" && e.data.get("id").and_then(|v| v.as_i64()) == Some(id) && !editing.get_untracked() {
+        if e.kind == "contact.updated"
+            && e.data.get("id").and_then(|v| v.as_i64()) == Some(id)
+            && !editing.get_untracked()
+        {
             if let Ok(c) = serde_json::from_value::<ContactView>(e.data.clone()) {
                 current.set(c);
             }
@@ -63,7 +72,9 @@ fn ContactBody(contact: ContactView) -> impl IntoView {
         editing.set(false);
     });
     let row = move |label: &'static str, value: Option<String>| {
-        value.filter(|v| !v.is_empty()).map(|v| view! { <div class="facts__row"><dt>{label}</dt><dd>{v}</dd></div> })
+        value
+            .filter(|v| !v.is_empty())
+            .map(|v| view! { <div class="facts__row"><dt>{label}</dt><dd>{v}</dd></div> })
     };
     view! {
         <RecordHeader back="/contacts" title=Signal::derive(move || current.get().display_name) editing on_delete/>

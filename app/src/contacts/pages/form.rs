@@ -12,7 +12,9 @@ use validator::Validate;
 pub fn NewContactPage() -> impl IntoView {
     let t = use_strings();
     let navigate = leptos_router::hooks::use_navigate();
-    let saved = Callback::new(move |c: ContactView| navigate(&format!("/contacts/{}", c.id), Default::default()));
+    let saved = Callback::new(move |c: ContactView| {
+        navigate(&format!("/contacts/{}", c.id), Default::default())
+    });
     view! {
         <section class="page">
             <h1 class="page__title">{move || t.get().new_contact}</h1>
@@ -33,7 +35,8 @@ pub fn ContactForm(
     let toasts = use_toasts();
     let hydrated = use_hydrated();
     let id = initial.as_ref().map(|c| c.id);
-    let text = |f: fn(&ContactView) -> String| RwSignal::new(initial.as_ref().map(f).unwrap_or_default());
+    let text =
+        |f: fn(&ContactView) -> String| RwSignal::new(initial.as_ref().map(f).unwrap_or_default());
     let first = text(|c| c.first_name.clone());
     let last = text(|c| c.last_name.clone());
     let display = text(|c| c.display_name.clone());
@@ -80,7 +83,9 @@ pub fn ContactForm(
             Err(e) => error.set(Some(e.into())),
         }
     };
-    let label = move |f: fn(&'static crate::i18n::Strings) -> &'static str| Signal::derive(move || f(t.get()));
+    let label = move |f: fn(&'static crate::i18n::Strings) -> &'static str| {
+        Signal::derive(move || f(t.get()))
+    };
     view! {
         <form class="card form form--wide" method="post" on:submit=submit novalidate>
             <div class="form__row">

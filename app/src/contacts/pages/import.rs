@@ -1,5 +1,7 @@
 use crate::components::format_time;
-use crate::contacts::csv::{ImportField, ImportPreview, ImportReport, ImportRequest, Mapping, RowAction};
+use crate::contacts::csv::{
+    ImportField, ImportPreview, ImportReport, ImportRequest, Mapping, RowAction,
+};
 use crate::contacts::{import_contacts, preview_contact_import};
 use crate::error::AppError;
 use crate::i18n::{use_strings, Strings};
@@ -21,7 +23,10 @@ pub fn ImportContactsPage() -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
 
     let run_preview = move |keep_mapping: bool| {
-        let request = ImportRequest { csv: csv.get_untracked(), mapping: keep_mapping.then(|| mapping.get_untracked()) };
+        let request = ImportRequest {
+            csv: csv.get_untracked(),
+            mapping: keep_mapping.then(|| mapping.get_untracked()),
+        };
         busy.set(true);
         leptos::task::spawn_local(async move {
             match preview_contact_import(request).await {
@@ -38,7 +43,10 @@ pub fn ImportContactsPage() -> impl IntoView {
         });
     };
     let run_import = move |_| {
-        let request = ImportRequest { csv: csv.get_untracked(), mapping: Some(mapping.get_untracked()) };
+        let request = ImportRequest {
+            csv: csv.get_untracked(),
+            mapping: Some(mapping.get_untracked()),
+        };
         busy.set(true);
         leptos::task::spawn_local(async move {
             match import_contacts(request).await {
@@ -53,8 +61,15 @@ pub fn ImportContactsPage() -> impl IntoView {
     };
     let on_file = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
         leptos::task::spawn_local(async move {
             if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
                 csv.set(text.as_string().unwrap_or_default());
@@ -119,7 +134,11 @@ fn action_label(t: &Strings, a: RowAction) -> &'static str {
 
 /// The column mapping (one select per column) and the first rows as they would import.
 #[component]
-fn PreviewTable(preview: ImportPreview, mapping: RwSignal<Mapping>, on_remap: Callback<()>) -> impl IntoView {
+fn PreviewTable(
+    preview: ImportPreview,
+    mapping: RwSignal<Mapping>,
+    on_remap: Callback<()>,
+) -> impl IntoView {
     let t = use_strings();
     let columns = preview.columns.clone();
     view! {

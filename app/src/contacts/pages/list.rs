@@ -14,13 +14,28 @@ pub fn ContactsPage() -> impl IntoView {
     let sort = RwSignal::new("-updatedAt".to_string());
     let page = RwSignal::new(1i64);
     let version = RwSignal::new(0u64);
-    Effect::watch(move || (search.get(), sort.get()), move |_, _, _| page.set(1), false);
+    Effect::watch(
+        move || (search.get(), sort.get()),
+        move |_, _, _| page.set(1),
+        false,
+    );
     let data = Resource::new(
         move || (search.get(), sort.get(), page.get(), version.get()),
-        |(search, sort, page, _)| list_contacts(ListQuery { page: Some(page), limit: Some(25), search: Some(search), sort: Some(sort), ..Default::default() }),
+        |(search, sort, page, _)| {
+            list_contacts(ListQuery {
+                page: Some(page),
+                limit: Some(25),
+                search: Some(search),
+                sort: Some(sort),
+                ..Default::default()
+            })
+        },
     );
     use_realtime().on_event(move |e| {
-        if e.kind.starts_with("contact.") || e.kind.starts_with("contacts.") || e.kind.starts_with("company.") {
+        if e.kind.starts_with("contact.")
+            || e.kind.starts_with("contacts.")
+            || e.kind.starts_with("company.")
+        {
             version.update(|v| *v += 1);
         }
     });

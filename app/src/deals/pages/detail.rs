@@ -15,7 +15,13 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn DealPage() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
     let deal = Resource::new(move || id.get(), get_deal);
     view! {
         <section class="page">
@@ -43,7 +49,9 @@ fn DealBody(deal: DealView) -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     let id = deal.id;
     use_realtime().on_event(move |e| {
-        if (e.kind == "deal.updated" || e.kind == "deal.stage_changed") && e.data.get("id").and_then(|v| v.as_i64()) == Some(id) {
+        if (e.kind == "deal.updated" || e.kind == "deal.stage_changed")
+            && e.data.get("id").and_then(|v| v.as_i64()) == Some(id)
+        {
             if let Ok(d) = serde_json::from_value::<DealView>(e.data.clone()) {
                 current.set(d);
             }
@@ -80,7 +88,14 @@ fn DealBody(deal: DealView) -> impl IntoView {
     });
     let stages = Signal::derive(move || {
         let pipeline = current.get().pipeline_id;
-        pipelines.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().filter(|p| p.id == pipeline).flat_map(|p| p.stages).collect::<Vec<_>>()
+        pipelines
+            .get()
+            .and_then(|r| r.ok())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| p.id == pipeline)
+            .flat_map(|p| p.stages)
+            .collect::<Vec<_>>()
     });
     view! {
         <RecordHeader back="/deals" title=Signal::derive(move || current.get().title) editing on_delete/>

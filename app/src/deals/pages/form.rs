@@ -15,7 +15,8 @@ use validator::Validate;
 pub fn NewDealPage() -> impl IntoView {
     let t = use_strings();
     let navigate = leptos_router::hooks::use_navigate();
-    let saved = Callback::new(move |d: DealView| navigate(&format!("/deals/{}", d.id), Default::default()));
+    let saved =
+        Callback::new(move |d: DealView| navigate(&format!("/deals/{}", d.id), Default::default()));
     view! {
         <section class="page">
             <h1 class="page__title">{move || t.get().new_deal}</h1>
@@ -26,7 +27,10 @@ pub fn NewDealPage() -> impl IntoView {
 
 /// "12,500.50" → 1250050 minor units.
 fn parse_amount(text: &str) -> Option<i64> {
-    let cleaned: String = text.chars().filter(|c| !c.is_whitespace() && *c != ',').collect();
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ',')
+        .collect();
     if cleaned.is_empty() {
         return Some(0);
     }
@@ -46,10 +50,16 @@ pub fn DealForm(
     let toasts = use_toasts();
     let hydrated = use_hydrated();
     let id = initial.as_ref().map(|d| d.id);
-    let text = |f: fn(&DealView) -> String| RwSignal::new(initial.as_ref().map(f).unwrap_or_default());
+    let text =
+        |f: fn(&DealView) -> String| RwSignal::new(initial.as_ref().map(f).unwrap_or_default());
     let title = text(|d| d.title.clone());
     let value = text(|d| format!("{:.2}", d.value_minor as f64 / 100.0));
-    let currency = RwSignal::new(initial.as_ref().map(|d| d.currency.clone()).unwrap_or_else(|| "USD".into()));
+    let currency = RwSignal::new(
+        initial
+            .as_ref()
+            .map(|d| d.currency.clone())
+            .unwrap_or_else(|| "USD".into()),
+    );
     let stage = text(|d| d.stage_id.to_string());
     let contact = text(|d| id_value(d.contact_id));
     let company = text(|d| id_value(d.company_id));
@@ -60,15 +70,34 @@ pub fn DealForm(
     let error = RwSignal::new(None::<AppError>);
     let pipelines = crate::providers::client_fetch(list_pipelines);
     let stage_options = Signal::derive(move || {
-        pipelines.get().and_then(|r| r.ok()).unwrap_or_default().into_iter()
-            .flat_map(|p| { let name = p.name.clone(); p.stages.into_iter().map(move |s| (s.id.to_string(), format!("{name} · {}", s.name))) })
+        pipelines
+            .get()
+            .and_then(|r| r.ok())
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|p| {
+                let name = p.name.clone();
+                p.stages
+                    .into_iter()
+                    .map(move |s| (s.id.to_string(), format!("{name} · {}", s.name)))
+            })
             .collect::<Vec<_>>()
     });
-    let contacts = crate::providers::client_fetch(|| list_contacts(ListQuery { limit: Some(200), sort: Some("name".into()), ..Default::default() }));
+    let contacts = crate::providers::client_fetch(|| {
+        list_contacts(ListQuery {
+            limit: Some(200),
+            sort: Some("name".into()),
+            ..Default::default()
+        })
+    });
     let contact_options = Signal::derive(move || {
         let mut options = vec![(String::new(), t.get().none_option.to_string())];
         if let Some(Ok(page)) = contacts.get() {
-            options.extend(page.items.into_iter().map(|c| (c.id.to_string(), c.display_name)));
+            options.extend(
+                page.items
+                    .into_iter()
+                    .map(|c| (c.id.to_string(), c.display_name)),
+            );
         }
         options
     });
@@ -89,7 +118,11 @@ pub fn DealForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(value_minor) = parse_amount(&value.get()) else {
-            error.set(Some(AppError::validation(vec![FieldError { field: "valueMinor".into(), message: "Enter an amount".into(), code: Some("range".into()) }])));
+            error.set(Some(AppError::validation(vec![FieldError {
+                field: "valueMinor".into(),
+                message: "Enter an amount".into(),
+                code: Some("range".into()),
+            }])));
             return;
         };
         let input = DealInput {
@@ -114,7 +147,9 @@ pub fn DealForm(
             Err(e) => error.set(Some(e.into())),
         }
     };
-    let label = move |f: fn(&'static crate::i18n::Strings) -> &'static str| Signal::derive(move || f(t.get()));
+    let label = move |f: fn(&'static crate::i18n::Strings) -> &'static str| {
+        Signal::derive(move || f(t.get()))
+    };
     view! {
         <form class="card form form--wide" method="post" on:submit=submit novalidate>
             <TextField name="title" label=label(|t| t.title) value=title error=field_error(error, t, "title")/>

@@ -16,11 +16,30 @@ pub fn DealsPage() -> impl IntoView {
     let stage = RwSignal::new(String::new());
     let page = RwSignal::new(1i64);
     let version = RwSignal::new(0u64);
-    Effect::watch(move || (search.get(), sort.get(), stage.get()), move |_, _, _| page.set(1), false);
+    Effect::watch(
+        move || (search.get(), sort.get(), stage.get()),
+        move |_, _, _| page.set(1),
+        false,
+    );
     let data = Resource::new(
-        move || (search.get(), sort.get(), stage.get(), page.get(), version.get()),
+        move || {
+            (
+                search.get(),
+                sort.get(),
+                stage.get(),
+                page.get(),
+                version.get(),
+            )
+        },
         |(search, sort, stage, page, _)| {
-            list_deals(ListQuery { page: Some(page), limit: Some(25), search: Some(search), sort: Some(sort), stage_id: stage.parse().ok(), ..Default::default() })
+            list_deals(ListQuery {
+                page: Some(page),
+                limit: Some(25),
+                search: Some(search),
+                sort: Some(sort),
+                stage_id: stage.parse().ok(),
+                ..Default::default()
+            })
         },
     );
     let pipelines = crate::providers::client_fetch(list_pipelines);

@@ -25,7 +25,12 @@ pub fn describe(t: &Strings, e: &RealtimeEvent) -> String {
         "company.deleted" => t.ev_company_deleted.to_string(),
         "deal.created" => format!("{}: {}", t.ev_deal_created, str_of("title")),
         "deal.updated" => format!("{}: {}", t.ev_deal_updated, str_of("title")),
-        "deal.stage_changed" => format!("{}: {} → {}", t.ev_deal_stage, str_of("title"), str_of("stageName")),
+        "deal.stage_changed" => format!(
+            "{}: {} → {}",
+            t.ev_deal_stage,
+            str_of("title"),
+            str_of("stageName")
+        ),
         "deal.deleted" => t.ev_deal_deleted.to_string(),
         "note.created" => t.ev_note.to_string(),
         "reminder.created" | "reminder.updated" | "reminder.deleted" => t.ev_reminder.to_string(),
