@@ -3,9 +3,10 @@
 use super::{server, PipelineView, StageView};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
+use crate::server::extract::ApiQuery;
 use crate::server::openapi::{Invalid, NotFound};
 use crate::server::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -50,7 +51,7 @@ struct StagesQuery {
 async fn stages(
     State(state): State<AppState>,
     auth: AuthContext,
-    Query(q): Query<StagesQuery>,
+    ApiQuery(q): ApiQuery<StagesQuery>,
 ) -> Result<Json<Vec<StageView>>, AppError> {
     let pipeline_id = q
         .pipeline_id
