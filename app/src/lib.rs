@@ -4,6 +4,7 @@
 #![recursion_limit = "512"]
 
 pub mod auth;
+pub mod board;
 pub mod companies;
 pub mod components;
 pub mod contacts;
@@ -81,6 +82,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("companies/new") view=companies::NewCompanyPage ssr=SsrMode::Async/>
                     <Route path=path!("companies/:id") view=companies::CompanyPage ssr=SsrMode::Async/>
                     <Route path=path!("deals") view=deals::DealsPage ssr=SsrMode::Async/>
+                    <Route path=path!("board") view=board::BoardPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings/pipelines") view=pipelines::PipelinesPage ssr=SsrMode::Async/>
                     <Route path=path!("deals/new") view=deals::NewDealPage ssr=SsrMode::Async/>
                     <Route path=path!("deals/:id") view=deals::DealPage ssr=SsrMode::Async/>
                 </ParentRoute>

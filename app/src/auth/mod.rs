@@ -19,7 +19,7 @@ use validator::Validate;
 #[serde(rename_all = "camelCase")]
 pub struct SignUpInput {
     #[validate(
-        email(code = "email_invalid", message = "Enter a valid email address"),
+        custom(function = "crate::validation::email"),
         length(max = 254, code = "too_long", message = "This is too long")
     )]
     pub email: String,
@@ -57,7 +57,7 @@ impl SignUpInput {
 #[serde(rename_all = "camelCase")]
 pub struct SignInInput {
     #[validate(
-        email(code = "email_invalid", message = "Enter a valid email address"),
+        custom(function = "crate::validation::email"),
         length(max = 254, code = "too_long", message = "This is too long")
     )]
     pub email: String,

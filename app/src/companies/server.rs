@@ -57,12 +57,9 @@ pub async fn list(
         "companies",
         q.search_term().as_deref(),
     );
-    let total: i64 = cond
-        .bind_scalar(sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM companies co WHERE {}",
-            cond.sql()
-        ))))
-        .fetch_one(&state.db.pool)
+    let total = state
+        .counts
+        .total(&state.db, auth.workspace_id.0, "companies co", &cond)
         .await?;
     let n = cond.next_placeholder();
     let sql = format!(

@@ -54,7 +54,7 @@ pub struct ContactInput {
     )]
     pub display_name: String,
     #[validate(
-        email(code = "email_invalid", message = "Enter a valid email address"),
+        custom(function = "crate::validation::email"),
         length(max = 254, code = "too_long", message = "This is too long")
     )]
     pub email: Option<String>,

@@ -36,6 +36,8 @@ pub struct DealView {
     pub expected_close_date: Option<String>,
     pub probability: Option<i64>,
     pub lost_reason: String,
+    /// Order within the stage's board column (ascending).
+    pub position: i64,
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub stage_entered_at: EpochMs,
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
@@ -98,7 +100,20 @@ impl DealInput {
 #[serde(rename_all = "camelCase")]
 pub struct StageChange {
     pub stage_id: i64,
+    /// Why (kept in the stage history; the lost reason when the stage is of kind `lost`).
     #[serde(default)]
     #[validate(length(max = 500, code = "too_long", message = "This is too long"))]
     pub reason: Option<String>,
+    /// Place the deal right after this deal of the target column; absent: at the top.
+    #[serde(default)]
+    pub after_deal_id: Option<i64>,
+    /// The final value when the deal is won (minor units), if it changed.
+    #[serde(default)]
+    #[validate(range(
+        min = 0,
+        max = 1_000_000_000_000_000_i64,
+        code = "range",
+        message = "Enter an amount of zero or more"
+    ))]
+    pub value_minor: Option<i64>,
 }

@@ -6,6 +6,8 @@ use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::server::openapi::{Forbidden, Invalid, NotFound};
+use crate::pipelines::server::history;
+use crate::pipelines::StageMove;
 use crate::server::AppState;
 use crate::timeline::rest as timeline;
 use axum::extract::State;
@@ -19,6 +21,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(one, replace, remove))
         .routes(routes!(move_stage))
+        .routes(routes!(stage_history))
         .merge(timeline::deal::routes())
 }
 
@@ -120,6 +123,24 @@ async fn move_stage(
     ApiJson(change): ApiJson<StageChange>,
 ) -> Result<Json<DealView>, AppError> {
     Ok(Json(server::change_stage(&s, &auth, id, change).await?))
+}
+
+/// The deal's moves between stages, newest first (from, to, who, when, reason, source).
+#[utoipa::path(
+    get, path = "/{id}/history", operation_id = "dealStageHistory", tag = "deals",
+    params(("id" = i64, Path, description = "The deal's id")),
+    responses(
+        (status = 200, description = "The moves", body = Vec<StageMove>),
+        (status = 400, response = Invalid),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn stage_history(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<StageMove>>, AppError> {
+    Ok(Json(history::of_deal(&s, &auth, id).await?))
 }
 
 /// Delete a deal.

@@ -199,4 +199,5 @@ pub const EN: Strings = Strings {
     action_unchanged: "same",
     action_fail: "error",
     import_hint: "Rows are matched to existing contacts by email or Telegram username; matches are updated, others created.",
+    board: &super::board::EN,
 };

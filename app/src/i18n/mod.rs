@@ -2,8 +2,11 @@
 //!
 //! Tables are plain structs, so a string missing from one language is a compile error.
 
+mod board;
 mod en;
 mod ru;
+
+pub use board::BoardStrings;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -246,6 +249,7 @@ pub struct Strings {
     pub error_wrong_pipeline: &'static str,
     pub error_not_in_workspace: &'static str,
     pub error_conflict_deals: &'static str,
+    pub board: &'static BoardStrings,
 }
 
 impl Strings {

@@ -199,4 +199,5 @@ pub const RU: Strings = Strings {
     action_unchanged: "без изменений",
     action_fail: "ошибка",
     import_hint: "Строки сопоставляются с контактами по почте или имени в Telegram: совпавшие обновляются, остальные создаются.",
+    board: &super::board::RU,
 };

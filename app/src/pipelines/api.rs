@@ -12,3 +12,72 @@ pub async fn list_pipelines() -> Result<Vec<PipelineView>, AppError> {
     })
     .await
 }
+
+/// A deal's moves between stages, newest first.
+#[server(prefix = "/sfn", endpoint = "deal_stage_history")]
+pub async fn deal_stage_history(deal_id: i64) -> Result<Vec<super::StageMove>, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::history::of_deal(&state, &auth, deal_id).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "save_pipeline")]
+pub async fn save_pipeline(
+    id: Option<i64>,
+    input: super::PipelineInput,
+) -> Result<PipelineView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        match id {
+            Some(id) => super::server::admin::update_pipeline(&state, &auth, id, input).await,
+            None => super::server::admin::create_pipeline(&state, &auth, input).await,
+        }
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "delete_pipeline")]
+pub async fn delete_pipeline(id: i64, move_to_stage_id: Option<i64>) -> Result<(), AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        let deletion = super::Deletion { move_to_stage_id };
+        super::server::admin::delete_pipeline(&state, &auth, id, deletion).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "save_stage")]
+pub async fn save_stage(
+    id: Option<i64>,
+    input: super::StageInput,
+) -> Result<super::StageView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        match id {
+            Some(id) => super::server::admin::update_stage(&state, &auth, id, input).await,
+            None => super::server::admin::create_stage(&state, &auth, input).await,
+        }
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "delete_stage")]
+pub async fn delete_stage(id: i64, move_to_stage_id: Option<i64>) -> Result<(), AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        let deletion = super::Deletion { move_to_stage_id };
+        super::server::admin::delete_stage(&state, &auth, id, deletion).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "reorder_stages")]
+pub async fn reorder_stages(pipeline_id: i64, stage_ids: Vec<i64>) -> Result<PipelineView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::admin::reorder_stages(&state, &auth, pipeline_id, stage_ids).await
+    })
+    .await
+}

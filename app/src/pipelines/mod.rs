@@ -1,16 +1,19 @@
-//! Pipelines and their ordered stages. Every workspace starts with a default pipeline;
-//! administration (create, reorder, delete) comes with the Kanban board.
+//! Pipelines and their ordered stages: the default pipeline every workspace starts with,
+//! administration (owners and admins), and the stage history of deal moves.
 
 mod api;
+mod pages;
 #[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod server;
 
 pub use api::*;
+pub use pages::PipelinesPage;
 use serde::{Deserialize, Serialize};
+use validator::Validate;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum StageKind {
@@ -58,4 +61,103 @@ pub struct PipelineView {
     pub name: String,
     pub is_default: bool,
     pub stages: Vec<StageView>,
+}
+
+/// `POST /api/pipeline`, `PUT /api/pipeline/:id`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", default)]
+pub struct PipelineInput {
+    #[validate(
+        custom(function = "crate::validation::required"),
+        length(max = 100, code = "too_long", message = "This is too long")
+    )]
+    pub name: String,
+    /// Makes this the pipeline new deals go to (the previous default stops being one).
+    pub is_default: bool,
+}
+
+/// `POST /api/pipeline/stages` (with `pipelineId`), `PUT /api/pipeline/stages/:id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StageInput {
+    /// The pipeline a new stage joins (ignored on update).
+    #[serde(default)]
+    pub pipeline_id: Option<i64>,
+    #[validate(
+        custom(function = "crate::validation::required"),
+        length(max = 100, code = "too_long", message = "This is too long")
+    )]
+    pub name: String,
+    /// `#rrggbb`.
+    #[serde(default = "default_color")]
+    #[validate(custom(function = "crate::validation::color"))]
+    pub color: String,
+    #[serde(default = "default_kind")]
+    pub kind: StageKind,
+    /// Win probability in percent; weighted column values use it.
+    #[serde(default)]
+    #[validate(range(min = 0, max = 100, code = "range", message = "Use 0 to 100"))]
+    pub probability: i64,
+    /// Deals idle in this stage for longer are marked as rotting.
+    #[serde(default)]
+    #[validate(range(min = 1, max = 3650, code = "range", message = "Use 1 to 3650 days"))]
+    pub rotting_days: Option<i64>,
+    /// Where the stage goes, from 0; absent: at the end (create) or where it is (update).
+    #[serde(default)]
+    #[validate(range(min = 0, max = 1000, code = "range", message = "Use 0 to 1000"))]
+    pub position: Option<i64>,
+}
+
+fn default_color() -> String {
+    "#64748b".into()
+}
+
+fn default_kind() -> StageKind {
+    StageKind::Open
+}
+
+impl StageInput {
+    pub fn normalized(mut self) -> Self {
+        self.name = self.name.trim().to_string();
+        self.color = self.color.trim().to_lowercase();
+        self
+    }
+}
+
+/// Where the deals of a deleted stage or pipeline go:
+/// `DELETE /api/pipeline/stages/:id?moveToStageId=`, `DELETE /api/pipeline/:id?moveToStageId=`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
+#[serde(rename_all = "camelCase")]
+pub struct Deletion {
+    /// The stage that receives the deals; required when there are any.
+    pub move_to_stage_id: Option<i64>,
+}
+
+/// One move of a deal between stages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StageMove {
+    pub id: i64,
+    pub deal_id: i64,
+    pub deal_title: String,
+    /// `null` for the deal's creation (or a stage deleted since).
+    pub from_stage_id: Option<i64>,
+    pub from_stage_name: Option<String>,
+    pub to_stage_id: Option<i64>,
+    pub to_stage_name: Option<String>,
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub reason: String,
+    /// `manual` (the app), `api` (REST) or `automation`.
+    pub source: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub created_at: crate::ids::EpochMs,
 }

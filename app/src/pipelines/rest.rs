@@ -1,12 +1,17 @@
-//! REST routes: `GET /api/pipeline`, `GET /api/pipeline/stages?pipelineId=`.
+//! REST routes under `/api/pipeline`: pipelines, stages and a stage's history. Reading is
+//! open to every member; changes need the owner or admin role.
 
-use super::{server, PipelineView, StageView};
+use super::server::{self, admin, history};
+use super::{Deletion, PipelineInput, PipelineView, StageInput, StageMove, StageView};
 use crate::auth::server::AuthContext;
+use crate::board::{BoardQuery, ColumnSummary};
 use crate::error::AppError;
-use crate::server::extract::ApiQuery;
-use crate::server::openapi::{Invalid, NotFound};
+use crate::listing::{ListQuery, Page};
+use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::server::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::server::AppState;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -14,8 +19,12 @@ use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list))
-        .routes(routes!(stages))
+        .routes(routes!(list, create))
+        .routes(routes!(replace, remove))
+        .routes(routes!(totals))
+        .routes(routes!(stages, create_stage))
+        .routes(routes!(replace_stage, remove_stage))
+        .routes(routes!(stage_history))
 }
 
 /// The workspace's pipelines, each with its ordered stages.
@@ -28,6 +37,90 @@ async fn list(
     auth: AuthContext,
 ) -> Result<Json<Vec<PipelineView>>, AppError> {
     Ok(Json(server::list(&state, &auth).await?))
+}
+
+/// Create a pipeline (with no stages yet; add them with `POST /api/pipeline/stages`).
+#[utoipa::path(
+    post, path = "/", operation_id = "createPipeline", tag = "pipelines",
+    request_body = PipelineInput,
+    responses(
+        (status = 201, description = "Created", body = PipelineView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+    )
+)]
+async fn create(
+    State(state): State<AppState>,
+    auth: AuthContext,
+    ApiJson(input): ApiJson<PipelineInput>,
+) -> Result<(StatusCode, Json<PipelineView>), AppError> {
+    let view = admin::create_pipeline(&state, &auth, input).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Rename a pipeline; `isDefault: true` makes it the default.
+#[utoipa::path(
+    put, path = "/{id}", operation_id = "replacePipeline", tag = "pipelines",
+    params(("id" = i64, Path, description = "The pipeline's id")),
+    request_body = PipelineInput,
+    responses(
+        (status = 200, description = "Updated", body = PipelineView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn replace(
+    State(state): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<PipelineInput>,
+) -> Result<Json<PipelineView>, AppError> {
+    Ok(Json(admin::update_pipeline(&state, &auth, id, input).await?))
+}
+
+/// Delete a pipeline. Its deals move to `moveToStageId` (a stage of another pipeline) in the
+/// same transaction; without it a pipeline with deals answers 409. The last pipeline stays.
+#[utoipa::path(
+    delete, path = "/{id}", operation_id = "deletePipeline", tag = "pipelines",
+    params(("id" = i64, Path, description = "The pipeline's id"), Deletion),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+async fn remove(
+    State(state): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(deletion): ApiQuery<Deletion>,
+) -> Result<StatusCode, AppError> {
+    admin::delete_pipeline(&state, &auth, id, deletion).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Each stage's deal count and value, per currency (amounts in different currencies are never
+/// added together), with the weighted value: Σ value × probability / 100, using the deal's own
+/// probability when set, else the stage's. Filters: `ownerId`, `search`.
+#[utoipa::path(
+    get, path = "/{id}/totals", operation_id = "pipelineTotals", tag = "pipelines",
+    params(("id" = i64, Path, description = "The pipeline's id"), BoardQuery),
+    responses(
+        (status = 200, description = "One entry per stage, in order", body = Vec<ColumnSummary>),
+        (status = 400, response = Invalid),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn totals(
+    State(state): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<BoardQuery>,
+) -> Result<Json<Vec<ColumnSummary>>, AppError> {
+    Ok(Json(crate::board::server::summaries(&state, &auth, id, &q).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -57,4 +150,88 @@ async fn stages(
         .pipeline_id
         .ok_or_else(|| AppError::field("pipelineId", "required", "Name the pipeline"))?;
     Ok(Json(server::stages(&state, &auth, pipeline_id).await?))
+}
+
+/// Add a stage to `pipelineId`, at the end unless `position` (from 0) says otherwise.
+#[utoipa::path(
+    post, path = "/stages", operation_id = "createStage", tag = "pipelines",
+    request_body = StageInput,
+    responses(
+        (status = 201, description = "Created", body = StageView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+    )
+)]
+async fn create_stage(
+    State(state): State<AppState>,
+    auth: AuthContext,
+    ApiJson(input): ApiJson<StageInput>,
+) -> Result<(StatusCode, Json<StageView>), AppError> {
+    let stage = admin::create_stage(&state, &auth, input).await?;
+    Ok((StatusCode::CREATED, Json(stage)))
+}
+
+/// Rename, recolour, change the kind, probability or rotting days of a stage, or move it
+/// (`position`, from 0).
+#[utoipa::path(
+    put, path = "/stages/{id}", operation_id = "replaceStage", tag = "pipelines",
+    params(("id" = i64, Path, description = "The stage's id")),
+    request_body = StageInput,
+    responses(
+        (status = 200, description = "Updated", body = StageView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn replace_stage(
+    State(state): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<StageInput>,
+) -> Result<Json<StageView>, AppError> {
+    Ok(Json(admin::update_stage(&state, &auth, id, input).await?))
+}
+
+/// Delete a stage. Its deals move to `moveToStageId` (another stage of the same pipeline) in
+/// the same transaction, each move kept in the history; without it a stage with deals answers
+/// 409. A pipeline keeps at least one stage.
+#[utoipa::path(
+    delete, path = "/stages/{id}", operation_id = "deleteStage", tag = "pipelines",
+    params(("id" = i64, Path, description = "The stage's id"), Deletion),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+async fn remove_stage(
+    State(state): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(deletion): ApiQuery<Deletion>,
+) -> Result<StatusCode, AppError> {
+    admin::delete_stage(&state, &auth, id, deletion).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Moves into and out of a stage, newest first, a page at a time (`page`, `limit`).
+#[utoipa::path(
+    get, path = "/stages/{id}/history", operation_id = "stageHistory", tag = "pipelines",
+    params(("id" = i64, Path, description = "The stage's id"), ListQuery),
+    responses(
+        (status = 200, description = "A page of moves", body = Page<StageMove>),
+        (status = 400, response = Invalid),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn stage_history(
+    State(state): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<Page<StageMove>>, AppError> {
+    Ok(Json(history::of_stage(&state, &auth, id, &q).await?))
 }

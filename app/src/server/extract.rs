@@ -3,6 +3,7 @@
 use crate::error::AppError;
 use crate::server::AppState;
 use axum::extract::rejection::JsonRejection;
+use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
@@ -17,19 +18,61 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
-        match axum::Json::<T>::from_request(req, state).await {
+        if !is_json(req.headers()) {
+            return Err(AppError::bad_request(
+                "Send the body as JSON with Content-Type: application/json",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| AppError::bad_request(e.body_text()))?;
+        // PostgreSQL cannot store NUL in text and SQLite would; refuse it before either sees
+        // it so both backends answer the same.
+        if has_nul_escape(&bytes) {
+            return Err(AppError::bad_request(
+                "Text cannot contain NUL characters (\\u0000)",
+            ));
+        }
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
             Err(rejection) => Err(json_rejection(rejection)),
         }
     }
 }
 
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|mime| {
+            let mime = mime.trim().to_ascii_lowercase();
+            mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+        })
+        .unwrap_or(false)
+}
+
+/// Whether a JSON text holds the escape `\u0000` (raw control characters are not valid
+/// JSON, so an escape is the only way a NUL can arrive). Escaped backslashes are skipped, so
+/// the six characters `\\u0000` (a literal backslash, then "u0000") are not mistaken for it.
+fn has_nul_escape(json: &[u8]) -> bool {
+    let mut i = 0;
+    while i < json.len() {
+        if json[i] == b'\\' {
+            if json.get(i + 1) == Some(&b'u') && json.get(i + 2..i + 6) == Some(&b"0000"[..]) {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
 fn json_rejection(rejection: JsonRejection) -> AppError {
     let message = match &rejection {
         JsonRejection::JsonSyntaxError(_) => "The request body is not valid JSON".to_string(),
-        JsonRejection::MissingJsonContentType(_) => {
-            "Send the body as JSON with Content-Type: application/json".to_string()
-        }
         JsonRejection::JsonDataError(e) => format!("The JSON body does not fit: {}", e.body_text()),
         other => other.body_text(),
     };
@@ -127,5 +170,16 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiPath<T> {
                 e.body_text()
             ))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nul_escapes_are_found_and_escaped_backslashes_are_not() {
+        assert!(super::has_nul_escape(br#"{"name":"a\u0000b"}"#));
+        assert!(!super::has_nul_escape(br#"{"name":"a\\u0000b"}"#));
+        assert!(super::has_nul_escape(br#"{"name":"a\\\u0000"}"#));
+        assert!(!super::has_nul_escape(br#"{"name":"\u0001"}"#));
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod config;
+pub mod counts;
 pub mod csp;
 pub mod db;
 pub mod extract;

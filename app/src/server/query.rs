@@ -6,14 +6,14 @@ use sqlx::any::AnyArguments;
 use sqlx::query::{Query, QueryAs, QueryScalar};
 use sqlx::Any;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub enum Value {
     Int(i64),
     Text(String),
 }
 
 /// `WHERE` conditions joined by `AND`, with their bound values in placeholder order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Conditions {
     parts: Vec<String>,
     values: Vec<Value>,

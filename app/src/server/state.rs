@@ -19,6 +19,8 @@ pub struct Inner {
     pub hub: EventHub,
     pub signin_throttle: SignInThrottle,
     pub auth_cache: AuthCache,
+    /// List totals, remembered per workspace event sequence (see `counts.rs`).
+    pub counts: super::counts::Counts,
     pub leptos_options: LeptosOptions,
     /// Flips to `true` when the server starts shutting down; long-lived work (WebSockets,
     /// workers) watches it and finishes.
@@ -39,6 +41,7 @@ impl AppState {
             hub: EventHub::new(),
             signin_throttle: SignInThrottle::new(&settings),
             auth_cache: AuthCache::new(),
+            counts: Default::default(),
             settings,
             leptos_options,
             shutdown: tokio::sync::watch::Sender::new(false),

@@ -86,12 +86,19 @@ pub fn csv_text(rows: &[Vec<String>]) -> String {
 /// An owner's workspace and a second account that is a viewer in it (its session switched
 /// there). Returns (owner token, owner's sign-up body, viewer token).
 pub async fn owner_and_viewer(app: &TestApp) -> (String, Value, String) {
+    owner_and_member(app, "viewer").await
+}
+
+/// An owner's workspace and a second account with `role` in it (its session switched there).
+/// Returns (owner token, owner's sign-up body, member token).
+pub async fn owner_and_member(app: &TestApp, role: &str) -> (String, Value, String) {
     let (owner, owner_body) = app.new_account("Team").await;
     let (viewer, viewer_body) = app.new_account("Own").await;
     let team = owner_body["workspace"]["id"].as_i64().unwrap();
-    sqlx::query("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'viewer', 0)")
+    sqlx::query("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, 0)")
         .bind(team)
         .bind(viewer_body["user"]["id"].as_i64().unwrap())
+        .bind(role)
         .execute(&app.db().await)
         .await
         .unwrap();
@@ -109,6 +116,6 @@ pub async fn owner_and_viewer(app: &TestApp) -> (String, Value, String) {
         res.status()
     );
     let (_, me) = call(app, &viewer, Method::GET, "/api/auth/me", None).await;
-    assert_eq!(me["role"], "viewer", "{me}");
+    assert_eq!(me["role"], role, "{me}");
     (owner, owner_body, viewer)
 }

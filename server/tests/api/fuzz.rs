@@ -3,8 +3,8 @@
 
 use crate::crm_support::call;
 use crate::fuzz_cases;
-use crate::helpers::{on_each_backend_with, TestApp};
-use reqwest::Method;
+use crate::helpers::{on_each_backend, on_each_backend_with, TestApp};
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -344,6 +344,30 @@ async fn malformed_requests_to_every_crm_route_never_answer_5xx_nor_change_rows_
                 .collect::<Vec<_>>()
                 .join("\n")
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn nul_characters_are_refused_alike_on_both_backends() {
+    on_each_backend(|app| async move {
+        let (t, _) = app.new_account("Nul").await;
+        for (path, body) in [
+            ("/api/crm/contacts", json!({ "firstName": "A\u{0}da" })),
+            ("/api/crm/companies", json!({ "name": "Acme\u{0}" })),
+            ("/api/crm/deals", json!({ "title": "\u{0}" })),
+        ] {
+            let (s, err) = call(&app, &t, Method::POST, path, Some(body)).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{path}: {err}");
+            assert!(err["error"].as_str().unwrap().contains("NUL"), "{err}");
+        }
+        // A literal backslash followed by "u0000" is ordinary text.
+        let body = json!({ "firstName": "C:\\u0000 path" });
+        let (s, contact) = call(&app, &t, Method::POST, "/api/crm/contacts", Some(body)).await;
+        assert_eq!(s, StatusCode::CREATED, "{contact}");
+        assert_eq!(contact["firstName"], "C:\\u0000 path");
+        let (_, list) = call(&app, &t, Method::GET, "/api/crm/contacts", None).await;
+        assert_eq!(list["pagination"]["total"], 1);
     })
     .await;
 }

@@ -9,6 +9,7 @@ mod fuzz;
 mod fuzz_cases;
 mod helpers;
 mod openapi;
+mod pipelines;
 mod realtime;
 mod security;
 mod seed;

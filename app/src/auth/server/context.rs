@@ -16,6 +16,9 @@ pub struct AuthContext {
     pub user_id: UserId,
     pub workspace_id: WorkspaceId,
     pub role: Role,
+    /// Resolved by a REST route (an integrator) rather than a server function (the app):
+    /// stage history records such moves with the source `api`.
+    pub via_api: bool,
 }
 
 impl AuthContext {
@@ -96,9 +99,10 @@ impl FromRequestParts<AppState> for AuthContext {
             return Ok(ctx.clone());
         }
         let token = token_from_headers(&parts.headers).ok_or_else(signed_out)?;
-        let ctx = super::session::lookup(state, &token)
+        let mut ctx = super::session::lookup(state, &token)
             .await?
             .ok_or_else(signed_out)?;
+        ctx.via_api = true;
         parts.extensions.insert(ctx.clone());
         Ok(ctx)
     }

@@ -95,6 +95,7 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>
         user_id: UserId(row.try_get("user_id")?),
         workspace_id: WorkspaceId(row.try_get("workspace_id")?),
         role: Role::parse(&role).unwrap_or(Role::Viewer),
+        via_api: false,
     };
     state.auth_cache.put_session(
         token_hash,

@@ -107,7 +107,7 @@ fn DealBody(deal: DealView) -> impl IntoView {
                         on:change=move |ev| {
                             if let Ok(stage_id) = event_target_value(&ev).parse::<i64>() {
                                 current.update(|d| d.stage_id = stage_id);
-                                move_stage.dispatch(ChangeDealStage { id, change: StageChange { stage_id, reason: None } });
+                                move_stage.dispatch(ChangeDealStage { id, change: StageChange { stage_id, ..Default::default() } });
                             }
                         }>
                         {move || stages.get().into_iter().map(|s| {
@@ -132,6 +132,7 @@ fn DealBody(deal: DealView) -> impl IntoView {
                 }>
                     <DealForm initial=Some(current.get_untracked()) on_saved/>
                 </Show>
+                <super::history::StageHistory deal_id=id/>
             </div>
             <aside class="record__side">
                 <TimelinePanel kind=SubjectRef::Deal id/>

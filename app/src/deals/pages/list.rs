@@ -6,6 +6,7 @@ use crate::pipelines::list_pipelines;
 use crate::realtime::use_realtime;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 /// Deals: search, stage filter, sortable columns, pages, live updates.
 #[component]
@@ -16,6 +17,9 @@ pub fn DealsPage() -> impl IntoView {
     let stage = RwSignal::new(String::new());
     let page = RwSignal::new(1i64);
     let version = RwSignal::new(0u64);
+    // `?pipeline=` comes from the board's "List view" toggle.
+    let query_map = use_query_map();
+    let pipeline = move || query_map.with(|q| q.get("pipeline").and_then(|v| v.parse::<i64>().ok()));
     Effect::watch(
         move || (search.get(), sort.get(), stage.get()),
         move |_, _, _| page.set(1),
@@ -29,15 +33,17 @@ pub fn DealsPage() -> impl IntoView {
                 stage.get(),
                 page.get(),
                 version.get(),
+                pipeline(),
             )
         },
-        |(search, sort, stage, page, _)| {
+        |(search, sort, stage, page, _, pipeline_id)| {
             list_deals(ListQuery {
                 page: Some(page),
                 limit: Some(25),
                 search: Some(search),
                 sort: Some(sort),
                 stage_id: stage.parse().ok(),
+                pipeline_id,
                 ..Default::default()
             })
         },
@@ -60,6 +66,9 @@ pub fn DealsPage() -> impl IntoView {
                     }).collect_view()}
                 </select>
                 <a class="button" download href=move || crate::crm::export_href("deals", &search.get(), &sort.get(), stage.get().parse().ok())>{move || t.get().export_csv}</a>
+                <A href=move || match pipeline() { Some(p) => format!("/board?pipeline={p}"), None => "/board".into() } attr:class="button">
+                    {move || t.get().board.nav_board}
+                </A>
                 <A href="/deals/new" attr:class="button button--primary">{move || t.get().new_deal}</A>
             </header>
             <Transition fallback=|| view! { <Skeleton lines=8/> }>

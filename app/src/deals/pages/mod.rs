@@ -2,6 +2,7 @@
 
 mod detail;
 mod form;
+mod history;
 mod list;
 
 pub use detail::DealPage;

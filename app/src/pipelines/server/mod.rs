@@ -1,6 +1,9 @@
 //! Pipeline queries, and the default pipeline every workspace starts with.
 
-use super::{PipelineView, StageKind, StageView};
+pub mod admin;
+pub mod history;
+
+use crate::pipelines::{PipelineView, StageKind, StageView};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::server::db::{Row, Tx};
@@ -47,7 +50,7 @@ pub async fn create_default(tx: &mut Tx, workspace_id: i64) -> Result<i64, AppEr
     Ok(pipeline_id)
 }
 
-fn stage_view(r: &Row) -> Result<StageView, sqlx::Error> {
+pub(crate) fn stage_view(r: &Row) -> Result<StageView, sqlx::Error> {
     let kind: String = r.try_get("kind")?;
     Ok(StageView {
         id: r.try_get("id")?,
@@ -61,7 +64,7 @@ fn stage_view(r: &Row) -> Result<StageView, sqlx::Error> {
     })
 }
 
-const STAGE_SELECT: &str =
+pub(crate) const STAGE_SELECT: &str =
     "SELECT id, pipeline_id, name, color, kind, probability, rotting_days, position FROM stages";
 
 /// Every pipeline of the workspace with its stages in order.

@@ -1,10 +1,13 @@
-//! Deal queries and services, including stage moves with their history.
+//! Deal queries and services; stage moves live in `stage`.
 
-use super::{DealInput, DealView, StageChange};
+mod stage;
+pub use stage::change_stage;
+
+use super::{DealInput, DealView};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
-use crate::pipelines::server::{default_placement, stage_in};
+use crate::pipelines::server::{default_placement, history, stage_in};
 use crate::pipelines::StageKind;
 use crate::realtime::server::record;
 use crate::server::db::{Row, Tx};
@@ -14,10 +17,10 @@ use crate::timeline::server::{changed_fields, record_activity, Subject};
 use sqlx::{AssertSqlSafe, Row as _};
 use validator::Validate;
 
-const SELECT: &str = "SELECT d.id, d.title, d.value_minor, d.currency, d.pipeline_id, d.stage_id, s.name AS stage_name, \
+pub(crate) const SELECT: &str = "SELECT d.id, d.title, d.value_minor, d.currency, d.pipeline_id, d.stage_id, s.name AS stage_name, \
     s.kind AS stage_kind, d.owner_id, COALESCE(NULLIF(u.name, ''), u.email) AS owner_name, d.contact_id, \
     c.display_name AS contact_name, d.company_id, co.name AS company_name, d.expected_close_date, d.probability, \
-    d.lost_reason, d.stage_entered_at, d.created_at, d.updated_at \
+    d.lost_reason, d.position, d.stage_entered_at, d.created_at, d.updated_at \
     FROM deals d JOIN stages s ON s.id = d.stage_id LEFT JOIN users u ON u.id = d.owner_id \
     LEFT JOIN contacts c ON c.id = d.contact_id LEFT JOIN companies co ON co.id = d.company_id";
 
@@ -28,9 +31,10 @@ const SORTS: &[(&str, &str)] = &[
     ("expectedCloseDate", "d.expected_close_date"),
     ("createdAt", "d.created_at"),
     ("updatedAt", "d.updated_at"),
+    ("position", "d.position"),
 ];
 
-fn view(r: &Row) -> Result<DealView, sqlx::Error> {
+pub(crate) fn view(r: &Row) -> Result<DealView, sqlx::Error> {
     let kind: String = r.try_get("stage_kind")?;
     Ok(DealView {
         id: r.try_get("id")?,
@@ -50,6 +54,7 @@ fn view(r: &Row) -> Result<DealView, sqlx::Error> {
         expected_close_date: r.try_get("expected_close_date")?,
         probability: r.try_get("probability")?,
         lost_reason: r.try_get("lost_reason")?,
+        position: r.try_get("position")?,
         stage_entered_at: r.try_get("stage_entered_at")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
@@ -69,12 +74,9 @@ pub async fn list(
     cond.eq("d.pipeline_id", q.pipeline_id);
     cond.eq("d.stage_id", q.stage_id);
     cond.search(state.db.backend, "d", "deals", q.search_term().as_deref());
-    let total: i64 = cond
-        .bind_scalar(sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM deals d WHERE {}",
-            cond.sql()
-        ))))
-        .fetch_one(&state.db.pool)
+    let total = state
+        .counts
+        .total(&state.db, auth.workspace_id.0, "deals d", &cond)
         .await?;
     let n = cond.next_placeholder();
     let sql = format!(
@@ -98,7 +100,7 @@ pub async fn list(
     ))
 }
 
-async fn get_in(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<DealView, AppError> {
+pub(crate) async fn get_in(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<DealView, AppError> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "{SELECT} WHERE d.id = $1 AND d.workspace_id = $2"
     )))
@@ -195,7 +197,7 @@ pub async fn create(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO deals (workspace_id, title, value_minor, currency, pipeline_id, stage_id, owner_id, contact_id, \
          company_id, expected_close_date, probability, lost_reason, position, stage_entered_at, search_text, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14, $13, $13) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $15, $13, $14, $13, $13) RETURNING id",
     )
     .bind(auth.workspace_id.0)
     .bind(&input.title)
@@ -211,9 +213,10 @@ pub async fn create(
     .bind(&input.lost_reason)
     .bind(now)
     .bind(text)
+    .bind(stage::top_position(&mut tx, stage_id).await?)
     .fetch_one(&mut *tx)
     .await?;
-    history(&mut tx, auth, id, None, stage_id, "").await?;
+    history::write(&mut tx, auth, id, None, stage_id, "").await?;
     record_activity(
         &mut tx,
         auth,
@@ -234,30 +237,6 @@ pub async fn create(
     tx.commit().await?;
     state.hub.publish([event]);
     Ok(created)
-}
-
-async fn history(
-    tx: &mut Tx,
-    auth: &AuthContext,
-    deal: i64,
-    from: Option<i64>,
-    to: i64,
-    reason: &str,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO stage_history (workspace_id, deal_id, from_stage_id, to_stage_id, actor_id, reason, source, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'manual', $7)",
-    )
-    .bind(auth.workspace_id.0)
-    .bind(deal)
-    .bind(from)
-    .bind(to)
-    .bind(auth.user_id.0)
-    .bind(reason)
-    .bind(now_ms())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 pub async fn update(
@@ -303,7 +282,13 @@ pub async fn update(
     .execute(&mut *tx)
     .await?;
     if moved {
-        history(&mut tx, auth, id, Some(before.stage_id), stage_id, "").await?;
+        history::write(&mut tx, auth, id, Some(before.stage_id), stage_id, "").await?;
+        let top = stage::top_position(&mut tx, stage_id).await?;
+        sqlx::query("UPDATE deals SET position = $1 WHERE id = $2")
+            .bind(top)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
     }
     let after = get_in(&mut tx, auth.workspace_id.0, id).await?;
     let fields = changed_fields(
@@ -313,6 +298,7 @@ pub async fn update(
             "createdAt",
             "updatedAt",
             "stageEnteredAt",
+            "position",
             "stageName",
             "stageKind",
             "ownerName",
@@ -335,65 +321,6 @@ pub async fn update(
         auth.workspace_id,
         Some(auth.user_id),
         "deal.updated",
-        serde_json::to_value(&after).unwrap_or_default(),
-    )
-    .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
-    Ok(after)
-}
-
-/// Moves a deal to another stage of its pipeline, writing history, timeline and event in one
-/// transaction. A stage of another pipeline answers 400 `VALIDATION`.
-pub async fn change_stage(
-    state: &AppState,
-    auth: &AuthContext,
-    id: i64,
-    change: StageChange,
-) -> Result<DealView, AppError> {
-    auth.require_writer()?;
-    change.validate()?;
-    let reason = change.reason.as_deref().unwrap_or("").trim().to_string();
-    let mut tx = state.db.begin().await?;
-    let before = get_in(&mut tx, auth.workspace_id.0, id).await?;
-    let stage = stage_in(&mut tx, auth.workspace_id.0, change.stage_id)
-        .await?
-        .ok_or_else(|| {
-            AppError::field("stageId", "not_found", "No such stage in this workspace")
-        })?;
-    if stage.pipeline_id != before.pipeline_id {
-        return Err(AppError::field(
-            "stageId",
-            "wrong_pipeline",
-            "This stage belongs to another pipeline",
-        ));
-    }
-    if stage.id == before.stage_id {
-        return Ok(before);
-    }
-    let now = now_ms();
-    let lost_reason = if stage.kind == StageKind::Lost {
-        reason.clone()
-    } else {
-        before.lost_reason.clone()
-    };
-    sqlx::query("UPDATE deals SET stage_id = $1, stage_entered_at = $2, updated_at = $2, lost_reason = $3 WHERE id = $4 AND workspace_id = $5")
-        .bind(stage.id)
-        .bind(now)
-        .bind(&lost_reason)
-        .bind(id)
-        .bind(auth.workspace_id.0)
-        .execute(&mut *tx)
-        .await?;
-    history(&mut tx, auth, id, Some(before.stage_id), stage.id, &reason).await?;
-    let data = serde_json::json!({ "from": before.stage_name, "to": stage.name, "fromStageId": before.stage_id, "toStageId": stage.id, "reason": reason });
-    record_activity(&mut tx, auth, Subject::Deal(id), "stage_changed", data).await?;
-    let after = get_in(&mut tx, auth.workspace_id.0, id).await?;
-    let event = record(
-        &mut tx,
-        auth.workspace_id,
-        Some(auth.user_id),
-        "deal.stage_changed",
         serde_json::to_value(&after).unwrap_or_default(),
     )
     .await?;

@@ -1,0 +1,43 @@
+//! Server functions for the board.
+
+use super::{BoardData, BoardQuery, ColumnSummary};
+use crate::deals::DealView;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(prefix = "/sfn", endpoint = "load_board")]
+pub async fn load_board(query: BoardQuery) -> Result<BoardData, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::board(&state, &auth, &query).await
+    })
+    .await
+}
+
+/// The next page of one column.
+#[server(prefix = "/sfn", endpoint = "load_column")]
+pub async fn load_column(
+    query: BoardQuery,
+    pipeline_id: i64,
+    stage_id: i64,
+    offset: i64,
+) -> Result<Vec<DealView>, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::column(&state, &auth, pipeline_id, stage_id, &query, offset).await
+    })
+    .await
+}
+
+/// Fresh counts and totals after a change.
+#[server(prefix = "/sfn", endpoint = "board_totals")]
+pub async fn board_totals(
+    query: BoardQuery,
+    pipeline_id: i64,
+) -> Result<Vec<ColumnSummary>, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::summaries(&state, &auth, pipeline_id, &query).await
+    })
+    .await
+}

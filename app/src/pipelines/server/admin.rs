@@ -1,0 +1,455 @@
+//! Pipeline administration, for owners and admins only: pipelines and their stages. Every
+//! change is recorded as an event (actor, time, the pipeline after it), so open boards update
+//! live and the change is on record.
+
+use super::{stage_in, stage_view, STAGE_SELECT};
+use crate::auth::server::AuthContext;
+use crate::error::AppError;
+use crate::pipelines::{Deletion, PipelineInput, PipelineView, StageInput, StageView};
+use crate::realtime::server::record;
+use crate::server::db::Tx;
+use crate::server::{now_ms, AppState};
+use sqlx::{AssertSqlSafe, Row as _};
+use validator::Validate;
+
+/// The gap between neighbouring deal positions in a column (see `deals::server::stage`).
+const POSITION_GAP: i64 = 1024;
+
+fn require_admin(auth: &AuthContext) -> Result<(), AppError> {
+    if auth.role.can_manage_workspace() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "Only owners and admins can configure pipelines",
+        ))
+    }
+}
+
+/// A pipeline of the workspace with its ordered stages, in a transaction.
+pub async fn pipeline_in(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<PipelineView, AppError> {
+    let row = sqlx::query("SELECT id, name, is_default FROM pipelines WHERE id = $1 AND workspace_id = $2")
+        .bind(id)
+        .bind(workspace_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| AppError::not_found("Pipeline"))?;
+    let stages = sqlx::query(AssertSqlSafe(format!(
+        "{STAGE_SELECT} WHERE pipeline_id = $1 ORDER BY position, id"
+    )))
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let is_default: i64 = row.try_get("is_default")?;
+    Ok(PipelineView {
+        id,
+        name: row.try_get("name")?,
+        is_default: is_default != 0,
+        stages: stages.iter().map(stage_view).collect::<Result<_, _>>()?,
+    })
+}
+
+/// Records `kind` with the pipeline as it is now, commits, and announces it.
+async fn finish(
+    state: &AppState,
+    auth: &AuthContext,
+    mut tx: Tx,
+    kind: &str,
+    mut data: serde_json::Value,
+) -> Result<(), AppError> {
+    data["actorId"] = auth.user_id.0.into();
+    let event = record(&mut tx, auth.workspace_id, Some(auth.user_id), kind, data).await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(())
+}
+
+async fn set_default(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE pipelines SET is_default = CASE WHEN id = $1 THEN 1 ELSE 0 END WHERE workspace_id = $2")
+        .bind(id)
+        .bind(workspace_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn create_pipeline(
+    state: &AppState,
+    auth: &AuthContext,
+    input: PipelineInput,
+) -> Result<PipelineView, AppError> {
+    require_admin(auth)?;
+    let input = PipelineInput {
+        name: input.name.trim().to_string(),
+        ..input
+    };
+    input.validate()?;
+    let ws = auth.workspace_id.0;
+    let mut tx = state.db.begin().await?;
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO pipelines (workspace_id, name, is_default, position, created_at, updated_at) \
+         VALUES ($1, $2, 0, (SELECT COALESCE(MAX(position), -1) + 1 FROM pipelines WHERE workspace_id = $1), $3, $3) RETURNING id",
+    )
+    .bind(ws)
+    .bind(&input.name)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    if input.is_default {
+        set_default(&mut tx, ws, id).await?;
+    }
+    let view = pipeline_in(&mut tx, ws, id).await?;
+    let data = serde_json::json!({ "pipeline": view });
+    finish(state, auth, tx, "pipeline.created", data).await?;
+    Ok(view)
+}
+
+/// Renames a pipeline and, with `isDefault`, makes it the default. The default pipeline stays
+/// the default until another one is made the default.
+pub async fn update_pipeline(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    input: PipelineInput,
+) -> Result<PipelineView, AppError> {
+    require_admin(auth)?;
+    let input = PipelineInput {
+        name: input.name.trim().to_string(),
+        ..input
+    };
+    input.validate()?;
+    let ws = auth.workspace_id.0;
+    let mut tx = state.db.begin().await?;
+    pipeline_in(&mut tx, ws, id).await?;
+    sqlx::query("UPDATE pipelines SET name = $1, updated_at = $2 WHERE id = $3 AND workspace_id = $4")
+        .bind(&input.name)
+        .bind(now_ms())
+        .bind(id)
+        .bind(ws)
+        .execute(&mut *tx)
+        .await?;
+    if input.is_default {
+        set_default(&mut tx, ws, id).await?;
+    }
+    let view = pipeline_in(&mut tx, ws, id).await?;
+    let data = serde_json::json!({ "pipeline": view });
+    finish(state, auth, tx, "pipeline.updated", data).await?;
+    Ok(view)
+}
+
+/// Moves every deal of `where_sql` (bound: `$6` = the source) to `to`, writing one history
+/// row per deal, in the caller's transaction. Returns how many moved.
+async fn move_deals(
+    tx: &mut Tx,
+    auth: &AuthContext,
+    source_column: &str,
+    source_id: i64,
+    to: &StageView,
+    reason: &str,
+) -> Result<u64, AppError> {
+    let ws = auth.workspace_id.0;
+    let now = now_ms();
+    sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO stage_history (workspace_id, deal_id, from_stage_id, to_stage_id, actor_id, reason, source, created_at) \
+         SELECT workspace_id, id, stage_id, $1, $2, $3, $4, $5 FROM deals WHERE {source_column} = $6 AND workspace_id = $7"
+    )))
+    .bind(to.id)
+    .bind(auth.user_id.0)
+    .bind(reason)
+    .bind(super::history::source(auth))
+    .bind(now)
+    .bind(source_id)
+    .bind(ws)
+    .execute(&mut **tx)
+    .await?;
+    // The moved deals go below the destination's own, keeping their relative order.
+    let below: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT COALESCE((SELECT MAX(position) FROM deals WHERE stage_id = $1), 0) + $2 \
+         - COALESCE((SELECT MIN(position) FROM deals WHERE {source_column} = $3 AND workspace_id = $4), 0)"
+    )))
+    .bind(to.id)
+    .bind(POSITION_GAP)
+    .bind(source_id)
+    .bind(ws)
+    .fetch_one(&mut **tx)
+    .await?;
+    let moved = sqlx::query(AssertSqlSafe(format!(
+        "UPDATE deals SET pipeline_id = $1, stage_id = $2, position = position + $3, stage_entered_at = $4, updated_at = $4 \
+         WHERE {source_column} = $5 AND workspace_id = $6"
+    )))
+    .bind(to.pipeline_id)
+    .bind(to.id)
+    .bind(below)
+    .bind(now)
+    .bind(source_id)
+    .bind(ws)
+    .execute(&mut **tx)
+    .await?;
+    Ok(moved.rows_affected())
+}
+
+async fn deal_count(tx: &mut Tx, column: &str, id: i64, ws: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM deals WHERE {column} = $1 AND workspace_id = $2"
+    )))
+    .bind(id)
+    .bind(ws)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// The stage named to receive deals: it must exist in this workspace and satisfy `fits`.
+async fn destination(
+    tx: &mut Tx,
+    ws: i64,
+    deletion: &Deletion,
+    deals: i64,
+    what: &str,
+    fits: impl Fn(&StageView) -> bool,
+    misfit: &str,
+) -> Result<StageView, AppError> {
+    let Some(to) = deletion.move_to_stage_id else {
+        return Err(AppError::conflict(format!(
+            "This {what} has {deals} deal(s): name the stage that receives them (moveToStageId)"
+        )));
+    };
+    let stage = stage_in(tx, ws, to)
+        .await?
+        .ok_or_else(|| AppError::field("moveToStageId", "not_found", "No such stage in this workspace"))?;
+    if !fits(&stage) {
+        return Err(AppError::field("moveToStageId", "invalid", misfit));
+    }
+    Ok(stage)
+}
+
+/// Deletes a pipeline. Its deals move to `moveToStageId` (a stage of another pipeline) in the
+/// same transaction, or the deletion is refused with 409; the last pipeline cannot go.
+pub async fn delete_pipeline(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    deletion: Deletion,
+) -> Result<(), AppError> {
+    require_admin(auth)?;
+    let ws = auth.workspace_id.0;
+    let mut tx = state.db.begin().await?;
+    let pipeline = pipeline_in(&mut tx, ws, id).await?;
+    let pipelines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pipelines WHERE workspace_id = $1")
+        .bind(ws)
+        .fetch_one(&mut *tx)
+        .await?;
+    if pipelines <= 1 {
+        return Err(AppError::conflict("A workspace keeps at least one pipeline"));
+    }
+    let deals = deal_count(&mut tx, "pipeline_id", id, ws).await?;
+    let mut moved_to = None;
+    if deals > 0 {
+        let to = destination(&mut tx, ws, &deletion, deals, "pipeline", |s| s.pipeline_id != id,
+            "Choose a stage of another pipeline").await?;
+        let reason = format!("Pipeline “{}” deleted", pipeline.name);
+        move_deals(&mut tx, auth, "pipeline_id", id, &to, &reason).await?;
+        moved_to = Some(to.id);
+    }
+    sqlx::query("DELETE FROM stages WHERE pipeline_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM pipelines WHERE id = $1 AND workspace_id = $2")
+        .bind(id)
+        .bind(ws)
+        .execute(&mut *tx)
+        .await?;
+    if pipeline.is_default {
+        let next: i64 = sqlx::query_scalar(
+            "SELECT id FROM pipelines WHERE workspace_id = $1 ORDER BY position, id LIMIT 1",
+        )
+        .bind(ws)
+        .fetch_one(&mut *tx)
+        .await?;
+        set_default(&mut tx, ws, next).await?;
+    }
+    let data = serde_json::json!({ "id": id, "moveToStageId": moved_to, "moved": deals });
+    finish(state, auth, tx, "pipeline.deleted", data).await
+}
+
+/// The stage ids of a pipeline in board order.
+async fn stage_order(tx: &mut Tx, pipeline_id: i64) -> Result<Vec<i64>, AppError> {
+    Ok(sqlx::query_scalar("SELECT id FROM stages WHERE pipeline_id = $1 ORDER BY position, id")
+        .bind(pipeline_id)
+        .fetch_all(&mut **tx)
+        .await?)
+}
+
+/// Writes positions 0, 1, 2… in the given order.
+async fn write_order(tx: &mut Tx, order: &[i64]) -> Result<(), AppError> {
+    for (position, id) in order.iter().enumerate() {
+        sqlx::query("UPDATE stages SET position = $1 WHERE id = $2")
+            .bind(position as i64)
+            .bind(*id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Puts `stage` at `position` (clamped) among the pipeline's stages.
+async fn place_stage(tx: &mut Tx, pipeline_id: i64, stage: i64, position: i64) -> Result<(), AppError> {
+    let mut order: Vec<i64> = stage_order(tx, pipeline_id)
+        .await?
+        .into_iter()
+        .filter(|id| *id != stage)
+        .collect();
+    let at = (position.max(0) as usize).min(order.len());
+    order.insert(at, stage);
+    write_order(tx, &order).await
+}
+
+pub async fn create_stage(
+    state: &AppState,
+    auth: &AuthContext,
+    input: StageInput,
+) -> Result<StageView, AppError> {
+    require_admin(auth)?;
+    let input = input.normalized();
+    input.validate()?;
+    let ws = auth.workspace_id.0;
+    let pipeline_id = input
+        .pipeline_id
+        .ok_or_else(|| AppError::field("pipelineId", "required", "Name the pipeline"))?;
+    let mut tx = state.db.begin().await?;
+    pipeline_in(&mut tx, ws, pipeline_id).await.map_err(|_| {
+        AppError::field("pipelineId", "not_found", "No such pipeline in this workspace")
+    })?;
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO stages (workspace_id, pipeline_id, name, color, kind, probability, rotting_days, position, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT COALESCE(MAX(position), -1) + 1 FROM stages WHERE pipeline_id = $2), $8, $8) RETURNING id",
+    )
+    .bind(ws)
+    .bind(pipeline_id)
+    .bind(&input.name)
+    .bind(&input.color)
+    .bind(input.kind.as_str())
+    .bind(input.probability)
+    .bind(input.rotting_days)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(position) = input.position {
+        place_stage(&mut tx, pipeline_id, id, position).await?;
+    }
+    let stage = stage_in(&mut tx, ws, id).await?.ok_or_else(AppError::internal)?;
+    let data = serde_json::json!({ "pipeline": pipeline_in(&mut tx, ws, pipeline_id).await? });
+    finish(state, auth, tx, "pipeline.updated", data).await?;
+    Ok(stage)
+}
+
+/// Renames, recolours, re-kinds or moves a stage (`position`, from 0).
+pub async fn update_stage(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    input: StageInput,
+) -> Result<StageView, AppError> {
+    require_admin(auth)?;
+    let input = input.normalized();
+    input.validate()?;
+    let ws = auth.workspace_id.0;
+    let mut tx = state.db.begin().await?;
+    let before = stage_in(&mut tx, ws, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Stage"))?;
+    sqlx::query(
+        "UPDATE stages SET name = $1, color = $2, kind = $3, probability = $4, rotting_days = $5, updated_at = $6 \
+         WHERE id = $7 AND workspace_id = $8",
+    )
+    .bind(&input.name)
+    .bind(&input.color)
+    .bind(input.kind.as_str())
+    .bind(input.probability)
+    .bind(input.rotting_days)
+    .bind(now_ms())
+    .bind(id)
+    .bind(ws)
+    .execute(&mut *tx)
+    .await?;
+    if let Some(position) = input.position {
+        place_stage(&mut tx, before.pipeline_id, id, position).await?;
+    }
+    let stage = stage_in(&mut tx, ws, id).await?.ok_or_else(AppError::internal)?;
+    let data = serde_json::json!({ "pipeline": pipeline_in(&mut tx, ws, before.pipeline_id).await? });
+    finish(state, auth, tx, "pipeline.updated", data).await?;
+    Ok(stage)
+}
+
+/// Puts a pipeline's stages in the given order (every stage exactly once).
+pub async fn reorder_stages(
+    state: &AppState,
+    auth: &AuthContext,
+    pipeline_id: i64,
+    order: Vec<i64>,
+) -> Result<PipelineView, AppError> {
+    require_admin(auth)?;
+    let ws = auth.workspace_id.0;
+    let mut tx = state.db.begin().await?;
+    pipeline_in(&mut tx, ws, pipeline_id).await?;
+    let mut current = stage_order(&mut tx, pipeline_id).await?;
+    let mut wanted = order.clone();
+    current.sort_unstable();
+    wanted.sort_unstable();
+    if current != wanted {
+        return Err(AppError::field(
+            "stageIds",
+            "invalid",
+            "List every stage of the pipeline exactly once",
+        ));
+    }
+    write_order(&mut tx, &order).await?;
+    let view = pipeline_in(&mut tx, ws, pipeline_id).await?;
+    let data = serde_json::json!({ "pipeline": view });
+    finish(state, auth, tx, "pipeline.updated", data).await?;
+    Ok(view)
+}
+
+/// Deletes a stage. Its deals move to `moveToStageId` (another stage of the same pipeline) in
+/// the same transaction, each move written to the stage history; without a destination a
+/// stage with deals is refused with 409. A pipeline keeps at least one stage.
+pub async fn delete_stage(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    deletion: Deletion,
+) -> Result<(), AppError> {
+    require_admin(auth)?;
+    let ws = auth.workspace_id.0;
+    let mut tx = state.db.begin().await?;
+    let stage = stage_in(&mut tx, ws, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Stage"))?;
+    let order = stage_order(&mut tx, stage.pipeline_id).await?;
+    if order.len() <= 1 {
+        return Err(AppError::conflict("A pipeline keeps at least one stage"));
+    }
+    let deals = deal_count(&mut tx, "stage_id", id, ws).await?;
+    let mut moved_to = None;
+    if deals > 0 {
+        let to = destination(&mut tx, ws, &deletion, deals, "stage",
+            |s| s.pipeline_id == stage.pipeline_id && s.id != id,
+            "Choose another stage of the same pipeline").await?;
+        let reason = format!("Stage “{}” deleted", stage.name);
+        move_deals(&mut tx, auth, "stage_id", id, &to, &reason).await?;
+        moved_to = Some(to.id);
+    }
+    sqlx::query("DELETE FROM stages WHERE id = $1 AND workspace_id = $2")
+        .bind(id)
+        .bind(ws)
+        .execute(&mut *tx)
+        .await?;
+    let rest: Vec<i64> = order.into_iter().filter(|s| *s != id).collect();
+    write_order(&mut tx, &rest).await?;
+    let view = pipeline_in(&mut tx, ws, stage.pipeline_id).await?;
+    let data = serde_json::json!({
+        "pipeline": view, "deletedStageId": id, "moveToStageId": moved_to, "moved": deals,
+    });
+    finish(state, auth, tx, "pipeline.updated", data).await
+}

@@ -1,0 +1,65 @@
+//! Exact list totals, remembered until the workspace changes.
+//!
+//! Every write records an event and so advances `workspaces.event_seq` in its transaction. A
+//! total is counted in the same statement that reads the sequence number, and kept under that
+//! number: while it stands, no write has touched the workspace, so the remembered total is what
+//! a fresh `COUNT(*)` would answer. Paging through a list, or a search typed again, then costs
+//! one primary-key read instead of a count over every match.
+
+use super::query::Conditions;
+use super::Db;
+use moka::sync::Cache;
+use sqlx::{AssertSqlSafe, Row as _};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::time::Duration;
+
+pub struct Counts(Cache<(i64, i64, u64), i64>);
+
+impl Default for Counts {
+    fn default() -> Self {
+        Counts(
+            Cache::builder()
+                .max_capacity(20_000)
+                .time_to_idle(Duration::from_secs(600))
+                .build(),
+        )
+    }
+}
+
+impl Counts {
+    /// `SELECT COUNT(*) FROM {from} WHERE {cond}` for `workspace_id` (which `cond` must scope).
+    pub async fn total(
+        &self,
+        db: &Db,
+        workspace_id: i64,
+        from: &str,
+        cond: &Conditions,
+    ) -> Result<i64, sqlx::Error> {
+        let mut hasher = DefaultHasher::new();
+        from.hash(&mut hasher);
+        cond.hash(&mut hasher);
+        let query = hasher.finish();
+        let seq: Option<i64> = sqlx::query_scalar("SELECT event_seq FROM workspaces WHERE id = $1")
+            .bind(workspace_id)
+            .fetch_optional(&db.pool)
+            .await?;
+        if let Some(total) = seq.and_then(|seq| self.0.get(&(workspace_id, seq, query))) {
+            return Ok(total);
+        }
+        let n = cond.next_placeholder();
+        let row = cond
+            .bind(sqlx::query(AssertSqlSafe(format!(
+                "SELECT (SELECT event_seq FROM workspaces WHERE id = ${n}) AS seq, COUNT(*) AS total \
+                 FROM {from} WHERE {}",
+                cond.sql()
+            ))))
+            .bind(workspace_id)
+            .fetch_one(&db.pool)
+            .await?;
+        let (seq, total): (Option<i64>, i64) = (row.try_get("seq")?, row.try_get("total")?);
+        if let Some(seq) = seq {
+            self.0.insert((workspace_id, seq, query), total);
+        }
+        Ok(total)
+    }
+}
