@@ -43,8 +43,19 @@ pub fn post_json(
     token: Option<&str>,
     body: &serde_json::Value,
 ) -> Result<Request<Full<Bytes>>> {
+    json_request(addr, Method::POST, path, token, body)
+}
+
+/// `method path` with a JSON body, and the bearer token when given.
+pub fn json_request(
+    addr: SocketAddr,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: &serde_json::Value,
+) -> Result<Request<Full<Bytes>>> {
     let mut req = Request::builder()
-        .method(Method::POST)
+        .method(method)
         .uri(path)
         .header(HOST, addr.to_string())
         .header(CONTENT_TYPE, "application/json");

@@ -1,12 +1,13 @@
-//! The load generator: N keep-alive HTTP/1.1 connections, each sending GETs back to back
+//! The load generator: N keep-alive HTTP/1.1 connections, each sending requests back to back
 //! (closed loop: a connection sends its next request once the previous response is read).
+//! Requests are GETs unless the target was built with [`Target::json_requests`].
 
 use anyhow::{anyhow, Context, Result};
 use bytes::Bytes;
 use hdrhistogram::Histogram;
-use http_body_util::{BodyExt, Empty};
-use hyper::header::{HeaderValue, AUTHORIZATION, HOST};
-use hyper::{Request, Uri};
+use http_body_util::{BodyExt, Full};
+use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
+use hyper::{Method, Request, Uri};
 use hyper_util::rt::TokioIo;
 use std::fmt;
 use std::net::SocketAddr;
@@ -41,8 +42,11 @@ impl fmt::Display for LoadPlan {
 /// What the requests of a run ask for; headers are built once and cloned per request.
 pub struct Target {
     addr: SocketAddr,
+    method: Method,
     /// Requested in turn; each connection starts at a different place in the list.
     uris: Vec<Uri>,
+    /// One JSON body per entry of `uris` (same length), or none: bodiless requests.
+    bodies: Option<Vec<Bytes>>,
     host: HeaderValue,
     authorization: Option<HeaderValue>,
 }
@@ -54,6 +58,31 @@ impl Target {
 
     /// A target whose requests go through `paths` in order (e.g. shuffled record ids).
     pub fn rotating(addr: SocketAddr, paths: &[String], bearer: Option<&str>) -> Result<Target> {
+        Target::build(addr, Method::GET, paths, None, bearer)
+    }
+
+    /// A target whose requests are `method path` with a JSON body, going through `entries`
+    /// in order as [`Target::rotating`] does (e.g. a different deal and stage each time).
+    pub fn json_requests(
+        addr: SocketAddr,
+        method: Method,
+        entries: &[(String, serde_json::Value)],
+        bearer: Option<&str>,
+    ) -> Result<Target> {
+        let (paths, bodies): (Vec<String>, Vec<Bytes>) = entries
+            .iter()
+            .map(|(path, body)| (path.clone(), Bytes::from(body.to_string())))
+            .unzip();
+        Target::build(addr, method, &paths, Some(bodies), bearer)
+    }
+
+    fn build(
+        addr: SocketAddr,
+        method: Method,
+        paths: &[String],
+        bodies: Option<Vec<Bytes>>,
+        bearer: Option<&str>,
+    ) -> Result<Target> {
         let authorization = bearer
             .map(|token| HeaderValue::try_from(format!("Bearer {token}")))
             .transpose()
@@ -67,20 +96,33 @@ impl Target {
         }
         Ok(Target {
             addr,
+            method,
             uris,
+            bodies,
             host: HeaderValue::try_from(addr.to_string())?,
             authorization,
         })
     }
 
     /// The `n`th request of a connection.
-    fn request(&self, n: usize) -> Result<Request<Empty<Bytes>>> {
-        let uri = self.uris[n % self.uris.len()].clone();
-        let mut req = Request::get(uri).header(HOST, self.host.clone());
+    fn request(&self, n: usize) -> Result<Request<Full<Bytes>>> {
+        let i = n % self.uris.len();
+        let mut req = Request::builder()
+            .method(self.method.clone())
+            .uri(self.uris[i].clone())
+            .header(HOST, self.host.clone());
         if let Some(auth) = &self.authorization {
             req = req.header(AUTHORIZATION, auth.clone());
         }
-        Ok(req.body(Empty::new())?)
+        let body = match &self.bodies {
+            Some(bodies) => {
+                req = req.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                // `Bytes` clones share the buffer: no copy per request.
+                Full::new(bodies[i].clone())
+            }
+            None => Full::default(),
+        };
+        Ok(req.body(body)?)
     }
 }
 

@@ -1,9 +1,12 @@
 //! `parley-bench`: measures the release Parley server against a raw axum hello-world, and
-//! (`parley-bench crm …`) CRM reads on a seeded workspace against a raw axum+sqlx server.
+//! (`parley-bench crm …`) CRM reads on a seeded workspace against a raw axum+sqlx server, and
+//! (`parley-bench board …`) the Kanban board: page render, stage moves and their WebSocket
+//! fan-out, beside a raw axum+sqlx read and a bare WebSocket broadcast.
 //!
 //! See `bench/README.md` for what is measured and how to read the output.
 
 mod args;
+mod board;
 mod crm;
 mod hello;
 mod http;
@@ -32,6 +35,9 @@ fn main() -> Result<()> {
         Some(hello::SUBCOMMAND) => return hello::main(&argv[1..]),
         Some(crm::RAW_SUBCOMMAND) => return crm::raw_main(&argv[1..]),
         Some(crm::SUBCOMMAND) => return crm::main(&argv[1..]),
+        Some(board::RAW_SUBCOMMAND) => return board::raw_main(&argv[1..]),
+        Some(board::WS_SUBCOMMAND) => return board::ws_main(&argv[1..]),
+        Some(board::SUBCOMMAND) => return board::main(&argv[1..]),
         _ => {}
     }
     let Some(args) = Args::parse(argv)? else {

@@ -7,11 +7,11 @@
 //! 3. A search page, `GET /api/crm/contacts?search=<prefix>&limit=50`, at a modest concurrency.
 //! 4. When the server has `POST /api/crm/contacts/import`, one timed 10k-row CSV import.
 
-mod args;
-mod database;
-mod raw;
+pub(crate) mod args;
+pub(crate) mod database;
+pub(crate) mod raw;
 mod report;
-mod seed;
+pub(crate) mod seed;
 
 use crate::http;
 use crate::load::{self, LoadPlan, Target};

@@ -92,7 +92,7 @@ impl From<Row> for Contact {
     }
 }
 
-enum Pool {
+pub(crate) enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -115,27 +115,7 @@ pub fn main(args: &[String]) -> Result<()> {
 /// Default multi-thread runtime, as `parley` uses.
 #[tokio::main]
 async fn serve(url: &str, workspace_id: i64, port: u16) -> Result<()> {
-    // Pool sizes and SQLite settings as in app/src/server/db.rs.
-    let pool = if url.starts_with("sqlite") {
-        let options = SqliteConnectOptions::from_str(url)?
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        Pool::Sqlite(
-            SqlitePoolOptions::new()
-                .max_connections(8)
-                .connect_with(options)
-                .await?,
-        )
-    } else {
-        Pool::Postgres(
-            PgPoolOptions::new()
-                .max_connections(16)
-                .connect(url)
-                .await?,
-        )
-    };
+    let pool = Pool::connect(url).await?;
     let app = Router::new()
         .route("/ready", get(|| async { "ready" }))
         .route("/contacts/{id}", get(contact))
@@ -144,6 +124,33 @@ async fn serve(url: &str, workspace_id: i64, port: u16) -> Result<()> {
         .await
         .with_context(|| format!("binding 127.0.0.1:{port}"))?;
     axum::serve(listener, app).await.context("serving")
+}
+
+impl Pool {
+    /// A plain pool of the backend's own type, sized and set up as in app/src/server/db.rs.
+    pub(crate) async fn connect(url: &str) -> Result<Pool> {
+        let pool = if url.starts_with("sqlite") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            Pool::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(options)
+                    .await?,
+            )
+        } else {
+            Pool::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(16)
+                    .connect(url)
+                    .await?,
+            )
+        };
+        Ok(pool)
+    }
 }
 
 async fn contact(

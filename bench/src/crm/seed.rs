@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Rows per INSERT statement (12 values each; well under both backends' parameter limits).
-const BATCH: usize = 500;
+pub(crate) const BATCH: usize = 500;
 /// Rows per transaction.
 const COMMIT_EVERY: usize = 10_000;
 
@@ -155,7 +155,7 @@ pub async fn with_parley_seed(
 /// On PostgreSQL, refreshes the planner's statistics: what autovacuum does on its own within
 /// a minute or so of a bulk load, done now so it doesn't happen in the middle of a run.
 /// SQLite gets nothing: it never analyses by itself, and Parley doesn't ask it to.
-async fn analyze_postgres(pool: &AnyPool, url: &str) -> Result<()> {
+pub(crate) async fn analyze_postgres(pool: &AnyPool, url: &str) -> Result<()> {
     if url.starts_with("postgres") {
         sqlx::query("ANALYZE").execute(pool).await?;
     }
@@ -267,7 +267,7 @@ impl Contact {
     }
 }
 
-async fn connect(url: &str) -> Result<AnyPool> {
+pub(crate) async fn connect(url: &str) -> Result<AnyPool> {
     sqlx::any::install_default_drivers();
     let pool = AnyPoolOptions::new()
         .max_connections(1)
@@ -283,7 +283,7 @@ async fn connect(url: &str) -> Result<AnyPool> {
 }
 
 /// `($1, …, $k), ($k+1, …)`: `rows` groups of `width` numbered placeholders.
-fn placeholders(rows: usize, width: usize) -> String {
+pub(crate) fn placeholders(rows: usize, width: usize) -> String {
     (0..rows)
         .map(|r| {
             let cells: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
@@ -293,7 +293,7 @@ fn placeholders(rows: usize, width: usize) -> String {
         .join(", ")
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
