@@ -31,23 +31,37 @@ pub fn Card(deal: DealView, stage: StageView, index: usize, column: usize) -> im
     let id = deal.id;
     let days = (now_ms() - deal.stage_entered_at).max(0) / DAY_MS;
     let rotting = stage.rotting_days.is_some_and(|limit| days > limit);
-    let lifted = move || board.lifted.with(|l| l.as_ref().is_some_and(|l| l.deal_id == id));
-    let dragging = move || board.drag.with(|d| d.is_some_and(|d| d.deal_id == id && d.started));
+    let lifted = move || {
+        board
+            .lifted
+            .with(|l| l.as_ref().is_some_and(|l| l.deal_id == id))
+    };
+    let dragging = move || {
+        board
+            .drag
+            .with(|d| d.is_some_and(|d| d.deal_id == id && d.started))
+    };
     let drop_before = move || {
         board.drag.with(|d| {
             d.is_some_and(|d| d.started && d.deal_id != id && d.target == Some((column, index)))
         })
     };
-    let offset = move || {
-        board.drag.with(|d| match d {
+    // The dragged card follows the pointer. Set through the CSSOM, which the CSP allows (it
+    // refuses style attributes), and only in the browser.
+    let node = NodeRef::<leptos::html::Article>::new();
+    Effect::new(move |_| {
+        let transform = board.drag.with(|d| match d {
             Some(d) if d.deal_id == id && d.started => format!(
-                "transform: translate({}px, {}px)",
+                "translate({}px, {}px)",
                 d.at.0 - d.start.0,
                 d.at.1 - d.start.1
             ),
             _ => String::new(),
-        })
-    };
+        });
+        if let Some(el) = node.get() {
+            let _ = el.style().set_property("transform", &transform);
+        }
+    });
     let start = move |ev: leptos::ev::PointerEvent, grip: bool| {
         let mouse = ev.pointer_type() == "mouse";
         if ev.button() != 0 || (!mouse && !grip) || board.lifted.with_untracked(Option::is_some) {
@@ -75,7 +89,7 @@ pub fn Card(deal: DealView, stage: StageView, index: usize, column: usize) -> im
             class:deal-card--dragging=dragging
             class:deal-card--drop-before=drop_before
             class:deal-card--rotting=rotting
-            style=offset
+            node_ref=node
             tabindex="0"
             draggable="false"
             data-deal-id=id

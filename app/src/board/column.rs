@@ -26,26 +26,34 @@ pub fn Column(index: usize) -> impl IntoView {
             })
         })
     };
-    let over = move || board.drag.with(|d| d.is_some_and(|d| d.started && d.target.is_some_and(|(c, _)| c == index)));
+    let over = move || {
+        board
+            .drag
+            .with(|d| d.is_some_and(|d| d.started && d.target.is_some_and(|(c, _)| c == index)))
+    };
     let load_more = move |_| {
-        let Some(col) = column.get_untracked() else { return };
+        let Some(col) = column.get_untracked() else {
+            return;
+        };
         loading.set(true);
         let query = board.query.get_value();
         leptos::task::spawn_local(async move {
             let offset = col.cards.len() as i64;
             match load_column(query, board.pipeline_id, col.stage.id, offset).await {
-                Ok(more) => board.columns.update(|cs| {
-                    if let Some(c) = cs.get_mut(index) {
-                        for deal in more {
-                            if !c.cards.iter().any(|d| d.id == deal.id) {
-                                c.cards.push(deal);
+                Ok(more) => {
+                    board.columns.try_update(|cs| {
+                        if let Some(c) = cs.get_mut(index) {
+                            for deal in more {
+                                if !c.cards.iter().any(|d| d.id == deal.id) {
+                                    c.cards.push(deal);
+                                }
                             }
                         }
-                    }
-                }),
+                    });
+                }
                 Err(e) => board.toasts.push(ToastKind::Error, e.error),
             }
-            loading.set(false);
+            loading.try_set(false);
         });
     };
     let totals = move || {
@@ -69,17 +77,32 @@ pub fn Column(index: usize) -> impl IntoView {
     let cards = move || {
         column.with(|c| {
             c.as_ref()
-                .map(|c| c.cards.iter().cloned().enumerate().map(|(i, d)| (i, d, c.stage.clone())).collect::<Vec<_>>())
+                .map(|c| {
+                    c.cards
+                        .iter()
+                        .cloned()
+                        .enumerate()
+                        .map(|(i, d)| (i, d, c.stage.clone()))
+                        .collect::<Vec<_>>()
+                })
                 .unwrap_or_default()
         })
     };
-    let has_more = move || column.with(|c| c.as_ref().is_some_and(|c| (c.cards.len() as i64) < c.summary.count));
+    let has_more = move || {
+        column.with(|c| {
+            c.as_ref()
+                .is_some_and(|c| (c.cards.len() as i64) < c.summary.count)
+        })
+    };
     view! {
         <section class="board__column" class:board__column--over=over class:board__column--drop-end=over_end
             data-stage-id=move || stage().map(|s| s.id).unwrap_or_default()
             aria-label=move || stage().map(|s| s.name).unwrap_or_default()>
             <header class="board__head">
-                <span class="board__dot" style=move || format!("background: {}", stage().map(|s| s.color).unwrap_or_default())></span>
+                // An SVG fill, not a style attribute: the CSP allows no inline styles.
+                <svg class="board__dot" viewBox="0 0 10 10" aria-hidden="true">
+                    <circle cx="5" cy="5" r="5" fill=move || stage().map(|s| s.color).unwrap_or_default()/>
+                </svg>
                 <h2 class="board__name">{move || stage().map(|s| s.name).unwrap_or_default()}</h2>
                 <span class="board__count" data-testid="column-count">
                     {move || column.with(|c| c.as_ref().map_or(0, |c| c.summary.count))}
@@ -106,4 +129,3 @@ pub fn Column(index: usize) -> impl IntoView {
         </section>
     }
 }
-

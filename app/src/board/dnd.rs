@@ -6,7 +6,7 @@ use super::{board_totals, BoardQuery, ColumnSummary};
 use crate::deals::{change_deal_stage, DealView, StageChange};
 use crate::i18n::Strings;
 use crate::pipelines::{StageKind, StageView};
-use crate::providers::{Toasts, ToastKind};
+use crate::providers::{ToastKind, Toasts};
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -111,7 +111,13 @@ impl BoardState {
 
     /// Sends the move of `deal_id` to where it now is in the local state; rolls back to
     /// `snapshot` with a toast if the server refuses.
-    pub fn commit(self, deal_id: i64, snapshot: Vec<ColumnData>, reason: Option<String>, value_minor: Option<i64>) {
+    pub fn commit(
+        self,
+        deal_id: i64,
+        snapshot: Vec<ColumnData>,
+        reason: Option<String>,
+        value_minor: Option<i64>,
+    ) {
         let columns = self.columns.get_untracked();
         let Some((c, i)) = Self::locate(&columns, deal_id) else {
             return;
@@ -128,7 +134,12 @@ impl BoardState {
             return;
         }
         leptos::task::spawn_local(async move {
-            match change_deal_stage(deal_id, change).await {
+            let answer = change_deal_stage(deal_id, change).await;
+            // The board may have been replaced meanwhile (a pipeline change reloads it).
+            if self.columns.try_get_untracked().is_none() {
+                return;
+            }
+            match answer {
                 Ok(deal) => {
                     self.apply(deal);
                     self.refresh_totals();
@@ -136,7 +147,10 @@ impl BoardState {
                 Err(e) => {
                     self.columns.set(snapshot);
                     let t = self.strings.get_untracked();
-                    self.toasts.push(ToastKind::Error, format!("{}: {}", t.board.refused, e.error));
+                    self.toasts.push(
+                        ToastKind::Error,
+                        format!("{}: {}", t.board.refused, e.error),
+                    );
                     self.announce.set(t.board.refused.to_string());
                 }
             }
@@ -146,11 +160,17 @@ impl BoardState {
     /// A deal as the server now has it (an answer or a live event): put it where it belongs
     /// among the loaded cards, or drop it when it left this board or its filters.
     pub fn apply(self, deal: DealView) {
-        if self.lifted.with_untracked(|l| l.as_ref().map(|l| l.deal_id)) == Some(deal.id) {
+        if self
+            .lifted
+            .with_untracked(|l| l.as_ref().map(|l| l.deal_id))
+            == Some(deal.id)
+        {
             return;
         }
         let owner = self.query.with_value(|q| q.owner_id);
-        let searching = self.query.with_value(|q| q.search.as_deref().is_some_and(|s| !s.trim().is_empty()));
+        let searching = self
+            .query
+            .with_value(|q| q.search.as_deref().is_some_and(|s| !s.trim().is_empty()));
         self.columns.update(|columns| {
             let previous = Self::locate(columns, deal.id);
             if let Some((c, i)) = previous {
@@ -194,19 +214,26 @@ impl BoardState {
 
     /// Re-reads counts and totals from the database, at most once per 300 ms.
     pub fn refresh_totals(self) {
-        if self.totals_scheduled.get_value() {
+        if self.totals_scheduled.try_get_value() != Some(false) {
             return;
         }
         self.totals_scheduled.set_value(true);
         set_timeout(
             move || {
-                self.totals_scheduled.set_value(false);
-                let query = self.query.get_value();
+                // The board may be gone by now (another pipeline, or a reload).
+                let (Some(()), Some(query)) = (
+                    self.totals_scheduled.try_update_value(|s| *s = false),
+                    self.query.try_get_value(),
+                ) else {
+                    return;
+                };
                 leptos::task::spawn_local(async move {
                     if let Ok(summaries) = board_totals(query, self.pipeline_id).await {
-                        self.columns.update(|columns| {
+                        self.columns.try_update(|columns| {
                             for column in columns.iter_mut() {
-                                if let Some(s) = summaries.iter().find(|s| s.stage_id == column.stage.id) {
+                                if let Some(s) =
+                                    summaries.iter().find(|s| s.stage_id == column.stage.id)
+                                {
                                     column.summary = s.clone();
                                 }
                             }
@@ -226,7 +253,8 @@ impl BoardState {
             return;
         };
         let stage = &columns[c].stage;
-        let moved_column = Self::locate(&snapshot, deal_id).map(|(c0, _)| snapshot[c0].stage.id) != Some(stage.id);
+        let moved_column =
+            Self::locate(&snapshot, deal_id).map(|(c0, _)| snapshot[c0].stage.id) != Some(stage.id);
         let t = self.strings.get_untracked();
         self.announce.set(format!(
             "{} {}, {} {} {} {}",
@@ -259,8 +287,14 @@ impl BoardState {
                 let title = Self::locate(&columns, deal_id)
                     .map(|(c, i)| columns[c].cards[i].title.clone())
                     .unwrap_or_default();
-                self.lifted.set(Some(Lift { deal_id, snapshot: columns }));
-                self.announce.set(format!("{} {}. {}", t.board.lifted, title, t.board.instructions));
+                self.lifted.set(Some(Lift {
+                    deal_id,
+                    snapshot: columns,
+                }));
+                self.announce.set(format!(
+                    "{} {}. {}",
+                    t.board.lifted, title, t.board.instructions
+                ));
                 true
             }
             (" " | "Enter", Some(lift)) => {
@@ -319,7 +353,12 @@ impl BoardState {
 fn adjust(column: &mut ColumnData, deal: &DealView, sign: i64) {
     column.summary.count += sign;
     let probability = deal.probability.unwrap_or(column.stage.probability);
-    match column.summary.totals.iter_mut().find(|t| t.currency == deal.currency) {
+    match column
+        .summary
+        .totals
+        .iter_mut()
+        .find(|t| t.currency == deal.currency)
+    {
         Some(total) => {
             total.value_minor += sign * deal.value_minor;
             total.weighted_minor += sign * deal.value_minor * probability / 100;
@@ -369,7 +408,10 @@ pub fn drop_target(columns: &[ColumnData], dragged: i64, x: i32, y: i32) -> Opti
     // The index among the other cards: the first card whose middle is below the pointer.
     let mut index = 0;
     for card in &cards {
-        let id: i64 = card.get_attribute("data-deal-id").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let id: i64 = card
+            .get_attribute("data-deal-id")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
         if id == dragged {
             continue;
         }

@@ -18,7 +18,8 @@ pub fn BoardPage() -> impl IntoView {
     let t = use_strings();
     let session = use_session();
     let query_map = use_query_map();
-    let pipeline = move || query_map.with(|q| q.get("pipeline").and_then(|v| v.parse::<i64>().ok()));
+    let pipeline =
+        move || query_map.with(|q| q.get("pipeline").and_then(|v| v.parse::<i64>().ok()));
     let search = RwSignal::new(String::new());
     let owner = RwSignal::new(String::new());
     let version = RwSignal::new(0u64);
@@ -88,7 +89,11 @@ fn Board(data: BoardData, query: BoardQuery, version: RwSignal<u64>) -> impl Int
                 .iter()
                 .find(|s| s.stage_id == stage.id)
                 .cloned()
-                .unwrap_or(super::ColumnSummary { stage_id: stage.id, count: 0, totals: Vec::new() }),
+                .unwrap_or(super::ColumnSummary {
+                    stage_id: stage.id,
+                    count: 0,
+                    totals: Vec::new(),
+                }),
             cards,
         })
         .collect();
@@ -119,22 +124,20 @@ fn Board(data: BoardData, query: BoardQuery, version: RwSignal<u64>) -> impl Int
 
 /// Other users' changes, and our own coming back, as they happen.
 fn listen_live(board: BoardState, version: RwSignal<u64>) {
-    use_realtime().on_event(move |e| {
-        match e.kind.as_str() {
-            "deal.created" | "deal.updated" | "deal.stage_changed" => {
-                if let Ok(deal) = serde_json::from_value::<crate::deals::DealView>(e.data.clone()) {
-                    board.apply(deal);
-                    board.refresh_totals();
-                }
+    use_realtime().on_event(move |e| match e.kind.as_str() {
+        "deal.created" | "deal.updated" | "deal.stage_changed" => {
+            if let Ok(deal) = serde_json::from_value::<crate::deals::DealView>(e.data.clone()) {
+                board.apply(deal);
+                board.refresh_totals();
             }
-            "deal.deleted" => {
-                if let Some(id) = e.data.get("id").and_then(|v| v.as_i64()) {
-                    board.remove(id);
-                }
-            }
-            kind if kind.starts_with("pipeline.") => version.update(|v| *v += 1),
-            _ => {}
         }
+        "deal.deleted" => {
+            if let Some(id) = e.data.get("id").and_then(|v| v.as_i64()) {
+                board.remove(id);
+            }
+        }
+        kind if kind.starts_with("pipeline.") => version.update(|v| *v += 1),
+        _ => {}
     });
 }
 
@@ -143,7 +146,9 @@ fn listen_live(board: BoardState, version: RwSignal<u64>) {
 fn pointer_drags(board: BoardState) {
     use leptos::ev;
     let moving = window_event_listener(ev::pointermove, move |e| {
-        let Some(mut drag) = board.drag.get_untracked() else { return };
+        let Some(mut drag) = board.drag.get_untracked() else {
+            return;
+        };
         if e.pointer_id() != drag.pointer_id {
             return;
         }
@@ -154,12 +159,16 @@ fn pointer_drags(board: BoardState) {
         }
         if drag.started {
             e.prevent_default();
-            drag.target = board.columns.with_untracked(|cs| super::dnd::drop_target(cs, drag.deal_id, drag.at.0, drag.at.1));
+            drag.target = board.columns.with_untracked(|cs| {
+                super::dnd::drop_target(cs, drag.deal_id, drag.at.0, drag.at.1)
+            });
         }
         board.drag.set(Some(drag));
     });
     let up = window_event_listener(ev::pointerup, move |e| {
-        let Some(drag) = board.drag.get_untracked() else { return };
+        let Some(drag) = board.drag.get_untracked() else {
+            return;
+        };
         if e.pointer_id() != drag.pointer_id {
             return;
         }
@@ -171,7 +180,9 @@ fn pointer_drags(board: BoardState) {
         swallow_next_click();
         if let Some(target) = drag.target {
             let snapshot = board.columns.get_untracked();
-            board.columns.update(|cs| BoardState::relocate(cs, drag.deal_id, target));
+            board
+                .columns
+                .update(|cs| BoardState::relocate(cs, drag.deal_id, target));
             board.finish(drag.deal_id, snapshot);
         }
     });
@@ -202,7 +213,11 @@ fn swallow_next_click() {
     // A drag that ends without a click must not eat a later one.
     set_timeout(
         move || {
-            let _ = window().remove_event_listener_with_callback_and_bool("click", handler.unchecked_ref(), true);
+            let _ = window().remove_event_listener_with_callback_and_bool(
+                "click",
+                handler.unchecked_ref(),
+                true,
+            );
         },
         std::time::Duration::from_millis(50),
     );
@@ -221,20 +236,34 @@ fn OutcomeDialog() -> impl IntoView {
             reason.set(String::new());
         }
     });
-    let won = move || board.question.with(|q| q.as_ref().is_some_and(|q| q.kind == StageKind::Won));
+    let won = move || {
+        board
+            .question
+            .with(|q| q.as_ref().is_some_and(|q| q.kind == StageKind::Won))
+    };
     let cancel = move || {
         if let Some(q) = board.question.get_untracked() {
             board.columns.set(q.snapshot);
-            board.announce.set(t.get_untracked().board.cancelled.to_string());
+            board
+                .announce
+                .set(t.get_untracked().board.cancelled.to_string());
         }
         board.question.set(None);
     };
     let confirm = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(q) = board.question.get_untracked() else { return };
+        let Some(q) = board.question.get_untracked() else {
+            return;
+        };
         board.question.set(None);
         if q.kind == StageKind::Won {
-            let minor = value.get_untracked().trim().replace(',', ".").parse::<f64>().ok().map(|v| (v * 100.0).round() as i64);
+            let minor = value
+                .get_untracked()
+                .trim()
+                .replace(',', ".")
+                .parse::<f64>()
+                .ok()
+                .map(|v| (v * 100.0).round() as i64);
             board.commit(q.deal.id, q.snapshot, None, minor);
         } else {
             board.commit(q.deal.id, q.snapshot, Some(reason.get_untracked()), None);

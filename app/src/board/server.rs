@@ -10,13 +10,23 @@ use crate::server::AppState;
 use sqlx::{AssertSqlSafe, Row as _};
 
 /// The filter every board query shares.
-fn conditions(state: &AppState, auth: &AuthContext, pipeline_id: i64, q: &BoardQuery) -> Conditions {
+fn conditions(
+    state: &AppState,
+    auth: &AuthContext,
+    pipeline_id: i64,
+    q: &BoardQuery,
+) -> Conditions {
     let mut cond = Conditions::in_workspace("d", auth.workspace_id.0);
     cond.eq("d.pipeline_id", Some(pipeline_id));
     cond.eq("d.owner_id", q.owner_id);
     let term = q.search.as_deref().unwrap_or("").trim().to_lowercase();
     let term: String = term.chars().take(100).collect();
-    cond.search(state.db.backend, "d", "deals", (!term.is_empty()).then_some(term.as_str()));
+    cond.search(
+        state.db.backend,
+        "d",
+        "deals",
+        (!term.is_empty()).then_some(term.as_str()),
+    );
     cond
 }
 
@@ -90,10 +100,18 @@ pub async fn column(
 }
 
 /// The whole first view of a board: the pipelines, the chosen one, totals and first pages.
-pub async fn board(state: &AppState, auth: &AuthContext, q: &BoardQuery) -> Result<BoardData, AppError> {
+pub async fn board(
+    state: &AppState,
+    auth: &AuthContext,
+    q: &BoardQuery,
+) -> Result<BoardData, AppError> {
     let pipelines = crate::pipelines::server::list(state, auth).await?;
     let pipeline = match q.pipeline_id {
-        Some(id) => pipelines.iter().find(|p| p.id == id).cloned().ok_or_else(|| AppError::not_found("Pipeline"))?,
+        Some(id) => pipelines
+            .iter()
+            .find(|p| p.id == id)
+            .cloned()
+            .ok_or_else(|| AppError::not_found("Pipeline"))?,
         None => pipelines
             .iter()
             .find(|p| p.is_default)

@@ -74,7 +74,10 @@ pub async fn delete_stage(id: i64, move_to_stage_id: Option<i64>) -> Result<(), 
 }
 
 #[server(prefix = "/sfn", endpoint = "reorder_stages")]
-pub async fn reorder_stages(pipeline_id: i64, stage_ids: Vec<i64>) -> Result<PipelineView, AppError> {
+pub async fn reorder_stages(
+    pipeline_id: i64,
+    stage_ids: Vec<i64>,
+) -> Result<PipelineView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::server::sfn::caller().await?;
         super::server::admin::reorder_stages(&state, &auth, pipeline_id, stage_ids).await

@@ -76,7 +76,9 @@ async fn replace(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<PipelineInput>,
 ) -> Result<Json<PipelineView>, AppError> {
-    Ok(Json(admin::update_pipeline(&state, &auth, id, input).await?))
+    Ok(Json(
+        admin::update_pipeline(&state, &auth, id, input).await?,
+    ))
 }
 
 /// Delete a pipeline. Its deals move to `moveToStageId` (a stage of another pipeline) in the
@@ -120,7 +122,9 @@ async fn totals(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<BoardQuery>,
 ) -> Result<Json<Vec<ColumnSummary>>, AppError> {
-    Ok(Json(crate::board::server::summaries(&state, &auth, id, &q).await?))
+    Ok(Json(
+        crate::board::server::summaries(&state, &auth, id, &q).await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

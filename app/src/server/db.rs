@@ -1,8 +1,11 @@
 //! One sqlx `AnyPool` over SQLite or PostgreSQL, with the backend's migrations.
 //!
 //! SQLite runs in WAL mode with `synchronous=FULL` (see docs/ARCHITECTURE.md for why),
-//! foreign keys on and a busy timeout. Write transactions on SQLite start with
-//! `BEGIN IMMEDIATE`, so two writers queue on the lock instead of failing on upgrade.
+//! foreign keys on and a busy timeout. SQLite has one writer at a time, so write transactions
+//! take the one connection of a separate writer pool and start with `BEGIN IMMEDIATE`: writers
+//! wait their turn in the pool's queue, first come first served, instead of meeting on the
+//! file lock, where SQLite's busy handler sleeps in steps of up to 100 ms (a p99 of 233 ms for
+//! 32 concurrent stage moves). Reads use the main pool and run beside the writer (WAL).
 
 use super::Settings;
 use anyhow::Context;
@@ -20,6 +23,9 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct Db {
     pub pool: AnyPool,
+    /// Where write transactions start: on SQLite a pool of one connection, on PostgreSQL the
+    /// main pool.
+    writer: AnyPool,
     pub backend: Backend,
 }
 
@@ -66,11 +72,24 @@ impl Db {
         } else {
             options
         };
+        let url = settings.database_url();
+        let writer_options = options.clone().max_connections(1);
         let pool = options
-            .connect(settings.database_url().expose_secret())
+            .connect(url.expose_secret())
             .await
             .context("connecting to the database")?;
-        Ok(Db { pool, backend })
+        let writer = match backend {
+            Backend::Sqlite => writer_options
+                .connect(url.expose_secret())
+                .await
+                .context("connecting to the database")?,
+            Backend::Postgres => pool.clone(),
+        };
+        Ok(Db {
+            pool,
+            writer,
+            backend,
+        })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
@@ -100,8 +119,8 @@ impl Db {
     /// Starts a transaction that will write.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.writer.begin().await,
         }
     }
 }

@@ -95,13 +95,15 @@ pub async fn owner_and_member(app: &TestApp, role: &str) -> (String, Value, Stri
     let (owner, owner_body) = app.new_account("Team").await;
     let (viewer, viewer_body) = app.new_account("Own").await;
     let team = owner_body["workspace"]["id"].as_i64().unwrap();
-    sqlx::query("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, 0)")
-        .bind(team)
-        .bind(viewer_body["user"]["id"].as_i64().unwrap())
-        .bind(role)
-        .execute(&app.db().await)
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, 0)",
+    )
+    .bind(team)
+    .bind(viewer_body["user"]["id"].as_i64().unwrap())
+    .bind(role)
+    .execute(&app.db().await)
+    .await
+    .unwrap();
     let res = app
         .client
         .post(app.url("/sfn/switch_workspace"))

@@ -5,12 +5,25 @@ use crate::helpers::{on_each_backend, TestApp};
 use reqwest::{Method as M, StatusCode};
 use serde_json::{json, Value};
 
-async fn create_pipeline(app: &TestApp, t: &str, name: &str, stages: &[(&str, &str, i64)]) -> Value {
-    let (s, p) = call(app, t, M::POST, "/api/pipeline", Some(json!({ "name": name }))).await;
+async fn create_pipeline(
+    app: &TestApp,
+    t: &str,
+    name: &str,
+    stages: &[(&str, &str, i64)],
+) -> Value {
+    let (s, p) = call(
+        app,
+        t,
+        M::POST,
+        "/api/pipeline",
+        Some(json!({ "name": name })),
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED, "{p}");
     let id = p["id"].as_i64().unwrap();
     for (name, kind, probability) in stages {
-        let body = json!({ "pipelineId": id, "name": name, "kind": kind, "probability": probability });
+        let body =
+            json!({ "pipelineId": id, "name": name, "kind": kind, "probability": probability });
         let (s, stage) = call(app, t, M::POST, "/api/pipeline/stages", Some(body)).await;
         assert_eq!(s, StatusCode::CREATED, "{stage}");
     }
@@ -19,20 +32,43 @@ async fn create_pipeline(app: &TestApp, t: &str, name: &str, stages: &[(&str, &s
 
 async fn pipeline(app: &TestApp, t: &str, id: i64) -> Value {
     let (_, all) = call(app, t, M::GET, "/api/pipeline", None).await;
-    all.as_array().unwrap().iter().find(|p| p["id"] == id).cloned().expect("the pipeline")
+    all.as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == id)
+        .cloned()
+        .expect("the pipeline")
 }
 
 fn stage_id(pipeline: &Value, name: &str) -> i64 {
-    pipeline["stages"].as_array().unwrap().iter().find(|s| s["name"] == name).expect(name)["id"]
+    pipeline["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .expect(name)["id"]
         .as_i64()
         .unwrap()
 }
 
 fn stage_names(pipeline: &Value) -> Vec<String> {
-    pipeline["stages"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().to_string()).collect()
+    pipeline["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect()
 }
 
-async fn deal(app: &TestApp, t: &str, title: &str, stage: i64, pipeline: i64, value: i64, currency: &str) -> i64 {
+async fn deal(
+    app: &TestApp,
+    t: &str,
+    title: &str,
+    stage: i64,
+    pipeline: i64,
+    value: i64,
+    currency: &str,
+) -> i64 {
     let body = json!({ "title": title, "valueMinor": value, "currency": currency, "pipelineId": pipeline, "stageId": stage });
     let (s, d) = call(app, t, M::POST, "/api/crm/deals", Some(body)).await;
     assert_eq!(s, StatusCode::CREATED, "{d}");
@@ -47,11 +83,27 @@ async fn only_owners_and_admins_configure_pipelines() {
             let p = create_pipeline(&app, &owner, "Partners", &[("Intro", "open", 10)]).await;
             let (pid, sid) = (p["id"].as_i64().unwrap(), stage_id(&p, "Intro"));
             let attempts = [
-                (M::POST, "/api/pipeline".to_string(), Some(json!({ "name": "Mine" }))),
-                (M::PUT, format!("/api/pipeline/{pid}"), Some(json!({ "name": "Renamed" }))),
+                (
+                    M::POST,
+                    "/api/pipeline".to_string(),
+                    Some(json!({ "name": "Mine" })),
+                ),
+                (
+                    M::PUT,
+                    format!("/api/pipeline/{pid}"),
+                    Some(json!({ "name": "Renamed" })),
+                ),
                 (M::DELETE, format!("/api/pipeline/{pid}"), None),
-                (M::POST, "/api/pipeline/stages".to_string(), Some(json!({ "pipelineId": pid, "name": "X" }))),
-                (M::PUT, format!("/api/pipeline/stages/{sid}"), Some(json!({ "name": "Y" }))),
+                (
+                    M::POST,
+                    "/api/pipeline/stages".to_string(),
+                    Some(json!({ "pipelineId": pid, "name": "X" })),
+                ),
+                (
+                    M::PUT,
+                    format!("/api/pipeline/stages/{sid}"),
+                    Some(json!({ "name": "Y" })),
+                ),
                 (M::DELETE, format!("/api/pipeline/stages/{sid}"), None),
             ];
             for (method, path, body) in attempts {
@@ -67,7 +119,14 @@ async fn only_owners_and_admins_configure_pipelines() {
         }
         // An admin may.
         let (_, _, admin) = owner_and_member(&app, "admin").await;
-        let (s, _) = call(&app, &admin, M::POST, "/api/pipeline", Some(json!({ "name": "Admin's" }))).await;
+        let (s, _) = call(
+            &app,
+            &admin,
+            M::POST,
+            "/api/pipeline",
+            Some(json!({ "name": "Admin's" })),
+        )
+        .await;
         assert_eq!(s, StatusCode::CREATED);
     })
     .await;
@@ -130,7 +189,13 @@ async fn pipelines_and_stages_are_shaped_in_place() {
 async fn deleting_a_stage_moves_its_deals_and_writes_their_history() {
     on_each_backend(|app| async move {
         let (t, _) = app.new_account("Delete").await;
-        let p = create_pipeline(&app, &t, "Main", &[("Old", "open", 10), ("Keep", "open", 30)]).await;
+        let p = create_pipeline(
+            &app,
+            &t,
+            "Main",
+            &[("Old", "open", 10), ("Keep", "open", 30)],
+        )
+        .await;
         let other = create_pipeline(&app, &t, "Other", &[("Elsewhere", "open", 10)]).await;
         let pid = p["id"].as_i64().unwrap();
         let (old, keep) = (stage_id(&p, "Old"), stage_id(&p, "Keep"));
@@ -140,47 +205,129 @@ async fn deleting_a_stage_moves_its_deals_and_writes_their_history() {
         }
         let kept = deal(&app, &t, "Already there", keep, pid, 500, "USD").await;
         // Without a destination: refused, nothing changed.
-        let (s, err) = call(&app, &t, M::DELETE, &format!("/api/pipeline/stages/{old}"), None).await;
+        let (s, err) = call(
+            &app,
+            &t,
+            M::DELETE,
+            &format!("/api/pipeline/stages/{old}"),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::CONFLICT, "{err}");
         assert!(err["error"].as_str().unwrap().contains("3 deal"), "{err}");
         // Another pipeline's stage, or the stage itself: refused.
         let elsewhere = stage_id(&other, "Elsewhere");
         for to in [elsewhere, old] {
-            let (s, err) = call(&app, &t, M::DELETE, &format!("/api/pipeline/stages/{old}?moveToStageId={to}"), None).await;
+            let (s, err) = call(
+                &app,
+                &t,
+                M::DELETE,
+                &format!("/api/pipeline/stages/{old}?moveToStageId={to}"),
+                None,
+            )
+            .await;
             assert_eq!(s, StatusCode::BAD_REQUEST, "{err}");
             assert_eq!(err["details"][0]["field"], "moveToStageId");
         }
         assert_eq!(stage_names(&pipeline(&app, &t, pid).await), ["Old", "Keep"]);
-        let (s, _) = call(&app, &t, M::DELETE, &format!("/api/pipeline/stages/{old}?moveToStageId={keep}"), None).await;
+        let (s, _) = call(
+            &app,
+            &t,
+            M::DELETE,
+            &format!("/api/pipeline/stages/{old}?moveToStageId={keep}"),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::NO_CONTENT);
         assert_eq!(stage_names(&pipeline(&app, &t, pid).await), ["Keep"]);
-        let (_, page) = call(&app, &t, M::GET, &format!("/api/crm/deals?stageId={keep}&sort=position&limit=10"), None).await;
-        let titles: Vec<&str> = page["items"].as_array().unwrap().iter().map(|d| d["title"].as_str().unwrap()).collect();
+        let (_, page) = call(
+            &app,
+            &t,
+            M::GET,
+            &format!("/api/crm/deals?stageId={keep}&sort=position&limit=10"),
+            None,
+        )
+        .await;
+        let titles: Vec<&str> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["title"].as_str().unwrap())
+            .collect();
         // The moved deals go below the ones already there, in their old order.
-        assert_eq!(titles, ["Already there", "Deal 2", "Deal 1", "Deal 0"], "{page}");
+        assert_eq!(
+            titles,
+            ["Already there", "Deal 2", "Deal 1", "Deal 0"],
+            "{page}"
+        );
         for id in &ids {
-            let (_, history) = call(&app, &t, M::GET, &format!("/api/crm/deals/{id}/history"), None).await;
+            let (_, history) = call(
+                &app,
+                &t,
+                M::GET,
+                &format!("/api/crm/deals/{id}/history"),
+                None,
+            )
+            .await;
             let last = &history[0];
             assert_eq!(last["toStageId"], keep, "{history}");
-            assert!(last["reason"].as_str().unwrap().contains("Old"), "{history}");
+            assert!(
+                last["reason"].as_str().unwrap().contains("Old"),
+                "{history}"
+            );
             assert_eq!(last["source"], "api");
         }
-        let (_, history) = call(&app, &t, M::GET, &format!("/api/pipeline/stages/{keep}/history?limit=200"), None).await;
+        let (_, history) = call(
+            &app,
+            &t,
+            M::GET,
+            &format!("/api/pipeline/stages/{keep}/history?limit=200"),
+            None,
+        )
+        .await;
         assert_eq!(history["pagination"]["total"], 4, "{history}");
         // The last stage of a pipeline stays.
-        let (s, _) = call(&app, &t, M::DELETE, &format!("/api/pipeline/stages/{keep}?moveToStageId={elsewhere}"), None).await;
+        let (s, _) = call(
+            &app,
+            &t,
+            M::DELETE,
+            &format!("/api/pipeline/stages/{keep}?moveToStageId={elsewhere}"),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::CONFLICT);
         // A pipeline with deals: refused without a destination, or moved into another pipeline.
         let (s, _) = call(&app, &t, M::DELETE, &format!("/api/pipeline/{pid}"), None).await;
         assert_eq!(s, StatusCode::CONFLICT);
-        let (s, _) = call(&app, &t, M::DELETE, &format!("/api/pipeline/{pid}?moveToStageId={keep}"), None).await;
+        let (s, _) = call(
+            &app,
+            &t,
+            M::DELETE,
+            &format!("/api/pipeline/{pid}?moveToStageId={keep}"),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::BAD_REQUEST);
-        let (s, _) = call(&app, &t, M::DELETE, &format!("/api/pipeline/{pid}?moveToStageId={elsewhere}"), None).await;
+        let (s, _) = call(
+            &app,
+            &t,
+            M::DELETE,
+            &format!("/api/pipeline/{pid}?moveToStageId={elsewhere}"),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::NO_CONTENT);
         let (_, d) = call(&app, &t, M::GET, &format!("/api/crm/deals/{kept}"), None).await;
         assert_eq!(d["stageId"], elsewhere);
         assert_eq!(d["pipelineId"], other["id"]);
-        let (s, _) = call(&app, &t, M::GET, &format!("/api/pipeline/stages?pipelineId={pid}"), None).await;
+        let (s, _) = call(
+            &app,
+            &t,
+            M::GET,
+            &format!("/api/pipeline/stages?pipelineId={pid}"),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
     })
     .await;
@@ -190,57 +337,197 @@ async fn deleting_a_stage_moves_its_deals_and_writes_their_history() {
 async fn moves_stay_in_the_pipeline_keep_card_order_and_are_paged_in_history() {
     on_each_backend(|app| async move {
         let (t, _) = app.new_account("Moves").await;
-        let p = create_pipeline(&app, &t, "Flow", &[("One", "open", 10), ("Two", "open", 50), ("Won", "won", 100), ("Lost", "lost", 0)]).await;
+        let p = create_pipeline(
+            &app,
+            &t,
+            "Flow",
+            &[
+                ("One", "open", 10),
+                ("Two", "open", 50),
+                ("Won", "won", 100),
+                ("Lost", "lost", 0),
+            ],
+        )
+        .await;
         let other = create_pipeline(&app, &t, "Other", &[("Elsewhere", "open", 10)]).await;
         let pid = p["id"].as_i64().unwrap();
-        let (one, two, won, lost) = (stage_id(&p, "One"), stage_id(&p, "Two"), stage_id(&p, "Won"), stage_id(&p, "Lost"));
+        let (one, two, won, lost) = (
+            stage_id(&p, "One"),
+            stage_id(&p, "Two"),
+            stage_id(&p, "Won"),
+            stage_id(&p, "Lost"),
+        );
         let a = deal(&app, &t, "A", one, pid, 1000, "USD").await;
         let b = deal(&app, &t, "B", two, pid, 1000, "USD").await;
         let c = deal(&app, &t, "C", two, pid, 1000, "USD").await;
         // Another pipeline's stage: 400 VALIDATION.
-        let (s, err) = call(&app, &t, M::PATCH, &format!("/api/crm/deals/{a}/stage"), Some(json!({ "stageId": stage_id(&other, "Elsewhere") }))).await;
+        let (s, err) = call(
+            &app,
+            &t,
+            M::PATCH,
+            &format!("/api/crm/deals/{a}/stage"),
+            Some(json!({ "stageId": stage_id(&other, "Elsewhere") })),
+        )
+        .await;
         assert_eq!(s, StatusCode::BAD_REQUEST);
         assert_eq!(err["code"], "VALIDATION");
         assert_eq!(err["details"][0]["field"], "stageId");
         // New cards go on top: Two is [C, B]. Put A between C and B.
-        let (s, moved) = call(&app, &t, M::PATCH, &format!("/api/crm/deals/{a}/stage"), Some(json!({ "stageId": two, "afterDealId": c }))).await;
+        let (s, moved) = call(
+            &app,
+            &t,
+            M::PATCH,
+            &format!("/api/crm/deals/{a}/stage"),
+            Some(json!({ "stageId": two, "afterDealId": c })),
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{moved}");
-        let order = |page: &Value| page["items"].as_array().unwrap().iter().map(|d| d["title"].as_str().unwrap().to_string()).collect::<Vec<_>>();
-        let (_, page) = call(&app, &t, M::GET, &format!("/api/crm/deals?stageId={two}&sort=position"), None).await;
+        let order = |page: &Value| {
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["title"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
+        let (_, page) = call(
+            &app,
+            &t,
+            M::GET,
+            &format!("/api/crm/deals?stageId={two}&sort=position"),
+            None,
+        )
+        .await;
         assert_eq!(order(&page), ["C", "A", "B"]);
         // Within the column: B to the top, then C after B (gaps close and the column renumbers).
-        call(&app, &t, M::PATCH, &format!("/api/crm/deals/{b}/stage"), Some(json!({ "stageId": two }))).await;
+        call(
+            &app,
+            &t,
+            M::PATCH,
+            &format!("/api/crm/deals/{b}/stage"),
+            Some(json!({ "stageId": two })),
+        )
+        .await;
         for _ in 0..12 {
-            call(&app, &t, M::PATCH, &format!("/api/crm/deals/{c}/stage"), Some(json!({ "stageId": two, "afterDealId": b }))).await;
-            call(&app, &t, M::PATCH, &format!("/api/crm/deals/{a}/stage"), Some(json!({ "stageId": two, "afterDealId": b }))).await;
+            call(
+                &app,
+                &t,
+                M::PATCH,
+                &format!("/api/crm/deals/{c}/stage"),
+                Some(json!({ "stageId": two, "afterDealId": b })),
+            )
+            .await;
+            call(
+                &app,
+                &t,
+                M::PATCH,
+                &format!("/api/crm/deals/{a}/stage"),
+                Some(json!({ "stageId": two, "afterDealId": b })),
+            )
+            .await;
         }
-        let (_, page) = call(&app, &t, M::GET, &format!("/api/crm/deals?stageId={two}&sort=position"), None).await;
+        let (_, page) = call(
+            &app,
+            &t,
+            M::GET,
+            &format!("/api/crm/deals?stageId={two}&sort=position"),
+            None,
+        )
+        .await;
         assert_eq!(order(&page), ["B", "A", "C"]);
         // afterDealId must be in the target column.
-        let (s, err) = call(&app, &t, M::PATCH, &format!("/api/crm/deals/{a}/stage"), Some(json!({ "stageId": won, "afterDealId": b }))).await;
+        let (s, err) = call(
+            &app,
+            &t,
+            M::PATCH,
+            &format!("/api/crm/deals/{a}/stage"),
+            Some(json!({ "stageId": won, "afterDealId": b })),
+        )
+        .await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{err}");
         assert_eq!(err["details"][0]["field"], "afterDealId");
         // Won with the final value; lost with the reason.
-        let (_, d) = call(&app, &t, M::PATCH, &format!("/api/crm/deals/{a}/stage"), Some(json!({ "stageId": won, "valueMinor": 4200 }))).await;
+        let (_, d) = call(
+            &app,
+            &t,
+            M::PATCH,
+            &format!("/api/crm/deals/{a}/stage"),
+            Some(json!({ "stageId": won, "valueMinor": 4200 })),
+        )
+        .await;
         assert_eq!(d["valueMinor"], 4200);
-        let (_, d) = call(&app, &t, M::PATCH, &format!("/api/crm/deals/{b}/stage"), Some(json!({ "stageId": lost, "reason": "Budget cut" }))).await;
+        let (_, d) = call(
+            &app,
+            &t,
+            M::PATCH,
+            &format!("/api/crm/deals/{b}/stage"),
+            Some(json!({ "stageId": lost, "reason": "Budget cut" })),
+        )
+        .await;
         assert_eq!(d["lostReason"], "Budget cut");
         // History: the deal's own, and the stage's paged.
-        let (_, history) = call(&app, &t, M::GET, &format!("/api/crm/deals/{a}/history"), None).await;
-        let moves: Vec<(Value, Value)> = history.as_array().unwrap().iter().map(|m| (m["fromStageName"].clone(), m["toStageName"].clone())).collect();
-        assert_eq!(moves, [(json!("Two"), json!("Won")), (json!("One"), json!("Two")), (Value::Null, json!("One"))]);
-        assert!(history.as_array().unwrap().iter().all(|m| m["source"] == "api" && m["actorName"].is_string()));
+        let (_, history) = call(
+            &app,
+            &t,
+            M::GET,
+            &format!("/api/crm/deals/{a}/history"),
+            None,
+        )
+        .await;
+        let moves: Vec<(Value, Value)> = history
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["fromStageName"].clone(), m["toStageName"].clone()))
+            .collect();
+        assert_eq!(
+            moves,
+            [
+                (json!("Two"), json!("Won")),
+                (json!("One"), json!("Two")),
+                (Value::Null, json!("One"))
+            ]
+        );
+        assert!(history
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["source"] == "api" && m["actorName"].is_string()));
         // Into Two: B and C at creation, A once (moves within the column are not stage moves);
         // out of Two: A and B.
-        let (s, page1) = call(&app, &t, M::GET, &format!("/api/pipeline/stages/{two}/history?limit=2"), None).await;
+        let (s, page1) = call(
+            &app,
+            &t,
+            M::GET,
+            &format!("/api/pipeline/stages/{two}/history?limit=2"),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::OK);
-        assert_eq!(page1["pagination"], json!({ "page": 1, "limit": 2, "total": 5, "totalPages": 3 }));
-        let (_, page3) = call(&app, &t, M::GET, &format!("/api/pipeline/stages/{two}/history?limit=2&page=3"), None).await;
+        assert_eq!(
+            page1["pagination"],
+            json!({ "page": 1, "limit": 2, "total": 5, "totalPages": 3 })
+        );
+        let (_, page3) = call(
+            &app,
+            &t,
+            M::GET,
+            &format!("/api/pipeline/stages/{two}/history?limit=2&page=3"),
+            None,
+        )
+        .await;
         assert_eq!(page3["items"].as_array().unwrap().len(), 1);
         // Newest first: B's creation in Two is the oldest.
         assert_eq!(page3["items"][0]["dealTitle"], "B");
         assert_eq!(page3["items"][0]["fromStageId"], Value::Null);
-        let (s, _) = call(&app, &t, M::GET, &format!("/api/pipeline/stages/{two}/history?limit=201"), None).await;
+        let (s, _) = call(
+            &app,
+            &t,
+            M::GET,
+            &format!("/api/pipeline/stages/{two}/history?limit=201"),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::BAD_REQUEST);
     })
     .await;

@@ -15,7 +15,9 @@ pub fn StageHistory(deal_id: i64) -> impl IntoView {
         deal_stage_history(deal_id)
     });
     use_realtime().on_event(move |e| {
-        if e.kind == "deal.stage_changed" && e.data.get("id").and_then(|v| v.as_i64()) == Some(deal_id) {
+        if e.kind == "deal.stage_changed"
+            && e.data.get("id").and_then(|v| v.as_i64()) == Some(deal_id)
+        {
             version.update(|v| *v += 1);
         }
     });
@@ -23,7 +25,9 @@ pub fn StageHistory(deal_id: i64) -> impl IntoView {
         let tt = t.get();
         let to = m.to_stage_name.clone().unwrap_or_else(|| "—".into());
         let what = match &m.from_stage_name {
-            None if m.from_stage_id.is_none() && m.reason.is_empty() => format!("{} {to}", tt.board.created_in),
+            None if m.from_stage_id.is_none() && m.reason.is_empty() => {
+                format!("{} {to}", tt.board.created_in)
+            }
             from => format!("{} → {to}", from.clone().unwrap_or_else(|| "—".into())),
         };
         let source = match m.source.as_str() {
@@ -32,7 +36,11 @@ pub fn StageHistory(deal_id: i64) -> impl IntoView {
             _ => tt.board.source_manual,
         };
         let who = m.actor_name.clone().unwrap_or_default();
-        (what, format!("{} · {who} · {source}", format_time(m.created_at)), m.reason.clone())
+        (
+            what,
+            format!("{} · {who} · {source}", format_time(m.created_at)),
+            m.reason.clone(),
+        )
     };
     view! {
         <section class="card history" aria-labelledby="history-title">

@@ -19,7 +19,8 @@ pub fn DealsPage() -> impl IntoView {
     let version = RwSignal::new(0u64);
     // `?pipeline=` comes from the board's "List view" toggle.
     let query_map = use_query_map();
-    let pipeline = move || query_map.with(|q| q.get("pipeline").and_then(|v| v.parse::<i64>().ok()));
+    let pipeline =
+        move || query_map.with(|q| q.get("pipeline").and_then(|v| v.parse::<i64>().ok()));
     Effect::watch(
         move || (search.get(), sort.get(), stage.get()),
         move |_, _, _| page.set(1),

@@ -19,10 +19,11 @@ const GAP: i64 = 1024;
 
 /// The position that puts a deal at the top of a stage's column.
 pub async fn top_position(tx: &mut Tx, stage_id: i64) -> Result<i64, AppError> {
-    let min: Option<i64> = sqlx::query_scalar("SELECT MIN(position) FROM deals WHERE stage_id = $1")
-        .bind(stage_id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let min: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(position) FROM deals WHERE stage_id = $1")
+            .bind(stage_id)
+            .fetch_one(&mut **tx)
+            .await?;
     Ok(min.map_or(0, |m| m - GAP))
 }
 
@@ -60,7 +61,11 @@ async fn position_after(
         .fetch_optional(&mut **tx)
         .await?;
         let anchor = anchor.ok_or_else(|| {
-            AppError::field("afterDealId", "invalid", "That deal is not in the target stage")
+            AppError::field(
+                "afterDealId",
+                "invalid",
+                "That deal is not in the target stage",
+            )
         })?;
         let next: Option<i64> = sqlx::query_scalar(
             "SELECT MIN(position) FROM deals WHERE stage_id = $1 AND id <> $2 \

@@ -49,10 +49,18 @@ pub fn PipelinesPage() -> impl IntoView {
 }
 
 #[component]
-fn Pipelines(list: Vec<PipelineView>, selected: RwSignal<Option<i64>>, version: RwSignal<u64>) -> impl IntoView {
+fn Pipelines(
+    list: Vec<PipelineView>,
+    selected: RwSignal<Option<i64>>,
+    version: RwSignal<u64>,
+) -> impl IntoView {
     let t = use_strings();
     let toasts = use_toasts();
-    let fallback = list.iter().find(|p| p.is_default).or(list.first()).map(|p| p.id);
+    let fallback = list
+        .iter()
+        .find(|p| p.is_default)
+        .or(list.first())
+        .map(|p| p.id);
     let ids: Vec<i64> = list.iter().map(|p| p.id).collect();
     let current = Memo::new(move |_| selected.get().filter(|id| ids.contains(id)).or(fallback));
     let new_name = RwSignal::new(String::new());
@@ -60,9 +68,17 @@ fn Pipelines(list: Vec<PipelineView>, selected: RwSignal<Option<i64>>, version: 
         ev.prevent_default();
         let name = new_name.get_untracked();
         leptos::task::spawn_local(async move {
-            match save_pipeline(None, PipelineInput { name, is_default: false }).await {
+            match save_pipeline(
+                None,
+                PipelineInput {
+                    name,
+                    is_default: false,
+                },
+            )
+            .await
+            {
                 Ok(p) => {
-                    new_name.set(String::new());
+                    new_name.try_set(String::new());
                     selected.set(Some(p.id));
                     version.update(|v| *v += 1);
                 }
@@ -103,7 +119,11 @@ fn Pipelines(list: Vec<PipelineView>, selected: RwSignal<Option<i64>>, version: 
 }
 
 #[component]
-fn PipelineEditor(pipeline: PipelineView, all: Vec<PipelineView>, version: RwSignal<u64>) -> impl IntoView {
+fn PipelineEditor(
+    pipeline: PipelineView,
+    all: Vec<PipelineView>,
+    version: RwSignal<u64>,
+) -> impl IntoView {
     let t = use_strings();
     let toasts = use_toasts();
     let id = pipeline.id;
@@ -111,7 +131,10 @@ fn PipelineEditor(pipeline: PipelineView, all: Vec<PipelineView>, version: RwSig
     let confirm = RwSignal::new(false);
     let destination = RwSignal::new(String::new());
     let save = move |make_default: bool| {
-        let input = PipelineInput { name: name.get_untracked(), is_default: make_default };
+        let input = PipelineInput {
+            name: name.get_untracked(),
+            is_default: make_default,
+        };
         leptos::task::spawn_local(async move {
             match save_pipeline(Some(id), input).await {
                 Ok(_) => {
@@ -137,7 +160,11 @@ fn PipelineEditor(pipeline: PipelineView, all: Vec<PipelineView>, version: RwSig
     let elsewhere: Vec<(i64, String)> = all
         .iter()
         .filter(|p| p.id != id)
-        .flat_map(|p| p.stages.iter().map(move |s| (s.id, format!("{} → {}", p.name, s.name))))
+        .flat_map(|p| {
+            p.stages
+                .iter()
+                .map(move |s| (s.id, format!("{} → {}", p.name, s.name)))
+        })
         .collect();
     view! {
         <div class="pipelines__editor card">

@@ -3,7 +3,9 @@
 
 use crate::components::ConfirmDialog;
 use crate::i18n::use_strings;
-use crate::pipelines::{delete_stage, reorder_stages, save_stage, PipelineView, StageInput, StageKind, StageView};
+use crate::pipelines::{
+    delete_stage, reorder_stages, save_stage, PipelineView, StageInput, StageKind, StageView,
+};
 use crate::providers::{use_toasts, ToastKind};
 use leptos::prelude::*;
 
@@ -40,7 +42,9 @@ pub fn StageEditor(pipeline: PipelineView, version: RwSignal<u64>) -> impl IntoV
     {
         use leptos::ev;
         let moving = window_event_listener(ev::pointermove, move |e| {
-            let Some(id) = dragging.get_untracked() else { return };
+            let Some(id) = dragging.get_untracked() else {
+                return;
+            };
             e.prevent_default();
             let over = document()
                 .element_from_point(e.client_x() as f32, e.client_y() as f32)
@@ -49,7 +53,10 @@ pub fn StageEditor(pipeline: PipelineView, version: RwSignal<u64>) -> impl IntoV
                 .and_then(|v| v.parse::<i64>().ok());
             if let Some(over) = over.filter(|o| *o != id) {
                 order.update(|o| {
-                    if let (Some(from), Some(to)) = (o.iter().position(|s| s.id == id), o.iter().position(|s| s.id == over)) {
+                    if let (Some(from), Some(to)) = (
+                        o.iter().position(|s| s.id == id),
+                        o.iter().position(|s| s.id == over),
+                    ) {
                         let stage = o.remove(from);
                         o.insert(to, stage);
                     }
@@ -83,8 +90,8 @@ pub fn StageEditor(pipeline: PipelineView, version: RwSignal<u64>) -> impl IntoV
         leptos::task::spawn_local(async move {
             match save_stage(None, input).await {
                 Ok(stage) => {
-                    new_name.set(String::new());
-                    order.update(|o| o.push(stage));
+                    new_name.try_set(String::new());
+                    order.try_update(|o| o.push(stage));
                 }
                 Err(e) => toasts.push(ToastKind::Error, e.error),
             }
@@ -146,7 +153,12 @@ fn StageRow(
     let color = RwSignal::new(stage.color.clone());
     let kind = RwSignal::new(stage.kind.as_str().to_string());
     let probability = RwSignal::new(stage.probability.to_string());
-    let rotting = RwSignal::new(stage.rotting_days.map(|d| d.to_string()).unwrap_or_default());
+    let rotting = RwSignal::new(
+        stage
+            .rotting_days
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
     let confirm = RwSignal::new(false);
     let destination = RwSignal::new(String::new());
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -163,7 +175,13 @@ fn StageRow(
         leptos::task::spawn_local(async move {
             match save_stage(Some(id), input).await {
                 Ok(_) => toasts.push(ToastKind::Success, t.get_untracked().saved),
-                Err(e) => toasts.push(ToastKind::Error, e.details.first().map(|d| format!("{}: {}", d.field, d.message)).unwrap_or(e.error)),
+                Err(e) => toasts.push(
+                    ToastKind::Error,
+                    e.details
+                        .first()
+                        .map(|d| format!("{}: {}", d.field, d.message))
+                        .unwrap_or(e.error),
+                ),
             }
         });
     };

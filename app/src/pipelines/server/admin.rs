@@ -26,13 +26,19 @@ fn require_admin(auth: &AuthContext) -> Result<(), AppError> {
 }
 
 /// A pipeline of the workspace with its ordered stages, in a transaction.
-pub async fn pipeline_in(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<PipelineView, AppError> {
-    let row = sqlx::query("SELECT id, name, is_default FROM pipelines WHERE id = $1 AND workspace_id = $2")
-        .bind(id)
-        .bind(workspace_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| AppError::not_found("Pipeline"))?;
+pub async fn pipeline_in(
+    tx: &mut Tx,
+    workspace_id: i64,
+    id: i64,
+) -> Result<PipelineView, AppError> {
+    let row = sqlx::query(
+        "SELECT id, name, is_default FROM pipelines WHERE id = $1 AND workspace_id = $2",
+    )
+    .bind(id)
+    .bind(workspace_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| AppError::not_found("Pipeline"))?;
     let stages = sqlx::query(AssertSqlSafe(format!(
         "{STAGE_SELECT} WHERE pipeline_id = $1 ORDER BY position, id"
     )))
@@ -121,13 +127,15 @@ pub async fn update_pipeline(
     let ws = auth.workspace_id.0;
     let mut tx = state.db.begin().await?;
     pipeline_in(&mut tx, ws, id).await?;
-    sqlx::query("UPDATE pipelines SET name = $1, updated_at = $2 WHERE id = $3 AND workspace_id = $4")
-        .bind(&input.name)
-        .bind(now_ms())
-        .bind(id)
-        .bind(ws)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE pipelines SET name = $1, updated_at = $2 WHERE id = $3 AND workspace_id = $4",
+    )
+    .bind(&input.name)
+    .bind(now_ms())
+    .bind(id)
+    .bind(ws)
+    .execute(&mut *tx)
+    .await?;
     if input.is_default {
         set_default(&mut tx, ws, id).await?;
     }
@@ -213,9 +221,13 @@ async fn destination(
             "This {what} has {deals} deal(s): name the stage that receives them (moveToStageId)"
         )));
     };
-    let stage = stage_in(tx, ws, to)
-        .await?
-        .ok_or_else(|| AppError::field("moveToStageId", "not_found", "No such stage in this workspace"))?;
+    let stage = stage_in(tx, ws, to).await?.ok_or_else(|| {
+        AppError::field(
+            "moveToStageId",
+            "not_found",
+            "No such stage in this workspace",
+        )
+    })?;
     if !fits(&stage) {
         return Err(AppError::field("moveToStageId", "invalid", misfit));
     }
@@ -234,18 +246,29 @@ pub async fn delete_pipeline(
     let ws = auth.workspace_id.0;
     let mut tx = state.db.begin().await?;
     let pipeline = pipeline_in(&mut tx, ws, id).await?;
-    let pipelines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pipelines WHERE workspace_id = $1")
-        .bind(ws)
-        .fetch_one(&mut *tx)
-        .await?;
+    let pipelines: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM pipelines WHERE workspace_id = $1")
+            .bind(ws)
+            .fetch_one(&mut *tx)
+            .await?;
     if pipelines <= 1 {
-        return Err(AppError::conflict("A workspace keeps at least one pipeline"));
+        return Err(AppError::conflict(
+            "A workspace keeps at least one pipeline",
+        ));
     }
     let deals = deal_count(&mut tx, "pipeline_id", id, ws).await?;
     let mut moved_to = None;
     if deals > 0 {
-        let to = destination(&mut tx, ws, &deletion, deals, "pipeline", |s| s.pipeline_id != id,
-            "Choose a stage of another pipeline").await?;
+        let to = destination(
+            &mut tx,
+            ws,
+            &deletion,
+            deals,
+            "pipeline",
+            |s| s.pipeline_id != id,
+            "Choose a stage of another pipeline",
+        )
+        .await?;
         let reason = format!("Pipeline “{}” deleted", pipeline.name);
         move_deals(&mut tx, auth, "pipeline_id", id, &to, &reason).await?;
         moved_to = Some(to.id);
@@ -274,10 +297,12 @@ pub async fn delete_pipeline(
 
 /// The stage ids of a pipeline in board order.
 async fn stage_order(tx: &mut Tx, pipeline_id: i64) -> Result<Vec<i64>, AppError> {
-    Ok(sqlx::query_scalar("SELECT id FROM stages WHERE pipeline_id = $1 ORDER BY position, id")
-        .bind(pipeline_id)
-        .fetch_all(&mut **tx)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT id FROM stages WHERE pipeline_id = $1 ORDER BY position, id")
+            .bind(pipeline_id)
+            .fetch_all(&mut **tx)
+            .await?,
+    )
 }
 
 /// Writes positions 0, 1, 2… in the given order.
@@ -293,7 +318,12 @@ async fn write_order(tx: &mut Tx, order: &[i64]) -> Result<(), AppError> {
 }
 
 /// Puts `stage` at `position` (clamped) among the pipeline's stages.
-async fn place_stage(tx: &mut Tx, pipeline_id: i64, stage: i64, position: i64) -> Result<(), AppError> {
+async fn place_stage(
+    tx: &mut Tx,
+    pipeline_id: i64,
+    stage: i64,
+    position: i64,
+) -> Result<(), AppError> {
     let mut order: Vec<i64> = stage_order(tx, pipeline_id)
         .await?
         .into_iter()
@@ -318,7 +348,11 @@ pub async fn create_stage(
         .ok_or_else(|| AppError::field("pipelineId", "required", "Name the pipeline"))?;
     let mut tx = state.db.begin().await?;
     pipeline_in(&mut tx, ws, pipeline_id).await.map_err(|_| {
-        AppError::field("pipelineId", "not_found", "No such pipeline in this workspace")
+        AppError::field(
+            "pipelineId",
+            "not_found",
+            "No such pipeline in this workspace",
+        )
     })?;
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
@@ -338,7 +372,9 @@ pub async fn create_stage(
     if let Some(position) = input.position {
         place_stage(&mut tx, pipeline_id, id, position).await?;
     }
-    let stage = stage_in(&mut tx, ws, id).await?.ok_or_else(AppError::internal)?;
+    let stage = stage_in(&mut tx, ws, id)
+        .await?
+        .ok_or_else(AppError::internal)?;
     let data = serde_json::json!({ "pipeline": pipeline_in(&mut tx, ws, pipeline_id).await? });
     finish(state, auth, tx, "pipeline.updated", data).await?;
     Ok(stage)
@@ -376,8 +412,11 @@ pub async fn update_stage(
     if let Some(position) = input.position {
         place_stage(&mut tx, before.pipeline_id, id, position).await?;
     }
-    let stage = stage_in(&mut tx, ws, id).await?.ok_or_else(AppError::internal)?;
-    let data = serde_json::json!({ "pipeline": pipeline_in(&mut tx, ws, before.pipeline_id).await? });
+    let stage = stage_in(&mut tx, ws, id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    let data =
+        serde_json::json!({ "pipeline": pipeline_in(&mut tx, ws, before.pipeline_id).await? });
     finish(state, auth, tx, "pipeline.updated", data).await?;
     Ok(stage)
 }
@@ -433,9 +472,16 @@ pub async fn delete_stage(
     let deals = deal_count(&mut tx, "stage_id", id, ws).await?;
     let mut moved_to = None;
     if deals > 0 {
-        let to = destination(&mut tx, ws, &deletion, deals, "stage",
+        let to = destination(
+            &mut tx,
+            ws,
+            &deletion,
+            deals,
+            "stage",
             |s| s.pipeline_id == stage.pipeline_id && s.id != id,
-            "Choose another stage of the same pipeline").await?;
+            "Choose another stage of the same pipeline",
+        )
+        .await?;
         let reason = format!("Stage “{}” deleted", stage.name);
         move_deals(&mut tx, auth, "stage_id", id, &to, &reason).await?;
         moved_to = Some(to.id);

@@ -3,9 +3,9 @@
 pub mod admin;
 pub mod history;
 
-use crate::pipelines::{PipelineView, StageKind, StageView};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
+use crate::pipelines::{PipelineView, StageKind, StageView};
 use crate::server::db::{Row, Tx};
 use crate::server::{now_ms, AppState};
 use sqlx::Row as _;
