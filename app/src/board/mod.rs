@@ -5,6 +5,7 @@ mod api;
 mod card;
 mod column;
 mod dnd;
+mod keys;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod server;

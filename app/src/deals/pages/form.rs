@@ -35,7 +35,7 @@ fn parse_amount(text: &str) -> Option<i64> {
         return Some(0);
     }
     let value: f64 = cleaned.parse().ok()?;
-    (value.is_finite() && value >= 0.0 && value < 1e13).then(|| (value * 100.0).round() as i64)
+    (value.is_finite() && (0.0..1e13).contains(&value)).then(|| (value * 100.0).round() as i64)
 }
 
 /// Create or edit a deal.

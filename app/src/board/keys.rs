@@ -1,0 +1,96 @@
+//! Moving a card with the keyboard: Space or Enter lifts and drops, the arrows move it across
+//! columns and within one, Escape puts it back; every step is announced to screen readers.
+
+use super::dnd::{BoardState, Lift};
+use leptos::prelude::*;
+
+impl BoardState {
+    /// Keyboard: Space/Enter lifts or drops, arrows move, Escape cancels. Returns whether the
+    /// key was used.
+    pub fn key(self, deal_id: i64, key: &str) -> bool {
+        let t = self.strings.get_untracked();
+        let lifted = self.lifted.get_untracked();
+        match (key, lifted) {
+            (" " | "Enter", None) => {
+                let columns = self.columns.get_untracked();
+                let title = Self::locate(&columns, deal_id)
+                    .map(|(c, i)| columns[c].cards[i].title.clone())
+                    .unwrap_or_default();
+                self.lifted.set(Some(Lift {
+                    deal_id,
+                    snapshot: columns,
+                }));
+                self.announce.set(format!(
+                    "{} {}. {}",
+                    t.board.lifted, title, t.board.instructions
+                ));
+                true
+            }
+            (" " | "Enter", Some(lift)) => {
+                self.lifted.set(None);
+                self.finish(deal_id, lift.snapshot);
+                true
+            }
+            ("Escape", Some(lift)) => {
+                self.lifted.set(None);
+                self.columns.set(lift.snapshot);
+                self.announce.set(t.board.cancelled.to_string());
+                focus_card(deal_id);
+                true
+            }
+            ("ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown", Some(_)) => {
+                self.step(deal_id, key);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn step(self, deal_id: i64, key: &str) {
+        let t = self.strings.get_untracked();
+        let mut announcement = String::new();
+        self.columns.update(|columns| {
+            let Some((c, i)) = Self::locate(columns, deal_id) else {
+                return;
+            };
+            let to = match key {
+                "ArrowLeft" if c > 0 => (c - 1, i.min(columns[c - 1].cards.len())),
+                "ArrowRight" if c + 1 < columns.len() => (c + 1, i.min(columns[c + 1].cards.len())),
+                "ArrowUp" if i > 0 => (c, i - 1),
+                "ArrowDown" if i + 1 < columns[c].cards.len() => (c, i + 1),
+                _ => (c, i),
+            };
+            Self::relocate(columns, deal_id, to);
+            let (c, i) = Self::locate(columns, deal_id).unwrap_or(to);
+            announcement = format!(
+                "{} {}, {} {} {} {}",
+                t.board.moved_to,
+                columns[c].stage.name,
+                t.board.position,
+                i + 1,
+                t.board.of,
+                columns[c].cards.len()
+            );
+        });
+        self.announce.set(announcement);
+        focus_card(deal_id);
+    }
+}
+
+/// Puts the keyboard focus back on a card after the list re-rendered.
+pub fn focus_card(deal_id: i64) {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let card = document()
+            .query_selector(&format!("[data-deal-id=\"{deal_id}\"]"))
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(card) = card {
+            let _ = card.focus();
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = deal_id;
+}

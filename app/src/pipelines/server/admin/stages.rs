@@ -1,0 +1,215 @@
+//! Stages of a pipeline: add, edit, reorder, delete (moving their deals).
+
+use super::{deal_count, destination, finish, move_deals, pipeline_in, require_admin};
+use crate::auth::server::AuthContext;
+use crate::error::AppError;
+use crate::pipelines::server::stage_in;
+use crate::pipelines::{Deletion, PipelineView, StageInput, StageView};
+use crate::server::db::Tx;
+use crate::server::{now_ms, AppState};
+use validator::Validate;
+
+/// The stage ids of a pipeline in board order.
+async fn stage_order(tx: &mut Tx, pipeline_id: i64) -> Result<Vec<i64>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM stages WHERE pipeline_id = $1 ORDER BY position, id")
+            .bind(pipeline_id)
+            .fetch_all(&mut **tx)
+            .await?,
+    )
+}
+
+/// Writes positions 0, 1, 2… in the given order.
+async fn write_order(tx: &mut Tx, order: &[i64]) -> Result<(), AppError> {
+    for (position, id) in order.iter().enumerate() {
+        sqlx::query("UPDATE stages SET position = $1 WHERE id = $2")
+            .bind(position as i64)
+            .bind(*id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Puts `stage` at `position` (clamped) among the pipeline's stages.
+async fn place_stage(
+    tx: &mut Tx,
+    pipeline_id: i64,
+    stage: i64,
+    position: i64,
+) -> Result<(), AppError> {
+    let mut order: Vec<i64> = stage_order(tx, pipeline_id)
+        .await?
+        .into_iter()
+        .filter(|id| *id != stage)
+        .collect();
+    let at = (position.max(0) as usize).min(order.len());
+    order.insert(at, stage);
+    write_order(tx, &order).await
+}
+
+pub async fn create_stage(
+    state: &AppState,
+    auth: &AuthContext,
+    input: StageInput,
+) -> Result<StageView, AppError> {
+    require_admin(auth)?;
+    let input = input.normalized();
+    input.validate()?;
+    let ws = auth.workspace_id.0;
+    let pipeline_id = input
+        .pipeline_id
+        .ok_or_else(|| AppError::field("pipelineId", "required", "Name the pipeline"))?;
+    let mut tx = state.db.begin().await?;
+    pipeline_in(&mut tx, ws, pipeline_id).await.map_err(|_| {
+        AppError::field(
+            "pipelineId",
+            "not_found",
+            "No such pipeline in this workspace",
+        )
+    })?;
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO stages (workspace_id, pipeline_id, name, color, kind, probability, rotting_days, position, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT COALESCE(MAX(position), -1) + 1 FROM stages WHERE pipeline_id = $2), $8, $8) RETURNING id",
+    )
+    .bind(ws)
+    .bind(pipeline_id)
+    .bind(&input.name)
+    .bind(&input.color)
+    .bind(input.kind.as_str())
+    .bind(input.probability)
+    .bind(input.rotting_days)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(position) = input.position {
+        place_stage(&mut tx, pipeline_id, id, position).await?;
+    }
+    let stage = stage_in(&mut tx, ws, id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    let data = serde_json::json!({ "pipeline": pipeline_in(&mut tx, ws, pipeline_id).await? });
+    finish(state, auth, tx, "pipeline.updated", data).await?;
+    Ok(stage)
+}
+
+/// Renames, recolours, re-kinds or moves a stage (`position`, from 0).
+pub async fn update_stage(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    input: StageInput,
+) -> Result<StageView, AppError> {
+    require_admin(auth)?;
+    let input = input.normalized();
+    input.validate()?;
+    let ws = auth.workspace_id.0;
+    let mut tx = state.db.begin().await?;
+    let before = stage_in(&mut tx, ws, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Stage"))?;
+    sqlx::query(
+        "UPDATE stages SET name = $1, color = $2, kind = $3, probability = $4, rotting_days = $5, updated_at = $6 \
+         WHERE id = $7 AND workspace_id = $8",
+    )
+    .bind(&input.name)
+    .bind(&input.color)
+    .bind(input.kind.as_str())
+    .bind(input.probability)
+    .bind(input.rotting_days)
+    .bind(now_ms())
+    .bind(id)
+    .bind(ws)
+    .execute(&mut *tx)
+    .await?;
+    if let Some(position) = input.position {
+        place_stage(&mut tx, before.pipeline_id, id, position).await?;
+    }
+    let stage = stage_in(&mut tx, ws, id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    let data =
+        serde_json::json!({ "pipeline": pipeline_in(&mut tx, ws, before.pipeline_id).await? });
+    finish(state, auth, tx, "pipeline.updated", data).await?;
+    Ok(stage)
+}
+
+/// Puts a pipeline's stages in the given order (every stage exactly once).
+pub async fn reorder_stages(
+    state: &AppState,
+    auth: &AuthContext,
+    pipeline_id: i64,
+    order: Vec<i64>,
+) -> Result<PipelineView, AppError> {
+    require_admin(auth)?;
+    let ws = auth.workspace_id.0;
+    let mut tx = state.db.begin().await?;
+    pipeline_in(&mut tx, ws, pipeline_id).await?;
+    let mut current = stage_order(&mut tx, pipeline_id).await?;
+    let mut wanted = order.clone();
+    current.sort_unstable();
+    wanted.sort_unstable();
+    if current != wanted {
+        return Err(AppError::field(
+            "stageIds",
+            "invalid",
+            "List every stage of the pipeline exactly once",
+        ));
+    }
+    write_order(&mut tx, &order).await?;
+    let view = pipeline_in(&mut tx, ws, pipeline_id).await?;
+    let data = serde_json::json!({ "pipeline": view });
+    finish(state, auth, tx, "pipeline.updated", data).await?;
+    Ok(view)
+}
+
+/// Deletes a stage. Its deals move to `moveToStageId` (another stage of the same pipeline) in
+/// the same transaction, each move written to the stage history; without a destination a
+/// stage with deals is refused with 409. A pipeline keeps at least one stage.
+pub async fn delete_stage(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    deletion: Deletion,
+) -> Result<(), AppError> {
+    require_admin(auth)?;
+    let ws = auth.workspace_id.0;
+    let mut tx = state.db.begin().await?;
+    let stage = stage_in(&mut tx, ws, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Stage"))?;
+    let order = stage_order(&mut tx, stage.pipeline_id).await?;
+    if order.len() <= 1 {
+        return Err(AppError::conflict("A pipeline keeps at least one stage"));
+    }
+    let deals = deal_count(&mut tx, "stage_id", id, ws).await?;
+    let mut moved_to = None;
+    if deals > 0 {
+        let to = destination(
+            &mut tx,
+            ws,
+            &deletion,
+            deals,
+            "stage",
+            |s| s.pipeline_id == stage.pipeline_id && s.id != id,
+            "Choose another stage of the same pipeline",
+        )
+        .await?;
+        let reason = format!("Stage “{}” deleted", stage.name);
+        move_deals(&mut tx, auth, "stage_id", id, &to, &reason).await?;
+        moved_to = Some(to.id);
+    }
+    sqlx::query("DELETE FROM stages WHERE id = $1 AND workspace_id = $2")
+        .bind(id)
+        .bind(ws)
+        .execute(&mut *tx)
+        .await?;
+    let rest: Vec<i64> = order.into_iter().filter(|s| *s != id).collect();
+    write_order(&mut tx, &rest).await?;
+    let view = pipeline_in(&mut tx, ws, stage.pipeline_id).await?;
+    let data = serde_json::json!({
+        "pipeline": view, "deletedStageId": id, "moveToStageId": moved_to, "moved": deals,
+    });
+    finish(state, auth, tx, "pipeline.updated", data).await
+}
