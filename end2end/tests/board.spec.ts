@@ -1,6 +1,6 @@
 import { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { gotoReady, signUp } from './helpers';
+import { gotoReady, indicator, signUp } from './helpers';
 
 /** A board column by its stage name. */
 function column(page: Page, stage: string): Locator {
@@ -163,4 +163,77 @@ test('a move the server refuses rolls back with a toast', async ({ page }) => {
   await expect(page.locator('.toast', { hasText: 'The move was refused' })).toBeVisible();
   await expect(column(page, 'New').locator('.deal-card', { hasText: 'Doomed move' })).toBeVisible();
   await expect(column(page, 'Qualified').locator('.deal-card')).toHaveCount(0);
+});
+
+test('a deal moves by touch, dragged by its grip', async ({ page }) => {
+  await signUp(page, { workspace: 'Touch' });
+  await createDeal(page, 'Tablet deal', 'Sales · New');
+  await gotoReady(page, '/board');
+  const grip = card(page, 'Tablet deal').locator('.deal-card__grip');
+  const from = (await grip.boundingBox())!;
+  const to = (await column(page, 'Qualified').boundingBox())!;
+  const start = { x: from.x + from.width / 2, y: from.y + from.height / 2 };
+  const end = { x: to.x + to.width / 2, y: to.y + to.height / 2 };
+  // A finger: touch pointer events, as a touchscreen browser sends them.
+  const touch = { pointerType: 'touch', pointerId: 7, isPrimary: true, button: 0, bubbles: true };
+  await grip.dispatchEvent('pointerdown', { ...touch, clientX: start.x, clientY: start.y });
+  for (let i = 1; i <= 8; i++) {
+    const x = start.x + ((end.x - start.x) * i) / 8;
+    const y = start.y + ((end.y - start.y) * i) / 8;
+    await page.evaluate(
+      ({ init, x, y }) => window.dispatchEvent(new PointerEvent('pointermove', { ...init, clientX: x, clientY: y })),
+      { init: touch, x, y },
+    );
+  }
+  await page.evaluate(
+    ({ init, x, y }) => window.dispatchEvent(new PointerEvent('pointerup', { ...init, clientX: x, clientY: y })),
+    { init: touch, x: end.x, y: end.y },
+  );
+  await expect(column(page, 'Qualified').locator('.deal-card', { hasText: 'Tablet deal' })).toBeVisible();
+  await expect(column(page, 'Qualified').getByTestId('column-count')).toHaveText('1');
+  // The server has it: still there after a reload.
+  await gotoReady(page, '/board');
+  await expect(column(page, 'Qualified').locator('.deal-card', { hasText: 'Tablet deal' })).toBeVisible();
+});
+
+test('a board that missed moves while offline catches up on reconnect', async ({ page, browser }) => {
+  const account = await signUp(page, { workspace: 'Offline' });
+  await createDeal(page, 'Roaming deal', 'Sales · New');
+  const other = await browser.newContext();
+  const watcher = await other.newPage();
+  // The watcher's live stream goes through this route, so the test can cut it.
+  let offline = false;
+  const sockets: { close: () => Promise<void> }[] = [];
+  await watcher.routeWebSocket(/\/ws$/, (ws) => {
+    if (offline) {
+      void ws.close();
+      return;
+    }
+    ws.connectToServer();
+    sockets.push(ws);
+  });
+  await gotoReady(watcher, '/signin');
+  await watcher.getByLabel('Email').fill(account.email);
+  await watcher.getByLabel('Password').fill(account.password);
+  await watcher.getByRole('button', { name: 'Sign in' }).click();
+  await expect(watcher.getByRole('heading', { name: 'Home' })).toBeVisible();
+  await gotoReady(watcher, '/board');
+  await expect(indicator(watcher)).toHaveAttribute('data-state', 'connected');
+  await expect(column(watcher, 'New').locator('.deal-card', { hasText: 'Roaming deal' })).toBeVisible();
+
+  offline = true;
+  for (const s of sockets.splice(0)) await s.close();
+  await expect(indicator(watcher)).toHaveAttribute('data-state', /reconnecting|offline/);
+  // Moved elsewhere while the watcher hears nothing.
+  await gotoReady(page, '/board');
+  await drag(page, card(page, 'Roaming deal'), column(page, 'Proposal'));
+  await expect(column(page, 'Proposal').locator('.deal-card', { hasText: 'Roaming deal' })).toBeVisible();
+  await watcher.waitForTimeout(500);
+  await expect(column(watcher, 'New').locator('.deal-card', { hasText: 'Roaming deal' })).toBeVisible();
+
+  offline = false;
+  await expect(indicator(watcher)).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+  await expect(column(watcher, 'Proposal').locator('.deal-card', { hasText: 'Roaming deal' })).toBeVisible();
+  await expect(column(watcher, 'New').locator('.deal-card')).toHaveCount(0);
+  await other.close();
 });
