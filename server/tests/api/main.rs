@@ -13,4 +13,5 @@ mod pipelines;
 mod realtime;
 mod security;
 mod seed;
+mod stage_moves;
 mod workspaces;
