@@ -9,6 +9,12 @@ const root = path.resolve(__dirname, '..');
 export const serverBin = process.env.PARLEY_BIN ?? path.join(root, 'target/release/parley');
 export const siteRoot = process.env.PARLEY_SITE_ROOT ?? path.join(root, 'target/site');
 const port = Number(process.env.PARLEY_E2E_PORT ?? 3100);
+// The fake Telegram Bot API server (the workspace's fake-telegram crate) the inbox tests
+// drive: Parley talks to it as it would to api.telegram.org.
+export const fakeTelegramBin =
+  process.env.FAKE_TELEGRAM_BIN ?? path.join(root, 'target/release/fake-telegram');
+export const fakeTelegramPort = Number(process.env.FAKE_TELEGRAM_PORT ?? 3181);
+export const fakeTelegramUrl = `http://127.0.0.1:${fakeTelegramPort}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
 
 export default defineConfig({
@@ -35,16 +41,27 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: serverBin,
-    url: `http://127.0.0.1:${port}/readyz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: {
-      PARLEY_ADDR: `127.0.0.1:${port}`,
-      PARLEY_DATA_DIR: dataDir,
-      PARLEY_SITE_ROOT: siteRoot,
-      RUST_LOG: 'warn',
+  webServer: [
+    {
+      command: `${fakeTelegramBin} --addr 127.0.0.1:${fakeTelegramPort}`,
+      // A bot registered at start answers the readiness probe.
+      url: `${fakeTelegramUrl}/_control/sent?token=1000001:e2e-ready`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { FAKE_TELEGRAM_BOTS: '1000001:e2e-ready=e2e_ready_bot', RUST_LOG: 'warn' },
     },
-  },
+    {
+      command: serverBin,
+      url: `http://127.0.0.1:${port}/readyz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        PARLEY_ADDR: `127.0.0.1:${port}`,
+        PARLEY_DATA_DIR: dataDir,
+        PARLEY_SITE_ROOT: siteRoot,
+        PARLEY_TELEGRAM_API_BASE: fakeTelegramUrl,
+        RUST_LOG: 'warn',
+      },
+    },
+  ],
 });

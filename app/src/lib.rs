@@ -5,6 +5,8 @@
 
 pub mod auth;
 pub mod board;
+#[cfg(feature = "ssr")]
+pub mod channels;
 pub mod companies;
 pub mod components;
 pub mod contacts;
@@ -15,6 +17,7 @@ pub mod i18n;
 pub mod ids;
 mod layout;
 pub mod listing;
+pub mod messaging;
 pub mod pipelines;
 pub mod providers;
 pub mod realtime;
@@ -86,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/pipelines") view=pipelines::PipelinesPage ssr=SsrMode::Async/>
                     <Route path=path!("deals/new") view=deals::NewDealPage ssr=SsrMode::Async/>
                     <Route path=path!("deals/:id") view=deals::DealPage ssr=SsrMode::Async/>
+                    <Route path=path!("inbox") view=messaging::InboxPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -40,7 +40,7 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(listener.local_addr()?)
             .build();
-        let state = AppState::new(db, settings, leptos_options);
+        let state = AppState::new(db, settings, leptos_options)?;
         let router = router(state.clone());
         Ok(Application {
             listener,

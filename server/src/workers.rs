@@ -1,4 +1,5 @@
-//! Background work: the cross-instance event listener, due reminders, and periodic housekeeping
+//! Background work: the cross-instance event listener, due reminders, the durable job worker,
+//! the Telegram bot pollers, and periodic housekeeping
 //! (expired sessions, the throttles' memory).
 
 use app::server::{now_ms, AppState};
@@ -9,6 +10,10 @@ pub fn spawn(state: AppState) -> Vec<JoinHandle<()>> {
     vec![
         tokio::spawn(app::realtime::server::listener::run(state.clone())),
         tokio::spawn(due_reminders(state.clone())),
+        tokio::spawn(app::server::jobs::work(state.clone())),
+        tokio::spawn(app::channels::telegram_bot::poller::supervise(
+            state.clone(),
+        )),
         tokio::spawn(housekeeping(state)),
     ]
 }

@@ -109,7 +109,11 @@ async fn get_in(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<ContactView, 
     Ok(view(&row)?)
 }
 
-async fn check(tx: &mut Tx, auth: &AuthContext, input: &ContactInput) -> Result<(), AppError> {
+pub(crate) async fn check(
+    tx: &mut Tx,
+    auth: &AuthContext,
+    input: &ContactInput,
+) -> Result<(), AppError> {
     input.validate()?;
     refs::company(tx, auth.workspace_id.0, input.company_id, "companyId").await?;
     refs::member(tx, auth.workspace_id.0, input.owner_id, "ownerId").await

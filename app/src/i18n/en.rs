@@ -200,4 +200,5 @@ pub const EN: Strings = Strings {
     action_fail: "error",
     import_hint: "Rows are matched to existing contacts by email or Telegram username; matches are updated, others created.",
     board: &super::board::EN,
+    inbox: &super::inbox::EN,
 };

@@ -4,9 +4,11 @@
 
 mod board;
 mod en;
+mod inbox;
 mod ru;
 
 pub use board::BoardStrings;
+pub use inbox::InboxStrings;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -250,6 +252,7 @@ pub struct Strings {
     pub error_not_in_workspace: &'static str,
     pub error_conflict_deals: &'static str,
     pub board: &'static BoardStrings,
+    pub inbox: &'static InboxStrings,
 }
 
 impl Strings {

@@ -200,4 +200,5 @@ pub const RU: Strings = Strings {
     action_fail: "ошибка",
     import_hint: "Строки сопоставляются с контактами по почте или имени в Telegram: совпавшие обновляются, остальные создаются.",
     board: &super::board::RU,
+    inbox: &super::inbox::RU,
 };

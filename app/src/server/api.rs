@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .nest("/crm", crate::timeline::rest::routes())
         .nest("/crm", crate::contacts::csv::rest::routes())
         .nest("/pipeline", crate::pipelines::rest::routes())
+        .nest("/messaging", crate::messaging::rest::routes())
         .split_for_parts();
     let json = Bytes::from(
         openapi::document(routes)
@@ -41,6 +42,11 @@ pub fn router() -> Router<AppState> {
             .expect("the OpenAPI document serialises"),
     );
     router
+        // Telegram's calls, authenticated by the webhook secret (not in the document).
+        .route(
+            "/telegram/webhook/{account_id}",
+            axum::routing::post(crate::channels::telegram_bot::webhook::receive),
+        )
         .route(
             "/openapi.json",
             get(move || {

@@ -41,6 +41,16 @@ pub struct Settings {
     pub body_limit_bytes: usize,
     /// Whether to trust `X-Forwarded-For` for the client IP (only behind a proxy you run).
     pub trust_proxy: bool,
+    /// 32 bytes, base64: the key that seals bot tokens and sessions at rest. Absent: a key
+    /// generated into the data directory (set it when instances share a database).
+    pub secret_key: Option<SecretString>,
+    /// The Telegram Bot API (`PARLEY_TELEGRAM_API_BASE`); tests point it at a fake server.
+    pub telegram_api_base: String,
+    /// Where media files are kept (content-addressed). Absent: `<data_dir>/media`.
+    pub media_dir: Option<PathBuf>,
+    /// The address the world reaches this server at (`https://crm.example.com`). When set,
+    /// bots receive by webhook there; otherwise by long polling.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +76,7 @@ struct Defaults {
     session_absolute_hours: u64,
     body_limit_bytes: usize,
     trust_proxy: bool,
+    telegram_api_base: &'static str,
 }
 
 const DEFAULTS: Defaults = Defaults {
@@ -83,6 +94,7 @@ const DEFAULTS: Defaults = Defaults {
     session_absolute_hours: 24 * 30,
     body_limit_bytes: 1024 * 1024,
     trust_proxy: false,
+    telegram_api_base: "https://api.telegram.org",
 };
 
 impl Settings {
@@ -117,6 +129,12 @@ impl Settings {
                 SecretString::from(format!("sqlite://{}?mode=rwc", path.display()))
             }
         }
+    }
+
+    pub fn media_dir(&self) -> PathBuf {
+        self.media_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("media"))
     }
 
     pub fn uses_postgres(&self) -> bool {

@@ -116,6 +116,11 @@ impl Db {
         matches!(applied, Ok(n) if n >= expected)
     }
 
+    /// Where a single write statement outside a transaction goes (the writer on SQLite).
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
+    }
+
     /// Starts a transaction that will write.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         match self.backend {

@@ -6,9 +6,11 @@ pub mod counts;
 pub mod csp;
 pub mod db;
 pub mod extract;
+pub mod jobs;
 pub mod openapi;
 pub mod query;
 pub mod refs;
+pub mod secrets;
 pub mod sfn;
 pub mod state;
 

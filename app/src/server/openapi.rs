@@ -36,6 +36,7 @@ pub const COOKIE: &str = "cookieAuth";
         (name = "notes", description = "Notes on contacts and deals"),
         (name = "reminders", description = "Reminders on contacts and deals"),
         (name = "activities", description = "The timeline of a company, contact or deal"),
+        (name = "messaging", description = "Channel accounts, conversations and messages"),
     )
 )]
 struct Base;

@@ -158,3 +158,29 @@ pub fn order_by(sort: Option<&str>, allowed: &[(&str, &str)], default: &str) -> 
         None => default.to_string(),
     }
 }
+
+/// `($1, $2, …), (…), …`: the `VALUES` list of a multi-row `INSERT` of `rows` rows of
+/// `columns` values each.
+pub fn values_list(rows: usize, columns: usize) -> String {
+    let mut out = String::with_capacity(rows * columns * 5);
+    for r in 0..rows {
+        out.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..columns {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&format!("${}", r * columns + c + 1));
+        }
+        out.push(')');
+    }
+    out
+}
+
+#[cfg(test)]
+mod values_list_tests {
+    #[test]
+    fn numbers_placeholders_row_by_row() {
+        assert_eq!(super::values_list(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::values_list(1, 1), "($1)");
+    }
+}

@@ -70,6 +70,28 @@ pub async fn contact(
     }
 }
 
+pub async fn deal(
+    tx: &mut Tx,
+    workspace_id: i64,
+    id: Option<i64>,
+    field: &str,
+) -> Result<(), AppError> {
+    match id {
+        Some(id)
+            if !exists(
+                tx,
+                "SELECT id FROM deals WHERE id = $1 AND workspace_id = $2",
+                workspace_id,
+                id,
+            )
+            .await? =>
+        {
+            Err(missing(field, "deal"))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// An owner must be a member of the workspace.
 pub async fn member(
     tx: &mut Tx,

@@ -5,6 +5,7 @@
 use super::{Db, Settings};
 use crate::auth::server::cache::AuthCache;
 use crate::auth::server::throttle::SignInThrottle;
+use crate::deals::server::moves::MoveQueue;
 use crate::realtime::server::EventHub;
 use leptos::config::LeptosOptions;
 use std::ops::Deref;
@@ -21,10 +22,22 @@ pub struct Inner {
     pub auth_cache: AuthCache,
     /// List totals, remembered per workspace event sequence (see `counts.rs`).
     pub counts: super::counts::Counts,
+    /// The group commit of stage moves (see `deals::server::moves`).
+    pub moves: MoveQueue,
     pub leptos_options: LeptosOptions,
     /// Flips to `true` when the server starts shutting down; long-lived work (WebSockets,
     /// workers) watches it and finishes.
     pub shutdown: tokio::sync::watch::Sender<bool>,
+    /// Seals and opens secrets kept in the database (bot tokens, sessions).
+    pub secrets: super::secrets::Secrets,
+    /// The one HTTP client for outgoing calls (Telegram), sharing its connections.
+    pub http: reqwest::Client,
+    /// This process among the instances sharing the database (leases name it).
+    pub instance_id: String,
+    /// Wakes the job worker when a job is queued here.
+    pub jobs_wake: tokio::sync::Notify,
+    /// Wakes the channel supervisors when an account is connected.
+    pub channels_wake: tokio::sync::Notify,
 }
 
 impl Deref for AppState {
@@ -35,17 +48,33 @@ impl Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(db: Db, settings: Settings, leptos_options: LeptosOptions) -> AppState {
-        AppState(Arc::new(Inner {
+    pub fn new(
+        db: Db,
+        settings: Settings,
+        leptos_options: LeptosOptions,
+    ) -> anyhow::Result<AppState> {
+        let hub = EventHub::new();
+        let secrets = super::secrets::Secrets::load(&settings)?;
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("Parley/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .build()?;
+        Ok(AppState(Arc::new(Inner {
+            moves: MoveQueue::start(db.clone(), hub.clone()),
             db,
-            hub: EventHub::new(),
+            hub,
             signin_throttle: SignInThrottle::new(&settings),
             auth_cache: AuthCache::new(),
             counts: Default::default(),
             settings,
             leptos_options,
             shutdown: tokio::sync::watch::Sender::new(false),
-        }))
+            secrets,
+            http,
+            instance_id: format!("{}-{:08x}", std::process::id(), rand::random::<u32>()),
+            jobs_wake: tokio::sync::Notify::new(),
+            channels_wake: tokio::sync::Notify::new(),
+        })))
     }
 
     /// The state of the current server function call.

@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::ids::{UserId, WorkspaceId};
 use crate::realtime::server::{record, StoredEvent};
 use crate::server::db::{Row, Tx};
+use crate::server::query::values_list;
 use crate::server::{now_ms, refs, AppState};
 use sqlx::{AssertSqlSafe, Row as _};
 use validator::Validate;
@@ -71,6 +72,35 @@ pub async fn record_activity(
     .bind(now_ms())
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Adds several timeline entries with one `INSERT`, in the caller's transaction.
+pub async fn record_activities(
+    tx: &mut Tx,
+    entries: Vec<(&AuthContext, Subject, &str, serde_json::Value)>,
+) -> Result<(), AppError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO activities (workspace_id, subject_type, subject_id, kind, data, actor_id, created_at) VALUES {}",
+        values_list(entries.len(), 7)
+    );
+    let now = now_ms();
+    let mut insert = sqlx::query(AssertSqlSafe(sql));
+    for (auth, subject, kind, data) in entries {
+        let (subject_type, subject_id) = subject.parts();
+        insert = insert
+            .bind(auth.workspace_id.0)
+            .bind(subject_type)
+            .bind(subject_id)
+            .bind(kind.to_string())
+            .bind(data.to_string())
+            .bind(auth.user_id.0)
+            .bind(now);
+    }
+    insert.execute(&mut **tx).await?;
     Ok(())
 }
 

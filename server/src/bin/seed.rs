@@ -146,7 +146,7 @@ async fn main() -> anyhow::Result<()> {
     let db = Db::connect(&settings).await?;
     db.migrate().await?;
     let leptos = LeptosOptions::builder().output_name("parley").build();
-    let state = AppState::new(db.clone(), settings, leptos);
+    let state = AppState::new(db.clone(), settings, leptos)?;
     let started = Instant::now();
     let (user, workspace, new) = account(&state, &options).await?;
     println!(

@@ -8,6 +8,7 @@ mod csv_import;
 mod fuzz;
 mod fuzz_cases;
 mod helpers;
+mod messaging;
 mod openapi;
 mod pipelines;
 mod realtime;

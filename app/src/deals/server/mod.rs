@@ -1,5 +1,6 @@
 //! Deal queries and services; stage moves live in `stage`.
 
+pub mod moves;
 mod stage;
 pub use stage::change_stage;
 
@@ -9,7 +10,7 @@ use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::pipelines::server::{default_placement, history, stage_in};
 use crate::pipelines::StageKind;
-use crate::realtime::server::record;
+use crate::realtime::server::{record, StoredEvent};
 use crate::server::db::{Row, Tx};
 use crate::server::query::{order_by, search_text, Conditions};
 use crate::server::{now_ms, refs, AppState};
@@ -133,7 +134,7 @@ async fn check(tx: &mut Tx, auth: &AuthContext, input: &DealInput) -> Result<(i6
     refs::member(tx, ws, input.owner_id, "ownerId").await?;
     match input.stage_id {
         Some(stage_id) => {
-            let stage = stage_in(tx, ws, stage_id).await?.ok_or_else(|| {
+            let stage = stage_in(&mut **tx, ws, stage_id).await?.ok_or_else(|| {
                 AppError::field("stageId", "not_found", "No such stage in this workspace")
             })?;
             if input.pipeline_id.is_some_and(|p| p != stage.pipeline_id) {
@@ -189,11 +190,25 @@ pub async fn create(
     input: DealInput,
 ) -> Result<DealView, AppError> {
     auth.require_writer()?;
-    let input = input.normalized();
     let mut tx = state.db.begin().await?;
-    let (pipeline_id, stage_id) = check(&mut tx, auth, &input).await?;
+    let (created, event) = create_in(&mut tx, auth, input).await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(created)
+}
+
+/// Checks and inserts a deal with its first history row, timeline entry and `deal.created`
+/// event (publish it after the commit).
+pub async fn create_in(
+    tx: &mut Tx,
+    auth: &AuthContext,
+    input: DealInput,
+) -> Result<(DealView, StoredEvent), AppError> {
+    let input = input.normalized();
+    let (pipeline_id, stage_id) = check(tx, auth, &input).await?;
     let now = now_ms();
-    let text = deal_search_text(&mut tx, &input).await?;
+    let text = deal_search_text(tx, &input).await?;
+    let position = stage::top_position(tx, stage_id).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO deals (workspace_id, title, value_minor, currency, pipeline_id, stage_id, owner_id, contact_id, \
          company_id, expected_close_date, probability, lost_reason, position, stage_entered_at, search_text, created_at, updated_at) \
@@ -213,30 +228,28 @@ pub async fn create(
     .bind(&input.lost_reason)
     .bind(now)
     .bind(text)
-    .bind(stage::top_position(&mut tx, stage_id).await?)
-    .fetch_one(&mut *tx)
+    .bind(position)
+    .fetch_one(&mut **tx)
     .await?;
-    history::write(&mut tx, auth, id, None, stage_id, "").await?;
+    history::write(tx, auth, id, None, stage_id, "").await?;
     record_activity(
-        &mut tx,
+        tx,
         auth,
         Subject::Deal(id),
         "created",
         serde_json::json!({ "title": input.title }),
     )
     .await?;
-    let created = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    let created = get_in(tx, auth.workspace_id.0, id).await?;
     let event = record(
-        &mut tx,
+        tx,
         auth.workspace_id,
         Some(auth.user_id),
         "deal.created",
         serde_json::to_value(&created).unwrap_or_default(),
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
-    Ok(created)
+    Ok((created, event))
 }
 
 pub async fn update(

@@ -1,16 +1,14 @@
-//! Stage moves: the deal's place in the target column, the won value or lost reason, the
-//! stage history, the timeline and the event — all in one transaction.
+//! Stage moves: checks, the deal's place in the target column, and the hand-over to the
+//! group commit (`moves`) that writes the move, its history, timeline entry and event.
 
-use super::get_in;
+use super::get;
+use super::moves::{Move, Outcome};
 use crate::auth::server::AuthContext;
 use crate::deals::{DealView, StageChange};
 use crate::error::AppError;
-use crate::pipelines::server::{history, stage_in};
-use crate::pipelines::StageKind;
-use crate::realtime::server::record;
+use crate::pipelines::server::stage_in;
 use crate::server::db::Tx;
-use crate::server::{now_ms, AppState};
-use crate::timeline::server::{record_activity, Subject};
+use crate::server::AppState;
 use validator::Validate;
 
 /// Positions in a column are spaced this far apart, so a card can usually be put between two
@@ -41,7 +39,7 @@ async fn renumber(tx: &mut Tx, stage_id: i64) -> Result<(), AppError> {
 }
 
 /// The position for `deal` right after `after` in `stage`'s column (`None`: the top).
-async fn position_after(
+pub(super) async fn position_after(
     tx: &mut Tx,
     workspace_id: i64,
     stage_id: i64,
@@ -86,80 +84,56 @@ async fn position_after(
     Err(AppError::internal())
 }
 
-/// Moves a deal to a stage of its pipeline (or to another place in its column), writing
-/// history, timeline and event in one transaction. A stage of another pipeline answers 400
-/// `VALIDATION`. Moving into a `lost` stage keeps `reason` as the lost reason; into a `won`
-/// stage, `valueMinor` (when given) becomes the deal's value.
+/// How often a move is read again when the deal changed between reading and writing.
+const TRIES: usize = 4;
+
+/// Moves a deal to a stage of its pipeline (or to another place in its column). History,
+/// timeline and event are written in the same transaction, through the group commit of
+/// `moves`. A stage of another pipeline answers 400 `VALIDATION`. Moving into a `lost` stage
+/// keeps `reason` as the lost reason; into a `won` stage, `valueMinor` (when given) becomes
+/// the deal's value.
 pub async fn change_stage(
     state: &AppState,
     auth: &AuthContext,
     id: i64,
-    change: StageChange,
+    mut change: StageChange,
 ) -> Result<DealView, AppError> {
     auth.require_writer()?;
     change.validate()?;
     let ws = auth.workspace_id.0;
-    let reason = change.reason.as_deref().unwrap_or("").trim().to_string();
-    let mut tx = state.db.begin().await?;
-    let before = get_in(&mut tx, ws, id).await?;
-    let stage = stage_in(&mut tx, ws, change.stage_id)
-        .await?
-        .ok_or_else(|| {
-            AppError::field("stageId", "not_found", "No such stage in this workspace")
-        })?;
-    if stage.pipeline_id != before.pipeline_id {
-        return Err(AppError::field(
-            "stageId",
-            "wrong_pipeline",
-            "This stage belongs to another pipeline",
-        ));
+    change.reason = Some(change.reason.as_deref().unwrap_or("").trim().to_string());
+    for _ in 0..TRIES {
+        let before = get(state, auth, id).await?;
+        let stage = stage_in(&state.db.pool, ws, change.stage_id)
+            .await?
+            .ok_or_else(|| {
+                AppError::field("stageId", "not_found", "No such stage in this workspace")
+            })?;
+        if stage.pipeline_id != before.pipeline_id {
+            return Err(AppError::field(
+                "stageId",
+                "wrong_pipeline",
+                "This stage belongs to another pipeline",
+            ));
+        }
+        if stage.id == before.stage_id
+            && change.after_deal_id.is_none()
+            && change.value_minor.is_none()
+        {
+            return Ok(before);
+        }
+        let mv = Move {
+            auth: auth.clone(),
+            before,
+            stage,
+            change: change.clone(),
+        };
+        match state.moves.submit(mv).await? {
+            Outcome::Moved(after) => return Ok(*after),
+            Outcome::Stale => continue,
+        }
     }
-    let moved = stage.id != before.stage_id;
-    if !moved && change.after_deal_id.is_none() && change.value_minor.is_none() {
-        return Ok(before);
-    }
-    let now = now_ms();
-    let position = position_after(&mut tx, ws, stage.id, id, change.after_deal_id).await?;
-    let lost_reason = if moved && stage.kind == StageKind::Lost {
-        reason.clone()
-    } else {
-        before.lost_reason.clone()
-    };
-    let value = match (stage.kind, change.value_minor) {
-        (StageKind::Won, Some(v)) => v,
-        _ => before.value_minor,
-    };
-    sqlx::query(
-        "UPDATE deals SET stage_id = $1, position = $2, lost_reason = $3, value_minor = $4, updated_at = $5, \
-         stage_entered_at = CASE WHEN $6 = 1 THEN $5 ELSE stage_entered_at END WHERE id = $7 AND workspace_id = $8",
-    )
-    .bind(stage.id)
-    .bind(position)
-    .bind(&lost_reason)
-    .bind(value)
-    .bind(now)
-    .bind(moved as i64)
-    .bind(id)
-    .bind(ws)
-    .execute(&mut *tx)
-    .await?;
-    if moved {
-        history::write(&mut tx, auth, id, Some(before.stage_id), stage.id, &reason).await?;
-        let data = serde_json::json!({ "from": before.stage_name, "to": stage.name, "fromStageId": before.stage_id, "toStageId": stage.id, "reason": reason });
-        record_activity(&mut tx, auth, Subject::Deal(id), "stage_changed", data).await?;
-    }
-    let after = get_in(&mut tx, ws, id).await?;
-    let mut data = serde_json::to_value(&after).unwrap_or_default();
-    data["fromStageId"] = before.stage_id.into();
-    let event = record(
-        &mut tx,
-        auth.workspace_id,
-        Some(auth.user_id),
-        "deal.stage_changed",
-        data,
-    )
-    .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
-    Ok(after)
+    Err(AppError::conflict(
+        "The deal kept changing while it was being moved; try again",
+    ))
 }

@@ -5,6 +5,7 @@ use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::pipelines::StageMove;
 use crate::server::db::{Row, Tx};
+use crate::server::query::values_list;
 use crate::server::{now_ms, AppState};
 use sqlx::{AssertSqlSafe, Row as _};
 
@@ -40,6 +41,41 @@ pub async fn write(
     .bind(now_ms())
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// One move for [`write_many`].
+pub struct Entry<'a> {
+    pub auth: &'a AuthContext,
+    pub deal: i64,
+    pub from: i64,
+    pub to: i64,
+    pub reason: &'a str,
+}
+
+/// Records several moves with one `INSERT`, in the writing transaction.
+pub async fn write_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), AppError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO stage_history (workspace_id, deal_id, from_stage_id, to_stage_id, actor_id, reason, source, created_at) VALUES {}",
+        values_list(entries.len(), 8)
+    );
+    let now = now_ms();
+    let mut insert = sqlx::query(AssertSqlSafe(sql));
+    for e in entries {
+        insert = insert
+            .bind(e.auth.workspace_id.0)
+            .bind(e.deal)
+            .bind(e.from)
+            .bind(e.to)
+            .bind(e.auth.user_id.0)
+            .bind(e.reason.to_string())
+            .bind(source(e.auth))
+            .bind(now);
+    }
+    insert.execute(&mut **tx).await?;
     Ok(())
 }
 

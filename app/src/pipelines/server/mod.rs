@@ -121,9 +121,9 @@ pub async fn stages(
     Ok(rows.iter().map(stage_view).collect::<Result<_, _>>()?)
 }
 
-/// A stage of the workspace, in a transaction.
-pub async fn stage_in(
-    tx: &mut Tx,
+/// A stage of the workspace, read in a transaction (`&mut *tx`) or from the pool.
+pub async fn stage_in<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    executor: E,
     workspace_id: i64,
     stage_id: i64,
 ) -> Result<Option<StageView>, AppError> {
@@ -132,7 +132,7 @@ pub async fn stage_in(
     )))
     .bind(stage_id)
     .bind(workspace_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(executor)
     .await?;
     Ok(row.as_ref().map(stage_view).transpose()?)
 }

@@ -3,6 +3,7 @@
 use crate::ids::{UserId, WorkspaceId};
 use crate::realtime::RealtimeEvent;
 use crate::server::db::Tx;
+use crate::server::query::values_list;
 use crate::server::{now_ms, Db};
 use sqlx::Row;
 
@@ -59,6 +60,62 @@ pub async fn record(
             at,
         },
     })
+}
+
+/// Writes several events of one workspace in the caller's transaction: one sequence update
+/// and one `INSERT` for all of them, numbered in the order given. Publish after the commit.
+pub async fn record_many(
+    tx: &mut Tx,
+    workspace_id: WorkspaceId,
+    events: Vec<(Option<UserId>, &str, serde_json::Value)>,
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let last: i64 = sqlx::query_scalar(
+        "UPDATE workspaces SET event_seq = event_seq + $1 WHERE id = $2 RETURNING event_seq",
+    )
+    .bind(events.len() as i64)
+    .bind(workspace_id.0)
+    .fetch_one(&mut **tx)
+    .await?;
+    let first = last - events.len() as i64 + 1;
+    let at = now_ms();
+    let sql = format!(
+        "INSERT INTO events (workspace_id, seq, type, data, actor_user_id, created_at) VALUES {}",
+        values_list(events.len(), 6)
+    );
+    let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for (i, (actor, kind, data)) in events.iter().enumerate() {
+        insert = insert
+            .bind(workspace_id.0)
+            .bind(first + i as i64)
+            .bind(kind.to_string())
+            .bind(data.to_string())
+            .bind(actor.map(|a| a.0))
+            .bind(at);
+    }
+    insert.execute(&mut **tx).await?;
+    if tx.backend_name() == "PostgreSQL" {
+        // The listeners publish every event up to the one announced.
+        sqlx::query("SELECT pg_notify('parley_events', $1)")
+            .bind(format!("{}:{last}", workspace_id.0))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(events
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, kind, data))| StoredEvent {
+            workspace_id,
+            event: RealtimeEvent {
+                seq: first + i as i64,
+                kind: kind.into(),
+                data,
+                at,
+            },
+        })
+        .collect())
 }
 
 fn to_event(row: &sqlx::any::AnyRow) -> Result<RealtimeEvent, sqlx::Error> {

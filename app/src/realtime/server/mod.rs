@@ -5,6 +5,6 @@ mod hub;
 pub mod listener;
 mod ws;
 
-pub use events::{latest_seq, recent, record, since, StoredEvent};
+pub use events::{latest_seq, recent, record, record_many, since, StoredEvent};
 pub use hub::EventHub;
 pub use ws::ws_handler;

@@ -224,7 +224,7 @@ async fn destination(
             "This {what} has {deals} deal(s): name the stage that receives them (moveToStageId)"
         )));
     };
-    let stage = stage_in(tx, ws, to).await?.ok_or_else(|| {
+    let stage = stage_in(&mut **tx, ws, to).await?.ok_or_else(|| {
         AppError::field(
             "moveToStageId",
             "not_found",

@@ -86,7 +86,7 @@ pub async fn create_stage(
     if let Some(position) = input.position {
         place_stage(&mut tx, pipeline_id, id, position).await?;
     }
-    let stage = stage_in(&mut tx, ws, id)
+    let stage = stage_in(&mut *tx, ws, id)
         .await?
         .ok_or_else(AppError::internal)?;
     let data = serde_json::json!({ "pipeline": pipeline_in(&mut tx, ws, pipeline_id).await? });
@@ -106,7 +106,7 @@ pub async fn update_stage(
     input.validate()?;
     let ws = auth.workspace_id.0;
     let mut tx = state.db.begin().await?;
-    let before = stage_in(&mut tx, ws, id)
+    let before = stage_in(&mut *tx, ws, id)
         .await?
         .ok_or_else(|| AppError::not_found("Stage"))?;
     sqlx::query(
@@ -126,7 +126,7 @@ pub async fn update_stage(
     if let Some(position) = input.position {
         place_stage(&mut tx, before.pipeline_id, id, position).await?;
     }
-    let stage = stage_in(&mut tx, ws, id)
+    let stage = stage_in(&mut *tx, ws, id)
         .await?
         .ok_or_else(AppError::internal)?;
     let data =
@@ -176,7 +176,7 @@ pub async fn delete_stage(
     require_admin(auth)?;
     let ws = auth.workspace_id.0;
     let mut tx = state.db.begin().await?;
-    let stage = stage_in(&mut tx, ws, id)
+    let stage = stage_in(&mut *tx, ws, id)
         .await?
         .ok_or_else(|| AppError::not_found("Stage"))?;
     let order = stage_order(&mut tx, stage.pipeline_id).await?;

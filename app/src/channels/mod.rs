@@ -1,0 +1,4 @@
+//! Channels: the networks messages come from and go to. Each channel maps its network onto
+//! the messaging model (accounts, conversations, messages) and runs its own receivers.
+
+pub mod telegram_bot;

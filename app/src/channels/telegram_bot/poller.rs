@@ -1,0 +1,216 @@
+//! Receiving by long polling. A supervisor on every instance starts a poller for each bot
+//! that receives by polling, once it holds the bot's lease (`lease_owner`, `lease_until`):
+//! Telegram allows one `getUpdates` at a time per bot, so exactly one instance polls it. A
+//! poller renews the lease on every round; when it stops (crash, shutdown), the lease runs
+//! out and another instance takes over, resuming from the stored offset.
+
+use super::{BotClient, BotError};
+use crate::messaging::server::inbound::{store_update, Receiver};
+use crate::server::{now_ms, AppState};
+use sqlx::Row as _;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// Seconds a `getUpdates` call waits for news.
+const POLL_SECONDS: u64 = 25;
+/// How long a lease lasts without renewal (longer than one poll).
+const LEASE_MS: i64 = 60_000;
+
+/// Starts and watches the pollers of this instance until shutdown.
+pub async fn supervise(state: AppState) {
+    let mut running: HashMap<i64, tokio::task::JoinHandle<()>> = HashMap::new();
+    let mut stop = state.shutdown.subscribe();
+    loop {
+        running.retain(|_, task| !task.is_finished());
+        match polling_accounts(&state).await {
+            Ok(ids) => {
+                for id in ids {
+                    if running.contains_key(&id) {
+                        continue;
+                    }
+                    match take_lease(&state, id).await {
+                        Ok(true) => {
+                            running.insert(id, tokio::spawn(poll(state.clone(), id)));
+                        }
+                        Ok(false) => {}
+                        Err(e) => {
+                            tracing::warn!(account = id, error = %e, "could not take a bot's lease")
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not list the bots to poll"),
+        }
+        tokio::select! {
+            _ = state.channels_wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = stop.changed() => break,
+        }
+    }
+    for (_, task) in running {
+        task.abort();
+    }
+}
+
+async fn polling_accounts(state: &AppState) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM channel_accounts WHERE kind = 'telegram_bot' AND receive_mode = 'polling' \
+         AND status NOT IN ('disconnected', 'needs_relogin') AND (lease_until IS NULL OR lease_until < $1 OR lease_owner = $2)",
+    )
+    .bind(now_ms())
+    .bind(&state.instance_id)
+    .fetch_all(&state.db.pool)
+    .await
+}
+
+/// Takes or renews the lease on a bot; `false` when another instance holds it.
+async fn take_lease(state: &AppState, id: i64) -> Result<bool, sqlx::Error> {
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let taken = sqlx::query(
+        "UPDATE channel_accounts SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
+         AND status <> 'disconnected' AND (lease_owner IS NULL OR lease_owner = $1 OR lease_until < $4)",
+    )
+    .bind(&state.instance_id)
+    .bind(now + LEASE_MS)
+    .bind(id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    tx.commit().await?;
+    Ok(taken)
+}
+
+struct Account {
+    workspace_id: i64,
+    secret: String,
+    offset: i64,
+    flood_wait_until: Option<i64>,
+}
+
+async fn load(state: &AppState, id: i64) -> Result<Option<Account>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT workspace_id, secret, poll_offset, flood_wait_until FROM channel_accounts \
+         WHERE id = $1 AND status NOT IN ('disconnected', 'needs_relogin') AND receive_mode = 'polling'",
+    )
+    .bind(id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    row.map(|r| {
+        Ok(Account {
+            workspace_id: r.try_get("workspace_id")?,
+            secret: r.try_get("secret")?,
+            offset: r.try_get("poll_offset")?,
+            flood_wait_until: r.try_get("flood_wait_until")?,
+        })
+    })
+    .transpose()
+}
+
+/// Polls one bot while this instance holds its lease.
+async fn poll(state: AppState, id: i64) {
+    let mut failures: u32 = 0;
+    loop {
+        match round(&state, id).await {
+            Ok(true) => failures = 0,
+            Ok(false) => return,
+            Err(e) => {
+                failures += 1;
+                let wait = Duration::from_secs((1u64 << failures.min(5)).min(30));
+                tracing::warn!(account = id, error = %e, "polling a bot failed");
+                let _ = set_status(&state, id, "reconnecting", &e).await;
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
+}
+
+/// One `getUpdates` round; `Ok(false)` when this poller should stop.
+async fn round(state: &AppState, id: i64) -> Result<bool, String> {
+    if !take_lease(state, id).await.map_err(|e| e.to_string())? {
+        return Ok(false);
+    }
+    let Some(account) = load(state, id).await.map_err(|e| e.to_string())? else {
+        return Ok(false);
+    };
+    if let Some(until) = account.flood_wait_until.filter(|u| *u > now_ms()) {
+        tokio::time::sleep(Duration::from_millis((until - now_ms()).max(0) as u64)).await;
+    }
+    let token = state
+        .secrets
+        .open(&account.secret)
+        .map_err(|e| e.to_string())?;
+    let client = BotClient::new(state.http.clone(), &state.settings.telegram_api_base, token);
+    let updates = match client.get_updates(account.offset, POLL_SECONDS).await {
+        Ok(updates) => updates,
+        Err(BotError::RetryAfter(secs)) => {
+            let until = now_ms() + secs as i64 * 1000;
+            let _ = sqlx::query(
+                "UPDATE channel_accounts SET status = 'flood_wait', flood_wait_until = $1 WHERE id = $2",
+            )
+            .bind(until)
+            .bind(id)
+            .execute(state.db.writer())
+            .await;
+            return Ok(true);
+        }
+        Err(BotError::Unauthorized) => {
+            let _ = set_status(
+                state,
+                id,
+                "needs_relogin",
+                "Telegram no longer accepts this bot's token",
+            )
+            .await;
+            return Ok(false);
+        }
+        Err(BotError::Api { code: 409, .. }) => {
+            // A webhook is set (by another tool, or before): polling needs it removed.
+            client.delete_webhook().await.map_err(|e| e.to_string())?;
+            return Ok(true);
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let to = Receiver {
+        account_id: id,
+        workspace_id: account.workspace_id,
+    };
+    for update in &updates {
+        store_update(state, &client, to, update)
+            .await
+            .map_err(|e| e.error)?;
+    }
+    if updates.is_empty() {
+        // A quiet round still proves the connection works.
+        let _ = sqlx::query(
+            "UPDATE channel_accounts SET last_sync_at = $1, status = 'connected', last_error = '' \
+             WHERE id = $2 AND status <> 'disconnected'",
+        )
+        .bind(now_ms())
+        .bind(id)
+        .execute(state.db.writer())
+        .await;
+    }
+    Ok(true)
+}
+
+async fn set_status(
+    state: &AppState,
+    id: i64,
+    status: &str,
+    error: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE channel_accounts SET status = $1, last_error = $2, updated_at = $3 \
+         WHERE id = $4 AND status <> 'disconnected'",
+    )
+    .bind(status)
+    .bind(error)
+    .bind(now_ms())
+    .bind(id)
+    .execute(state.db.writer())
+    .await?;
+    Ok(())
+}

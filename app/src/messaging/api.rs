@@ -1,0 +1,136 @@
+//! Server functions for the inbox.
+
+use super::{
+    AccountView, ChatQuery, ChatToCrm, ConversationView, MessageHit, MessagePage, MessageQuery,
+    MessageView, SendInput,
+};
+use crate::error::AppError;
+use crate::listing::Page;
+use leptos::prelude::*;
+
+#[server(prefix = "/sfn", endpoint = "list_channel_accounts")]
+pub async fn list_channel_accounts() -> Result<Vec<AccountView>, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::accounts::list(&state, &auth).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "connect_bot")]
+pub async fn connect_bot(token: String) -> Result<AccountView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        let input = super::ConnectAccount {
+            kind: "telegram_bot".into(),
+            token,
+        };
+        super::server::accounts::connect(&state, &auth, input).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "disconnect_account")]
+pub async fn disconnect_account(id: i64) -> Result<(), AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::accounts::disconnect(&state, &auth, id).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "list_chats")]
+pub async fn list_chats(query: ChatQuery) -> Result<Page<ConversationView>, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::chats(&state, &auth, &query).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "get_conversation")]
+pub async fn get_conversation(id: i64) -> Result<ConversationView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::conversation(&state, &auth, id).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "list_messages")]
+pub async fn list_messages(
+    conversation_id: i64,
+    query: MessageQuery,
+) -> Result<MessagePage, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::messages(&state, &auth, conversation_id, &query).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "send_message")]
+pub async fn send_message(input: SendInput) -> Result<MessageView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::send::send(&state, &auth, input, None).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "retry_message")]
+pub async fn retry_message(id: i64) -> Result<MessageView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::send::retry(&state, &auth, id).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "mark_conversation_read")]
+pub async fn mark_conversation_read(id: i64) -> Result<ConversationView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::mark_read(&state, &auth, id).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "create_from_chat")]
+pub async fn create_from_chat(id: i64, input: ChatToCrm) -> Result<ConversationView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::links::create_from_chat(&state, &auth, id, input).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "assign_conversation")]
+pub async fn assign_conversation(
+    id: i64,
+    assignee_id: Option<i64>,
+) -> Result<ConversationView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::links::assign(&state, &auth, id, assignee_id).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "pin_conversation")]
+pub async fn pin_conversation(id: i64, pinned: bool) -> Result<ConversationView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::links::pin(&state, &auth, id, pinned).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "search_messages")]
+pub async fn search_messages(term: String) -> Result<Vec<MessageHit>, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::search::search(&state, &auth, &term).await
+    })
+    .await
+}

@@ -1,0 +1,188 @@
+//! Messaging: channel accounts, conversations and messages — the inbox's data, whatever the
+//! channel (a Telegram bot today; Telegram user accounts plug into the same model).
+
+mod api;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use crate::ids::EpochMs;
+pub use api::*;
+pub use pages::InboxPage;
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+/// A connected channel account, as members see it (never its token).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AccountView {
+    pub id: i64,
+    /// `telegram_bot` or `telegram_user`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    pub username: String,
+    pub owner_id: Option<i64>,
+    pub time_zone: String,
+    /// `connected`, `reconnecting`, `needs_relogin`, `flood_wait` or `disconnected`.
+    pub status: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub flood_wait_until: Option<EpochMs>,
+    pub last_error: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub last_sync_at: Option<EpochMs>,
+    /// Inbound messages not yet read, over all of the account's conversations.
+    pub unread: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub created_at: EpochMs,
+}
+
+/// `POST /api/messaging/accounts`: connect a bot by its token (checked with `getMe`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectAccount {
+    /// `telegram_bot`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[validate(length(min = 1, max = 200, code = "invalid", message = "Enter the bot token"))]
+    pub token: String,
+}
+
+/// A conversation in the chat list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationView {
+    pub id: i64,
+    pub account_id: i64,
+    /// `private`, `group` or `channel`.
+    pub kind: String,
+    pub title: String,
+    pub username: String,
+    pub contact_id: Option<i64>,
+    pub contact_name: Option<String>,
+    pub deal_id: Option<i64>,
+    pub deal_title: Option<String>,
+    pub assignee_id: Option<i64>,
+    pub unread_count: i64,
+    pub last_message_text: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub last_message_at: Option<EpochMs>,
+    pub pinned: bool,
+    pub folder_ids: Vec<i64>,
+}
+
+/// `GET /api/messaging/chats` filters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct ChatQuery {
+    pub page: Option<i64>,
+    /// 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    /// Title or username contains this (case-insensitive).
+    pub search: Option<String>,
+    /// `all` (default), `unread`, `mine` or `unassigned`.
+    pub filter: Option<String>,
+    pub account_id: Option<i64>,
+    pub folder_id: Option<i64>,
+}
+
+/// A message of a conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MessageView {
+    pub id: i64,
+    pub conversation_id: i64,
+    /// `in` or `out`.
+    pub direction: String,
+    pub sender_name: String,
+    pub author_id: Option<i64>,
+    pub text: String,
+    pub media: Option<MediaView>,
+    pub reply_to_id: Option<i64>,
+    /// `pending`, `sent`, `delivered`, `read` or `failed`.
+    pub state: String,
+    /// Why a message failed.
+    pub error: String,
+    pub external_id: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub sent_at: EpochMs,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub edited_at: Option<EpochMs>,
+}
+
+/// An attachment, downloaded from `/api/messaging/media/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MediaView {
+    pub id: i64,
+    /// `photo` or `document`.
+    pub kind: String,
+    pub file_name: String,
+    pub mime_type: String,
+    pub size: i64,
+}
+
+/// `GET /api/messaging/conversations/{id}/messages`: newest first, `before` a message id
+/// for the next (older) page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct MessageQuery {
+    pub before: Option<i64>,
+    /// 1 to 200 (default 50).
+    pub limit: Option<i64>,
+}
+
+/// A page of messages, newest first; `nextBefore` fetches older ones when present.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MessagePage {
+    pub items: Vec<MessageView>,
+    pub next_before: Option<i64>,
+}
+
+/// `POST /api/messaging/send`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SendInput {
+    pub conversation_id: i64,
+    #[serde(default)]
+    #[validate(length(
+        max = 4096,
+        code = "too_long",
+        message = "Telegram takes at most 4096 characters"
+    ))]
+    pub text: String,
+    #[serde(default)]
+    pub reply_to_message_id: Option<i64>,
+}
+
+/// A message search hit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MessageHit {
+    pub message: MessageView,
+    pub conversation_title: String,
+}
+
+/// Create a contact (and optionally a deal) from a chat in one step; both are linked to the
+/// conversation. A private chat's Telegram user id and username fill the contact's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ChatToCrm {
+    pub contact: crate::contacts::ContactInput,
+    #[serde(default)]
+    pub deal: Option<crate::deals::DealInput>,
+}

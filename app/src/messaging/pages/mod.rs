@@ -1,0 +1,15 @@
+//! The inbox UI: accounts, the chat list and the open conversation, kept live.
+
+mod accounts;
+mod chat_list;
+mod composer;
+mod conversation;
+mod create_from_chat;
+mod crm_panel;
+mod format;
+mod live;
+mod message;
+mod page;
+mod state;
+
+pub use page::InboxPage;

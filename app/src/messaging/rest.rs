@@ -1,0 +1,264 @@
+//! REST routes under `/api/messaging`: channel accounts, the chat list, conversations and
+//! their messages, sending, reading, media and message search.
+
+use super::server::{self, accounts, media, search, send};
+use super::{
+    AccountView, ChatQuery, ConnectAccount, ConversationView, MessageHit, MessagePage,
+    MessageQuery, MessageView, SendInput,
+};
+use crate::auth::server::AuthContext;
+use crate::error::AppError;
+use crate::listing::Page;
+use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::server::openapi::{Conflict, Forbidden, Invalid, NotFound};
+use crate::server::AppState;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_accounts, connect_account))
+        .routes(routes!(disconnect_account))
+        .routes(routes!(chats))
+        .routes(routes!(conversation))
+        .routes(routes!(messages))
+        .routes(routes!(read))
+        .routes(routes!(send_message))
+        .routes(routes!(retry))
+        .routes(routes!(media_file))
+        .routes(routes!(search_messages))
+}
+
+/// The workspace's connected channel accounts, with their health and unread totals.
+#[utoipa::path(
+    get, path = "/accounts", operation_id = "listChannelAccounts", tag = "messaging",
+    responses((status = 200, description = "The accounts", body = Vec<AccountView>))
+)]
+async fn list_accounts(
+    State(s): State<AppState>,
+    auth: AuthContext,
+) -> Result<Json<Vec<AccountView>>, AppError> {
+    Ok(Json(accounts::list(&s, &auth).await?))
+}
+
+/// Connect a Telegram bot by its token (checked with Telegram's `getMe`).
+#[utoipa::path(
+    post, path = "/accounts", operation_id = "connectChannelAccount", tag = "messaging",
+    request_body = ConnectAccount,
+    responses(
+        (status = 201, description = "Connected", body = AccountView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+    )
+)]
+async fn connect_account(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiJson(input): ApiJson<ConnectAccount>,
+) -> Result<(StatusCode, Json<AccountView>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(accounts::connect(&s, &auth, input).await?),
+    ))
+}
+
+/// Disconnect an account: its token is erased; its conversations stay.
+#[utoipa::path(
+    delete, path = "/accounts/{id}", operation_id = "disconnectChannelAccount", tag = "messaging",
+    params(("id" = i64, Path, description = "The account's id")),
+    responses(
+        (status = 204, description = "Disconnected"),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn disconnect_account(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, AppError> {
+    accounts::disconnect(&s, &auth, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The chat list: pinned first, then by the last message; filters `all`, `unread`, `mine`,
+/// `unassigned`, an account, a folder, a search over title and username.
+#[utoipa::path(
+    get, path = "/chats", operation_id = "listChats", tag = "messaging",
+    params(ChatQuery),
+    responses(
+        (status = 200, description = "A page of conversations", body = Page<ConversationView>),
+        (status = 400, response = Invalid),
+    )
+)]
+async fn chats(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiQuery(q): ApiQuery<ChatQuery>,
+) -> Result<Json<Page<ConversationView>>, AppError> {
+    Ok(Json(server::chats(&s, &auth, &q).await?))
+}
+
+/// One conversation.
+#[utoipa::path(
+    get, path = "/conversations/{id}", operation_id = "getConversation", tag = "messaging",
+    params(("id" = i64, Path, description = "The conversation's id")),
+    responses(
+        (status = 200, description = "The conversation", body = ConversationView),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn conversation(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ConversationView>, AppError> {
+    Ok(Json(server::conversation(&s, &auth, id).await?))
+}
+
+/// A conversation's messages, newest first; pass `nextBefore` as `before` for older ones.
+#[utoipa::path(
+    get, path = "/conversations/{id}/messages", operation_id = "listMessages", tag = "messaging",
+    params(("id" = i64, Path, description = "The conversation's id"), MessageQuery),
+    responses(
+        (status = 200, description = "A page of messages", body = MessagePage),
+        (status = 400, response = Invalid),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn messages(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<MessageQuery>,
+) -> Result<Json<MessagePage>, AppError> {
+    Ok(Json(server::messages(&s, &auth, id, &q).await?))
+}
+
+/// Mark a conversation read (for everyone who shares it).
+#[utoipa::path(
+    post, path = "/conversations/{id}/read", operation_id = "markConversationRead", tag = "messaging",
+    params(("id" = i64, Path, description = "The conversation's id")),
+    responses(
+        (status = 200, description = "Read", body = ConversationView),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn read(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ConversationView>, AppError> {
+    Ok(Json(server::mark_read(&s, &auth, id).await?))
+}
+
+/// Send a message: stored `pending` at once and delivered by a durable job (watch
+/// `message.updated` for `sent` or `failed`).
+#[utoipa::path(
+    post, path = "/send", operation_id = "sendMessage", tag = "messaging",
+    request_body = SendInput,
+    responses(
+        (status = 201, description = "Queued", body = MessageView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+async fn send_message(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiJson(input): ApiJson<SendInput>,
+) -> Result<(StatusCode, Json<MessageView>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(send::send(&s, &auth, input, None).await?),
+    ))
+}
+
+/// Send a failed message again.
+#[utoipa::path(
+    post, path = "/messages/{id}/retry", operation_id = "retryMessage", tag = "messaging",
+    params(("id" = i64, Path, description = "The message's id")),
+    responses(
+        (status = 200, description = "Queued again", body = MessageView),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+async fn retry(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<MessageView>, AppError> {
+    Ok(Json(send::retry(&s, &auth, id).await?))
+}
+
+/// A message's attachment.
+#[utoipa::path(
+    get, path = "/media/{id}", operation_id = "getMedia", tag = "messaging",
+    params(("id" = i64, Path, description = "The file's id")),
+    responses(
+        (status = 200, description = "The file's bytes", content_type = "application/octet-stream"),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn media_file(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<impl IntoResponse, AppError> {
+    let (bytes, mime, name) = media::read(&s, &auth, id).await?;
+    // Only images are shown inline; anything else downloads, so no upload runs as a page.
+    let disposition = if mime.starts_with("image/") && !mime.contains("svg") {
+        "inline"
+    } else {
+        "attachment"
+    };
+    let safe_name: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("{disposition}; filename=\"{safe_name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, max-age=86400".into()),
+        ],
+        bytes,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct SearchQuery {
+    /// The text to find (case-insensitive).
+    q: String,
+}
+
+/// Messages whose text contains `q`, newest first (at most 50).
+#[utoipa::path(
+    get, path = "/search", operation_id = "searchMessages", tag = "messaging",
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "The matches", body = Vec<MessageHit>),
+        (status = 400, response = Invalid),
+    )
+)]
+async fn search_messages(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiQuery(q): ApiQuery<SearchQuery>,
+) -> Result<Json<Vec<MessageHit>>, AppError> {
+    Ok(Json(search::search(&s, &auth, &q.q).await?))
+}

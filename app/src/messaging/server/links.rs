@@ -1,0 +1,171 @@
+//! A conversation's place in the CRM: its contact and deal (linked, or created from the chat
+//! in one step), its assignee, and pinning.
+
+use super::conversation_in;
+use crate::auth::server::AuthContext;
+use crate::contacts::server as contacts;
+use crate::deals::server as deals;
+use crate::error::AppError;
+use crate::messaging::{ChatToCrm, ConversationView};
+use crate::realtime::server::{record, StoredEvent};
+use crate::server::db::Tx;
+use crate::server::{now_ms, refs, AppState};
+
+/// Creates the contact and, when asked, a deal for it, and links both to the conversation —
+/// all in one transaction.
+pub async fn create_from_chat(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    input: ChatToCrm,
+) -> Result<ConversationView, AppError> {
+    auth.require_writer()?;
+    let ws = auth.workspace_id.0;
+    let mut tx = state.db.begin().await?;
+    let conversation = conversation_in(&mut tx, ws, id).await?;
+    let mut contact = input.contact.normalized();
+    if conversation.kind == "private" {
+        if contact.telegram_user_id.is_none() {
+            contact.telegram_user_id = peer_user_id(&mut tx, id).await?;
+        }
+        if contact
+            .telegram_username
+            .as_deref()
+            .unwrap_or("")
+            .is_empty()
+            && !conversation.username.is_empty()
+        {
+            contact.telegram_username = Some(conversation.username.clone());
+        }
+    }
+    contacts::check(&mut tx, auth, &contact).await?;
+    let created = contacts::create_in(&mut tx, auth, &contact).await?;
+    let mut events = vec![
+        record(
+            &mut tx,
+            auth.workspace_id,
+            Some(auth.user_id),
+            "contact.created",
+            serde_json::to_value(&created).unwrap_or_default(),
+        )
+        .await?,
+    ];
+    let deal_id = match input.deal {
+        Some(mut deal) => {
+            deal.contact_id = Some(created.id);
+            let (deal, event) = deals::create_in(&mut tx, auth, deal).await?;
+            events.push(event);
+            Some(deal.id)
+        }
+        None => conversation.deal_id,
+    };
+    sqlx::query(
+        "UPDATE conversations SET contact_id = $1, deal_id = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(created.id)
+    .bind(deal_id)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    finish(state, tx, auth, id, events).await
+}
+
+/// A private chat's peer id is the Telegram user id.
+async fn peer_user_id(tx: &mut Tx, id: i64) -> Result<Option<i64>, AppError> {
+    let peer: String = sqlx::query_scalar("SELECT peer_id FROM conversations WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(peer.parse().ok())
+}
+
+/// Links (or, with `None`, unlinks) an existing contact and deal.
+pub async fn link(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    contact_id: Option<i64>,
+    deal_id: Option<i64>,
+) -> Result<ConversationView, AppError> {
+    auth.require_writer()?;
+    let ws = auth.workspace_id.0;
+    let mut tx = state.db.begin().await?;
+    conversation_in(&mut tx, ws, id).await?;
+    refs::contact(&mut tx, ws, contact_id, "contactId").await?;
+    refs::deal(&mut tx, ws, deal_id, "dealId").await?;
+    sqlx::query(
+        "UPDATE conversations SET contact_id = $1, deal_id = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(contact_id)
+    .bind(deal_id)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    finish(state, tx, auth, id, Vec::new()).await
+}
+
+/// Assigns the conversation to a member (or to nobody).
+pub async fn assign(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    assignee_id: Option<i64>,
+) -> Result<ConversationView, AppError> {
+    auth.require_writer()?;
+    let ws = auth.workspace_id.0;
+    let mut tx = state.db.begin().await?;
+    conversation_in(&mut tx, ws, id).await?;
+    refs::member(&mut tx, ws, assignee_id, "assigneeId").await?;
+    sqlx::query("UPDATE conversations SET assignee_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(assignee_id)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    finish(state, tx, auth, id, Vec::new()).await
+}
+
+/// Pins the conversation to the top of the chat list (for everyone), or unpins it.
+pub async fn pin(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    pinned: bool,
+) -> Result<ConversationView, AppError> {
+    auth.require_writer()?;
+    let mut tx = state.db.begin().await?;
+    conversation_in(&mut tx, auth.workspace_id.0, id).await?;
+    sqlx::query("UPDATE conversations SET pinned = $1, updated_at = $2 WHERE id = $3")
+        .bind(pinned as i64)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    finish(state, tx, auth, id, Vec::new()).await
+}
+
+/// Announces the conversation as it now is, commits, publishes.
+async fn finish(
+    state: &AppState,
+    mut tx: Tx,
+    auth: &AuthContext,
+    id: i64,
+    mut events: Vec<StoredEvent>,
+) -> Result<ConversationView, AppError> {
+    let after = conversation_in(&mut tx, auth.workspace_id.0, id).await?;
+    events.push(
+        record(
+            &mut tx,
+            auth.workspace_id,
+            Some(auth.user_id),
+            "conversation.updated",
+            serde_json::to_value(&after).unwrap_or_default(),
+        )
+        .await?,
+    );
+    tx.commit().await?;
+    state.hub.publish(events);
+    Ok(after)
+}

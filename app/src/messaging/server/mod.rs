@@ -1,0 +1,328 @@
+//! Messaging queries and services: the chat list, a conversation's history, reading.
+//! Accounts, inbound storage, sending and media have their own files.
+
+pub mod accounts;
+pub mod inbound;
+pub mod links;
+pub mod media;
+pub mod search;
+pub mod send;
+
+use super::{ChatQuery, ConversationView, MediaView, MessagePage, MessageQuery, MessageView};
+use crate::auth::server::AuthContext;
+use crate::error::AppError;
+use crate::listing::{ListQuery, Page};
+use crate::realtime::server::record;
+use crate::server::db::{Row, Tx};
+use crate::server::query::values_list;
+use crate::server::AppState;
+use sqlx::{AssertSqlSafe, Row as _};
+
+const CONVERSATION_SELECT: &str = "SELECT c.id, c.account_id, c.kind, c.title, c.username, c.contact_id, \
+    ct.display_name AS contact_name, c.deal_id, d.title AS deal_title, c.assignee_id, c.unread_count, \
+    c.last_message_text, c.last_message_at, c.pinned \
+    FROM conversations c LEFT JOIN contacts ct ON ct.id = c.contact_id LEFT JOIN deals d ON d.id = c.deal_id";
+
+pub(crate) const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.direction, m.sender_name, m.author_id, \
+    m.text, m.media_id, md.kind AS media_kind, md.file_name AS media_file_name, md.mime_type AS media_mime_type, \
+    md.size AS media_size, m.reply_to_id, m.state, m.error, m.external_id, m.sent_at, m.edited_at \
+    FROM messages m LEFT JOIN media md ON md.id = m.media_id";
+
+fn conversation_view(row: &Row) -> Result<ConversationView, sqlx::Error> {
+    Ok(ConversationView {
+        id: row.try_get("id")?,
+        account_id: row.try_get("account_id")?,
+        kind: row.try_get("kind")?,
+        title: row.try_get("title")?,
+        username: row.try_get("username")?,
+        contact_id: row.try_get("contact_id")?,
+        contact_name: row.try_get("contact_name")?,
+        deal_id: row.try_get("deal_id")?,
+        deal_title: row.try_get("deal_title")?,
+        assignee_id: row.try_get("assignee_id")?,
+        unread_count: row.try_get("unread_count")?,
+        last_message_text: row.try_get("last_message_text")?,
+        last_message_at: row.try_get("last_message_at")?,
+        pinned: row.try_get::<i64, _>("pinned")? != 0,
+        folder_ids: Vec::new(),
+    })
+}
+
+pub(crate) fn message_view(row: &Row) -> Result<MessageView, sqlx::Error> {
+    let media_id: Option<i64> = row.try_get("media_id")?;
+    let media = match media_id {
+        Some(id) => Some(MediaView {
+            id,
+            kind: row.try_get("media_kind")?,
+            file_name: row.try_get("media_file_name")?,
+            mime_type: row.try_get("media_mime_type")?,
+            size: row.try_get("media_size")?,
+        }),
+        None => None,
+    };
+    Ok(MessageView {
+        id: row.try_get("id")?,
+        conversation_id: row.try_get("conversation_id")?,
+        direction: row.try_get("direction")?,
+        sender_name: row.try_get("sender_name")?,
+        author_id: row.try_get("author_id")?,
+        text: row.try_get("text")?,
+        media,
+        reply_to_id: row.try_get("reply_to_id")?,
+        state: row.try_get("state")?,
+        error: row.try_get("error")?,
+        external_id: row.try_get("external_id")?,
+        sent_at: row.try_get("sent_at")?,
+        edited_at: row.try_get("edited_at")?,
+    })
+}
+
+/// The chat list: pinned first, then by the last message, newest first.
+pub async fn chats(
+    state: &AppState,
+    auth: &AuthContext,
+    q: &ChatQuery,
+) -> Result<Page<ConversationView>, AppError> {
+    let (page, limit) = ListQuery {
+        page: q.page,
+        limit: q.limit,
+        ..Default::default()
+    }
+    .bounds()?;
+    let mut conditions = vec!["c.workspace_id = $1".to_string()];
+    match q.filter.as_deref().unwrap_or("all") {
+        "all" => {}
+        "unread" => conditions.push("c.unread_count > 0".into()),
+        "mine" => conditions.push("c.assignee_id = $2".into()),
+        "unassigned" => conditions.push("c.assignee_id IS NULL".into()),
+        _ => {
+            return Err(AppError::field(
+                "filter",
+                "invalid",
+                "The filter is all, unread, mine or unassigned",
+            ))
+        }
+    }
+    // Placeholders $3… are the optional filters, bound in this order.
+    let mut values: Vec<i64> = Vec::new();
+    let mut next = 3;
+    if let Some(account) = q.account_id {
+        conditions.push(format!("c.account_id = ${next}"));
+        values.push(account);
+        next += 1;
+    }
+    if let Some(folder) = q.folder_id {
+        conditions.push(format!(
+            "c.id IN (SELECT conversation_id FROM conversation_folders WHERE folder_id = ${next})"
+        ));
+        values.push(folder);
+        next += 1;
+    }
+    let search = q
+        .search
+        .as_deref()
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty());
+    if search.is_some() {
+        conditions.push(format!("c.search_text LIKE ${next} ESCAPE '\\'"));
+    }
+    let filter = conditions.join(" AND ");
+    let bind = |sql: String| {
+        let mut query = sqlx::query(AssertSqlSafe(sql))
+            .bind(auth.workspace_id.0)
+            .bind(auth.user_id.0);
+        for v in &values {
+            query = query.bind(*v);
+        }
+        if let Some(term) = &search {
+            query = query.bind(format!("%{}%", escape_like(term)));
+        }
+        query
+    };
+    let total: i64 = bind(format!(
+        "SELECT COUNT(*) AS n FROM conversations c WHERE {filter} AND $2 = $2"
+    ))
+    .fetch_one(&state.db.pool)
+    .await?
+    .try_get("n")?;
+    let rows = bind(format!(
+        "{CONVERSATION_SELECT} WHERE {filter} AND $2 = $2 \
+         ORDER BY c.pinned DESC, c.last_message_at DESC, c.id DESC LIMIT {limit} OFFSET {}",
+        (page - 1) * limit
+    ))
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut items = rows
+        .iter()
+        .map(conversation_view)
+        .collect::<Result<Vec<_>, _>>()?;
+    attach_folders(state, &mut items).await?;
+    Ok(Page::new(items, page, limit, total))
+}
+
+/// `%` and `_` in a search term match themselves.
+fn escape_like(term: &str) -> String {
+    term.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+async fn attach_folders(state: &AppState, items: &mut [ConversationView]) -> Result<(), AppError> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT conversation_id, folder_id FROM conversation_folders WHERE conversation_id IN {}",
+        values_list(1, items.len())
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for c in items.iter() {
+        query = query.bind(c.id);
+    }
+    for row in query.fetch_all(&state.db.pool).await? {
+        let (conversation, folder): (i64, i64) =
+            (row.try_get("conversation_id")?, row.try_get("folder_id")?);
+        if let Some(c) = items.iter_mut().find(|c| c.id == conversation) {
+            c.folder_ids.push(folder);
+        }
+    }
+    Ok(())
+}
+
+/// One conversation of the caller's workspace (404 otherwise).
+pub async fn conversation(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+) -> Result<ConversationView, AppError> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "{CONVERSATION_SELECT} WHERE c.id = $1 AND c.workspace_id = $2"
+    )))
+    .bind(id)
+    .bind(auth.workspace_id.0)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .ok_or_else(|| AppError::not_found("Conversation"))?;
+    let mut view = [conversation_view(&row)?];
+    attach_folders(state, &mut view).await?;
+    let [view] = view;
+    Ok(view)
+}
+
+pub(crate) async fn conversation_in(
+    tx: &mut Tx,
+    workspace_id: i64,
+    id: i64,
+) -> Result<ConversationView, AppError> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "{CONVERSATION_SELECT} WHERE c.id = $1 AND c.workspace_id = $2"
+    )))
+    .bind(id)
+    .bind(workspace_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| AppError::not_found("Conversation"))?;
+    Ok(conversation_view(&row)?)
+}
+
+/// A conversation's messages, newest first, `limit` at a time.
+pub async fn messages(
+    state: &AppState,
+    auth: &AuthContext,
+    conversation_id: i64,
+    q: &MessageQuery,
+) -> Result<MessagePage, AppError> {
+    let (_, limit) = ListQuery {
+        limit: q.limit,
+        ..Default::default()
+    }
+    .bounds()?;
+    conversation(state, auth, conversation_id).await?;
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "{MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.workspace_id = $2 AND ($3 = 0 OR m.id < $3) \
+         ORDER BY m.id DESC LIMIT $4"
+    )))
+    .bind(conversation_id)
+    .bind(auth.workspace_id.0)
+    .bind(q.before.unwrap_or(0))
+    .bind(limit + 1)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut items = rows
+        .iter()
+        .map(message_view)
+        .collect::<Result<Vec<_>, _>>()?;
+    let next_before = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|m| m.id)
+    } else {
+        None
+    };
+    Ok(MessagePage { items, next_before })
+}
+
+pub(crate) async fn message_in(
+    tx: &mut Tx,
+    workspace_id: i64,
+    id: i64,
+) -> Result<MessageView, AppError> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "{MESSAGE_SELECT} WHERE m.id = $1 AND m.workspace_id = $2"
+    )))
+    .bind(id)
+    .bind(workspace_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| AppError::not_found("Message"))?;
+    Ok(message_view(&row)?)
+}
+
+/// Marks a conversation read for everyone who shares it: its unread count drops to zero and
+/// its inbound messages become `read`. Announced as `conversation.updated` and `message.read`.
+pub async fn mark_read(
+    state: &AppState,
+    auth: &AuthContext,
+    conversation_id: i64,
+) -> Result<ConversationView, AppError> {
+    let ws = auth.workspace_id.0;
+    let mut tx = state.db.begin().await?;
+    let before = conversation_in(&mut tx, ws, conversation_id).await?;
+    if before.unread_count == 0 {
+        return Ok(before);
+    }
+    let now = crate::server::now_ms();
+    sqlx::query("UPDATE conversations SET unread_count = 0, updated_at = $1 WHERE id = $2 AND workspace_id = $3")
+        .bind(now)
+        .bind(conversation_id)
+        .bind(ws)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE messages SET state = 'read', updated_at = $1 \
+         WHERE conversation_id = $2 AND direction = 'in' AND state <> 'read'",
+    )
+    .bind(now)
+    .bind(conversation_id)
+    .execute(&mut *tx)
+    .await?;
+    let after = conversation_in(&mut tx, ws, conversation_id).await?;
+    let read = record(
+        &mut tx,
+        auth.workspace_id,
+        Some(auth.user_id),
+        "message.read",
+        serde_json::json!({ "conversationId": conversation_id, "accountId": after.account_id, "readBy": auth.user_id.0 }),
+    )
+    .await?;
+    let updated = record(
+        &mut tx,
+        auth.workspace_id,
+        Some(auth.user_id),
+        "conversation.updated",
+        serde_json::to_value(&after).unwrap_or_default(),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([read, updated]);
+    Ok(after)
+}

@@ -1,0 +1,472 @@
+//! The inbox over the Telegram bot channel, against the fake Bot API server on loopback:
+//! connecting, receiving (polling and webhook), durable sending, 429s, reading, isolation.
+
+use crate::crm_support::{call, owner_and_viewer};
+use crate::helpers::{on_each_backend_with, TestApp};
+use fake_telegram::{FakeTelegram, FromUser, Inject, NewBot};
+use reqwest::{Method as M, StatusCode};
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+static BOTS: AtomicU64 = AtomicU64::new(1);
+
+/// A bot registered at the fake: (token, username).
+fn new_bot(fake: &FakeTelegram) -> (String, String) {
+    let n = BOTS.fetch_add(1, Ordering::Relaxed);
+    let token = format!(
+        "{}:secret-{n}-{}",
+        7_000_000 + n,
+        uuid::Uuid::new_v4().simple()
+    );
+    let username = format!("parley_test_{n}_bot");
+    fake.add_bot(NewBot::new(&token, &username)).unwrap();
+    (token, username)
+}
+
+async fn fake() -> Arc<FakeTelegram> {
+    Arc::new(
+        FakeTelegram::start("127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap(),
+    )
+}
+
+/// Polls `check` every 50 ms for up to 10 s.
+async fn eventually<F, Fut>(what: &str, mut check: F) -> Value
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<Value>>,
+{
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        if let Some(v) = check().await {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Connects a bot and waits for the first injected message to create its conversation.
+/// Returns (account id, conversation id).
+async fn connected_chat(app: &TestApp, token: &str, fake: &FakeTelegram, bot: &str) -> (i64, i64) {
+    let (s, account) = call(
+        app,
+        token,
+        M::POST,
+        "/api/messaging/accounts",
+        Some(json!({"type": "telegram_bot", "token": bot})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{account}");
+    fake.inject_message(Inject::text(
+        bot,
+        FromUser::new(555_001, "Lena"),
+        "Hello, is the offer still on?",
+    ))
+    .unwrap();
+    let chat = eventually("the inbound chat", || async {
+        let (_, chats) = call(app, token, M::GET, "/api/messaging/chats", None).await;
+        chats["items"].as_array().and_then(|a| a.first().cloned())
+    })
+    .await;
+    (
+        account["id"].as_i64().unwrap(),
+        chat["id"].as_i64().unwrap(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bot_connects_by_token_and_its_token_is_sealed() {
+    let fake = fake().await;
+    let base = fake.base_url();
+    on_each_backend_with(
+        move |s| s.telegram_api_base = base.clone(),
+        |app| {
+            let fake = fake.clone();
+            async move {
+                let (owner, _) = app.new_account("Inbox").await;
+                let (bot, username) = new_bot(&fake);
+                let (s, body) = call(
+                    &app,
+                    &owner,
+                    M::POST,
+                    "/api/messaging/accounts",
+                    Some(json!({"type": "telegram_bot", "token": "1:wrong"})),
+                )
+                .await;
+                assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+                assert_eq!(body["details"][0]["field"], "token", "{body}");
+                let (s, body) = call(
+                    &app,
+                    &owner,
+                    M::POST,
+                    "/api/messaging/accounts",
+                    Some(json!({"type": "telegram_bot", "token": bot})),
+                )
+                .await;
+                assert_eq!(s, StatusCode::CREATED, "{body}");
+                assert_eq!(body["username"], username.as_str());
+                assert_eq!(body["status"], "connected");
+                assert!(
+                    !body.to_string().contains(&bot),
+                    "the token never leaves the server"
+                );
+                let (_, list) = call(&app, &owner, M::GET, "/api/messaging/accounts", None).await;
+                assert_eq!(list.as_array().unwrap().len(), 1);
+                let stored: String = sqlx::query_scalar("SELECT secret FROM channel_accounts")
+                    .fetch_one(&app.db().await)
+                    .await
+                    .unwrap();
+                let secret_part = bot.split(':').nth(1).unwrap();
+                assert!(
+                    !stored.contains(secret_part),
+                    "the database holds the token sealed"
+                );
+                // The same bot in another workspace is refused.
+                let (other, _) = app.new_account("Elsewhere").await;
+                let (s, body) = call(
+                    &app,
+                    &other,
+                    M::POST,
+                    "/api/messaging/accounts",
+                    Some(json!({"type": "telegram_bot", "token": bot})),
+                )
+                .await;
+                assert_eq!(s, StatusCode::CONFLICT, "{body}");
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inbound_messages_arrive_by_polling_with_unread_counts_and_reading_clears_them() {
+    let fake = fake().await;
+    let base = fake.base_url();
+    on_each_backend_with(
+        move |s| s.telegram_api_base = base.clone(),
+        |app| {
+            let fake = fake.clone();
+            async move {
+                let (owner, _) = app.new_account("Inbox").await;
+                let (bot, _) = new_bot(&fake);
+                let (account, chat) = connected_chat(&app, &owner, &fake, &bot).await;
+                fake.inject_message(Inject::text(
+                    &bot,
+                    FromUser::new(555_001, "Lena"),
+                    "And the price?",
+                ))
+                .unwrap();
+                let page = eventually("the second message", || async {
+                    let (_, page) = call(
+                        &app,
+                        &owner,
+                        M::GET,
+                        &format!("/api/messaging/conversations/{chat}/messages"),
+                        None,
+                    )
+                    .await;
+                    (page["items"].as_array()?.len() == 2).then_some(page)
+                })
+                .await;
+                assert_eq!(page["items"][0]["text"], "And the price?", "newest first");
+                assert_eq!(page["items"][0]["direction"], "in");
+                assert_eq!(page["items"][0]["senderName"], "Lena");
+                let (_, conversation) = call(
+                    &app,
+                    &owner,
+                    M::GET,
+                    &format!("/api/messaging/conversations/{chat}"),
+                    None,
+                )
+                .await;
+                assert_eq!(conversation["unreadCount"], 2);
+                assert_eq!(conversation["lastMessageText"], "And the price?");
+                let (_, accounts) =
+                    call(&app, &owner, M::GET, "/api/messaging/accounts", None).await;
+                assert_eq!(accounts[0]["id"], account);
+                assert_eq!(accounts[0]["unread"], 2);
+                let (_, unread) = call(
+                    &app,
+                    &owner,
+                    M::GET,
+                    "/api/messaging/chats?filter=unread",
+                    None,
+                )
+                .await;
+                assert_eq!(unread["pagination"]["total"], 1);
+                let (s, read) = call(
+                    &app,
+                    &owner,
+                    M::POST,
+                    &format!("/api/messaging/conversations/{chat}/read"),
+                    None,
+                )
+                .await;
+                assert_eq!(s, StatusCode::OK, "{read}");
+                assert_eq!(read["unreadCount"], 0);
+                let (_, unread) = call(
+                    &app,
+                    &owner,
+                    M::GET,
+                    "/api/messaging/chats?filter=unread",
+                    None,
+                )
+                .await;
+                assert_eq!(unread["pagination"]["total"], 0);
+                let (_, page) = call(
+                    &app,
+                    &owner,
+                    M::GET,
+                    &format!("/api/messaging/conversations/{chat}/messages?limit=1"),
+                    None,
+                )
+                .await;
+                assert_eq!(page["items"][0]["state"], "read");
+                let older = page["nextBefore"].as_i64().expect("an older page");
+                let (_, page) = call(
+                    &app,
+                    &owner,
+                    M::GET,
+                    &format!("/api/messaging/conversations/{chat}/messages?limit=1&before={older}"),
+                    None,
+                )
+                .await;
+                assert_eq!(page["items"][0]["text"], "Hello, is the offer still on?");
+                assert!(page["nextBefore"].is_null());
+                let (_, hits) =
+                    call(&app, &owner, M::GET, "/api/messaging/search?q=offer", None).await;
+                assert_eq!(hits.as_array().unwrap().len(), 1, "{hits}");
+                assert_eq!(hits[0]["conversationTitle"], "Lena");
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_delivered_twice_by_webhook_is_stored_once() {
+    let fake = fake().await;
+    let base = fake.base_url();
+    on_each_backend_with(
+        move |s| {
+            s.telegram_api_base = base.clone();
+            s.public_url = Some("https://crm.example.com".into());
+        },
+        |app| {
+            let fake = fake.clone();
+            async move {
+                let (owner, _) = app.new_account("Hooks").await;
+                let (bot, _) = new_bot(&fake);
+                let (s, account) = call(&app, &owner, M::POST, "/api/messaging/accounts", Some(json!({"type": "telegram_bot", "token": bot}))).await;
+                assert_eq!(s, StatusCode::CREATED, "{account}");
+                let id = account["id"].as_i64().unwrap();
+                let set = fake.call_log(&bot).unwrap().into_iter().find(|c| c.method == "setWebhook").expect("setWebhook was called");
+                assert_eq!(set.params["url"], format!("https://crm.example.com/api/telegram/webhook/{id}"));
+                let secret = set.params["secret_token"].as_str().unwrap().to_string();
+                let update = json!({"update_id": 9001, "message": {"message_id": 17, "date": 1_790_000_000,
+                    "from": {"id": 42, "is_bot": false, "first_name": "Ivan"},
+                    "chat": {"id": 42, "type": "private", "first_name": "Ivan", "username": "ivan42"},
+                    "text": "Twice delivered"}});
+                let hook = app.url(&format!("/api/telegram/webhook/{id}"));
+                let wrong = app.client.post(&hook).header("X-Telegram-Bot-Api-Secret-Token", "nope").json(&update).send().await.unwrap();
+                assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+                for _ in 0..2 {
+                    let res = app.client.post(&hook).header("X-Telegram-Bot-Api-Secret-Token", &secret).json(&update).send().await.unwrap();
+                    assert_eq!(res.status(), StatusCode::OK);
+                }
+                let (_, chats) = call(&app, &owner, M::GET, "/api/messaging/chats", None).await;
+                assert_eq!(chats["pagination"]["total"], 1, "{chats}");
+                assert_eq!(chats["items"][0]["unreadCount"], 1, "counted once");
+                assert_eq!(chats["items"][0]["username"], "ivan42");
+                let chat = chats["items"][0]["id"].as_i64().unwrap();
+                let (_, page) = call(&app, &owner, M::GET, &format!("/api/messaging/conversations/{chat}/messages"), None).await;
+                assert_eq!(page["items"].as_array().unwrap().len(), 1, "stored once: {page}");
+                assert_eq!(page["items"][0]["externalId"], "17");
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sent_message_goes_from_pending_to_sent_with_telegrams_id() {
+    let fake = fake().await;
+    let base = fake.base_url();
+    on_each_backend_with(move |s| s.telegram_api_base = base.clone(), |app| {
+        let fake = fake.clone();
+        async move {
+            let (owner, _) = app.new_account("Sender").await;
+            let (bot, _) = new_bot(&fake);
+            let (_, chat) = connected_chat(&app, &owner, &fake, &bot).await;
+            let (s, body) = call(&app, &owner, M::POST, "/api/messaging/send", Some(json!({"conversationId": chat, "text": "   "}))).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+            let (s, queued) = call(&app, &owner, M::POST, "/api/messaging/send", Some(json!({"conversationId": chat, "text": "Yes — 10% off until Friday"}))).await;
+            assert_eq!(s, StatusCode::CREATED, "{queued}");
+            assert_eq!(queued["state"], "pending");
+            assert_eq!(queued["direction"], "out");
+            let id = queued["id"].as_i64().unwrap();
+            let sent = eventually("the message to be sent", || async {
+                let (_, page) = call(&app, &owner, M::GET, &format!("/api/messaging/conversations/{chat}/messages"), None).await;
+                page["items"].as_array()?.iter().find(|m| m["id"] == id && m["state"] == "sent").cloned()
+            })
+            .await;
+            let log = fake.sent_log(&bot).unwrap();
+            assert_eq!(log.len(), 1);
+            assert_eq!(log[0].text.as_deref(), Some("Yes — 10% off until Friday"));
+            assert_eq!(log[0].chat_id, 555_001);
+            assert_eq!(sent["externalId"], log[0].message_id.to_string());
+            // A reply quotes Telegram's id of the message replied to.
+            let (_, page) = call(&app, &owner, M::GET, &format!("/api/messaging/conversations/{chat}/messages"), None).await;
+            let inbound = page["items"].as_array().unwrap().iter().find(|m| m["direction"] == "in").unwrap().clone();
+            let (s, _) = call(&app, &owner, M::POST, "/api/messaging/send", Some(json!({"conversationId": chat, "text": "As asked", "replyToMessageId": inbound["id"]}))).await;
+            assert_eq!(s, StatusCode::CREATED);
+            eventually("the reply to be sent", || async {
+                let calls = fake.call_log(&bot).ok()?;
+                calls.into_iter().find(|c| c.method == "sendMessage" && c.params["text"] == "As asked").map(|c| c.params)
+            })
+            .await
+            .get("reply_parameters")
+            .map(|r| assert_eq!(r["message_id"].to_string(), inbound["externalId"].as_str().unwrap()))
+            .expect("the reply names the message");
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_with_retry_after_is_honoured_before_sending_again() {
+    let fake = fake().await;
+    let base = fake.base_url();
+    on_each_backend_with(
+        move |s| s.telegram_api_base = base.clone(),
+        |app| {
+            let fake = fake.clone();
+            async move {
+                let (owner, _) = app.new_account("Patient").await;
+                let (bot, _) = new_bot(&fake);
+                let (account, chat) = connected_chat(&app, &owner, &fake, &bot).await;
+                fake.fail_next_with_429(&bot, Some("sendMessage"), 1, 2)
+                    .unwrap();
+                let (s, _) = call(
+                    &app,
+                    &owner,
+                    M::POST,
+                    "/api/messaging/send",
+                    Some(json!({"conversationId": chat, "text": "After the wait"})),
+                )
+                .await;
+                assert_eq!(s, StatusCode::CREATED);
+                let flood = eventually("the flood wait to show", || async {
+                    let (_, accounts) =
+                        call(&app, &owner, M::GET, "/api/messaging/accounts", None).await;
+                    accounts
+                        .as_array()?
+                        .iter()
+                        .find(|a| a["id"] == account && a["status"] == "flood_wait")
+                        .cloned()
+                })
+                .await;
+                assert!(flood["floodWaitUntil"].as_i64().is_some());
+                eventually("the message to be sent after the wait", || async {
+                    (fake.sent_log(&bot).ok()?.len() == 1).then_some(Value::Null)
+                })
+                .await;
+                let calls: Vec<_> = fake
+                    .call_log(&bot)
+                    .unwrap()
+                    .into_iter()
+                    .filter(|c| c.method == "sendMessage")
+                    .collect();
+                assert_eq!(calls.len(), 2, "one refused, one accepted");
+                assert_eq!(calls[0].status, 429);
+                assert!(
+                    calls[1].at_ms >= calls[0].at_ms + 2000,
+                    "waited {} ms",
+                    calls[1].at_ms - calls[0].at_ms
+                );
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn foreign_conversations_answer_404_and_viewers_cannot_send() {
+    let fake = fake().await;
+    let base = fake.base_url();
+    on_each_backend_with(
+        move |s| s.telegram_api_base = base.clone(),
+        |app| {
+            let fake = fake.clone();
+            async move {
+                let (owner, _, viewer) = owner_and_viewer(&app).await;
+                let (bot, _) = new_bot(&fake);
+                let (account, chat) = connected_chat(&app, &owner, &fake, &bot).await;
+                let (s, _) = call(
+                    &app,
+                    &viewer,
+                    M::GET,
+                    &format!("/api/messaging/conversations/{chat}/messages"),
+                    None,
+                )
+                .await;
+                assert_eq!(s, StatusCode::OK, "viewers read");
+                let (s, body) = call(
+                    &app,
+                    &viewer,
+                    M::POST,
+                    "/api/messaging/send",
+                    Some(json!({"conversationId": chat, "text": "Hi"})),
+                )
+                .await;
+                assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+                assert_eq!(body["code"], "FORBIDDEN");
+                let (stranger, _) = app.new_account("Stranger").await;
+                for (method, path, body) in [
+                    (M::GET, format!("/api/messaging/conversations/{chat}"), None),
+                    (
+                        M::GET,
+                        format!("/api/messaging/conversations/{chat}/messages"),
+                        None,
+                    ),
+                    (
+                        M::POST,
+                        format!("/api/messaging/conversations/{chat}/read"),
+                        None,
+                    ),
+                    (
+                        M::POST,
+                        "/api/messaging/send".to_string(),
+                        Some(json!({"conversationId": chat, "text": "Hi"})),
+                    ),
+                    (
+                        M::DELETE,
+                        format!("/api/messaging/accounts/{account}"),
+                        None,
+                    ),
+                ] {
+                    let (s, body) = call(&app, &stranger, method, &path, body).await;
+                    assert_eq!(s, StatusCode::NOT_FOUND, "{path}: {body}");
+                    assert_eq!(body["code"], "NOT_FOUND");
+                }
+                let (_, chats) = call(&app, &stranger, M::GET, "/api/messaging/chats", None).await;
+                assert_eq!(chats["pagination"]["total"], 0);
+                let (_, hits) = call(
+                    &app,
+                    &stranger,
+                    M::GET,
+                    "/api/messaging/search?q=offer",
+                    None,
+                )
+                .await;
+                assert_eq!(hits, json!([]));
+                assert!(fake.sent_log(&bot).unwrap().is_empty(), "nothing was sent");
+            }
+        },
+    )
+    .await;
+}
