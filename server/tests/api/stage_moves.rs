@@ -239,3 +239,65 @@ async fn column_totals_are_per_currency_and_weighted() {
     })
     .await;
 }
+
+/// Moves that arrive together are written together (one transaction) — none is lost, each
+/// writes its history once, the column keeps distinct places, and racing moves of one deal
+/// all land in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_moves_are_all_written_once_with_distinct_places() {
+    on_each_backend(|app| async move {
+        let (t, _) = app.new_account("Rush").await;
+        let p = create_pipeline(&app, &t, "Rush", &[("In", "open", 10), ("Out", "open", 50)]).await;
+        let pid = p["id"].as_i64().unwrap();
+        let (inbox, out) = (stage_id(&p, "In"), stage_id(&p, "Out"));
+        let mut deals = Vec::new();
+        for n in 0..24 {
+            deals.push(deal(&app, &t, &format!("D{n}"), inbox, pid, 100, "USD").await);
+        }
+        let moves = deals.iter().map(|d| {
+            let (app, t) = (&app, &t);
+            async move {
+                call(app, t, M::PATCH, &format!("/api/crm/deals/{d}/stage"), Some(json!({ "stageId": out }))).await
+            }
+        });
+        for (s, body) in futures::future::join_all(moves).await {
+            assert_eq!(s, StatusCode::OK, "{body}");
+            assert_eq!(body["stageId"], out);
+        }
+        let (_, page) = call(&app, &t, M::GET, &format!("/api/crm/deals?stageId={out}&sort=position&limit=100"), None).await;
+        let positions: std::collections::HashSet<i64> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["position"].as_i64().unwrap())
+            .collect();
+        assert_eq!(positions.len(), 24, "every card has its own place: {page}");
+        for d in &deals {
+            let (_, history) = call(&app, &t, M::GET, &format!("/api/crm/deals/{d}/history"), None).await;
+            let moves: Vec<_> = history.as_array().unwrap().iter().filter(|h| h["fromStageId"] == inbox).collect();
+            assert_eq!(moves.len(), 1, "one history row per move: {history}");
+        }
+        // Eight racing moves of one deal, back and forth: every one is applied (the stale
+        // ones read again), so the history holds them all and the deal ends where the last
+        // answer says.
+        let target = deals[0];
+        let racing = (0..8).map(|n| {
+            let (app, t) = (&app, &t);
+            let stage = if n % 2 == 0 { inbox } else { out };
+            async move {
+                call(app, t, M::PATCH, &format!("/api/crm/deals/{target}/stage"), Some(json!({ "stageId": stage }))).await
+            }
+        });
+        for (s, body) in futures::future::join_all(racing).await {
+            assert_eq!(s, StatusCode::OK, "{body}");
+        }
+        let (_, history) = call(&app, &t, M::GET, &format!("/api/crm/deals/{target}/history"), None).await;
+        let items = history.as_array().unwrap();
+        for pair in items.windows(2) {
+            assert_eq!(pair[0]["fromStageId"], pair[1]["toStageId"], "an unbroken chain of moves: {history}");
+        }
+        let (_, now) = call(&app, &t, M::GET, &format!("/api/crm/deals/{target}"), None).await;
+        assert_eq!(now["stageId"], items[0]["toStageId"]);
+    })
+    .await;
+}

@@ -13,7 +13,7 @@ use validator::Validate;
 
 /// Positions in a column are spaced this far apart, so a card can usually be put between two
 /// others by writing one row; when a gap closes, the column is renumbered.
-const GAP: i64 = 1024;
+pub(super) const GAP: i64 = 1024;
 
 /// The position that puts a deal at the top of a stage's column.
 pub async fn top_position(tx: &mut Tx, stage_id: i64) -> Result<i64, AppError> {

@@ -198,6 +198,8 @@ fn ConnectBot() -> impl IntoView {
         }
         error.set(None);
         pending.set(true);
+        // Read now: the page (and `t`) may be gone by the time the answer comes.
+        let connected = t.get_untracked().inbox.bot_connected;
         leptos::task::spawn_local(async move {
             match connect_bot(input.token).await {
                 Ok(account) => {
@@ -208,9 +210,7 @@ fn ConnectBot() -> impl IntoView {
                             None => list.push(account),
                         }
                     });
-                    inbox
-                        .toasts
-                        .push(ToastKind::Success, t.get_untracked().inbox.bot_connected);
+                    inbox.toasts.push(ToastKind::Success, connected);
                 }
                 Err(e) => {
                     error.try_set(Some(e));

@@ -16,35 +16,46 @@ use crate::messaging::{
 use crate::providers::ToastKind;
 use leptos::prelude::*;
 
-type Loaded = Option<(ConversationView, MessagePage)>;
+// The conversation and its newest messages are two resources, each a single server call that
+// starts on the resource's first poll. Chained in one future, the second call would start only
+// after the first answered; the server may render the page more than once (`Suspense` re-runs)
+// and by then the pass that started it can be disposed, taking the server-function context with
+// it ("AppState missing", an error in the serialized resource while the HTML shows the chat), and
+// the browser would hydrate that error over the rendered chat.
+async fn load_conversation(id: Option<i64>) -> Result<Option<ConversationView>, AppError> {
+    match id {
+        Some(id) => get_conversation(id).await.map(Some),
+        None => Ok(None),
+    }
+}
 
-async fn load(id: Option<i64>) -> Result<Loaded, AppError> {
+async fn load_messages(id: Option<i64>) -> Result<Option<MessagePage>, AppError> {
     let Some(id) = id else {
         return Ok(None);
     };
-    let conversation = get_conversation(id).await?;
     let query = MessageQuery {
         before: None,
         limit: Some(MESSAGE_PAGE),
     };
-    let page = list_messages(id, query).await?;
-    Ok(Some((conversation, page)))
+    list_messages(id, query).await.map(Some)
 }
 
 #[component]
 pub fn ConversationPane() -> impl IntoView {
     let t = use_strings();
     let inbox = use_inbox();
-    let data = Resource::new(move || inbox.open.get(), load);
+    let conversation = Resource::new(move || inbox.open.get(), load_conversation);
+    let messages = Resource::new(move || inbox.open.get(), load_messages);
     view! {
         <section class="inbox__conversation" data-testid="conversation-pane"
             aria-label=move || t.get().inbox.history>
             <Transition fallback=|| view! { <Skeleton lines=8/> }>
                 {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(Some((conversation, page))) => view! { <Conversation conversation page/> }.into_any(),
-                        Ok(None) => view! { <NoConversation/> }.into_any(),
-                        Err(e) => view! { <p class="page-error" role="alert">{e.error}</p> }.into_any(),
+                    let loaded = (conversation.await, messages.await);
+                    match loaded {
+                        (Ok(Some(conversation)), Ok(Some(page))) => view! { <Conversation conversation page/> }.into_any(),
+                        (Err(e), _) | (_, Err(e)) => view! { <p class="page-error" role="alert">{e.error}</p> }.into_any(),
+                        _ => view! { <NoConversation/> }.into_any(),
                     }
                 })}
             </Transition>

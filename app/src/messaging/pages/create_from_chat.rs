@@ -56,13 +56,14 @@ pub fn CreateFromChat() -> impl IntoView {
                 let Some(id) = inbox.current_id() else { return };
                 error.set(None);
                 pending.set(true);
+                // Read now: once the conversation is linked, the panel replaces this form and
+                // disposes its signals (`t` among them) while this task still runs.
+                let created = t.get_untracked().inbox.created;
                 leptos::task::spawn_local(async move {
                     match create_from_chat(id, input).await {
                         Ok(c) => {
+                            inbox.toasts.push(ToastKind::Success, created);
                             inbox.apply_conversation(c);
-                            inbox
-                                .toasts
-                                .push(ToastKind::Success, t.get_untracked().inbox.created);
                         }
                         Err(e) => {
                             if e.details.is_empty() {
