@@ -1,7 +1,9 @@
 //! `parley-bench`: measures the release Parley server against a raw axum hello-world, and
 //! (`parley-bench crm …`) CRM reads on a seeded workspace against a raw axum+sqlx server, and
 //! (`parley-bench board …`) the Kanban board: page render, stage moves and their WebSocket
-//! fan-out, beside a raw axum+sqlx read and a bare WebSocket broadcast.
+//! fan-out, beside a raw axum+sqlx read and a bare WebSocket broadcast, and
+//! (`parley-bench inbox …`) the inbox: chat list, conversation and search reads, inbound
+//! latency from a fake Telegram server, and fan-out to 1,000 WebSocket clients.
 //!
 //! See `bench/README.md` for what is measured and how to read the output.
 
@@ -10,6 +12,7 @@ mod board;
 mod crm;
 mod hello;
 mod http;
+mod inbox;
 mod load;
 mod report;
 mod server;
@@ -38,6 +41,8 @@ fn main() -> Result<()> {
         Some(board::RAW_SUBCOMMAND) => return board::raw_main(&argv[1..]),
         Some(board::WS_SUBCOMMAND) => return board::ws_main(&argv[1..]),
         Some(board::SUBCOMMAND) => return board::main(&argv[1..]),
+        Some(inbox::RAW_SUBCOMMAND) => return inbox::raw_main(&argv[1..]),
+        Some(inbox::SUBCOMMAND) => return inbox::main(&argv[1..]),
         _ => {}
     }
     let Some(args) = Args::parse(argv)? else {

@@ -81,6 +81,17 @@ impl Parley {
         site_root: &Path,
         database_url: Option<&str>,
     ) -> Result<Parley> {
+        Parley::start_with(binary, site_root, database_url, &[]).await
+    }
+
+    /// Like [`Parley::start_on`], with extra environment variables (e.g.
+    /// `PARLEY_TELEGRAM_API_BASE` pointing at a fake Telegram server).
+    pub async fn start_with(
+        binary: &Path,
+        site_root: &Path,
+        database_url: Option<&str>,
+        env: &[(&str, String)],
+    ) -> Result<Parley> {
         if !binary.is_file() {
             bail!(
                 "{} not found: build it first with `cargo leptos build --release`",
@@ -107,6 +118,9 @@ impl Parley {
             .env_remove("PARLEY_DATABASE_URL");
         if let Some(url) = database_url {
             command.env("PARLEY_DATABASE_URL", url);
+        }
+        for (name, value) in env {
+            command.env(name, value);
         }
         let mut child = ChildGuard::spawn("parley", &mut command)?;
         child.wait_ready(addr, "/readyz").await?;

@@ -3,6 +3,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { fakeTelegramUrl } from '../playwright.config';
 
 const root = path.resolve(__dirname, '../..');
 const serverBin = process.env.PARLEY_BIN ?? path.join(root, 'target/release/parley');
@@ -75,6 +76,8 @@ export class OwnServer {
         PARLEY_ADDR: `127.0.0.1:${this.port}`,
         PARLEY_DATA_DIR: this.dataDir,
         PARLEY_SITE_ROOT: siteRoot,
+        // The suite's fake Telegram Bot API, as for the shared server.
+        PARLEY_TELEGRAM_API_BASE: fakeTelegramUrl,
         RUST_LOG: 'warn',
       },
       stdio: 'inherit',

@@ -134,3 +134,47 @@ pub async fn search_messages(term: String) -> Result<Vec<MessageHit>, AppError> 
     })
     .await
 }
+
+#[server(prefix = "/sfn", endpoint = "list_folders")]
+pub async fn list_folders() -> Result<Vec<super::FolderView>, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::folders::list(&state, &auth).await
+    })
+    .await
+}
+
+/// Creates (no `id`) or renames (with `id`) a folder.
+#[server(prefix = "/sfn", endpoint = "save_folder")]
+pub async fn save_folder(id: Option<i64>, name: String) -> Result<super::FolderView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        let input = super::FolderInput { name };
+        match id {
+            Some(id) => super::server::folders::rename(&state, &auth, id, input).await,
+            None => super::server::folders::create(&state, &auth, input).await,
+        }
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "delete_folder")]
+pub async fn delete_folder(id: i64) -> Result<(), AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::folders::delete(&state, &auth, id).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "set_conversation_folders")]
+pub async fn set_conversation_folders(
+    id: i64,
+    folder_ids: Vec<i64>,
+) -> Result<ConversationView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::folders::set_for_conversation(&state, &auth, id, folder_ids).await
+    })
+    .await
+}

@@ -186,3 +186,35 @@ pub struct ChatToCrm {
     #[serde(default)]
     pub deal: Option<crate::deals::DealInput>,
 }
+
+/// A custom folder of conversations, shared by the workspace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct FolderView {
+    pub id: i64,
+    pub name: String,
+    pub position: i64,
+    /// Unread inbound messages over the folder's conversations.
+    pub unread: i64,
+}
+
+/// `POST /api/messaging/folders`, `PUT /api/messaging/folders/{id}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct FolderInput {
+    #[validate(
+        custom(function = "crate::validation::required"),
+        length(max = 60, code = "too_long", message = "This is too long")
+    )]
+    pub name: String,
+}
+
+/// `PUT /api/messaging/conversations/{id}/folders`: the folders the conversation is in.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationFolders {
+    pub folder_ids: Vec<i64>,
+}

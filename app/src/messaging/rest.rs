@@ -1,10 +1,10 @@
 //! REST routes under `/api/messaging`: channel accounts, the chat list, conversations and
 //! their messages, sending, reading, media and message search.
 
-use super::server::{self, accounts, media, search, send};
+use super::server::{self, accounts, folders, media, search, send};
 use super::{
-    AccountView, ChatQuery, ConnectAccount, ConversationView, MessageHit, MessagePage,
-    MessageQuery, MessageView, SendInput,
+    AccountView, ChatQuery, ConnectAccount, ConversationFolders, ConversationView, FolderInput,
+    FolderView, MessageHit, MessagePage, MessageQuery, MessageView, SendInput,
 };
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
@@ -32,6 +32,105 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(retry))
         .routes(routes!(media_file))
         .routes(routes!(search_messages))
+        .routes(routes!(list_folders, create_folder))
+        .routes(routes!(rename_folder, delete_folder))
+        .routes(routes!(set_folders))
+}
+
+/// The workspace's custom folders with their unread totals.
+#[utoipa::path(
+    get, path = "/folders", operation_id = "listFolders", tag = "messaging",
+    responses((status = 200, description = "The folders", body = Vec<FolderView>))
+)]
+async fn list_folders(
+    State(s): State<AppState>,
+    auth: AuthContext,
+) -> Result<Json<Vec<FolderView>>, AppError> {
+    Ok(Json(folders::list(&s, &auth).await?))
+}
+
+/// Create a folder.
+#[utoipa::path(
+    post, path = "/folders", operation_id = "createFolder", tag = "messaging",
+    request_body = FolderInput,
+    responses(
+        (status = 201, description = "Created", body = FolderView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+    )
+)]
+async fn create_folder(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiJson(input): ApiJson<FolderInput>,
+) -> Result<(StatusCode, Json<FolderView>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(folders::create(&s, &auth, input).await?),
+    ))
+}
+
+/// Rename a folder.
+#[utoipa::path(
+    put, path = "/folders/{id}", operation_id = "renameFolder", tag = "messaging",
+    params(("id" = i64, Path, description = "The folder's id")),
+    request_body = FolderInput,
+    responses(
+        (status = 200, description = "Renamed", body = FolderView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn rename_folder(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<FolderInput>,
+) -> Result<Json<FolderView>, AppError> {
+    Ok(Json(folders::rename(&s, &auth, id, input).await?))
+}
+
+/// Delete a folder (its conversations stay).
+#[utoipa::path(
+    delete, path = "/folders/{id}", operation_id = "deleteFolder", tag = "messaging",
+    params(("id" = i64, Path, description = "The folder's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn delete_folder(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, AppError> {
+    folders::delete(&s, &auth, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Put a conversation in exactly these folders.
+#[utoipa::path(
+    put, path = "/conversations/{id}/folders", operation_id = "setConversationFolders", tag = "messaging",
+    params(("id" = i64, Path, description = "The conversation's id")),
+    request_body = ConversationFolders,
+    responses(
+        (status = 200, description = "The conversation", body = ConversationView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn set_folders(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ConversationFolders>,
+) -> Result<Json<ConversationView>, AppError> {
+    Ok(Json(
+        folders::set_for_conversation(&s, &auth, id, input.folder_ids).await?,
+    ))
 }
 
 /// The workspace's connected channel accounts, with their health and unread totals.

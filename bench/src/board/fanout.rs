@@ -34,9 +34,10 @@ const GRACE: Duration = Duration::from_secs(5);
 /// How long a client may take to connect and be told `resumed`.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-/// (deal id, stage id it moves to): what identifies a move and its event.
-type Key = (i64, i64);
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+/// (deal id, stage id it moves to): what identifies a move and its event. Other modes use
+/// their own pair (`inbox`: the conversation id and 0).
+pub type Key = (i64, i64);
 
 /// One planned move.
 pub struct Move {
@@ -80,6 +81,22 @@ pub async fn run(
     moves: &[Move],
     request: impl Fn(usize, &Move) -> Result<Request<Full<Bytes>>>,
 ) -> Result<FanoutStats> {
+    let connected = connect_all(addr, bearer, clients).await?;
+    measure(addr, connected, moves, stage_change, request).await
+}
+
+/// Clients connected, subscribed and idle, waiting for [`measure`].
+pub struct Connected {
+    sockets: Vec<Socket>,
+    connect_secs: f64,
+}
+
+/// Connects `clients` clients to `addr` at once; each is subscribed when this returns.
+pub async fn connect_all(
+    addr: SocketAddr,
+    bearer: Option<&str>,
+    clients: usize,
+) -> Result<Connected> {
     let started = Instant::now();
     let mut connecting = JoinSet::new();
     for _ in 0..clients {
@@ -89,13 +106,36 @@ pub async fn run(
     while let Some(socket) = connecting.join_next().await {
         sockets.push(socket.context("connect task panicked")??);
     }
-    let connect_secs = started.elapsed().as_secs_f64();
+    Ok(Connected {
+        sockets,
+        connect_secs: started.elapsed().as_secs_f64(),
+    })
+}
 
+/// Sends `moves` (as `request` makes them) to `addr` and measures the delivery of their events
+/// to the connected clients; `key_of` tells which move an event belongs to (`None`: not one).
+pub async fn measure(
+    addr: SocketAddr,
+    connected: Connected,
+    moves: &[Move],
+    key_of: fn(&str) -> Option<Key>,
+    request: impl Fn(usize, &Move) -> Result<Request<Full<Bytes>>>,
+) -> Result<FanoutStats> {
+    let Connected {
+        sockets,
+        connect_secs,
+    } = connected;
+    let clients = sockets.len();
     let expected: Arc<HashSet<Key>> = Arc::new(moves.iter().map(|m| (m.deal, m.stage)).collect());
     let (stop, stopped) = watch::channel(false);
     let mut receivers = JoinSet::new();
     for socket in sockets {
-        receivers.spawn(receive(socket, Arc::clone(&expected), stopped.clone()));
+        receivers.spawn(receive(
+            socket,
+            Arc::clone(&expected),
+            key_of,
+            stopped.clone(),
+        ));
     }
 
     let (sent_at, request_times) = send_moves(addr, moves, request).await?;
@@ -139,7 +179,8 @@ pub async fn run(
     })
 }
 
-async fn connect(addr: SocketAddr, bearer: Option<String>) -> Result<Socket> {
+/// One client: connected, resumed, subscribed.
+pub async fn connect(addr: SocketAddr, bearer: Option<String>) -> Result<Socket> {
     let mut req = format!("ws://{addr}/ws").into_client_request()?;
     if let Some(token) = bearer {
         req.headers_mut()
@@ -175,6 +216,7 @@ async fn connect(addr: SocketAddr, bearer: Option<String>) -> Result<Socket> {
 async fn receive(
     mut ws: Socket,
     expected: Arc<HashSet<Key>>,
+    key_of: fn(&str) -> Option<Key>,
     mut stop: watch::Receiver<bool>,
 ) -> Vec<(Key, Instant)> {
     let mut got = Vec::with_capacity(expected.len());
@@ -188,7 +230,7 @@ async fn receive(
         let at = Instant::now();
         match msg {
             Some(Ok(Message::Text(text))) => {
-                if let Some(key) = stage_change(&text) {
+                if let Some(key) = key_of(&text) {
                     if expected.contains(&key) && seen.insert(key) {
                         got.push((key, at));
                     }

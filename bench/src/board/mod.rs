@@ -12,10 +12,10 @@
 
 mod args;
 mod bare_ws;
-mod fanout;
+pub(crate) mod fanout;
 mod raw;
 mod render;
-mod report;
+pub(crate) mod report;
 mod seed;
 
 use crate::crm::args::Backend;

@@ -470,3 +470,123 @@ async fn foreign_conversations_answer_404_and_viewers_cannot_send() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn folders_group_conversations_with_their_unread_totals() {
+    let fake = fake().await;
+    let base = fake.base_url();
+    on_each_backend_with(
+        move |s| s.telegram_api_base = base.clone(),
+        |app| {
+            let fake = fake.clone();
+            async move {
+                let (owner, _) = app.new_account("Folders").await;
+                let (bot, _) = new_bot(&fake);
+                let (_, chat) = connected_chat(&app, &owner, &fake, &bot).await;
+                let (s, folder) = call(
+                    &app,
+                    &owner,
+                    M::POST,
+                    "/api/messaging/folders",
+                    Some(json!({"name": "  Hot leads "})),
+                )
+                .await;
+                assert_eq!(s, StatusCode::CREATED, "{folder}");
+                assert_eq!(folder["name"], "Hot leads");
+                let id = folder["id"].as_i64().unwrap();
+                let (s, _) = call(
+                    &app,
+                    &owner,
+                    M::POST,
+                    "/api/messaging/folders",
+                    Some(json!({"name": ""})),
+                )
+                .await;
+                assert_eq!(s, StatusCode::BAD_REQUEST);
+                let (s, c) = call(
+                    &app,
+                    &owner,
+                    M::PUT,
+                    &format!("/api/messaging/conversations/{chat}/folders"),
+                    Some(json!({"folderIds": [id]})),
+                )
+                .await;
+                assert_eq!(s, StatusCode::OK, "{c}");
+                assert_eq!(c["folderIds"], json!([id]));
+                let (_, folders) = call(&app, &owner, M::GET, "/api/messaging/folders", None).await;
+                assert_eq!(folders[0]["unread"], 1, "{folders}");
+                let (_, inside) = call(
+                    &app,
+                    &owner,
+                    M::GET,
+                    &format!("/api/messaging/chats?folderId={id}"),
+                    None,
+                )
+                .await;
+                assert_eq!(inside["pagination"]["total"], 1);
+                assert_eq!(inside["items"][0]["folderIds"], json!([id]));
+                // Another workspace's folder cannot be used, nor seen.
+                let (stranger, _) = app.new_account("Stranger").await;
+                let (_, theirs) = call(
+                    &app,
+                    &stranger,
+                    M::POST,
+                    "/api/messaging/folders",
+                    Some(json!({"name": "Theirs"})),
+                )
+                .await;
+                let (s, body) = call(
+                    &app,
+                    &owner,
+                    M::PUT,
+                    &format!("/api/messaging/conversations/{chat}/folders"),
+                    Some(json!({"folderIds": [theirs["id"]]})),
+                )
+                .await;
+                assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+                let (s, _) = call(
+                    &app,
+                    &stranger,
+                    M::DELETE,
+                    &format!("/api/messaging/folders/{id}"),
+                    None,
+                )
+                .await;
+                assert_eq!(s, StatusCode::NOT_FOUND);
+                let (s, renamed) = call(
+                    &app,
+                    &owner,
+                    M::PUT,
+                    &format!("/api/messaging/folders/{id}"),
+                    Some(json!({"name": "Warm"})),
+                )
+                .await;
+                assert_eq!(s, StatusCode::OK);
+                assert_eq!(renamed["name"], "Warm");
+                let (s, _) = call(
+                    &app,
+                    &owner,
+                    M::DELETE,
+                    &format!("/api/messaging/folders/{id}"),
+                    None,
+                )
+                .await;
+                assert_eq!(s, StatusCode::NO_CONTENT);
+                let (_, c) = call(
+                    &app,
+                    &owner,
+                    M::GET,
+                    &format!("/api/messaging/conversations/{chat}"),
+                    None,
+                )
+                .await;
+                assert_eq!(
+                    c["folderIds"],
+                    json!([]),
+                    "the conversation stays, out of the folder"
+                );
+            }
+        },
+    )
+    .await;
+}

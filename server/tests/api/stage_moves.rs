@@ -257,14 +257,28 @@ async fn concurrent_moves_are_all_written_once_with_distinct_places() {
         let moves = deals.iter().map(|d| {
             let (app, t) = (&app, &t);
             async move {
-                call(app, t, M::PATCH, &format!("/api/crm/deals/{d}/stage"), Some(json!({ "stageId": out }))).await
+                call(
+                    app,
+                    t,
+                    M::PATCH,
+                    &format!("/api/crm/deals/{d}/stage"),
+                    Some(json!({ "stageId": out })),
+                )
+                .await
             }
         });
         for (s, body) in futures::future::join_all(moves).await {
             assert_eq!(s, StatusCode::OK, "{body}");
             assert_eq!(body["stageId"], out);
         }
-        let (_, page) = call(&app, &t, M::GET, &format!("/api/crm/deals?stageId={out}&sort=position&limit=100"), None).await;
+        let (_, page) = call(
+            &app,
+            &t,
+            M::GET,
+            &format!("/api/crm/deals?stageId={out}&sort=position&limit=100"),
+            None,
+        )
+        .await;
         let positions: std::collections::HashSet<i64> = page["items"]
             .as_array()
             .unwrap()
@@ -273,8 +287,20 @@ async fn concurrent_moves_are_all_written_once_with_distinct_places() {
             .collect();
         assert_eq!(positions.len(), 24, "every card has its own place: {page}");
         for d in &deals {
-            let (_, history) = call(&app, &t, M::GET, &format!("/api/crm/deals/{d}/history"), None).await;
-            let moves: Vec<_> = history.as_array().unwrap().iter().filter(|h| h["fromStageId"] == inbox).collect();
+            let (_, history) = call(
+                &app,
+                &t,
+                M::GET,
+                &format!("/api/crm/deals/{d}/history"),
+                None,
+            )
+            .await;
+            let moves: Vec<_> = history
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|h| h["fromStageId"] == inbox)
+                .collect();
             assert_eq!(moves.len(), 1, "one history row per move: {history}");
         }
         // Eight racing moves of one deal, back and forth: every one is applied (the stale
@@ -285,16 +311,33 @@ async fn concurrent_moves_are_all_written_once_with_distinct_places() {
             let (app, t) = (&app, &t);
             let stage = if n % 2 == 0 { inbox } else { out };
             async move {
-                call(app, t, M::PATCH, &format!("/api/crm/deals/{target}/stage"), Some(json!({ "stageId": stage }))).await
+                call(
+                    app,
+                    t,
+                    M::PATCH,
+                    &format!("/api/crm/deals/{target}/stage"),
+                    Some(json!({ "stageId": stage })),
+                )
+                .await
             }
         });
         for (s, body) in futures::future::join_all(racing).await {
             assert_eq!(s, StatusCode::OK, "{body}");
         }
-        let (_, history) = call(&app, &t, M::GET, &format!("/api/crm/deals/{target}/history"), None).await;
+        let (_, history) = call(
+            &app,
+            &t,
+            M::GET,
+            &format!("/api/crm/deals/{target}/history"),
+            None,
+        )
+        .await;
         let items = history.as_array().unwrap();
         for pair in items.windows(2) {
-            assert_eq!(pair[0]["fromStageId"], pair[1]["toStageId"], "an unbroken chain of moves: {history}");
+            assert_eq!(
+                pair[0]["fromStageId"], pair[1]["toStageId"],
+                "an unbroken chain of moves: {history}"
+            );
         }
         let (_, now) = call(&app, &t, M::GET, &format!("/api/crm/deals/{target}"), None).await;
         assert_eq!(now["stageId"], items[0]["toStageId"]);

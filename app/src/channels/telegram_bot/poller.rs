@@ -47,9 +47,25 @@ pub async fn supervise(state: AppState) {
             _ = stop.changed() => break,
         }
     }
-    for (_, task) in running {
+    // Hand the bots over at once: another instance (or this one restarted) polls them next
+    // instead of waiting for the leases to run out.
+    for (id, task) in running {
         task.abort();
+        if let Err(e) = release_lease(&state, id).await {
+            tracing::warn!(account = id, error = %e, "could not release a bot's lease");
+        }
     }
+}
+
+async fn release_lease(state: &AppState, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE channel_accounts SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
+    )
+    .bind(id)
+    .bind(&state.instance_id)
+    .execute(state.db.writer())
+    .await?;
+    Ok(())
 }
 
 async fn polling_accounts(state: &AppState) -> Result<Vec<i64>, sqlx::Error> {

@@ -23,8 +23,8 @@ use crate::pipelines::server::history;
 use crate::pipelines::{StageKind, StageView};
 use crate::realtime::server::{record_many, EventHub, StoredEvent};
 use crate::server::db::Tx;
-use crate::server::{now_ms, Db};
 use crate::server::query::values_list;
+use crate::server::{now_ms, Db};
 use crate::timeline::server::{record_activities, Subject};
 use sqlx::Row as _;
 use std::collections::{HashMap, HashSet};
@@ -275,7 +275,10 @@ async fn update_all(
         let mv = moves[*i];
         let moved = mv.stage.id != mv.before.stage_id;
         let lost = moved && mv.stage.kind == StageKind::Lost;
-        let won_value = mv.change.value_minor.filter(|_| mv.stage.kind == StageKind::Won);
+        let won_value = mv
+            .change
+            .value_minor
+            .filter(|_| mv.stage.kind == StageKind::Won);
         query = query
             .bind(mv.before.id)
             .bind(mv.auth.workspace_id.0)
@@ -305,7 +308,11 @@ fn after_view(mv: &Move, position: i64, now: i64) -> DealView {
     if moved && stage.kind == StageKind::Lost {
         after.lost_reason = reason(mv).to_string();
     }
-    if let Some(value) = mv.change.value_minor.filter(|_| stage.kind == StageKind::Won) {
+    if let Some(value) = mv
+        .change
+        .value_minor
+        .filter(|_| stage.kind == StageKind::Won)
+    {
         after.value_minor = value;
     }
     if moved {

@@ -147,7 +147,7 @@ pub async fn pin(
 }
 
 /// Announces the conversation as it now is, commits, publishes.
-async fn finish(
+pub(super) async fn finish(
     state: &AppState,
     mut tx: Tx,
     auth: &AuthContext,

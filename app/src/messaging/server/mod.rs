@@ -2,6 +2,7 @@
 //! Accounts, inbound storage, sending and media have their own files.
 
 pub mod accounts;
+pub mod folders;
 pub mod inbound;
 pub mod links;
 pub mod media;
@@ -222,7 +223,14 @@ pub(crate) async fn conversation_in(
     .fetch_optional(&mut **tx)
     .await?
     .ok_or_else(|| AppError::not_found("Conversation"))?;
-    Ok(conversation_view(&row)?)
+    let mut view = conversation_view(&row)?;
+    view.folder_ids = sqlx::query_scalar(
+        "SELECT folder_id FROM conversation_folders WHERE conversation_id = $1 ORDER BY folder_id",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(view)
 }
 
 /// A conversation's messages, newest first, `limit` at a time.

@@ -1,0 +1,180 @@
+//! Custom folders: created, renamed and deleted by members who write; a conversation can sit
+//! in several. Their unread totals come from the conversations' server-kept counts.
+
+use super::conversation_in;
+use crate::auth::server::AuthContext;
+use crate::error::AppError;
+use crate::messaging::{ConversationView, FolderInput, FolderView};
+use crate::realtime::server::record;
+use crate::server::{now_ms, AppState};
+use sqlx::Row as _;
+use validator::Validate;
+
+const SELECT: &str = "SELECT f.id, f.name, f.position, CAST(COALESCE((SELECT SUM(c.unread_count) \
+    FROM conversation_folders cf JOIN conversations c ON c.id = cf.conversation_id \
+    WHERE cf.folder_id = f.id), 0) AS BIGINT) AS unread FROM folders f";
+
+fn view(row: &crate::server::db::Row) -> Result<FolderView, sqlx::Error> {
+    Ok(FolderView {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        position: row.try_get("position")?,
+        unread: row.try_get("unread")?,
+    })
+}
+
+pub async fn list(state: &AppState, auth: &AuthContext) -> Result<Vec<FolderView>, AppError> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE f.workspace_id = $1 ORDER BY f.position, f.id"
+    )))
+    .bind(auth.workspace_id.0)
+    .fetch_all(&state.db.pool)
+    .await?;
+    Ok(rows.iter().map(view).collect::<Result<_, _>>()?)
+}
+
+async fn get(state: &AppState, auth: &AuthContext, id: i64) -> Result<FolderView, AppError> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE f.id = $1 AND f.workspace_id = $2"
+    )))
+    .bind(id)
+    .bind(auth.workspace_id.0)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .ok_or_else(|| AppError::not_found("Folder"))?;
+    Ok(view(&row)?)
+}
+
+pub async fn create(
+    state: &AppState,
+    auth: &AuthContext,
+    input: FolderInput,
+) -> Result<FolderView, AppError> {
+    auth.require_writer()?;
+    let name = input.name.trim().to_string();
+    FolderInput { name: name.clone() }.validate()?;
+    let mut tx = state.db.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO folders (workspace_id, name, position, created_at) VALUES ($1, $2, \
+         (SELECT COALESCE(MAX(position), 0) + 1 FROM folders WHERE workspace_id = $1), $3) RETURNING id",
+    )
+    .bind(auth.workspace_id.0)
+    .bind(&name)
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await?;
+    let event = record(
+        &mut tx,
+        auth.workspace_id,
+        Some(auth.user_id),
+        "folder.changed",
+        serde_json::json!({ "id": id }),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    get(state, auth, id).await
+}
+
+pub async fn rename(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    input: FolderInput,
+) -> Result<FolderView, AppError> {
+    auth.require_writer()?;
+    let name = input.name.trim().to_string();
+    FolderInput { name: name.clone() }.validate()?;
+    get(state, auth, id).await?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE folders SET name = $1 WHERE id = $2 AND workspace_id = $3")
+        .bind(&name)
+        .bind(id)
+        .bind(auth.workspace_id.0)
+        .execute(&mut *tx)
+        .await?;
+    let event = record(
+        &mut tx,
+        auth.workspace_id,
+        Some(auth.user_id),
+        "folder.changed",
+        serde_json::json!({ "id": id }),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    get(state, auth, id).await
+}
+
+/// Deletes a folder; its conversations stay where they are otherwise.
+pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
+    auth.require_writer()?;
+    get(state, auth, id).await?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query("DELETE FROM conversation_folders WHERE folder_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM folders WHERE id = $1 AND workspace_id = $2")
+        .bind(id)
+        .bind(auth.workspace_id.0)
+        .execute(&mut *tx)
+        .await?;
+    let event = record(
+        &mut tx,
+        auth.workspace_id,
+        Some(auth.user_id),
+        "folder.changed",
+        serde_json::json!({ "id": id, "deleted": true }),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(())
+}
+
+/// Puts a conversation in exactly these folders (all of the caller's workspace).
+pub async fn set_for_conversation(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    folder_ids: Vec<i64>,
+) -> Result<ConversationView, AppError> {
+    auth.require_writer()?;
+    let ws = auth.workspace_id.0;
+    let mut tx = state.db.begin().await?;
+    conversation_in(&mut tx, ws, id).await?;
+    let mut ids = folder_ids;
+    ids.sort_unstable();
+    ids.dedup();
+    for folder in &ids {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM folders WHERE id = $1 AND workspace_id = $2")
+                .bind(folder)
+                .bind(ws)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if found.is_none() {
+            return Err(AppError::field(
+                "folderIds",
+                "not_found",
+                "No such folder in this workspace",
+            ));
+        }
+    }
+    sqlx::query("DELETE FROM conversation_folders WHERE conversation_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    for folder in &ids {
+        sqlx::query(
+            "INSERT INTO conversation_folders (folder_id, conversation_id) VALUES ($1, $2)",
+        )
+        .bind(folder)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    // The conversation as it now is (its folders included) goes out like any other change.
+    super::links::finish(state, tx, auth, id, Vec::new()).await
+}
