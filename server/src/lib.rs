@@ -80,9 +80,7 @@ impl Application {
         .with_graceful_shutdown(signal)
         .await
         .context("serving HTTP")?;
-        for w in workers {
-            w.abort();
-        }
+        workers::stop(workers).await;
         self.state.db.pool.close().await;
         Ok(())
     }

@@ -5,7 +5,9 @@
 //! take the one connection of a separate writer pool and start with `BEGIN IMMEDIATE`: writers
 //! wait their turn in the pool's queue, first come first served, instead of meeting on the
 //! file lock, where SQLite's busy handler sleeps in steps of up to 100 ms (a p99 of 233 ms for
-//! 32 concurrent stage moves). Reads use the main pool and run beside the writer (WAL).
+//! 32 concurrent stage moves). Reads use the main pool and run beside the writer (WAL). The
+//! writer does not checkpoint: a background task does (`checkpoint`), so no commit waits for
+//! the WAL to be copied back.
 
 use super::Settings;
 use anyhow::Context;
@@ -73,7 +75,23 @@ impl Db {
             options
         };
         let url = settings.database_url();
-        let writer_options = options.clone().max_connections(1);
+        // The writer never checkpoints on its own: copying the WAL back into the database
+        // (and its fsync) would stall whichever commit crossed the threshold. The background
+        // checkpointer (`checkpoint`) does it beside the writer instead.
+        let writer_options = options
+            .clone()
+            .max_connections(1)
+            .after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                         PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            });
         let pool = options
             .connect(url.expose_secret())
             .await
@@ -114,6 +132,18 @@ impl Db {
                 .fetch_one(&self.pool)
                 .await;
         matches!(applied, Ok(n) if n >= expected)
+    }
+
+    /// Copies committed WAL pages into the SQLite database without blocking the writer or
+    /// readers (`PASSIVE`); the server runs it continually (see `server/src/workers.rs`).
+    /// Nothing to do on PostgreSQL.
+    pub async fn checkpoint(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Where a single write statement outside a transaction goes (the writer on SQLite).

@@ -1,6 +1,8 @@
 //! Search across message text, newest first, through each backend's index: FTS5 trigram on
 //! SQLite, pg_trgm over `lower(text)` on PostgreSQL (three or more characters; shorter terms
-//! scan the workspace's messages).
+//! scan the workspace's messages). On SQLite the index is read newest first and stops after
+//! the newest 2,000 matches on the server (FTS5 walks its lists backwards by rowid), so a
+//! common word costs the same as a rare one; older matches of a very common word are not shown.
 
 use super::{message_view, MESSAGE_SELECT};
 use crate::auth::server::AuthContext;
@@ -25,7 +27,8 @@ pub async fn search(
     let (filter, value) = if state.db.backend == Backend::Sqlite && term.chars().count() >= 3 {
         // `+` keeps SQLite from starting at the workspace index (see server/query.rs).
         (
-            "+m.workspace_id = $1 AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH $2)",
+            "+m.workspace_id = $1 AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH $2 \
+             ORDER BY rowid DESC LIMIT 2000)",
             format!("\"{}\"", term.replace('"', "\"\"")),
         )
     } else {
