@@ -34,7 +34,7 @@ const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.direction, m.sen
     FROM messages m LEFT JOIN media md ON md.id = m.media_id";
 /// The search filter of each backend (`messaging::server::search`).
 const FTS_FILTER: &str =
-    "+m.workspace_id = $1 AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH $2)";
+    "+m.workspace_id = $1 AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH $2 ORDER BY rowid DESC LIMIT 2000)";
 const LIKE_FILTER: &str = "m.workspace_id = $1 AND lower(m.text) LIKE $2 ESCAPE '\\'";
 
 #[derive(sqlx::FromRow, Serialize)]
