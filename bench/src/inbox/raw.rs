@@ -230,6 +230,8 @@ async fn search(
         sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(app.workspace_id)
             .bind(value)
+            // As Parley: planned for the pattern, so PostgreSQL can use the trigram index.
+            .persistent(false)
             .fetch_all(pool)
             .await
             .map_err(failed)?

@@ -47,6 +47,9 @@ pub async fn search(
     )))
     .bind(auth.workspace_id.0)
     .bind(value)
+    // Planned for this very pattern, not as a cached generic plan: PostgreSQL can only pick
+    // the trigram index when it sees what the pattern is.
+    .persistent(false)
     .fetch_all(&state.db.pool)
     .await?;
     rows.iter()
