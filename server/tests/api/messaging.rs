@@ -1,7 +1,7 @@
 //! The inbox over the Telegram bot channel, against the fake Bot API server on loopback:
 //! connecting, receiving (polling and webhook), durable sending, 429s, reading, isolation.
 
-use crate::crm_support::{call, owner_and_viewer};
+use crate::crm_support::call;
 use crate::helpers::{on_each_backend_with, TestApp};
 use fake_telegram::{FakeTelegram, FromUser, Inject, NewBot};
 use reqwest::{Method as M, StatusCode};
@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 static BOTS: AtomicU64 = AtomicU64::new(1);
 
 /// A bot registered at the fake: (token, username).
-fn new_bot(fake: &FakeTelegram) -> (String, String) {
+pub(crate) fn new_bot(fake: &FakeTelegram) -> (String, String) {
     let n = BOTS.fetch_add(1, Ordering::Relaxed);
     let token = format!(
         "{}:secret-{n}-{}",
@@ -25,7 +25,7 @@ fn new_bot(fake: &FakeTelegram) -> (String, String) {
     (token, username)
 }
 
-async fn fake() -> Arc<FakeTelegram> {
+pub(crate) async fn fake() -> Arc<FakeTelegram> {
     Arc::new(
         FakeTelegram::start("127.0.0.1:0".parse().unwrap())
             .await
@@ -34,7 +34,7 @@ async fn fake() -> Arc<FakeTelegram> {
 }
 
 /// Polls `check` every 50 ms for up to 10 s.
-async fn eventually<F, Fut>(what: &str, mut check: F) -> Value
+pub(crate) async fn eventually<F, Fut>(what: &str, mut check: F) -> Value
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<Value>>,
@@ -51,7 +51,12 @@ where
 
 /// Connects a bot and waits for the first injected message to create its conversation.
 /// Returns (account id, conversation id).
-async fn connected_chat(app: &TestApp, token: &str, fake: &FakeTelegram, bot: &str) -> (i64, i64) {
+pub(crate) async fn connected_chat(
+    app: &TestApp,
+    token: &str,
+    fake: &FakeTelegram,
+    bot: &str,
+) -> (i64, i64) {
     let (s, account) = call(
         app,
         token,
@@ -286,185 +291,6 @@ async fn an_update_delivered_twice_by_webhook_is_stored_once() {
                 let (_, page) = call(&app, &owner, M::GET, &format!("/api/messaging/conversations/{chat}/messages"), None).await;
                 assert_eq!(page["items"].as_array().unwrap().len(), 1, "stored once: {page}");
                 assert_eq!(page["items"][0]["externalId"], "17");
-            }
-        },
-    )
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_sent_message_goes_from_pending_to_sent_with_telegrams_id() {
-    let fake = fake().await;
-    let base = fake.base_url();
-    on_each_backend_with(move |s| s.telegram_api_base = base.clone(), |app| {
-        let fake = fake.clone();
-        async move {
-            let (owner, _) = app.new_account("Sender").await;
-            let (bot, _) = new_bot(&fake);
-            let (_, chat) = connected_chat(&app, &owner, &fake, &bot).await;
-            let (s, body) = call(&app, &owner, M::POST, "/api/messaging/send", Some(json!({"conversationId": chat, "text": "   "}))).await;
-            assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-            let (s, queued) = call(&app, &owner, M::POST, "/api/messaging/send", Some(json!({"conversationId": chat, "text": "Yes — 10% off until Friday"}))).await;
-            assert_eq!(s, StatusCode::CREATED, "{queued}");
-            assert_eq!(queued["state"], "pending");
-            assert_eq!(queued["direction"], "out");
-            let id = queued["id"].as_i64().unwrap();
-            let sent = eventually("the message to be sent", || async {
-                let (_, page) = call(&app, &owner, M::GET, &format!("/api/messaging/conversations/{chat}/messages"), None).await;
-                page["items"].as_array()?.iter().find(|m| m["id"] == id && m["state"] == "sent").cloned()
-            })
-            .await;
-            let log = fake.sent_log(&bot).unwrap();
-            assert_eq!(log.len(), 1);
-            assert_eq!(log[0].text.as_deref(), Some("Yes — 10% off until Friday"));
-            assert_eq!(log[0].chat_id, 555_001);
-            assert_eq!(sent["externalId"], log[0].message_id.to_string());
-            // A reply quotes Telegram's id of the message replied to.
-            let (_, page) = call(&app, &owner, M::GET, &format!("/api/messaging/conversations/{chat}/messages"), None).await;
-            let inbound = page["items"].as_array().unwrap().iter().find(|m| m["direction"] == "in").unwrap().clone();
-            let (s, _) = call(&app, &owner, M::POST, "/api/messaging/send", Some(json!({"conversationId": chat, "text": "As asked", "replyToMessageId": inbound["id"]}))).await;
-            assert_eq!(s, StatusCode::CREATED);
-            eventually("the reply to be sent", || async {
-                let calls = fake.call_log(&bot).ok()?;
-                calls.into_iter().find(|c| c.method == "sendMessage" && c.params["text"] == "As asked").map(|c| c.params)
-            })
-            .await
-            .get("reply_parameters")
-            .map(|r| assert_eq!(r["message_id"].to_string(), inbound["externalId"].as_str().unwrap()))
-            .expect("the reply names the message");
-        }
-    })
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_429_with_retry_after_is_honoured_before_sending_again() {
-    let fake = fake().await;
-    let base = fake.base_url();
-    on_each_backend_with(
-        move |s| s.telegram_api_base = base.clone(),
-        |app| {
-            let fake = fake.clone();
-            async move {
-                let (owner, _) = app.new_account("Patient").await;
-                let (bot, _) = new_bot(&fake);
-                let (account, chat) = connected_chat(&app, &owner, &fake, &bot).await;
-                fake.fail_next_with_429(&bot, Some("sendMessage"), 1, 2)
-                    .unwrap();
-                let (s, _) = call(
-                    &app,
-                    &owner,
-                    M::POST,
-                    "/api/messaging/send",
-                    Some(json!({"conversationId": chat, "text": "After the wait"})),
-                )
-                .await;
-                assert_eq!(s, StatusCode::CREATED);
-                let flood = eventually("the flood wait to show", || async {
-                    let (_, accounts) =
-                        call(&app, &owner, M::GET, "/api/messaging/accounts", None).await;
-                    accounts
-                        .as_array()?
-                        .iter()
-                        .find(|a| a["id"] == account && a["status"] == "flood_wait")
-                        .cloned()
-                })
-                .await;
-                assert!(flood["floodWaitUntil"].as_i64().is_some());
-                eventually("the message to be sent after the wait", || async {
-                    (fake.sent_log(&bot).ok()?.len() == 1).then_some(Value::Null)
-                })
-                .await;
-                let calls: Vec<_> = fake
-                    .call_log(&bot)
-                    .unwrap()
-                    .into_iter()
-                    .filter(|c| c.method == "sendMessage")
-                    .collect();
-                assert_eq!(calls.len(), 2, "one refused, one accepted");
-                assert_eq!(calls[0].status, 429);
-                assert!(
-                    calls[1].at_ms >= calls[0].at_ms + 2000,
-                    "waited {} ms",
-                    calls[1].at_ms - calls[0].at_ms
-                );
-            }
-        },
-    )
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn foreign_conversations_answer_404_and_viewers_cannot_send() {
-    let fake = fake().await;
-    let base = fake.base_url();
-    on_each_backend_with(
-        move |s| s.telegram_api_base = base.clone(),
-        |app| {
-            let fake = fake.clone();
-            async move {
-                let (owner, _, viewer) = owner_and_viewer(&app).await;
-                let (bot, _) = new_bot(&fake);
-                let (account, chat) = connected_chat(&app, &owner, &fake, &bot).await;
-                let (s, _) = call(
-                    &app,
-                    &viewer,
-                    M::GET,
-                    &format!("/api/messaging/conversations/{chat}/messages"),
-                    None,
-                )
-                .await;
-                assert_eq!(s, StatusCode::OK, "viewers read");
-                let (s, body) = call(
-                    &app,
-                    &viewer,
-                    M::POST,
-                    "/api/messaging/send",
-                    Some(json!({"conversationId": chat, "text": "Hi"})),
-                )
-                .await;
-                assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
-                assert_eq!(body["code"], "FORBIDDEN");
-                let (stranger, _) = app.new_account("Stranger").await;
-                for (method, path, body) in [
-                    (M::GET, format!("/api/messaging/conversations/{chat}"), None),
-                    (
-                        M::GET,
-                        format!("/api/messaging/conversations/{chat}/messages"),
-                        None,
-                    ),
-                    (
-                        M::POST,
-                        format!("/api/messaging/conversations/{chat}/read"),
-                        None,
-                    ),
-                    (
-                        M::POST,
-                        "/api/messaging/send".to_string(),
-                        Some(json!({"conversationId": chat, "text": "Hi"})),
-                    ),
-                    (
-                        M::DELETE,
-                        format!("/api/messaging/accounts/{account}"),
-                        None,
-                    ),
-                ] {
-                    let (s, body) = call(&app, &stranger, method, &path, body).await;
-                    assert_eq!(s, StatusCode::NOT_FOUND, "{path}: {body}");
-                    assert_eq!(body["code"], "NOT_FOUND");
-                }
-                let (_, chats) = call(&app, &stranger, M::GET, "/api/messaging/chats", None).await;
-                assert_eq!(chats["pagination"]["total"], 0);
-                let (_, hits) = call(
-                    &app,
-                    &stranger,
-                    M::GET,
-                    "/api/messaging/search?q=offer",
-                    None,
-                )
-                .await;
-                assert_eq!(hits, json!([]));
-                assert!(fake.sent_log(&bot).unwrap().is_empty(), "nothing was sent");
             }
         },
     )

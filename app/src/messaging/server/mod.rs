@@ -2,6 +2,7 @@
 //! Accounts, inbound storage, sending and media have their own files.
 
 pub mod accounts;
+mod deliver;
 pub mod folders;
 pub mod inbound;
 pub mod links;

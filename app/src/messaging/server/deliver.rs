@@ -1,0 +1,278 @@
+//! The send job: delivers one pending message to Telegram and records the outcome (see
+//! `send.rs` for how messages are queued and why an interrupted call is not repeated).
+
+use super::media;
+use super::message_in;
+use crate::channels::telegram_bot::{BotClient, BotError, FileKind};
+use crate::error::AppError;
+use crate::ids::WorkspaceId;
+use crate::realtime::server::{record, StoredEvent};
+use crate::server::jobs::{self, backoff_ms, Job, Outcome};
+use crate::server::{now_ms, AppState};
+use sqlx::Row as _;
+
+/// What the worker needs to deliver a message.
+struct Delivery {
+    workspace_id: i64,
+    account_id: i64,
+    state: String,
+    text: String,
+    peer_id: String,
+    secret: String,
+    account_status: String,
+    flood_wait_until: Option<i64>,
+    reply_to_external: Option<String>,
+    media: Option<(String, String, String, String)>,
+}
+
+async fn load(state: &AppState, message_id: i64) -> Result<Option<Delivery>, AppError> {
+    let row = sqlx::query(
+        "SELECT m.workspace_id, m.state, m.text, c.peer_id, a.id AS account_id, a.secret, a.status, \
+         a.flood_wait_until, r.external_id AS reply_external, md.sha256, md.file_name, md.mime_type, md.kind AS media_kind \
+         FROM messages m JOIN conversations c ON c.id = m.conversation_id \
+         JOIN channel_accounts a ON a.id = c.account_id \
+         LEFT JOIN messages r ON r.id = m.reply_to_id LEFT JOIN media md ON md.id = m.media_id \
+         WHERE m.id = $1",
+    )
+    .bind(message_id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let sha: Option<String> = row.try_get("sha256")?;
+    let media = match sha {
+        Some(sha) => Some((
+            sha,
+            row.try_get("file_name")?,
+            row.try_get("mime_type")?,
+            row.try_get("media_kind")?,
+        )),
+        None => None,
+    };
+    Ok(Some(Delivery {
+        workspace_id: row.try_get("workspace_id")?,
+        account_id: row.try_get("account_id")?,
+        state: row.try_get("state")?,
+        text: row.try_get("text")?,
+        peer_id: row.try_get("peer_id")?,
+        secret: row.try_get("secret")?,
+        account_status: row.try_get("status")?,
+        flood_wait_until: row.try_get("flood_wait_until")?,
+        reply_to_external: row.try_get("reply_external")?,
+        media,
+    }))
+}
+
+/// Runs one send job.
+pub async fn deliver(state: &AppState, job: &Job) -> Result<(), AppError> {
+    let message_id = job.payload["messageId"].as_i64().unwrap_or(0);
+    let Some(d) = load(state, message_id).await? else {
+        return finish(
+            state,
+            job,
+            message_id,
+            0,
+            Outcome::Failed("The message is gone".into()),
+            None,
+        )
+        .await;
+    };
+    if d.state != "pending" {
+        return finish(state, job, message_id, d.workspace_id, Outcome::Done, None).await;
+    }
+    if job.taken_over {
+        let why =
+            "The server stopped while this message was being sent, so it may have been delivered. \
+                   Check the chat in Telegram before sending it again.";
+        return finish(
+            state,
+            job,
+            message_id,
+            d.workspace_id,
+            Outcome::Failed(why.into()),
+            None,
+        )
+        .await;
+    }
+    if d.account_status == "disconnected" || d.secret.is_empty() {
+        let why = "The account was disconnected".to_string();
+        return finish(
+            state,
+            job,
+            message_id,
+            d.workspace_id,
+            Outcome::Failed(why),
+            None,
+        )
+        .await;
+    }
+    let now = now_ms();
+    if let Some(until) = d.flood_wait_until.filter(|u| *u > now) {
+        let why = "Waiting for Telegram's flood limit to pass".to_string();
+        return finish(
+            state,
+            job,
+            message_id,
+            d.workspace_id,
+            Outcome::Later(until, why),
+            None,
+        )
+        .await;
+    }
+    let token = state.secrets.open(&d.secret).map_err(|e| {
+        tracing::error!(account = d.account_id, error = %e, "a bot token does not open");
+        AppError::internal()
+    })?;
+    let client = BotClient::new(state.http.clone(), &state.settings.telegram_api_base, token);
+    let reply_to = d.reply_to_external.as_deref().and_then(|e| e.parse().ok());
+    jobs::mark_in_flight(&state.db, job.id).await?;
+    let sent = match &d.media {
+        Some((sha, file_name, mime, kind)) => {
+            let bytes = media::read_file(state, sha).await?;
+            let kind = if kind == "photo" {
+                FileKind::Photo
+            } else {
+                FileKind::Document
+            };
+            client
+                .send_file(
+                    kind,
+                    &d.peer_id,
+                    (bytes, file_name.clone(), mime.clone()),
+                    &d.text,
+                    reply_to,
+                )
+                .await
+        }
+        None => client.send_message(&d.peer_id, &d.text, reply_to).await,
+    };
+    let ws = d.workspace_id;
+    match sent {
+        Ok(m) => {
+            finish(
+                state,
+                job,
+                message_id,
+                ws,
+                Outcome::Done,
+                Some(m.message_id.to_string()),
+            )
+            .await
+        }
+        Err(BotError::RetryAfter(secs)) => {
+            let until = now_ms() + secs as i64 * 1000;
+            flood_wait(state, d.account_id, until).await?;
+            let why = format!("Telegram asked to wait {secs} s");
+            finish(state, job, message_id, ws, Outcome::Later(until, why), None).await
+        }
+        Err(BotError::Unreachable(why)) if job.attempts < job.max_attempts => {
+            let at = now_ms() + backoff_ms(job.attempts);
+            finish(state, job, message_id, ws, Outcome::Later(at, why), None).await
+        }
+        Err(BotError::Unanswered(why)) => {
+            let why = format!("No answer from Telegram ({why}); the message may have been delivered. Check the chat before sending it again.");
+            finish(state, job, message_id, ws, Outcome::Failed(why), None).await
+        }
+        Err(e) => {
+            if matches!(e, BotError::Unauthorized) {
+                account_error(state, d.account_id, "needs_relogin", &e.to_string()).await?;
+            }
+            finish(
+                state,
+                job,
+                message_id,
+                ws,
+                Outcome::Failed(e.to_string()),
+                None,
+            )
+            .await
+        }
+    }
+}
+
+/// Writes the job's outcome and the message's new state in one transaction.
+async fn finish(
+    state: &AppState,
+    job: &Job,
+    message_id: i64,
+    ws: i64,
+    outcome: Outcome,
+    external_id: Option<String>,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    jobs::finish(&mut tx, job.id, &outcome).await?;
+    let now = now_ms();
+    let mut events: Vec<StoredEvent> = Vec::new();
+    let change = match (&outcome, &external_id) {
+        (Outcome::Done, Some(external)) => Some(("sent", "", Some(external.clone()))),
+        (Outcome::Failed(why), _) => Some(("failed", why.as_str(), None)),
+        (Outcome::Later(_, why), _) => {
+            sqlx::query("UPDATE messages SET error = $1, updated_at = $2 WHERE id = $3 AND state = 'pending'")
+                .bind(why)
+                .bind(now)
+                .bind(message_id)
+                .execute(&mut *tx)
+                .await?;
+            None
+        }
+        _ => None,
+    };
+    if let Some((new_state, error, external)) = change {
+        let updated = sqlx::query(
+            "UPDATE messages SET state = $1, error = $2, external_id = COALESCE($3, external_id), \
+             updated_at = $4 WHERE id = $5 AND state = 'pending'",
+        )
+        .bind(new_state)
+        .bind(error)
+        .bind(external)
+        .bind(now)
+        .bind(message_id)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 1 {
+            let message = message_in(&mut tx, ws, message_id).await?;
+            events.push(
+                record(
+                    &mut tx,
+                    WorkspaceId(ws),
+                    None,
+                    "message.updated",
+                    serde_json::json!({ "message": message }),
+                )
+                .await?,
+            );
+        }
+    }
+    tx.commit().await?;
+    state.hub.publish(events);
+    Ok(())
+}
+
+async fn flood_wait(state: &AppState, account_id: i64, until: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE channel_accounts SET status = 'flood_wait', flood_wait_until = $1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(until)
+    .bind(now_ms())
+    .bind(account_id)
+    .execute(state.db.writer())
+    .await?;
+    Ok(())
+}
+
+async fn account_error(
+    state: &AppState,
+    account_id: i64,
+    status: &str,
+    error: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE channel_accounts SET status = $1, last_error = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(status)
+    .bind(error)
+    .bind(now_ms())
+    .bind(account_id)
+    .execute(state.db.writer())
+    .await?;
+    Ok(())
+}
