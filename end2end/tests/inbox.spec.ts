@@ -301,3 +301,51 @@ test('the inbox reconnects after a restart and catches up on messages sent meanw
     await server.stop();
   }
 });
+
+test('a rep sends a photo with a caption and a document from the composer', async ({ page }) => {
+  await signUp(page, { workspace: 'Inbox Files' });
+  const bot = await newBot();
+  await gotoReady(page, '/inbox');
+  await connectBot(page, bot);
+  await inject(bot, newUser('Rita'), 'Can you send me the price list?');
+  const row = chatRow(page, 'Rita');
+  await expect(row).toBeVisible({ timeout: 20_000 });
+  await row.click();
+  const pane = page.getByTestId('conversation-pane');
+
+  // A 1×1 PNG, picked with the paperclip; the text becomes its caption.
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII=',
+    'base64',
+  );
+  await page.getByTestId('composer-attach').setInputFiles({ name: 'prices.png', mimeType: 'image/png', buffer: png });
+  await expect(page.getByTestId('composer-file')).toContainText('prices.png');
+  await page.getByTestId('composer-input').fill('Here are our prices');
+  await page.getByTestId('composer-send').click();
+  const photo = pane.locator('.message--out', { hasText: 'Here are our prices' });
+  await expect(photo).toHaveCount(1);
+  await expect(page.getByTestId('composer-file')).toHaveCount(0);
+  await expect(page.getByTestId(`message-state-${await idOf(photo)}`)).toHaveAttribute('data-state', 'sent', {
+    timeout: 20_000,
+  });
+  // The preview is served from the media store to the signed-in member.
+  const img = photo.locator('.message__photo img');
+  await expect(img).toBeVisible();
+  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(1);
+
+  // A document needs no caption; picking one and removing it sends nothing.
+  await page.getByTestId('composer-attach').setInputFiles({ name: 'wrong.txt', mimeType: 'text/plain', buffer: Buffer.from('oops') });
+  await page.getByRole('button', { name: 'Remove the file' }).click();
+  await expect(page.getByTestId('composer-file')).toHaveCount(0);
+  const pdf = Buffer.from('%PDF-1.4 terms of the offer');
+  await page.getByTestId('composer-attach').setInputFiles({ name: 'terms.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await page.getByTestId('composer-send').click();
+  const doc = pane.locator('.message--out', { has: page.locator('.message__file', { hasText: 'terms.pdf' }) });
+  await expect(doc).toHaveCount(1);
+  await expect(page.getByTestId(`message-state-${await idOf(doc)}`)).toHaveAttribute('data-state', 'sent', {
+    timeout: 20_000,
+  });
+  await expect
+    .poll(async () => (await sent(bot)).map((m) => m.kind))
+    .toEqual(['photo', 'document']);
+});

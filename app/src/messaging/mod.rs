@@ -7,6 +7,8 @@ mod pages;
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod upload;
 
 use crate::ids::EpochMs;
 pub use api::*;

@@ -35,6 +35,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_folders, create_folder))
         .routes(routes!(rename_folder, delete_folder))
         .routes(routes!(set_folders))
+        .merge(super::upload::routes())
 }
 
 /// The workspace's custom folders with their unread totals.

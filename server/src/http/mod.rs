@@ -33,12 +33,13 @@ pub fn apply(router: axum::Router<AppState>, state: &AppState) -> axum::Router<A
         .layer(from_fn(server_fn_status::fix_status))
         .layer(DefaultBodyLimit::max(state.settings.body_limit_bytes))
         // A hard cap on every body, server functions included (they read bodies without
-        // axum's extractors); the CSV import is the largest legitimate one.
+        // axum's extractors); the CSV import and sent files are the largest legitimate ones.
         .layer(RequestBodyLimitLayer::new(
             state
                 .settings
                 .body_limit_bytes
-                .max(app::contacts::csv::rest::IMPORT_BODY_LIMIT),
+                .max(app::contacts::csv::rest::IMPORT_BODY_LIMIT)
+                .max(app::messaging::upload::BODY_LIMIT),
         ))
         .layer(CompressionLayer::new())
         .layer(tower::util::option_layer(cors(state)))

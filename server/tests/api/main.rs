@@ -9,6 +9,7 @@ mod fuzz;
 mod fuzz_cases;
 mod helpers;
 mod messaging;
+mod messaging_files;
 mod messaging_send;
 mod openapi;
 mod pipelines;

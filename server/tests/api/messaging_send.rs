@@ -2,18 +2,13 @@
 //! 429s honoured, and who may send or see what.
 
 use crate::crm_support::{call, owner_and_viewer};
-use crate::helpers::on_each_backend_with;
-use crate::messaging::{connected_chat, eventually, fake, new_bot};
+use crate::messaging::{connected_chat, eventually, new_bot, with_fake_telegram};
 use reqwest::{Method as M, StatusCode};
 use serde_json::{json, Value};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sent_message_goes_from_pending_to_sent_with_telegrams_id() {
-    let fake = fake().await;
-    let base = fake.base_url();
-    on_each_backend_with(move |s| s.telegram_api_base = base.clone(), |app| {
-        let fake = fake.clone();
-        async move {
+    with_fake_telegram(|app, fake| async move {
             let (owner, _) = app.new_account("Sender").await;
             let (bot, _) = new_bot(&fake);
             let (_, chat) = connected_chat(&app, &owner, &fake, &bot).await;
@@ -47,141 +42,123 @@ async fn a_sent_message_goes_from_pending_to_sent_with_telegrams_id() {
             .get("reply_parameters")
             .map(|r| assert_eq!(r["message_id"].to_string(), inbound["externalId"].as_str().unwrap()))
             .expect("the reply names the message");
-        }
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_429_with_retry_after_is_honoured_before_sending_again() {
-    let fake = fake().await;
-    let base = fake.base_url();
-    on_each_backend_with(
-        move |s| s.telegram_api_base = base.clone(),
-        |app| {
-            let fake = fake.clone();
-            async move {
-                let (owner, _) = app.new_account("Patient").await;
-                let (bot, _) = new_bot(&fake);
-                let (account, chat) = connected_chat(&app, &owner, &fake, &bot).await;
-                fake.fail_next_with_429(&bot, Some("sendMessage"), 1, 2)
-                    .unwrap();
-                let (s, _) = call(
-                    &app,
-                    &owner,
-                    M::POST,
-                    "/api/messaging/send",
-                    Some(json!({"conversationId": chat, "text": "After the wait"})),
-                )
-                .await;
-                assert_eq!(s, StatusCode::CREATED);
-                let flood = eventually("the flood wait to show", || async {
-                    let (_, accounts) =
-                        call(&app, &owner, M::GET, "/api/messaging/accounts", None).await;
-                    accounts
-                        .as_array()?
-                        .iter()
-                        .find(|a| a["id"] == account && a["status"] == "flood_wait")
-                        .cloned()
-                })
-                .await;
-                assert!(flood["floodWaitUntil"].as_i64().is_some());
-                eventually("the message to be sent after the wait", || async {
-                    (fake.sent_log(&bot).ok()?.len() == 1).then_some(Value::Null)
-                })
-                .await;
-                let calls: Vec<_> = fake
-                    .call_log(&bot)
-                    .unwrap()
-                    .into_iter()
-                    .filter(|c| c.method == "sendMessage")
-                    .collect();
-                assert_eq!(calls.len(), 2, "one refused, one accepted");
-                assert_eq!(calls[0].status, 429);
-                assert!(
-                    calls[1].at_ms >= calls[0].at_ms + 2000,
-                    "waited {} ms",
-                    calls[1].at_ms - calls[0].at_ms
-                );
-            }
-        },
-    )
+    with_fake_telegram(|app, fake| async move {
+        let (owner, _) = app.new_account("Patient").await;
+        let (bot, _) = new_bot(&fake);
+        let (account, chat) = connected_chat(&app, &owner, &fake, &bot).await;
+        fake.fail_next_with_429(&bot, Some("sendMessage"), 1, 2)
+            .unwrap();
+        let (s, _) = call(
+            &app,
+            &owner,
+            M::POST,
+            "/api/messaging/send",
+            Some(json!({"conversationId": chat, "text": "After the wait"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let flood = eventually("the flood wait to show", || async {
+            let (_, accounts) = call(&app, &owner, M::GET, "/api/messaging/accounts", None).await;
+            accounts
+                .as_array()?
+                .iter()
+                .find(|a| a["id"] == account && a["status"] == "flood_wait")
+                .cloned()
+        })
+        .await;
+        assert!(flood["floodWaitUntil"].as_i64().is_some());
+        eventually("the message to be sent after the wait", || async {
+            (fake.sent_log(&bot).ok()?.len() == 1).then_some(Value::Null)
+        })
+        .await;
+        let calls: Vec<_> = fake
+            .call_log(&bot)
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.method == "sendMessage")
+            .collect();
+        assert_eq!(calls.len(), 2, "one refused, one accepted");
+        assert_eq!(calls[0].status, 429);
+        assert!(
+            calls[1].at_ms >= calls[0].at_ms + 2000,
+            "waited {} ms",
+            calls[1].at_ms - calls[0].at_ms
+        );
+    })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn foreign_conversations_answer_404_and_viewers_cannot_send() {
-    let fake = fake().await;
-    let base = fake.base_url();
-    on_each_backend_with(
-        move |s| s.telegram_api_base = base.clone(),
-        |app| {
-            let fake = fake.clone();
-            async move {
-                let (owner, _, viewer) = owner_and_viewer(&app).await;
-                let (bot, _) = new_bot(&fake);
-                let (account, chat) = connected_chat(&app, &owner, &fake, &bot).await;
-                let (s, _) = call(
-                    &app,
-                    &viewer,
-                    M::GET,
-                    &format!("/api/messaging/conversations/{chat}/messages"),
-                    None,
-                )
-                .await;
-                assert_eq!(s, StatusCode::OK, "viewers read");
-                let (s, body) = call(
-                    &app,
-                    &viewer,
-                    M::POST,
-                    "/api/messaging/send",
-                    Some(json!({"conversationId": chat, "text": "Hi"})),
-                )
-                .await;
-                assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
-                assert_eq!(body["code"], "FORBIDDEN");
-                let (stranger, _) = app.new_account("Stranger").await;
-                for (method, path, body) in [
-                    (M::GET, format!("/api/messaging/conversations/{chat}"), None),
-                    (
-                        M::GET,
-                        format!("/api/messaging/conversations/{chat}/messages"),
-                        None,
-                    ),
-                    (
-                        M::POST,
-                        format!("/api/messaging/conversations/{chat}/read"),
-                        None,
-                    ),
-                    (
-                        M::POST,
-                        "/api/messaging/send".to_string(),
-                        Some(json!({"conversationId": chat, "text": "Hi"})),
-                    ),
-                    (
-                        M::DELETE,
-                        format!("/api/messaging/accounts/{account}"),
-                        None,
-                    ),
-                ] {
-                    let (s, body) = call(&app, &stranger, method, &path, body).await;
-                    assert_eq!(s, StatusCode::NOT_FOUND, "{path}: {body}");
-                    assert_eq!(body["code"], "NOT_FOUND");
-                }
-                let (_, chats) = call(&app, &stranger, M::GET, "/api/messaging/chats", None).await;
-                assert_eq!(chats["pagination"]["total"], 0);
-                let (_, hits) = call(
-                    &app,
-                    &stranger,
-                    M::GET,
-                    "/api/messaging/search?q=offer",
-                    None,
-                )
-                .await;
-                assert_eq!(hits, json!([]));
-                assert!(fake.sent_log(&bot).unwrap().is_empty(), "nothing was sent");
-            }
-        },
-    )
+    with_fake_telegram(|app, fake| async move {
+        let (owner, _, viewer) = owner_and_viewer(&app).await;
+        let (bot, _) = new_bot(&fake);
+        let (account, chat) = connected_chat(&app, &owner, &fake, &bot).await;
+        let (s, _) = call(
+            &app,
+            &viewer,
+            M::GET,
+            &format!("/api/messaging/conversations/{chat}/messages"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "viewers read");
+        let (s, body) = call(
+            &app,
+            &viewer,
+            M::POST,
+            "/api/messaging/send",
+            Some(json!({"conversationId": chat, "text": "Hi"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+        assert_eq!(body["code"], "FORBIDDEN");
+        let (stranger, _) = app.new_account("Stranger").await;
+        for (method, path, body) in [
+            (M::GET, format!("/api/messaging/conversations/{chat}"), None),
+            (
+                M::GET,
+                format!("/api/messaging/conversations/{chat}/messages"),
+                None,
+            ),
+            (
+                M::POST,
+                format!("/api/messaging/conversations/{chat}/read"),
+                None,
+            ),
+            (
+                M::POST,
+                "/api/messaging/send".to_string(),
+                Some(json!({"conversationId": chat, "text": "Hi"})),
+            ),
+            (
+                M::DELETE,
+                format!("/api/messaging/accounts/{account}"),
+                None,
+            ),
+        ] {
+            let (s, body) = call(&app, &stranger, method, &path, body).await;
+            assert_eq!(s, StatusCode::NOT_FOUND, "{path}: {body}");
+            assert_eq!(body["code"], "NOT_FOUND");
+        }
+        let (_, chats) = call(&app, &stranger, M::GET, "/api/messaging/chats", None).await;
+        assert_eq!(chats["pagination"]["total"], 0);
+        let (_, hits) = call(
+            &app,
+            &stranger,
+            M::GET,
+            "/api/messaging/search?q=offer",
+            None,
+        )
+        .await;
+        assert_eq!(hits, json!([]));
+        assert!(fake.sent_log(&bot).unwrap().is_empty(), "nothing was sent");
+    })
     .await;
 }

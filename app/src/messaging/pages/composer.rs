@@ -1,7 +1,9 @@
-//! The composer: a multi-line message with an optional reply. Enter sends, Shift+Enter starts
-//! a new line; the sent message appears at once (the server answers it `pending`).
-//! Attachments wait for an upload server function.
+//! The composer: a multi-line message with an optional reply and an optional file (picked
+//! with the paperclip or dropped on the composer; the text becomes its caption). Enter sends,
+//! Shift+Enter starts a new line; the sent message appears at once (the server answers it
+//! `pending`).
 
+use super::send_file::{send_file, MAX_FILE_BYTES};
 use super::state::use_inbox;
 use crate::i18n::use_strings;
 use crate::messaging::{send_message, SendInput};
@@ -19,9 +21,23 @@ pub fn Composer(
     let hydrated = use_hydrated();
     let text = RwSignal::new(String::new());
     let sending = RwSignal::new(false);
+    // A browser `File` stays on this thread.
+    let file = RwSignal::new_local(None::<web_sys::File>);
+    let choose = move |picked: Option<web_sys::File>| {
+        let Some(picked) = picked else { return };
+        if picked.size() > MAX_FILE_BYTES {
+            inbox.toasts.push(
+                ToastKind::Error,
+                t.get_untracked().inbox.file_too_large.to_string(),
+            );
+        } else {
+            file.set(Some(picked));
+        }
+    };
     let send = move || {
         let body = text.get_untracked();
-        if body.trim().is_empty() || sending.get_untracked() {
+        let attached = file.get_untracked();
+        if (body.trim().is_empty() && attached.is_none()) || sending.get_untracked() {
             return;
         }
         let input = SendInput {
@@ -41,9 +57,24 @@ pub fn Composer(
         sending.set(true);
         text.set(String::new());
         leptos::task::spawn_local(async move {
-            match send_message(input).await {
+            let sent = match &attached {
+                Some(f) => {
+                    send_file(
+                        input.conversation_id,
+                        &input.text,
+                        input.reply_to_message_id,
+                        f,
+                    )
+                    .await
+                }
+                None => send_message(input).await,
+            };
+            match sent {
                 Ok(message) => {
                     inbox.reply_to.try_set(None);
+                    if attached.is_some() {
+                        file.try_set(None);
+                    }
                     inbox.apply_message(message);
                 }
                 Err(e) => {
@@ -53,7 +84,12 @@ pub fn Composer(
                             *now = body;
                         }
                     });
-                    inbox.toasts.push(ToastKind::Error, e.error);
+                    let message = e
+                        .details
+                        .first()
+                        .map(|f| crate::translate_field(t.get_untracked(), f))
+                        .unwrap_or(e.error);
+                    inbox.toasts.push(ToastKind::Error, message);
                 }
             }
             sending.try_set(false);
@@ -94,10 +130,61 @@ pub fn Composer(
             }
         })
     };
+    let on_pick = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        choose(input.files().and_then(|f| f.get(0)));
+        // Picking the same file again still fires `change`.
+        input.set_value("");
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        let dropped = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0));
+        if dropped.is_some() {
+            ev.prevent_default();
+            choose(dropped);
+        }
+    };
+    let on_dragover = move |ev: leptos::ev::DragEvent| {
+        let has_files = ev
+            .data_transfer()
+            .is_some_and(|d| d.types().includes(&"Files".into(), 0));
+        if has_files {
+            ev.prevent_default();
+        }
+    };
+    let chosen = move || {
+        file.get().map(|f| {
+            view! {
+                <div class="composer__file" data-testid="composer-file">
+                    <span class="composer__file-name">{f.name()}</span>
+                    <span class="muted">{format_size(f.size())}</span>
+                    <button class="composer__cancel" type="button" aria-label=move || t.get().inbox.remove_attachment
+                        title=move || t.get().inbox.remove_attachment on:click=move |_| file.set(None)>
+                        "×"
+                    </button>
+                </div>
+            }
+        })
+    };
     view! {
-        <form class="composer" on:submit=on_submit>
+        <form class="composer" on:submit=on_submit on:drop=on_drop on:dragover=on_dragover>
             {quoted}
+            {chosen}
             <div class="composer__row">
+                <label class="button composer__attach" title=move || t.get().inbox.attach>
+                    <span aria-hidden="true">"📎"</span>
+                    <span class="visually-hidden">{move || t.get().inbox.attach}</span>
+                    <input class="visually-hidden" type="file" data-testid="composer-attach"
+                        disabled=move || !hydrated.get() || sending.get() on:change=on_pick/>
+                </label>
                 <label class="visually-hidden" for="composer-input">{move || t.get().inbox.composer_label}</label>
                 <textarea class="composer__input" id="composer-input" name="text" rows="2" maxlength="4096"
                     data-testid="composer-input" placeholder=move || t.get().inbox.composer_placeholder
@@ -109,5 +196,16 @@ pub fn Composer(
                 </button>
             </div>
         </form>
+    }
+}
+
+/// A file size the way people read it: 830 B, 12 KB, 3.4 MB.
+fn format_size(bytes: f64) -> String {
+    if bytes < 1024.0 {
+        format!("{bytes} B")
+    } else if bytes < 1024.0 * 1024.0 {
+        format!("{:.0} KB", bytes / 1024.0)
+    } else {
+        format!("{:.1} MB", bytes / (1024.0 * 1024.0))
     }
 }

@@ -10,6 +10,7 @@ mod format;
 mod live;
 mod message;
 mod page;
+mod send_file;
 mod state;
 
 pub use page::InboxPage;

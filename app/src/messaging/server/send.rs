@@ -20,6 +20,9 @@ pub use super::deliver::deliver;
 /// The job kind that delivers one outbound message (`{"messageId": …}`).
 pub const JOB_KIND: &str = "message.send";
 
+/// Telegram's longest caption of a photo or document.
+pub const MAX_CAPTION_CHARS: usize = 1024;
+
 /// Queues a text message (and optionally a file) for a conversation of the caller's workspace.
 pub async fn send(
     state: &AppState,
@@ -32,6 +35,13 @@ pub async fn send(
     let text = input.text.trim().to_string();
     if text.is_empty() && file.is_none() {
         return Err(AppError::field("text", "required", "Write a message"));
+    }
+    if file.is_some() && text.chars().count() > MAX_CAPTION_CHARS {
+        return Err(AppError::field(
+            "text",
+            "too_long",
+            "A file's caption takes at most 1024 characters",
+        ));
     }
     let ws = auth.workspace_id.0;
     let mut tx = state.db.begin().await?;
