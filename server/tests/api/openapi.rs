@@ -35,6 +35,7 @@ const EXPECTED_OPERATIONS: &[(&str, &str)] = &[
     ("GET", "/api/messaging/conversations/{id}/messages"),
     ("POST", "/api/messaging/conversations/{id}/read"),
     ("POST", "/api/messaging/send"),
+    ("POST", "/api/messaging/send-file"),
     ("POST", "/api/messaging/messages/{id}/retry"),
     ("GET", "/api/messaging/media/{id}"),
     ("GET", "/api/messaging/search"),
