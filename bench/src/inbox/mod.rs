@@ -128,6 +128,25 @@ async fn run(args: &InboxArgs) -> Result<InboxReport> {
         &plan,
     )
     .await?;
+    let saturation = match args.saturation {
+        0 => None,
+        connections => {
+            let plan = LoadPlan {
+                connections,
+                ..plan
+            };
+            let reads = reads::run(
+                parley.addr,
+                &token,
+                &db_url,
+                workspace_id,
+                &seeded.chats,
+                &plan,
+            )
+            .await?;
+            Some((connections, reads))
+        }
+    };
 
     inbound::wait_for_poller(&fake, BOT_TOKEN).await?;
     eprintln!(
@@ -175,6 +194,7 @@ async fn run(args: &InboxArgs) -> Result<InboxReport> {
         warmup: crate::WARMUP,
         duration: args.duration,
         reads,
+        saturation,
         inbound,
         fanout,
     })

@@ -27,15 +27,16 @@ const CONVERSATION_SELECT: &str = "SELECT c.id, c.account_id, c.kind, c.title, c
     ct.display_name AS contact_name, c.deal_id, d.title AS deal_title, c.assignee_id, c.unread_count, \
     c.last_message_text, c.last_message_at, c.pinned \
     FROM conversations c LEFT JOIN contacts ct ON ct.id = c.contact_id LEFT JOIN deals d ON d.id = c.deal_id";
-/// `messaging::server::MESSAGE_SELECT`.
-const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.direction, m.sender_name, m.author_id, \
+/// The columns of `messaging::server::MESSAGE_SELECT`.
+const MESSAGE_COLUMNS: &str = "m.id, m.conversation_id, m.direction, m.sender_name, m.author_id, \
     m.text, m.media_id, md.kind AS media_kind, md.file_name AS media_file_name, md.mime_type AS media_mime_type, \
-    md.size AS media_size, m.reply_to_id, m.state, m.error, m.external_id, m.sent_at, m.edited_at \
-    FROM messages m LEFT JOIN media md ON md.id = m.media_id";
-/// The search filter of each backend (`messaging::server::search`).
-const FTS_FILTER: &str =
-    "+m.workspace_id = $1 AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH $2 ORDER BY rowid DESC LIMIT 2000)";
-const LIKE_FILTER: &str = "m.workspace_id = $1 AND lower(m.text) LIKE $2 ESCAPE '\\'";
+    md.size AS media_size, m.reply_to_id, m.state, m.error, m.external_id, m.sent_at, m.edited_at";
+/// The matches of each backend, newest first (`messaging::server::search`).
+const FTS_HITS: &str = "FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid \
+    LEFT JOIN media md ON md.id = m.media_id \
+    WHERE messages_fts MATCH $2 AND m.workspace_id = $1 ORDER BY f.rowid DESC";
+const LIKE_HITS: &str = "FROM messages m LEFT JOIN media md ON md.id = m.media_id \
+    WHERE m.workspace_id = $1 AND lower(m.text) LIKE $2 ESCAPE '\\' ORDER BY m.id DESC";
 
 #[derive(sqlx::FromRow, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -179,7 +180,8 @@ async fn messages(
 ) -> Result<Json<Value>, StatusCode> {
     let limit = p.limit.unwrap_or(50).clamp(1, 200);
     let sql = format!(
-        "{MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.workspace_id = $2 AND ($3 = 0 OR m.id < $3) \
+        "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN media md ON md.id = m.media_id \
+         WHERE m.conversation_id = $1 AND m.workspace_id = $2 AND ($3 = 0 OR m.id < $3) \
          ORDER BY m.id DESC LIMIT $4"
     );
     let mut items: Vec<Message> = on_pool!(&app.pool, |pool| {
@@ -213,17 +215,17 @@ async fn search(
             .to_lowercase();
     let trigram = term.chars().count() >= 3;
     let sqlite = matches!(app.pool, Pool::Sqlite(_));
-    let (filter, value) = if sqlite && trigram {
-        (FTS_FILTER, format!("\"{}\"", term.replace('"', "\"\"")))
+    let (hits, value) = if sqlite && trigram {
+        (FTS_HITS, format!("\"{}\"", term.replace('"', "\"\"")))
     } else {
         let escaped = term
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        (LIKE_FILTER, format!("%{escaped}%"))
+        (LIKE_HITS, format!("%{escaped}%"))
     };
     let sql = format!(
-        "SELECT q.*, c.title AS conversation_title FROM ({MESSAGE_SELECT} WHERE {filter} ORDER BY m.id DESC LIMIT 50) q \
+        "SELECT q.*, c.title AS conversation_title FROM (SELECT {MESSAGE_COLUMNS} {hits} LIMIT 50) q \
          JOIN conversations c ON c.id = q.conversation_id ORDER BY q.id DESC"
     );
     let hits: Vec<Hit> = on_pool!(&app.pool, |pool| {

@@ -30,6 +30,8 @@ pub struct InboxReport {
     pub warmup: Duration,
     pub duration: Duration,
     pub reads: Vec<Read>,
+    /// The reads again at more connections, for information: (connections, reads).
+    pub saturation: Option<(usize, Vec<Read>)>,
     pub inbound: InboundStats,
     pub fanout: FanoutRuns,
 }
@@ -66,14 +68,7 @@ impl InboxReport {
             self.duration.as_secs()
         );
         println!();
-        println!(
-            "Reads, {} connections             {:>8} {:>9} {:>9} {:>9} {:>8}",
-            self.connections, "req/s", "p50 ms", "p99 ms", "max ms", "errors"
-        );
-        for r in &self.reads {
-            print_run(&format!("raw    {}", r.label), &r.raw);
-            print_run(&format!("Parley {}", r.label), &r.parley);
-        }
+        print_reads(self.connections, &self.reads);
         for r in &self.reads {
             let p99 = r.parley.p99_ms();
             println!(
@@ -88,6 +83,14 @@ impl InboxReport {
             super::words::RARE_WORD,
             self.rare_hits
         );
+        if let Some((connections, reads)) = &self.saturation {
+            println!();
+            println!(
+                "At saturation, for information (no target): the {connections} connections queue for \
+                 the 2 cores, raw baseline and Parley alike"
+            );
+            print_reads(*connections, reads);
+        }
         println!();
         let i = &self.inbound;
         println!(
@@ -151,18 +154,9 @@ impl InboxReport {
     }
 
     fn json(&self) -> Value {
-        let reads: Vec<Value> = self
-            .reads
-            .iter()
-            .map(|r| {
-                json!({
-                    "read": r.label,
-                    "target_p99_ms": r.target_ms,
-                    "raw": run_json(&r.raw),
-                    "parley": run_json(&r.parley),
-                })
-            })
-            .collect();
+        let saturation = self.saturation.as_ref().map(|(connections, reads)| {
+            json!({ "connections": connections, "reads": reads_json(reads) })
+        });
         let read_pass = |i: usize| self.reads.get(i).map(|r| r.parley.p99_ms() <= r.target_ms);
         let search_pass = read_pass(2).zip(read_pass(3)).map(|(a, b)| a && b);
         let i = &self.inbound;
@@ -179,7 +173,8 @@ impl InboxReport {
             "connections": self.connections,
             "warmup_secs": self.warmup.as_secs(),
             "duration_secs": self.duration.as_secs(),
-            "reads": reads,
+            "reads": reads_json(&self.reads),
+            "saturation": saturation,
             "inbound": {
                 "injected": i.injected,
                 "delivered": i.delivered,
@@ -202,7 +197,8 @@ impl InboxReport {
 
     /// The targets are informational; only a run dominated by errors is a failure.
     pub fn check_errors(&self) -> Result<()> {
-        for r in &self.reads {
+        let saturated = self.saturation.iter().flat_map(|(_, reads)| reads);
+        for r in self.reads.iter().chain(saturated) {
             for (side, stats) in [("raw", &r.raw), ("Parley", &r.parley)] {
                 if stats.requests == 0 || stats.error_rate() > MAX_ERROR_RATE {
                     bail!(
@@ -225,6 +221,31 @@ impl InboxReport {
         }
         Ok(())
     }
+}
+
+fn print_reads(connections: usize, reads: &[Read]) {
+    println!(
+        "Reads, {connections} connections             {:>8} {:>9} {:>9} {:>9} {:>8}",
+        "req/s", "p50 ms", "p99 ms", "max ms", "errors"
+    );
+    for r in reads {
+        print_run(&format!("raw    {}", r.label), &r.raw);
+        print_run(&format!("Parley {}", r.label), &r.parley);
+    }
+}
+
+fn reads_json(reads: &[Read]) -> Vec<Value> {
+    reads
+        .iter()
+        .map(|r| {
+            json!({
+                "read": r.label,
+                "target_p99_ms": r.target_ms,
+                "raw": run_json(&r.raw),
+                "parley": run_json(&r.parley),
+            })
+        })
+        .collect()
 }
 
 fn print_run(name: &str, stats: &LoadStats) {

@@ -10,6 +10,7 @@ mod fuzz_cases;
 mod helpers;
 mod messaging;
 mod messaging_files;
+mod messaging_search;
 mod messaging_send;
 mod openapi;
 mod pipelines;

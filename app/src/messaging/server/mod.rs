@@ -25,10 +25,21 @@ const CONVERSATION_SELECT: &str = "SELECT c.id, c.account_id, c.kind, c.title, c
     c.last_message_text, c.last_message_at, c.pinned \
     FROM conversations c LEFT JOIN contacts ct ON ct.id = c.contact_id LEFT JOIN deals d ON d.id = c.deal_id";
 
-pub(crate) const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.direction, m.sender_name, m.author_id, \
-    m.text, m.media_id, md.kind AS media_kind, md.file_name AS media_file_name, md.mime_type AS media_mime_type, \
-    md.size AS media_size, m.reply_to_id, m.state, m.error, m.external_id, m.sent_at, m.edited_at \
-    FROM messages m LEFT JOIN media md ON md.id = m.media_id";
+/// The columns [`message_view`] reads, from `messages m` and `media md`.
+macro_rules! message_columns {
+    () => {
+        "m.id, m.conversation_id, m.direction, m.sender_name, m.author_id, \
+         m.text, m.media_id, md.kind AS media_kind, md.file_name AS media_file_name, md.mime_type AS media_mime_type, \
+         md.size AS media_size, m.reply_to_id, m.state, m.error, m.external_id, m.sent_at, m.edited_at"
+    };
+}
+pub(crate) use message_columns;
+
+pub(crate) const MESSAGE_SELECT: &str = concat!(
+    "SELECT ",
+    message_columns!(),
+    " FROM messages m LEFT JOIN media md ON md.id = m.media_id"
+);
 
 fn conversation_view(row: &Row) -> Result<ConversationView, sqlx::Error> {
     Ok(ConversationView {

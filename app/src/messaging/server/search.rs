@@ -1,10 +1,12 @@
 //! Search across message text, newest first, through each backend's index: FTS5 trigram on
 //! SQLite, pg_trgm over `lower(text)` on PostgreSQL (three or more characters; shorter terms
-//! scan the workspace's messages). On SQLite the index is read newest first and stops after
-//! the newest 2,000 matches on the server (FTS5 walks its lists backwards by rowid), so a
-//! common word costs the same as a rare one; older matches of a very common word are not shown.
+//! scan the workspace's messages). On SQLite the FTS index drives the query: it yields
+//! matches newest first (FTS5 walks its lists backwards by rowid) and the scan stops at the
+//! workspace's 50th, so a common word costs about what a rare one does. (In a database shared
+//! by many workspaces, a word common elsewhere but rare in this workspace reads the other
+//! workspaces' matches too; SQLite is the single-team default, PostgreSQL the shared one.)
 
-use super::{message_view, MESSAGE_SELECT};
+use super::{message_columns, message_view, MESSAGE_SELECT};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::MessageHit;
@@ -24,11 +26,18 @@ pub async fn search(
     if term.is_empty() {
         return Ok(Vec::new());
     }
-    let (filter, value) = if state.db.backend == Backend::Sqlite && term.chars().count() >= 3 {
-        // `+` keeps SQLite from starting at the workspace index (see server/query.rs).
+    let (hits, value) = if state.db.backend == Backend::Sqlite && term.chars().count() >= 3 {
+        // The FTS index drives: it yields matches newest first and the scan stops at the
+        // 50th of the workspace (CROSS JOIN keeps SQLite from reordering the join).
         (
-            "+m.workspace_id = $1 AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH $2 \
-             ORDER BY rowid DESC LIMIT 2000)",
+            concat!(
+                "SELECT ",
+                message_columns!(),
+                " FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid \
+                 LEFT JOIN media md ON md.id = m.media_id \
+                 WHERE messages_fts MATCH $2 AND m.workspace_id = $1 ORDER BY f.rowid DESC"
+            )
+            .to_string(),
             format!("\"{}\"", term.replace('"', "\"\"")),
         )
     } else {
@@ -37,12 +46,15 @@ pub async fn search(
             .replace('%', "\\%")
             .replace('_', "\\_");
         (
-            "m.workspace_id = $1 AND lower(m.text) LIKE $2 ESCAPE '\\'",
+            format!(
+                "{MESSAGE_SELECT} WHERE m.workspace_id = $1 AND lower(m.text) LIKE $2 ESCAPE '\\' \
+                 ORDER BY m.id DESC"
+            ),
             format!("%{escaped}%"),
         )
     };
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT q.*, c.title AS conversation_title FROM ({MESSAGE_SELECT} WHERE {filter} ORDER BY m.id DESC LIMIT {LIMIT}) q \
+        "SELECT q.*, c.title AS conversation_title FROM ({hits} LIMIT {LIMIT}) q \
          JOIN conversations c ON c.id = q.conversation_id ORDER BY q.id DESC"
     )))
     .bind(auth.workspace_id.0)
