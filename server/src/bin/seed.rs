@@ -3,13 +3,16 @@
 //! It connects like the server (`Settings::load()`: `PARLEY_DATA_DIR`, `DATABASE_URL`, …),
 //! applies the migrations, signs up the owner account with its workspace (or reuses the
 //! account and seeds its current workspace), then writes companies, contacts, deals over the
-//! default pipeline's stages, notes and reminders in batched multi-row `INSERT`s.
+//! default pipeline's stages, notes and reminders, and an inbox (a demo bot account, its chats
+//! and their messages) in batched multi-row `INSERT`s.
 
 // A binary's root finds its modules beside it; these live in `seed/`.
 #[path = "seed/deals.rs"]
 mod deals;
 #[path = "seed/generate.rs"]
 mod generate;
+#[path = "seed/inbox.rs"]
+mod inbox;
 #[path = "seed/insert.rs"]
 mod insert;
 #[path = "seed/names.rs"]
@@ -35,6 +38,9 @@ Usage: parley-seed [options]
   --deals N         deals to create (default 50000)
   --notes N         notes on contacts and deals (default deals/5 + contacts/20)
   --reminders N     reminders on contacts and deals (default deals/10)
+  --conversations N chats of the inbox's demo bot account (default 500)
+  --messages N      messages over those chats (default 20000; the inbox benchmark's
+                    scale is --conversations 5000 --messages 1000000)
   --email EMAIL     the owner account (default owner@example.com)
   --password PW     its password: sets it for a new account, must match for an existing one
                     (default parley-demo-password)
@@ -49,6 +55,8 @@ pub struct Options {
     pub deals: usize,
     pub notes: Option<usize>,
     pub reminders: Option<usize>,
+    pub conversations: usize,
+    pub messages: usize,
     pub email: String,
     pub password: String,
     pub workspace: String,
@@ -62,6 +70,8 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
         deals: 50_000,
         notes: None,
         reminders: None,
+        conversations: 500,
+        messages: 20_000,
         email: "owner@example.com".into(),
         password: "parley-demo-password".into(),
         workspace: "Demo Sales".into(),
@@ -85,6 +95,8 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--deals" => o.deals = number()?,
             "--notes" => o.notes = Some(number()?),
             "--reminders" => o.reminders = Some(number()?),
+            "--conversations" => o.conversations = number()?,
+            "--messages" => o.messages = number()?,
             "--seed" => o.seed = number()? as u64,
             "--email" => o.email = value.trim().to_lowercase(),
             "--password" => o.password = value,

@@ -80,7 +80,7 @@ async fn assert_search_text_as_the_service_builds_it(
 async fn a_small_seed_is_searchable_and_seeding_again_reuses_the_account() {
     on_each_backend(|app| async move {
         let email = unique_email("seed");
-        let printed = seed(&app, &email, &["--contacts", "200", "--companies", "40", "--deals", "120"]).await;
+        let printed = seed(&app, &email, &["--contacts", "200", "--companies", "40", "--deals", "120", "--conversations", "30", "--messages", "300"]).await;
         assert!(printed.contains("new account") && printed.contains("contacts"), "{printed}");
         let res = app.sign_in(&email, PASSWORD).await;
         assert_eq!(res.status(), StatusCode::OK);
@@ -109,6 +109,34 @@ async fn a_small_seed_is_searchable_and_seeding_again_reuses_the_account() {
         let (_, history) = call(&app, &t, M::GET, &format!("/api/crm/deals/{}/activities", deal["id"]), None).await;
         assert_eq!(history[0]["kind"], "created");
 
+        // The inbox: a demo bot account that says it is not connected, its chats and messages.
+        let (_, accounts) = call(&app, &t, M::GET, "/api/messaging/accounts", None).await;
+        assert_eq!(accounts.as_array().unwrap().len(), 1, "{accounts}");
+        assert_eq!(accounts[0]["status"], "needs_relogin");
+        let (_, chats) = call(&app, &t, M::GET, "/api/messaging/chats?limit=50", None).await;
+        assert_eq!(chats["pagination"]["total"], 30);
+        let items = chats["items"].as_array().unwrap();
+        assert!(items[..3].iter().all(|c| c["pinned"] == true) && items[3..].iter().all(|c| c["pinned"] == false));
+        let db = app.db().await;
+        let counted: (i64, i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), (SELECT COUNT(*) FROM messages WHERE state = 'delivered'), \
+             (SELECT CAST(COALESCE(SUM(unread_count), 0) AS BIGINT) FROM conversations) FROM messages",
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        assert_eq!(counted.0, 300, "messages");
+        assert_eq!(counted.1, counted.2, "unread counts match the unread messages");
+        assert!(counted.1 > 0, "some chats have unread messages");
+        let chat = items[5]["id"].as_i64().unwrap();
+        let (_, page) = call(&app, &t, M::GET, &format!("/api/messaging/conversations/{chat}/messages?limit=200"), None).await;
+        let newest = &page["items"][0];
+        assert_eq!(newest["text"], items[5]["lastMessageText"]);
+        let (_, hits) = call(&app, &t, M::GET, "/api/messaging/search?q=invoice", None).await;
+        assert!(!hits.as_array().unwrap().is_empty(), "seeded messages are searchable");
+        let (s, body) = call(&app, &t, M::POST, "/api/messaging/send", Some(json!({"conversationId": chat, "text": "Hi"}))).await;
+        assert_eq!(s, StatusCode::CONFLICT, "the demo account cannot send: {body}");
+
         let c = &with_company;
         assert_search_text_as_the_service_builds_it(&app, &t, "contacts", "contacts", c, json!({
             "firstName": c["firstName"], "lastName": c["lastName"], "displayName": c["displayName"], "email": c["email"],
@@ -128,7 +156,7 @@ async fn a_small_seed_is_searchable_and_seeding_again_reuses_the_account() {
         })).await;
 
         // Again with the same account: its workspace grows by the same, deterministic records.
-        let printed = seed(&app, &email, &["--contacts", "200", "--companies", "40", "--deals", "120"]).await;
+        let printed = seed(&app, &email, &["--contacts", "200", "--companies", "40", "--deals", "120", "--conversations", "30", "--messages", "300"]).await;
         assert!(printed.contains("existing account"), "{printed}");
         let (_, page) = call(&app, &t, M::GET, "/api/crm/contacts?limit=1", None).await;
         assert_eq!(page["pagination"]["total"], 400);
@@ -137,6 +165,8 @@ async fn a_small_seed_is_searchable_and_seeding_again_reuses_the_account() {
             .await
             .unwrap();
         assert_eq!(names[..200], names[200..], "the same seed draws the same people");
+        let (_, chats) = call(&app, &t, M::GET, "/api/messaging/chats?limit=1", None).await;
+        assert_eq!(chats["pagination"]["total"], 60, "a second inbox seed adds chats of their own");
     })
     .await;
 }

@@ -50,10 +50,18 @@ pub async fn send(
         .bind(conversation.account_id)
         .fetch_one(&mut *tx)
         .await?;
-    if status == "disconnected" {
-        return Err(AppError::conflict(
-            "This conversation's account is disconnected; reconnect it to send",
-        ));
+    match status.as_str() {
+        "disconnected" => {
+            return Err(AppError::conflict(
+                "This conversation's account is disconnected; reconnect it to send",
+            ))
+        }
+        "needs_relogin" => {
+            return Err(AppError::conflict(
+                "This conversation's account needs to be connected again before it can send",
+            ))
+        }
+        _ => {}
     }
     if let Some(reply) = input.reply_to_message_id {
         let found: Option<i64> =

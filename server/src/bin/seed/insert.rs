@@ -92,10 +92,14 @@ pub async fn insert_all(
         }
         if (i + 1) % ROWS_PER_TRANSACTION == 0 && !last {
             tx.commit().await?;
+            // The server's writer leaves checkpoints to a background task, which this
+            // process does not run: without this, SQLite's WAL grows by every row seeded.
+            db.checkpoint().await?;
             tx = db.begin().await?;
         }
     }
     tx.commit().await?;
+    db.checkpoint().await?;
     Ok(count)
 }
 

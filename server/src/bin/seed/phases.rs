@@ -169,9 +169,15 @@ pub async fn seed(
     let written = derived(db, &before, ws, user.0).await?;
     report("timeline, history", written, t);
 
+    let t = Instant::now();
+    let (conversations, messages) =
+        super::inbox::seed(db, &mut gen, o.conversations, o.messages).await?;
+    report("chats, messages", (conversations + messages) as u64, t);
+
     let counts = serde_json::json!({
         "companies": companies.len(), "contacts": contacts.len(), "deals": deals.len(),
-        "notes": notes, "reminders": reminders,
+        "notes": notes, "reminders": reminders, "conversations": conversations,
+        "messages": messages,
     });
     let mut tx = db.begin().await?;
     app::realtime::server::record(&mut tx, workspace, Some(user), "records.seeded", counts).await?;
