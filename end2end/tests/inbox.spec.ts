@@ -247,10 +247,22 @@ test('a contact and a deal are created from a chat and linked to it', async ({ p
   await expect(panel.getByTestId('crm-contact')).toHaveText('Olga Petrova');
   await expect(panel.getByTestId('crm-deal')).toHaveText(deal);
 
-  // The panel's links lead to the records.
+  // The deal moves to another stage from the panel, and a note lands on it.
+  await panel.getByTestId('crm-stage').selectOption({ label: 'Proposal' });
+  await panel.getByTestId('crm-move').click();
+  await expect(page.getByText('Deal moved to Proposal')).toBeVisible();
+  await expect(panel.getByTestId('crm-move')).toHaveCount(0);
+  await panel.getByTestId('crm-note').fill('Wants the seats from March');
+  await panel.getByTestId('crm-note-add').click();
+  await expect(page.getByText('Note added')).toBeVisible();
+  await expect(panel.getByTestId('crm-note')).toHaveValue('');
+
+  // The panel's links lead to the records, which show the move and the note.
   await panel.getByTestId('crm-deal').click();
   await expect(page).toHaveURL(/\/deals\/\d+$/);
   await expect(page.getByRole('heading', { name: deal })).toBeVisible();
+  await expect(page.getByTestId('stage-history')).toContainText('Proposal');
+  await expect(page.getByText('Wants the seats from March').first()).toBeVisible();
   await page.goBack();
   await expect(panel.getByTestId('crm-contact')).toBeVisible();
   await panel.getByTestId('crm-contact').click();

@@ -1,13 +1,15 @@
 //! The open conversation's place in the CRM: its contact and deal (or a form creating both from
-//! the chat), its assignee, and pinning.
+//! the chat), the deal's stage and a quick note (`crm_actions`), its assignee, and pinning.
 
 use super::create_from_chat::CreateFromChat;
+use super::crm_actions::{DealStage, QuickNote};
 use super::state::{use_inbox, Inbox};
 use crate::crm::member_options;
 use crate::error::AppError;
 use crate::i18n::use_strings;
 use crate::messaging::{assign_conversation, pin_conversation, ConversationView};
 use crate::providers::ToastKind;
+use crate::timeline::SubjectRef;
 use leptos::prelude::*;
 use std::future::Future;
 
@@ -69,8 +71,17 @@ pub fn CrmPanel() -> impl IntoView {
             {move || match deal.get() {
                 Some((id, title)) => view! {
                     <a class="crm-panel__link" href=format!("/deals/{id}") data-testid="crm-deal">{title}</a>
+                    <DealStage deal_id=id/>
                 }.into_any(),
                 None => view! { <p class="muted">{move || t.get().inbox.no_deal}</p> }.into_any(),
+            }}
+            {move || {
+                let subject = match (deal.get(), contact.get()) {
+                    (Some((id, _)), _) => Some((SubjectRef::Deal, id)),
+                    (None, Some((id, _))) => Some((SubjectRef::Contact, id)),
+                    (None, None) => None,
+                };
+                subject.map(|(subject, id)| view! { <QuickNote subject id/> })
             }}
             <h3 class="crm-panel__heading">{move || t.get().inbox.assignee}</h3>
             <p data-testid="crm-assignee">{assignee_name}</p>

@@ -5,6 +5,7 @@ mod chat_list;
 mod composer;
 mod conversation;
 mod create_from_chat;
+mod crm_actions;
 mod crm_panel;
 mod format;
 mod live;
