@@ -23,10 +23,7 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
-  // One retry on CI only: the inbox page intermittently never finishes streaming after a
-  // reload of a chat linked to a contact and a deal (seen 2 times in about 12 runs of
-  // inbox.spec.ts; a product bug under investigation, see docs/ARCHITECTURE.md).
-  retries: process.env.CI ? 1 : 0,
+  retries: 0,
   reporter: process.env.CI ? [['list']] : [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,

@@ -11,6 +11,13 @@ use crate::providers::{use_hydrated, ToastKind};
 use leptos::prelude::*;
 use validator::Validate;
 
+thread_local! {
+    /// The file chosen in the composer, kept in the browser's thread: a `File` cannot be sent
+    /// between threads, and a thread-bound signal (`new_local`) panics when the server drops
+    /// it on another worker thread after rendering the page.
+    static PICKED: std::cell::RefCell<Option<web_sys::File>> = const { std::cell::RefCell::new(None) };
+}
+
 #[component]
 pub fn Composer(
     /// The conversation written to.
@@ -21,8 +28,12 @@ pub fn Composer(
     let hydrated = use_hydrated();
     let text = RwSignal::new(String::new());
     let sending = RwSignal::new(false);
-    // A browser `File` stays on this thread.
-    let file = RwSignal::new_local(None::<web_sys::File>);
+    // The chosen file's name and size; the browser `File` itself is in `PICKED`.
+    let file = RwSignal::new(None::<(String, f64)>);
+    let clear_file = move || {
+        PICKED.with(|p| p.borrow_mut().take());
+        file.set(None);
+    };
     let choose = move |picked: Option<web_sys::File>| {
         let Some(picked) = picked else { return };
         if picked.size() > MAX_FILE_BYTES {
@@ -31,12 +42,15 @@ pub fn Composer(
                 t.get_untracked().inbox.file_too_large.to_string(),
             );
         } else {
-            file.set(Some(picked));
+            file.set(Some((picked.name(), picked.size())));
+            PICKED.with(|p| *p.borrow_mut() = Some(picked));
         }
     };
     let send = move || {
         let body = text.get_untracked();
-        let attached = file.get_untracked();
+        let attached = file
+            .get_untracked()
+            .and_then(|_| PICKED.with(|p| p.borrow().clone()));
         if (body.trim().is_empty() && attached.is_none()) || sending.get_untracked() {
             return;
         }
@@ -73,7 +87,7 @@ pub fn Composer(
                 Ok(message) => {
                     inbox.reply_to.try_set(None);
                     if attached.is_some() {
-                        file.try_set(None);
+                        clear_file();
                     }
                     inbox.apply_message(message);
                 }
@@ -161,13 +175,13 @@ pub fn Composer(
         }
     };
     let chosen = move || {
-        file.get().map(|f| {
+        file.get().map(|(name, size)| {
             view! {
                 <div class="composer__file" data-testid="composer-file">
-                    <span class="composer__file-name">{f.name()}</span>
-                    <span class="muted">{format_size(f.size())}</span>
+                    <span class="composer__file-name">{name}</span>
+                    <span class="muted">{format_size(size)}</span>
                     <button class="composer__cancel" type="button" aria-label=move || t.get().inbox.remove_attachment
-                        title=move || t.get().inbox.remove_attachment on:click=move |_| file.set(None)>
+                        title=move || t.get().inbox.remove_attachment on:click=move |_| clear_file()>
                         "×"
                     </button>
                 </div>
