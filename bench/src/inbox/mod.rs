@@ -114,38 +114,19 @@ async fn run(args: &InboxArgs) -> Result<InboxReport> {
     .await?;
     eprintln!("seeded in {:.1} s", seeded.elapsed.as_secs_f64());
 
-    let plan = LoadPlan {
-        connections: args.connections,
-        warmup: crate::WARMUP,
-        duration: args.duration,
+    let read_runs = |connections| {
+        let plan = LoadPlan {
+            connections,
+            warmup: crate::WARMUP,
+            duration: args.duration,
+        };
+        let (token, db_url, chats) = (&token, &db_url, &seeded.chats);
+        async move { reads::run(parley.addr, token, db_url, workspace_id, chats, &plan).await }
     };
-    let reads = reads::run(
-        parley.addr,
-        &token,
-        &db_url,
-        workspace_id,
-        &seeded.chats,
-        &plan,
-    )
-    .await?;
+    let reads = read_runs(args.connections).await?;
     let saturation = match args.saturation {
         0 => None,
-        connections => {
-            let plan = LoadPlan {
-                connections,
-                ..plan
-            };
-            let reads = reads::run(
-                parley.addr,
-                &token,
-                &db_url,
-                workspace_id,
-                &seeded.chats,
-                &plan,
-            )
-            .await?;
-            Some((connections, reads))
-        }
+        connections => Some((connections, read_runs(connections).await?)),
     };
 
     inbound::wait_for_poller(&fake, BOT_TOKEN).await?;
