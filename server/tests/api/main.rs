@@ -12,6 +12,7 @@ mod messaging;
 mod messaging_files;
 mod messaging_search;
 mod messaging_send;
+mod messaging_support;
 mod openapi;
 mod pipelines;
 mod realtime;

@@ -4,7 +4,7 @@
 
 use crate::crm_support::{call, owner_and_viewer};
 use crate::helpers::TestApp;
-use crate::messaging::{connected_chat, eventually, new_bot, with_fake_telegram};
+use crate::messaging_support::{connected_chat, eventually, new_bot, with_fake_telegram};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Method as M, StatusCode};
 use serde_json::{json, Value};

@@ -3,7 +3,7 @@
 
 use crate::crm_support::call;
 use crate::helpers::TestApp;
-use crate::messaging::{connected_chat, new_bot, with_fake_telegram};
+use crate::messaging_support::{connected_chat, new_bot, with_fake_telegram};
 use fake_telegram::FakeTelegram;
 use reqwest::Method as M;
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! 429s honoured, and who may send or see what.
 
 use crate::crm_support::{call, owner_and_viewer};
-use crate::messaging::{connected_chat, eventually, new_bot, with_fake_telegram};
+use crate::messaging_support::{connected_chat, eventually, new_bot, with_fake_telegram};
 use reqwest::{Method as M, StatusCode};
 use serde_json::{json, Value};
 

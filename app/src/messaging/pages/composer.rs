@@ -3,6 +3,7 @@
 //! Shift+Enter starts a new line; the sent message appears at once (the server answers it
 //! `pending`).
 
+use super::format::file_size;
 use super::send_file::{send_file, MAX_FILE_BYTES};
 use super::state::use_inbox;
 use crate::i18n::use_strings;
@@ -179,7 +180,7 @@ pub fn Composer(
             view! {
                 <div class="composer__file" data-testid="composer-file">
                     <span class="composer__file-name">{name}</span>
-                    <span class="muted">{format_size(size)}</span>
+                    <span class="muted">{file_size(size as i64)}</span>
                     <button class="composer__cancel" type="button" aria-label=move || t.get().inbox.remove_attachment
                         title=move || t.get().inbox.remove_attachment on:click=move |_| clear_file()>
                         "×"
@@ -210,16 +211,5 @@ pub fn Composer(
                 </button>
             </div>
         </form>
-    }
-}
-
-/// A file size the way people read it: 830 B, 12 KB, 3.4 MB.
-fn format_size(bytes: f64) -> String {
-    if bytes < 1024.0 {
-        format!("{bytes} B")
-    } else if bytes < 1024.0 * 1024.0 {
-        format!("{:.0} KB", bytes / 1024.0)
-    } else {
-        format!("{:.1} MB", bytes / (1024.0 * 1024.0))
     }
 }
