@@ -3,10 +3,10 @@
 //! to the contact when there is no deal.
 
 use super::state::use_inbox;
-use crate::deals::{change_deal_stage, get_deal, DealView, StageChange};
+use crate::deals::{change_deal_stage, get_deal, StageChange};
 use crate::i18n::use_strings;
 use crate::pipelines::{list_pipelines, StageKind, StageView};
-use crate::providers::ToastKind;
+use crate::providers::{client_fetch, ToastKind};
 use crate::timeline::{add_note, NoteInput, SubjectRef};
 use leptos::prelude::*;
 
@@ -15,22 +15,24 @@ use leptos::prelude::*;
 pub fn DealStage(deal_id: i64) -> impl IntoView {
     let t = use_strings();
     let inbox = use_inbox();
-    let deal = RwSignal::new(None::<DealView>);
-    let stages = RwSignal::new(Vec::<StageView>::new());
+    // Loaded in the browser (`client_fetch`), so the panel never suspends the page.
+    let fetched = client_fetch(move || get_deal(deal_id));
+    let pipelines = client_fetch(list_pipelines);
+    let deal = Memo::new(move |_| fetched.get().and_then(Result::ok));
+    let stages = Memo::new(move |_| {
+        let pipeline = deal.with(|d| d.as_ref().map(|d| d.pipeline_id));
+        pipelines.with(|p| match (p, pipeline) {
+            (Some(Ok(all)), Some(id)) => all
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| p.stages.clone())
+                .unwrap_or_default(),
+            _ => Vec::<StageView>::new(),
+        })
+    });
     let target = RwSignal::new(None::<i64>);
     let reason = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    // Loaded in the browser once the panel shows the deal.
-    Effect::new(move |_| {
-        leptos::task::spawn_local(async move {
-            let (Ok(d), Ok(pipelines)) = (get_deal(deal_id).await, list_pipelines().await) else {
-                return;
-            };
-            let own = pipelines.into_iter().find(|p| p.id == d.pipeline_id);
-            stages.try_set(own.map(|p| p.stages).unwrap_or_default());
-            deal.try_set(Some(d));
-        });
-    });
     let current = move || deal.with(|d| d.as_ref().map(|d| d.stage_id));
     let chosen = move || target.get().filter(|s| Some(*s) != current());
     let chosen_kind = move || {
@@ -53,7 +55,7 @@ pub fn DealStage(deal_id: i64) -> impl IntoView {
                 Ok(d) => {
                     let moved = format!("{} {}", t.get_untracked().inbox.moved_to, d.stage_name);
                     inbox.toasts.push(ToastKind::Success, moved);
-                    deal.try_set(Some(d));
+                    fetched.try_set(Some(Ok(d)));
                     target.try_set(None);
                     reason.try_set(String::new());
                 }
