@@ -15,6 +15,10 @@ export const fakeTelegramBin =
   process.env.FAKE_TELEGRAM_BIN ?? path.join(root, 'target/release/fake-telegram');
 export const fakeTelegramPort = Number(process.env.FAKE_TELEGRAM_PORT ?? 3181);
 export const fakeTelegramUrl = `http://127.0.0.1:${fakeTelegramPort}`;
+// The SMTP server Parley sends email to in these tests (smtp-sink.mjs), and its HTTP side the
+// tests read messages from.
+export const smtpSinkPort = Number(process.env.SMTP_SINK_PORT ?? 3125);
+export const smtpSinkUrl = `http://127.0.0.1:${Number(process.env.SMTP_SINK_HTTP_PORT ?? 3126)}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
 
 export default defineConfig({
@@ -43,6 +47,12 @@ export default defineConfig({
   },
   webServer: [
     {
+      command: 'node smtp-sink.mjs',
+      url: `${smtpSinkUrl}/messages`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
       command: `${fakeTelegramBin} --addr 127.0.0.1:${fakeTelegramPort}`,
       // A bot registered at start answers the readiness probe.
       url: `${fakeTelegramUrl}/_control/sent?token=1000001:e2e-ready`,
@@ -60,6 +70,10 @@ export default defineConfig({
         PARLEY_DATA_DIR: dataDir,
         PARLEY_SITE_ROOT: siteRoot,
         PARLEY_TELEGRAM_API_BASE: fakeTelegramUrl,
+        PARLEY_SMTP_HOST: '127.0.0.1',
+        PARLEY_SMTP_PORT: String(smtpSinkPort),
+        PARLEY_SMTP_TLS: 'none',
+        PARLEY_MAIL_FROM: 'Parley <parley@example.com>',
         RUST_LOG: 'warn',
       },
     },

@@ -12,6 +12,7 @@ pub mod components;
 pub mod contacts;
 mod crm;
 pub mod deals;
+pub mod email;
 pub mod error;
 pub mod i18n;
 pub mod ids;
@@ -22,6 +23,7 @@ pub mod pipelines;
 pub mod providers;
 pub mod realtime;
 pub mod search;
+pub mod team;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod timeline;
@@ -74,6 +76,10 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/signin") view=auth::SignInPage/>
                 <Route path=path!("/signup") view=auth::SignUpPage/>
+                <Route path=path!("/forgot-password") view=auth::ForgotPasswordPage/>
+                <Route path=path!("/reset-password") view=auth::ResetPasswordPage/>
+                <Route path=path!("/verify-email") view=auth::VerifyEmailPage/>
+                <Route path=path!("/join") view=team::JoinPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=layout::AppLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=workspaces::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=workspaces::SettingsPage ssr=SsrMode::Async/>
@@ -87,6 +93,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("deals") view=deals::DealsPage ssr=SsrMode::Async/>
                     <Route path=path!("board") view=board::BoardPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/pipelines") view=pipelines::PipelinesPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings/security") view=auth::SecurityPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings/audit") view=team::AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings/outbox") view=email::OutboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("team") view=team::TeamPage ssr=SsrMode::Async/>
                     <Route path=path!("deals/new") view=deals::NewDealPage ssr=SsrMode::Async/>
                     <Route path=path!("deals/:id") view=deals::DealPage ssr=SsrMode::Async/>
                     <Route path=path!("inbox") view=messaging::InboxPage ssr=SsrMode::Async/>

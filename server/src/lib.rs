@@ -28,7 +28,7 @@ pub struct Application {
 
 impl Application {
     /// Connects the database, applies migrations, binds the listener and builds the router.
-    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Application> {
         let db = Db::connect(&settings).await?;
         db.migrate().await?;
         let listener = TcpListener::bind(settings.addr)
@@ -40,6 +40,8 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(listener.local_addr()?)
             .build();
+        // The address actually bound (port 0 picks one), for links in emails.
+        settings.addr = listener.local_addr()?;
         let state = AppState::new(db, settings, leptos_options)?;
         let router = router(state.clone());
         Ok(Application {

@@ -1,11 +1,12 @@
 //! Server functions the UI calls; each delegates to `server::service`.
 
+use super::security::TwoFactorValidate;
 use super::{Me, SignInInput, SignUpInput};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use crate::auth::server::{session, SESSION_COOKIE};
     use crate::error::AppError;
     use crate::server::extract::ClientMeta;
@@ -54,11 +55,34 @@ pub async fn sign_up(input: SignUpInput) -> Result<(), AppError> {
     .await
 }
 
+/// Signs in; answers the temporary token of the second step when the account uses
+/// two-factor sign-in (no session yet), else `None` (signed in, cookie set).
 #[server(prefix = "/sfn", endpoint = "sign_in")]
-pub async fn sign_in(input: SignInInput) -> Result<(), AppError> {
+pub async fn sign_in(input: SignInInput) -> Result<Option<String>, AppError> {
+    use crate::auth::security::SignInOutcome;
     crate::error::server::server_fn(async move {
         let (state, parts, meta) = ssr::request().await?;
-        let ok = crate::auth::server::service::sign_in(&state, input, &meta).await?;
+        match crate::auth::server::service::sign_in(&state, input, &meta).await? {
+            SignInOutcome::SignedIn(ok) => {
+                ssr::drop_previous(&state, &parts).await?;
+                ssr::set_cookie(crate::auth::server::session::cookie(
+                    &state.settings,
+                    &ok.access_token,
+                ));
+                Ok(None)
+            }
+            SignInOutcome::TwoFactor(challenge) => Ok(Some(challenge.temp_token)),
+        }
+    })
+    .await
+}
+
+/// The second sign-in step: a code or a recovery code.
+#[server(prefix = "/sfn", endpoint = "validate_two_factor")]
+pub async fn validate_two_factor(input: TwoFactorValidate) -> Result<(), AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, parts, meta) = ssr::request().await?;
+        let ok = crate::auth::server::service::validate_two_factor(&state, input, &meta).await?;
         ssr::drop_previous(&state, &parts).await?;
         ssr::set_cookie(crate::auth::server::session::cookie(
             &state.settings,

@@ -1,12 +1,19 @@
 //! Accounts and sessions: sign-up, sign-in, sign-out, and who is asking.
 
 mod api;
-mod pages;
+pub mod security;
+mod security_api;
+pub(crate) mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
 
 pub use api::*;
-pub use pages::{SignInPage, SignUpPage};
+#[cfg(feature = "ssr")]
+pub(crate) use api::ssr;
+pub use security_api::*;
+pub use pages::{
+    ForgotPasswordPage, ResetPasswordPage, SecurityPage, SignInPage, SignUpPage, VerifyEmailPage,
+};
 
 use crate::ids::UserId;
 use crate::workspaces::{MembershipView, Role, WorkspaceView};
@@ -99,6 +106,19 @@ pub struct Me {
     pub workspaces: Vec<MembershipView>,
     /// The workspace's newest event number when this was read; the live stream resumes here.
     pub event_seq: i64,
+    pub security: MeSecurity,
+}
+
+/// The caller's sign-in security, as the UI needs it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MeSecurity {
+    pub email_verified: bool,
+    pub two_factor_enabled: bool,
+    /// The workspace requires two-factor sign-in and the caller has not set it up: the app
+    /// sends them to enrol, and the server refuses their changes until they do.
+    pub must_enrol_two_factor: bool,
 }
 
 /// The answer to a successful sign-up or sign-in.

@@ -29,6 +29,9 @@ pub fn Card(deal: DealView, stage: StageView, index: usize, column: usize) -> im
     let t = use_strings();
     let board = expect_context::<BoardState>();
     let id = deal.id;
+    // Only deals the caller's role may move can be lifted (the server checks again).
+    let movable = crate::providers::use_session()
+        .may_on(crate::team::permissions::Action::EditRecords, deal.owner_id);
     let days = (now_ms() - deal.stage_entered_at).max(0) / DAY_MS;
     let rotting = stage.rotting_days.is_some_and(|limit| days > limit);
     let lifted = move || {
@@ -64,7 +67,7 @@ pub fn Card(deal: DealView, stage: StageView, index: usize, column: usize) -> im
     });
     let start = move |ev: leptos::ev::PointerEvent, grip: bool| {
         let mouse = ev.pointer_type() == "mouse";
-        if ev.button() != 0 || (!mouse && !grip) || board.lifted.with_untracked(Option::is_some) {
+        if !movable || ev.button() != 0 || (!mouse && !grip) || board.lifted.with_untracked(Option::is_some) {
             return;
         }
         if !mouse {
@@ -93,15 +96,15 @@ pub fn Card(deal: DealView, stage: StageView, index: usize, column: usize) -> im
             tabindex="0"
             draggable="false"
             data-deal-id=id
-            aria-roledescription="draggable deal"
-            aria-describedby="board-instructions"
+            aria-roledescription=movable.then_some("draggable deal")
+            aria-describedby=movable.then_some("board-instructions")
             aria-pressed=move || if lifted() { "true" } else { "false" }
             on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                 let on_card = ev
                     .target()
                     .zip(ev.current_target())
                     .is_some_and(|(a, b)| a == b);
-                if on_card && board.key(id, &ev.key()) {
+                if movable && on_card && board.key(id, &ev.key()) {
                     ev.prevent_default();
                 }
             }
@@ -109,8 +112,10 @@ pub fn Card(deal: DealView, stage: StageView, index: usize, column: usize) -> im
         >
             <div class="deal-card__top">
                 <a class="deal-card__title" href=format!("/deals/{id}") draggable="false">{deal.title.clone()}</a>
-                <span class="deal-card__grip" title=move || t.get().board.grip aria-hidden="true"
-                    on:pointerdown=move |ev| { ev.stop_propagation(); start(ev, true) }>"⠿"</span>
+                {movable.then(|| view! {
+                    <span class="deal-card__grip" title=move || t.get().board.grip aria-hidden="true"
+                        on:pointerdown=move |ev| { ev.stop_propagation(); start(ev, true) }>"⠿"</span>
+                })}
             </div>
             <div class="deal-card__value">{format_money(deal.value_minor, &deal.currency)}</div>
             <div class="deal-card__meta">

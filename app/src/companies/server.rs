@@ -2,6 +2,7 @@
 
 use super::{CompanyInput, CompanyView};
 use crate::auth::server::AuthContext;
+use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::realtime::server::record;
@@ -116,9 +117,10 @@ pub async fn create(
     auth: &AuthContext,
     input: CompanyInput,
 ) -> Result<CompanyView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::CreateRecords)?;
     let input = input.normalized();
     input.validate()?;
+    auth.require_on(Action::EditRecords, input.owner_id)?;
     let mut tx = state.db.begin().await?;
     refs::member(&mut tx, auth.workspace_id.0, input.owner_id, "ownerId").await?;
     let now = now_ms();
@@ -165,11 +167,13 @@ pub async fn update(
     id: i64,
     input: CompanyInput,
 ) -> Result<CompanyView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::EditRecords)?;
     let input = input.normalized();
     input.validate()?;
     let mut tx = state.db.begin().await?;
     let before = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    auth.require_on(Action::EditRecords, before.owner_id)?;
+    auth.require_on(Action::EditRecords, input.owner_id)?;
     refs::member(&mut tx, auth.workspace_id.0, input.owner_id, "ownerId").await?;
     sqlx::query(
         "UPDATE companies SET name = $1, industry = $2, size = $3, website = $4, description = $5, owner_id = $6, \
@@ -251,9 +255,10 @@ pub async fn delete(
     id: i64,
     detach_deals: bool,
 ) -> Result<(), AppError> {
-    auth.require_writer()?;
+    auth.require(Action::DeleteRecords)?;
     let mut tx = state.db.begin().await?;
     let company = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    auth.require_on(Action::DeleteRecords, company.owner_id)?;
     if company.deal_count > 0 && !detach_deals {
         return Err(AppError::conflict(format!(
             "This company has {} deal(s); delete with detachDeals=true to keep them without the company",

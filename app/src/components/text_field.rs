@@ -17,6 +17,9 @@ pub fn TextField(
     error: Signal<Option<String>>,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
+    /// Shown but not editable (e.g. the email an invitation was sent to).
+    #[prop(optional)]
+    readonly: bool,
 ) -> impl IntoView {
     let error_id = format!("{name}-error");
     let described = error_id.clone();
@@ -41,6 +44,7 @@ pub fn TextField(
                 name=name
                 type=input_type
                 autocomplete=autocomplete
+                readonly=readonly
                 value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }

@@ -2,6 +2,7 @@
 
 use super::{ContactInput, ContactPatch, ContactView};
 use crate::auth::server::AuthContext;
+use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::realtime::server::record;
@@ -146,8 +147,9 @@ pub async fn create(
     auth: &AuthContext,
     input: ContactInput,
 ) -> Result<ContactView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::CreateRecords)?;
     let input = input.normalized();
+    auth.require_on(Action::EditRecords, input.owner_id)?;
     let mut tx = state.db.begin().await?;
     check(&mut tx, auth, &input).await?;
     let created = create_in(&mut tx, auth, &input).await?;
@@ -208,10 +210,12 @@ pub async fn update(
     id: i64,
     input: ContactInput,
 ) -> Result<ContactView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::EditRecords)?;
     let input = input.normalized();
     let mut tx = state.db.begin().await?;
     let before = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    auth.require_on(Action::EditRecords, before.owner_id)?;
+    auth.require_on(Action::EditRecords, input.owner_id)?;
     check(&mut tx, auth, &input).await?;
     let after = update_in(&mut tx, auth, &before, &input).await?;
     let event = record(
@@ -285,8 +289,16 @@ pub async fn update_in(
 }
 
 pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
-    auth.require_writer()?;
+    auth.require(Action::DeleteRecords)?;
     let mut tx = state.db.begin().await?;
+    let owner: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT owner_id FROM contacts WHERE id = $1 AND workspace_id = $2")
+            .bind(id)
+            .bind(auth.workspace_id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let owner = owner.ok_or_else(|| AppError::not_found("Contact"))?;
+    auth.require_on(Action::DeleteRecords, owner)?;
     let done = sqlx::query("DELETE FROM contacts WHERE id = $1 AND workspace_id = $2")
         .bind(id)
         .bind(auth.workspace_id.0)

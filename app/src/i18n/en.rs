@@ -201,4 +201,5 @@ pub const EN: Strings = Strings {
     import_hint: "Rows are matched to existing contacts by email or Telegram username; matches are updated, others created.",
     board: &super::board::EN,
     inbox: &super::inbox::EN,
+    team: &super::team::EN,
 };

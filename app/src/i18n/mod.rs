@@ -6,9 +6,11 @@ mod board;
 mod en;
 mod inbox;
 mod ru;
+mod team;
 
 pub use board::BoardStrings;
 pub use inbox::InboxStrings;
+pub use team::TeamStrings;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -253,6 +255,7 @@ pub struct Strings {
     pub error_conflict_deals: &'static str,
     pub board: &'static BoardStrings,
     pub inbox: &'static InboxStrings,
+    pub team: &'static TeamStrings,
 }
 
 impl Strings {
@@ -273,6 +276,7 @@ impl Strings {
             "range" => self.error_range,
             "wrong_pipeline" => self.error_wrong_pipeline,
             "not_found" => self.error_not_in_workspace,
+            "wrong_code" => self.team.error_wrong_code,
             _ => return None,
         })
     }

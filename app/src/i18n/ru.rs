@@ -201,4 +201,5 @@ pub const RU: Strings = Strings {
     import_hint: "Строки сопоставляются с контактами по почте или имени в Telegram: совпавшие обновляются, остальные создаются.",
     board: &super::board::RU,
     inbox: &super::inbox::RU,
+    team: &super::team::RU,
 };

@@ -44,8 +44,23 @@ fn SignedIn(me: Me) -> impl IntoView {
                 me.update(|m| m.workspace.name = name.to_string());
             }
         }
+        // The caller's own role changed or ownership moved: reload with the new permissions.
+        let mine = e.data.get("userId").and_then(|u| u.as_i64()) == Some(me.get_untracked().user.id.0);
+        if mine && matches!(e.kind.as_str(), "member.role_changed" | "ownership.transferred") {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
+            }
+        }
     });
+    // A workspace that requires two-factor sign-in sends members without it to enrol.
+    let location = leptos_router::hooks::use_location();
+    let enrol = move || {
+        let required = me.with(|m| m.security.must_enrol_two_factor);
+        (required && location.pathname.get() != "/settings/security")
+            .then(|| view! { <Redirect path="/settings/security"/> })
+    };
     view! {
+        {enrol}
         <div class="app">
             {view! { <sidebar::Sidebar/> }.into_any()}
             <div class="app__main">

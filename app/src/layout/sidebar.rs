@@ -38,6 +38,7 @@ pub fn Sidebar() -> impl IntoView {
                 <A href="/companies" attr:class="sidebar__link">{move || t.get().nav_companies}</A>
                 <A href="/deals" attr:class="sidebar__link">{move || t.get().nav_deals}</A>
                 <A href="/board" attr:class="sidebar__link">{move || t.get().board.nav_board}</A>
+                <A href="/team" attr:class="sidebar__link">{move || t.get().team.nav_team}</A>
                 <A href="/settings" attr:class="sidebar__link">{move || t.get().nav_settings}</A>
             </nav>
             <div class="sidebar__footer">{move || session.me.get().workspace.name}</div>

@@ -7,6 +7,7 @@
 use super::server::{media::Upload, send};
 use super::{MessageView, SendInput};
 use crate::auth::server::AuthContext;
+use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::server::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::server::AppState;
@@ -65,7 +66,7 @@ async fn send_file(
     form: Multipart,
 ) -> Result<(StatusCode, Json<MessageView>), AppError> {
     // Refuse viewers before reading a body they may not send.
-    auth.require_writer()?;
+    auth.require(Action::ReplyInConversations)?;
     let (input, upload) = read_form(form).await?;
     Ok((
         StatusCode::CREATED,

@@ -51,6 +51,28 @@ pub struct Settings {
     /// The address the world reaches this server at (`https://crm.example.com`). When set,
     /// bots receive by webhook there; otherwise by long polling.
     pub public_url: Option<String>,
+    /// The address links in emails point at (`https://crm.example.com`); absent: `public_url`,
+    /// else `http://<addr>`.
+    pub app_url: Option<String>,
+    /// Outgoing mail. Without `smtp_host`, mail is written to `<data_dir>/outbox` instead and
+    /// listed to admins in the app.
+    pub smtp_host: Option<String>,
+    pub smtp_port: u16,
+    /// `starttls` (upgrade a plain connection, port 587), `tls` (TLS from the start, port 465)
+    /// or `none` (plain text: only for a relay on the same machine or tests).
+    pub smtp_tls: SmtpTls,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<SecretString>,
+    /// The sender of every email.
+    pub mail_from: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    Starttls,
+    Tls,
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +99,9 @@ struct Defaults {
     body_limit_bytes: usize,
     trust_proxy: bool,
     telegram_api_base: &'static str,
+    smtp_port: u16,
+    smtp_tls: SmtpTls,
+    mail_from: &'static str,
 }
 
 const DEFAULTS: Defaults = Defaults {
@@ -95,6 +120,9 @@ const DEFAULTS: Defaults = Defaults {
     body_limit_bytes: 1024 * 1024,
     trust_proxy: false,
     telegram_api_base: "https://api.telegram.org",
+    smtp_port: 587,
+    smtp_tls: SmtpTls::Starttls,
+    mail_from: "Parley <parley@localhost>",
 };
 
 impl Settings {
@@ -135,6 +163,16 @@ impl Settings {
         self.media_dir
             .clone()
             .unwrap_or_else(|| self.data_dir.join("media"))
+    }
+
+    /// Where links in emails point: `app_url`, else `public_url`, else this server's address.
+    pub fn app_url(&self) -> String {
+        let url = self
+            .app_url
+            .clone()
+            .or_else(|| self.public_url.clone())
+            .unwrap_or_else(|| format!("http://{}", self.addr));
+        url.trim_end_matches('/').to_string()
     }
 
     pub fn uses_postgres(&self) -> bool {

@@ -37,6 +37,7 @@ pub const COOKIE: &str = "cookieAuth";
         (name = "reminders", description = "Reminders on contacts and deals"),
         (name = "activities", description = "The timeline of a company, contact or deal"),
         (name = "messaging", description = "Channel accounts, conversations and messages"),
+        (name = "team", description = "Members, roles, invitations and the audit log"),
     )
 )]
 struct Base;

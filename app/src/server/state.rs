@@ -36,6 +36,8 @@ pub struct Inner {
     pub instance_id: String,
     /// Wakes the job worker when a job is queued here.
     pub jobs_wake: tokio::sync::Notify,
+    /// Where email goes: SMTP or the local outbox.
+    pub mailer: crate::email::server::Mailer,
     /// Wakes the channel supervisors when an account is connected.
     pub channels_wake: tokio::sync::Notify,
 }
@@ -59,7 +61,9 @@ impl AppState {
             .user_agent(concat!("Parley/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(std::time::Duration::from_secs(10))
             .build()?;
+        let mailer = crate::email::server::Mailer::from_settings(&settings)?;
         Ok(AppState(Arc::new(Inner {
+            mailer,
             moves: MoveQueue::start(db.clone(), hub.clone()),
             db,
             hub,

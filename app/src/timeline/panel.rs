@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::i18n::{use_strings, Strings};
 use crate::providers::{use_hydrated, use_toasts, ToastKind};
 use crate::realtime::use_realtime;
+use crate::team::permissions::Action;
 use leptos::prelude::*;
 use validator::Validate;
 
@@ -37,6 +38,7 @@ pub fn TimelinePanel(
         }
     });
     let refresh = Callback::new(move |_| version.update(|v| *v += 1));
+    let session = crate::providers::use_session();
     let with_notes = kind != SubjectRef::Company;
     let loaded = move || data.get().and_then(|r| r.ok());
     // The forms stay mounted while the lists refresh, so typing is never lost.
@@ -44,7 +46,9 @@ pub fn TimelinePanel(
         {with_notes.then(|| view! {
             <section class="card panel">
                 <h2 class="card__title">{move || t.get().notes}</h2>
-                <NoteForm kind id refresh/>
+                <Show when=move || session.may(Action::WriteNotes)>
+                    <NoteForm kind id refresh/>
+                </Show>
                 <ul class="notes">
                     {move || match loaded() {
                         None => view! { <li><Skeleton lines=2/></li> }.into_any(),
@@ -60,7 +64,9 @@ pub fn TimelinePanel(
             </section>
             <section class="card panel">
                 <h2 class="card__title">{move || t.get().reminders}</h2>
-                <ReminderForm kind id refresh/>
+                <Show when=move || session.may(Action::WriteNotes)>
+                    <ReminderForm kind id refresh/>
+                </Show>
                 <ul class="reminders">
                     {move || match loaded() {
                         None => view! { <li><Skeleton lines=2/></li> }.into_any(),

@@ -2,6 +2,7 @@
 
 use super::{ActivityView, NoteInput, NoteView, ReminderInput, ReminderPatch, ReminderView};
 use crate::auth::server::AuthContext;
+use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::ids::{UserId, WorkspaceId};
 use crate::realtime::server::{record, StoredEvent};
@@ -215,7 +216,7 @@ pub async fn add_note(
     subject: Subject,
     input: NoteInput,
 ) -> Result<NoteView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::WriteNotes)?;
     let input = NoteInput {
         body: input.body.trim().to_string(),
     };
@@ -264,8 +265,15 @@ pub async fn add_note(
 }
 
 pub async fn delete_note(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
-    auth.require_writer()?;
+    auth.require(Action::WriteNotes)?;
     let mut tx = state.db.begin().await?;
+    let author: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT author_id FROM notes WHERE id = $1 AND workspace_id = $2")
+            .bind(id)
+            .bind(auth.workspace_id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+    auth.require_on(Action::WriteNotes, author.ok_or_else(|| AppError::not_found("Note"))?)?;
     let done = sqlx::query("DELETE FROM notes WHERE id = $1 AND workspace_id = $2")
         .bind(id)
         .bind(auth.workspace_id.0)
@@ -360,7 +368,8 @@ pub async fn add_reminder(
     subject: Subject,
     input: ReminderInput,
 ) -> Result<ReminderView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::WriteNotes)?;
+    auth.require_on(Action::WriteNotes, input.owner_id)?;
     let input = ReminderInput {
         title: input.title.trim().to_string(),
         ..input
@@ -412,7 +421,7 @@ pub async fn update_reminder(
     id: i64,
     patch: ReminderPatch,
 ) -> Result<ReminderView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::WriteNotes)?;
     let patch = ReminderPatch {
         title: patch.title.map(|t| t.trim().to_string()),
         ..patch
@@ -420,6 +429,7 @@ pub async fn update_reminder(
     patch.validate()?;
     let mut tx = state.db.begin().await?;
     let current = reminder_in(&mut tx, auth.workspace_id, id).await?;
+    auth.require_on(Action::WriteNotes, Some(current.owner_id))?;
     let done_at = match patch.done {
         Some(true) => current.done_at.or(Some(now_ms())),
         Some(false) => None,
@@ -471,8 +481,10 @@ pub async fn delete_reminder(
     auth: &AuthContext,
     id: i64,
 ) -> Result<(), AppError> {
-    auth.require_writer()?;
+    auth.require(Action::WriteNotes)?;
     let mut tx = state.db.begin().await?;
+    let current = reminder_in(&mut tx, auth.workspace_id, id).await?;
+    auth.require_on(Action::WriteNotes, Some(current.owner_id))?;
     let done = sqlx::query("DELETE FROM reminders WHERE id = $1 AND workspace_id = $2")
         .bind(id)
         .bind(auth.workspace_id.0)

@@ -46,10 +46,6 @@ impl Role {
             _ => return None,
         })
     }
-    /// Renaming the workspace and other workspace settings: owners and admins.
-    pub fn can_manage_workspace(self) -> bool {
-        matches!(self, Role::Owner | Role::Admin)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

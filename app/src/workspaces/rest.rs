@@ -16,6 +16,22 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(current, rename))
         .routes(routes!(members))
         .routes(routes!(activity))
+        .routes(routes!(outbox))
+}
+
+/// Mail kept in the local outbox (no SMTP configured), newest first (owners and admins).
+#[utoipa::path(
+    get, path = "/outbox", operation_id = "listOutbox", tag = "workspace",
+    responses(
+        (status = 200, description = "The messages", body = Vec<crate::email::OutboxMessage>),
+        (status = 403, response = Forbidden),
+    )
+)]
+async fn outbox(
+    State(state): State<AppState>,
+    auth: AuthContext,
+) -> Result<Json<Vec<crate::email::OutboxMessage>>, AppError> {
+    Ok(Json(crate::email::server::outbox(&state, &auth).await?))
 }
 
 /// The caller's current workspace.

@@ -2,6 +2,7 @@
 
 use super::{HomeData, MemberView, MembershipView, Role, WorkspaceInput, WorkspaceView};
 use crate::auth::server::AuthContext;
+use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::ids::{UserId, WorkspaceId};
 use crate::realtime::server::{recent, record, StoredEvent};
@@ -177,7 +178,7 @@ pub async fn rename(
     auth: &AuthContext,
     input: WorkspaceInput,
 ) -> Result<WorkspaceView, AppError> {
-    auth.require_manager()?;
+    auth.require(Action::ManageWorkspace)?;
     let input = input.normalized();
     input.validate()?;
     let mut tx = state.db.begin().await?;
@@ -191,6 +192,9 @@ pub async fn rename(
     .await?
     .ok_or_else(|| AppError::not_found("Workspace"))?;
     let workspace = view(&row)?;
+    let details = serde_json::json!({ "after": { "name": workspace.name } });
+    let target = ("workspace", auth.workspace_id.0.to_string());
+    crate::team::server::audit::log(&mut tx, auth, "workspace.renamed", target, details).await?;
     let event = record(
         &mut tx,
         auth.workspace_id,

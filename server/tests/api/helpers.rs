@@ -184,6 +184,11 @@ impl TestApp {
         }
     }
 
+    /// The server's data directory (the SQLite file, media, the mail outbox).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data_dir.path()
+    }
+
     pub fn is_postgres(&self) -> bool {
         self.db_url.starts_with("postgres")
     }

@@ -1,5 +1,6 @@
 //! Integration tests against the real server, on SQLite and PostgreSQL.
 
+mod account_security;
 mod auth;
 mod crm;
 mod crm_support;
@@ -16,7 +17,11 @@ mod messaging_support;
 mod openapi;
 mod pipelines;
 mod realtime;
+mod roles;
 mod security;
 mod seed;
 mod stage_moves;
+mod team;
+mod team_support;
+mod two_factor;
 mod workspaces;

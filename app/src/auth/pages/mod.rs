@@ -1,8 +1,12 @@
 //! The signed-out pages.
 
+mod recovery;
+mod security;
 mod signin;
 mod signup;
 
+pub use recovery::{ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage};
+pub use security::SecurityPage;
 pub use signin::SignInPage;
 pub use signup::SignUpPage;
 

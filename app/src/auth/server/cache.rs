@@ -74,6 +74,12 @@ impl AuthCache {
             .invalidate_entries_if(move |_, s| s.ctx.user_id == user);
     }
 
+    pub fn forget_workspace_sessions(&self, workspace: WorkspaceId) {
+        let _ = self
+            .sessions
+            .invalidate_entries_if(move |_, s| s.ctx.workspace_id == workspace);
+    }
+
     pub fn profile(&self, user: UserId, workspace: WorkspaceId) -> Option<Arc<Me>> {
         self.profiles.get(&(user, workspace))
     }

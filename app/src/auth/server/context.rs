@@ -2,7 +2,9 @@
 
 use crate::error::AppError;
 use crate::ids::{SessionId, UserId, WorkspaceId};
+use crate::server::extract::ClientMeta;
 use crate::server::AppState;
+use crate::team::permissions::{Action, Grant};
 use crate::workspaces::Role;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts, HeaderMap};
@@ -19,6 +21,13 @@ pub struct AuthContext {
     /// Resolved by a REST route (an integrator) rather than a server function (the app):
     /// stage history records such moves with the source `api`.
     pub via_api: bool,
+    /// The client's address, for the audit log (set per request, never cached).
+    pub ip: Option<std::net::IpAddr>,
+    /// Set when the caller authenticated with a personal API token (not a session).
+    pub api_token_id: Option<i64>,
+    /// The workspace requires two-factor sign-in and this session's user has not set it up:
+    /// every permission check refuses until they do.
+    pub must_enrol_two_factor: bool,
 }
 
 impl AuthContext {
@@ -35,31 +44,69 @@ impl AuthContext {
         let parts: Parts = leptos_axum::extract()
             .await
             .map_err(|_| AppError::internal())?;
-        match token_from_headers(&parts.headers) {
-            Some(token) => super::session::lookup(&state, &token).await,
-            None => Ok(None),
+        let Some(token) = token_from_headers(&parts.headers) else {
+            return Ok(None);
+        };
+        let ctx = super::session::lookup(&state, &token).await?;
+        Ok(ctx.map(|mut ctx| {
+            ctx.ip = Some(ClientMeta::from_parts(&parts, state.settings.trust_proxy).ip);
+            ctx
+        }))
+    }
+
+    /// Refuses unless the caller's role grants `action` at least on their own records (see
+    /// `team::permissions`). Actions on one record that a rep may only take on their own go
+    /// through [`AuthContext::require_on`] instead.
+    pub fn require(&self, action: Action) -> Result<(), AppError> {
+        self.enrolled()?;
+        match self.role.grant(action) {
+            Grant::No => Err(refused(self.role, action)),
+            Grant::All | Grant::Own => Ok(()),
         }
     }
 
-    /// Refuses viewers, who read but never write.
-    pub fn require_writer(&self) -> Result<(), AppError> {
-        if self.role == Role::Viewer {
-            Err(AppError::forbidden("Viewers cannot change records"))
-        } else {
-            Ok(())
+    /// Refuses unless the caller's role grants `action` on a record owned by (or assigned to)
+    /// `owner`: everywhere, or on their own and unowned records.
+    pub fn require_on(&self, action: Action, owner: Option<i64>) -> Result<(), AppError> {
+        self.enrolled()?;
+        match self.role.grant(action) {
+            Grant::All => Ok(()),
+            Grant::Own if owner.is_none() || owner == Some(self.user_id.0) => Ok(()),
+            Grant::Own => Err(AppError::forbidden(format!(
+                "Your role ({}) allows {} only on your own records",
+                self.role.as_str(),
+                action.name()
+            ))),
+            Grant::No => Err(refused(self.role, action)),
         }
     }
 
-    /// Refuses unless the caller's role may manage the workspace.
-    pub fn require_manager(&self) -> Result<(), AppError> {
-        if self.role.can_manage_workspace() {
-            Ok(())
-        } else {
-            Err(AppError::forbidden(
-                "Your role cannot change workspace settings",
-            ))
+    fn enrolled(&self) -> Result<(), AppError> {
+        if self.must_enrol_two_factor {
+            return Err(AppError::forbidden(
+                "This workspace requires two-factor sign-in: set it up in Settings → Security first",
+            ));
         }
+        Ok(())
     }
+
+    /// The client address as the audit log shows it.
+    pub fn ip_text(&self) -> String {
+        self.ip.map(|ip| ip.to_string()).unwrap_or_default()
+    }
+
+    /// Whether the role reaches every record for `action` (not only the caller's own).
+    pub fn reaches_all(&self, action: Action) -> bool {
+        self.role.grant(action) == Grant::All
+    }
+}
+
+fn refused(role: Role, action: Action) -> AppError {
+    AppError::forbidden(format!(
+        "Your role ({}) does not allow {}",
+        role.as_str(),
+        action.name()
+    ))
 }
 
 fn signed_out() -> AppError {
@@ -103,6 +150,7 @@ impl FromRequestParts<AppState> for AuthContext {
             .await?
             .ok_or_else(signed_out)?;
         ctx.via_api = true;
+        ctx.ip = Some(ClientMeta::from_parts(parts, state.settings.trust_proxy).ip);
         parts.extensions.insert(ctx.clone());
         Ok(ctx)
     }

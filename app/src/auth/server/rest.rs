@@ -1,6 +1,7 @@
 //! REST routes under `/api/auth`.
 
 use super::{service, session, AuthContext};
+use crate::auth::security::SignInOutcome;
 use crate::auth::{AuthSuccess, Me, SignInInput, SignUpInput};
 use crate::error::AppError;
 use crate::server::extract::{ApiJson, ClientMeta};
@@ -20,6 +21,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(logout_everywhere))
         .routes(routes!(me))
+        .merge(super::security_rest::routes())
 }
 
 fn with_cookie(state: &AppState, status: StatusCode, ok: AuthSuccess) -> Response {
@@ -47,13 +49,16 @@ async fn sign_up(
     Ok(with_cookie(&state, StatusCode::CREATED, ok))
 }
 
-/// Sign in with email and password: opens a new session and ends the one the request came with.
+/// Sign in with email and password: opens a new session and ends the one the request came
+/// with. When the account uses two-factor sign-in, answers `{requiresTwoFactor, tempToken}`
+/// instead and sets no cookie; `POST /api/auth/2fa/validate` completes it.
 #[utoipa::path(
     post, path = "/signin", operation_id = "signIn", tag = "auth", security(()),
     request_body = SignInInput,
     responses(
-        (status = 200, description = "Signed in; the session cookie is set", body = AuthSuccess,
-            headers(("Set-Cookie" = String, description = "The `parley_session` cookie"))),
+        (status = 200, description = "Signed in (the session cookie is set), or the second step to take",
+            body = SignInOutcome,
+            headers(("Set-Cookie" = String, description = "The `parley_session` cookie, when signed in"))),
         (status = 400, response = Invalid),
         (status = 401, response = Unauthorized),
     )
@@ -64,11 +69,22 @@ async fn sign_in(
     headers: HeaderMap,
     ApiJson(input): ApiJson<SignInInput>,
 ) -> Result<Response, AppError> {
-    let ok = service::sign_in(&state, input, &meta).await?;
-    if let Some(old) = super::context_cookie(&headers, super::SESSION_COOKIE) {
-        session::revoke_token(&state, &old).await?;
+    match service::sign_in(&state, input, &meta).await? {
+        SignInOutcome::SignedIn(ok) => signed_in(&state, &headers, ok).await,
+        challenge @ SignInOutcome::TwoFactor(_) => Ok(Json(challenge).into_response()),
     }
-    Ok(with_cookie(&state, StatusCode::OK, ok))
+}
+
+/// Answers a completed sign-in: the session cookie, the previous session ended.
+pub(super) async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    ok: AuthSuccess,
+) -> Result<Response, AppError> {
+    if let Some(old) = super::context_cookie(headers, super::SESSION_COOKIE) {
+        session::revoke_token(state, &old).await?;
+    }
+    Ok(with_cookie(state, StatusCode::OK, ok))
 }
 
 /// End this session.

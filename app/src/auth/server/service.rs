@@ -1,11 +1,14 @@
 //! Sign-up, sign-in and "who am I", shared by server functions and REST handlers.
 
-use super::{password, session, AuthContext};
-use crate::auth::{AuthSuccess, Me, SignInInput, SignUpInput, UserView};
+use super::{password, session, two_factor, AuthContext};
+use crate::auth::security::{SignInOutcome, TwoFactorChallenge, TwoFactorValidate};
+use crate::auth::{AuthSuccess, Me, MeSecurity, SignInInput, SignUpInput, UserView};
+use crate::team::server::audit;
 use crate::error::server::violates;
 use crate::error::{AppError, FieldError};
 use crate::ids::{UserId, WorkspaceId};
 use crate::realtime::server::record;
+use crate::server::db::Tx;
 use crate::server::extract::ClientMeta;
 use crate::server::{now_ms, AppState};
 use crate::workspaces::{server as workspaces, Role};
@@ -21,23 +24,8 @@ pub async fn sign_up(
     let input = input.normalized();
     input.validate()?;
     let password_hash = password::hash(input.password.clone()).await?;
-    let now = now_ms();
     let mut tx = state.db.begin().await?;
-    let inserted = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO users (email, password_hash, name, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $4) RETURNING id",
-    )
-    .bind(&input.email)
-    .bind(&password_hash)
-    .bind(&input.name)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await;
-    let user_id = match inserted {
-        Ok(id) => UserId(id),
-        Err(e) if violates(&e, "users_email_key", "users.email") => return Err(email_taken()),
-        Err(e) => return Err(e.into()),
-    };
+    let user_id = insert_user(&mut tx, &input.email, &password_hash, &input.name, false).await?;
     let (workspace, mut events) =
         workspaces::create(&mut tx, user_id, &input.workspace_name).await?;
     let token = session::create(&mut tx, &state.settings, user_id, workspace.id, meta).await?;
@@ -51,8 +39,10 @@ pub async fn sign_up(
         )
         .await?,
     );
+    super::email_links::queue_verification(&mut tx, state, user_id, &input.email, "en").await?;
     tx.commit().await?;
     state.hub.publish(events);
+    state.jobs_wake.notify_one();
     tracing::info!(user_id = %user_id, workspace_id = %workspace.id, "account created");
     Ok(AuthSuccess {
         user: load_user(state, user_id).await?,
@@ -60,6 +50,34 @@ pub async fn sign_up(
         role: Role::Owner,
         access_token: token,
     })
+}
+
+/// Inserts a user; an email already taken answers 409 with a field error. `verified` marks the
+/// address confirmed (the user proved it by opening an emailed link).
+pub async fn insert_user(
+    tx: &mut Tx,
+    email: &str,
+    password_hash: &str,
+    name: &str,
+    verified: bool,
+) -> Result<UserId, AppError> {
+    let now = now_ms();
+    let inserted = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO users (email, password_hash, name, email_verified_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(email)
+    .bind(password_hash)
+    .bind(name)
+    .bind(verified.then_some(now))
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await;
+    match inserted {
+        Ok(id) => Ok(UserId(id)),
+        Err(e) if violates(&e, "users_email_key", "users.email") => Err(email_taken()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn member_data(input: &SignUpInput, user_id: UserId) -> serde_json::Value {
@@ -81,12 +99,13 @@ fn email_taken() -> AppError {
     e
 }
 
-/// Checks the password and opens a new session in the user's last (or first) workspace.
+/// Checks the password; opens a new session in the user's last (or first) workspace, or, when
+/// the account uses two-factor sign-in, answers with the token for the second step.
 pub async fn sign_in(
     state: &AppState,
     input: SignInInput,
     meta: &ClientMeta,
-) -> Result<AuthSuccess, AppError> {
+) -> Result<SignInOutcome, AppError> {
     let input = input.normalized();
     state.signin_throttle.attempt(&input.email, meta.ip)?;
     input.validate()?;
@@ -106,6 +125,8 @@ pub async fn sign_in(
         user_id,
     ) else {
         tracing::info!(ip = %meta.ip, "failed sign-in");
+        let details = serde_json::json!({ "email": input.email, "reason": "password" });
+        audit_sign_in(state, user_id, meta, "auth.signin_failed", details).await?;
         let mut e = AppError::unauthorized("Wrong email or password");
         e.details = vec![FieldError {
             field: "password".into(),
@@ -114,11 +135,96 @@ pub async fn sign_in(
         }];
         return Err(e);
     };
+    if two_factor::enabled(state, user_id).await? {
+        return Ok(SignInOutcome::TwoFactor(TwoFactorChallenge {
+            requires_two_factor: true,
+            temp_token: two_factor::challenge(state, user_id).await?,
+        }));
+    }
+    Ok(SignInOutcome::SignedIn(
+        open_session(state, user_id, meta, "password").await?,
+    ))
+}
+
+/// The second sign-in step: the temporary token and a code or a recovery code, each accepted
+/// once; wrong codes count against the sign-in throttle.
+pub async fn validate_two_factor(
+    state: &AppState,
+    input: TwoFactorValidate,
+    meta: &ClientMeta,
+) -> Result<AuthSuccess, AppError> {
+    let token_hash = session::hash_token(input.temp_token.trim());
+    let user: Option<i64> = sqlx::query_scalar(
+        "SELECT user_id FROM auth_tokens WHERE token_hash = $1 AND purpose = 'two_factor' \
+         AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(&token_hash)
+    .bind(now_ms())
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let user = UserId(user.ok_or_else(|| {
+        AppError::unauthorized("This sign-in has expired: enter your email and password again")
+    })?);
+    state.signin_throttle.attempt(&format!("2fa:{user}"), meta.ip)?;
+    let mut tx = state.db.begin().await?;
+    let used = two_factor::check_second_factor(
+        state,
+        &mut tx,
+        user,
+        input.token.as_deref(),
+        input.recovery_code.as_deref(),
+    )
+    .await?;
+    let Some(method) = used else {
+        drop(tx);
+        let details = serde_json::json!({ "reason": "second_factor" });
+        audit_sign_in(state, Some(user), meta, "auth.signin_failed", details).await?;
+        let field = if input.token.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+            "token"
+        } else {
+            "recoveryCode"
+        };
+        let mut e = AppError::unauthorized("That code is not right (or was used already)");
+        e.details = vec![FieldError {
+            field: field.into(),
+            message: e.error.clone(),
+            code: Some("wrong_code".into()),
+        }];
+        return Err(e);
+    };
+    let done = sqlx::query("UPDATE auth_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+        .bind(now_ms())
+        .bind(&token_hash)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::unauthorized(
+            "This sign-in has expired: enter your email and password again",
+        ));
+    }
+    tx.commit().await?;
+    open_session(state, user, meta, method).await
+}
+
+/// Opens a session in the user's default workspace and records the sign-in.
+async fn open_session(
+    state: &AppState,
+    user_id: UserId,
+    meta: &ClientMeta,
+    method: &str,
+) -> Result<AuthSuccess, AppError> {
     let (workspace_id, role) = workspaces::default_membership(state, user_id)
         .await?
         .ok_or_else(|| AppError::forbidden("This account does not belong to any workspace"))?;
     let mut tx = state.db.begin().await?;
     let token = session::create(&mut tx, &state.settings, user_id, workspace_id, meta).await?;
+    let actor = audit::Actor {
+        workspace_id: Some(workspace_id.0),
+        user_id: Some(user_id.0),
+        ip: meta.ip.to_string(),
+    };
+    let details = serde_json::json!({ "method": method });
+    audit::log(&mut tx, actor, "auth.signed_in", ("user", user_id.0.to_string()), details).await?;
     tx.commit().await?;
     tracing::info!(user_id = %user_id, "signed in");
     Ok(AuthSuccess {
@@ -127,6 +233,27 @@ pub async fn sign_in(
         role,
         access_token: token,
     })
+}
+
+/// Records a sign-in event in the user's default workspace (none for an unknown email).
+async fn audit_sign_in(
+    state: &AppState,
+    user: Option<UserId>,
+    meta: &ClientMeta,
+    action: &str,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    let workspace = match user {
+        Some(u) => workspaces::default_membership(state, u).await?.map(|(w, _)| w.0),
+        None => None,
+    };
+    let actor = audit::Actor {
+        workspace_id: workspace,
+        user_id: user.map(|u| u.0),
+        ip: meta.ip.to_string(),
+    };
+    let target = ("user", user.map(|u| u.0.to_string()).unwrap_or_default());
+    audit::log_now(state, actor, action, target, details).await
 }
 
 /// The caller's profile; served from the profile cache when fresh (see `cache`).
@@ -153,11 +280,33 @@ pub async fn me(state: &AppState, auth: &AuthContext) -> Result<Me, AppError> {
         role: auth.role,
         workspaces: workspaces::memberships(state, auth.user_id).await?,
         event_seq,
+        security: security_flags(state, auth).await?,
     };
     state
         .auth_cache
         .put_profile(std::sync::Arc::new(me.clone()));
     Ok(me)
+}
+
+/// Two-factor and address state for the UI.
+async fn security_flags(state: &AppState, auth: &AuthContext) -> Result<MeSecurity, AppError> {
+    let row = sqlx::query(
+        "SELECT u.email_verified_at, w.require_two_factor, \
+         (SELECT COUNT(*) FROM user_totp t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS totp \
+         FROM users u, workspaces w WHERE u.id = $1 AND w.id = $2",
+    )
+    .bind(auth.user_id.0)
+    .bind(auth.workspace_id.0)
+    .fetch_one(&state.db.pool)
+    .await?;
+    let verified: Option<i64> = row.try_get("email_verified_at")?;
+    let required: i64 = row.try_get("require_two_factor")?;
+    let totp: i64 = row.try_get("totp")?;
+    Ok(MeSecurity {
+        email_verified: verified.is_some(),
+        two_factor_enabled: totp > 0,
+        must_enrol_two_factor: required != 0 && totp == 0,
+    })
 }
 
 pub async fn load_user(state: &AppState, id: UserId) -> Result<UserView, AppError> {

@@ -20,7 +20,7 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn new_token() -> String {
+pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
@@ -55,6 +55,9 @@ pub async fn create(
 
 /// Resolves a token to its live session and the caller's role in the session's workspace.
 pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>, AppError> {
+    if token.starts_with(super::api_tokens::PREFIX) {
+        return super::api_tokens::lookup(state, token).await;
+    }
     let token_hash = hash_token(token);
     if let Some(cached) = state.auth_cache.session(&token_hash) {
         if live(state, cached.last_seen_at, cached.expires_at) {
@@ -63,9 +66,12 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>
         state.auth_cache.forget_token(&token_hash);
     }
     let row = sqlx::query(
-        "SELECT s.id, s.user_id, s.workspace_id, s.last_seen_at, s.expires_at, m.role \
+        "SELECT s.id, s.user_id, s.workspace_id, s.last_seen_at, s.expires_at, m.role, \
+         CASE WHEN w.require_two_factor <> 0 AND NOT EXISTS (SELECT 1 FROM user_totp t \
+           WHERE t.user_id = s.user_id AND t.confirmed_at IS NOT NULL) THEN 1 ELSE 0 END AS must_enrol \
          FROM sessions s JOIN memberships m \
            ON m.workspace_id = s.workspace_id AND m.user_id = s.user_id \
+         JOIN workspaces w ON w.id = s.workspace_id \
          WHERE s.token_hash = $1",
     )
     .bind(&token_hash)
@@ -90,12 +96,16 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>
             .await?;
     }
     let role: String = row.try_get("role")?;
+    let must_enrol: i64 = row.try_get("must_enrol")?;
     let ctx = AuthContext {
         session_id,
         user_id: UserId(row.try_get("user_id")?),
         workspace_id: WorkspaceId(row.try_get("workspace_id")?),
         role: Role::parse(&role).unwrap_or(Role::Viewer),
         via_api: false,
+        ip: None,
+        api_token_id: None,
+        must_enrol_two_factor: must_enrol != 0,
     };
     state.auth_cache.put_session(
         token_hash,

@@ -83,7 +83,7 @@ fn CompanyBody(company: CompanyView) -> impl IntoView {
         f
     });
     view! {
-        <RecordHeader back="/companies" title=Signal::derive(move || current.get().name) editing on_delete confirm_extra/>
+        <RecordHeader back="/companies" title=Signal::derive(move || current.get().name) editing on_delete owner=Signal::derive(move || current.with(|c| c.owner_id)) confirm_extra/>
         <div class="record">
             <div class="record__main">
                 <Show when=move || editing.get() fallback=move || {

@@ -5,6 +5,7 @@ use super::plan::{company_key, plan, Draft, Index, Plan, Values};
 use super::read::{self, Record};
 use super::{FailedRow, ImportPreview, ImportReport, ImportRequest, PreviewRow, RowAction};
 use crate::auth::server::AuthContext;
+use crate::team::permissions::Action;
 use crate::contacts::server::{create_in, update_in};
 use crate::error::AppError;
 use crate::realtime::server::record;
@@ -23,7 +24,7 @@ pub async fn preview(
     auth: &AuthContext,
     req: &ImportRequest,
 ) -> Result<ImportPreview, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::ImportRecords)?;
     let table = read::parse(&req.csv)?;
     let mapping = read::resolve(&table.columns, req.mapping.as_ref())?;
     // A read-only transaction: one consistent view of the workspace for every row.
@@ -63,7 +64,7 @@ pub async fn import(
     auth: &AuthContext,
     req: &ImportRequest,
 ) -> Result<ImportReport, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::ImportRecords)?;
     let started = Instant::now();
     let table = read::parse(&req.csv)?;
     let mapping = read::resolve(&table.columns, req.mapping.as_ref())?;

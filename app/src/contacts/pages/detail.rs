@@ -77,7 +77,7 @@ fn ContactBody(contact: ContactView) -> impl IntoView {
             .map(|v| view! { <div class="facts__row"><dt>{label}</dt><dd>{v}</dd></div> })
     };
     view! {
-        <RecordHeader back="/contacts" title=Signal::derive(move || current.get().display_name) editing on_delete/>
+        <RecordHeader back="/contacts" title=Signal::derive(move || current.get().display_name) editing on_delete owner=Signal::derive(move || current.with(|c| c.owner_id))/>
         <div class="record">
             <div class="record__main">
                 <Show when=move || editing.get() fallback=move || {

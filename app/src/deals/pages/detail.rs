@@ -98,7 +98,7 @@ fn DealBody(deal: DealView) -> impl IntoView {
             .collect::<Vec<_>>()
     });
     view! {
-        <RecordHeader back="/deals" title=Signal::derive(move || current.get().title) editing on_delete/>
+        <RecordHeader back="/deals" title=Signal::derive(move || current.get().title) editing on_delete owner=Signal::derive(move || current.with(|c| c.owner_id))/>
         <div class="record">
             <div class="record__main">
                 <div class="card stage-bar">

@@ -6,6 +6,7 @@ pub use stage::change_stage;
 
 use super::{DealInput, DealView};
 use crate::auth::server::AuthContext;
+use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::pipelines::server::{default_placement, history, stage_in};
@@ -189,7 +190,7 @@ pub async fn create(
     auth: &AuthContext,
     input: DealInput,
 ) -> Result<DealView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::CreateRecords)?;
     let mut tx = state.db.begin().await?;
     let (created, event) = create_in(&mut tx, auth, input).await?;
     tx.commit().await?;
@@ -205,6 +206,7 @@ pub async fn create_in(
     input: DealInput,
 ) -> Result<(DealView, StoredEvent), AppError> {
     let input = input.normalized();
+    auth.require_on(Action::EditRecords, input.owner_id)?;
     let (pipeline_id, stage_id) = check(tx, auth, &input).await?;
     let now = now_ms();
     let text = deal_search_text(tx, &input).await?;
@@ -258,10 +260,12 @@ pub async fn update(
     id: i64,
     input: DealInput,
 ) -> Result<DealView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::EditRecords)?;
     let mut input = input.normalized();
     let mut tx = state.db.begin().await?;
     let before = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    auth.require_on(Action::EditRecords, before.owner_id)?;
+    auth.require_on(Action::EditRecords, input.owner_id)?;
     if input.pipeline_id.is_none() && input.stage_id.is_none() {
         input.pipeline_id = Some(before.pipeline_id);
         input.stage_id = Some(before.stage_id);
@@ -343,8 +347,10 @@ pub async fn update(
 }
 
 pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
-    auth.require_writer()?;
+    auth.require(Action::DeleteRecords)?;
     let mut tx = state.db.begin().await?;
+    let before = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    auth.require_on(Action::DeleteRecords, before.owner_id)?;
     let done = sqlx::query("DELETE FROM deals WHERE id = $1 AND workspace_id = $2")
         .bind(id)
         .bind(auth.workspace_id.0)

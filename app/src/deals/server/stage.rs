@@ -4,6 +4,7 @@
 use super::get;
 use super::moves::{Move, Outcome};
 use crate::auth::server::AuthContext;
+use crate::team::permissions::Action;
 use crate::deals::{DealView, StageChange};
 use crate::error::AppError;
 use crate::pipelines::server::stage_in;
@@ -98,12 +99,13 @@ pub async fn change_stage(
     id: i64,
     mut change: StageChange,
 ) -> Result<DealView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::EditRecords)?;
     change.validate()?;
     let ws = auth.workspace_id.0;
     change.reason = Some(change.reason.as_deref().unwrap_or("").trim().to_string());
     for _ in 0..TRIES {
         let before = get(state, auth, id).await?;
+        auth.require_on(Action::EditRecords, before.owner_id)?;
         let stage = stage_in(&state.db.pool, ws, change.stage_id)
             .await?
             .ok_or_else(|| {

@@ -190,7 +190,9 @@ fn Conversation(
                         </ol>
                     </div>
                 </div>
-                <Composer conversation_id=id/>
+                <Show when=move || crate::providers::use_session().may(crate::team::permissions::Action::ReplyInConversations)>
+                    <Composer conversation_id=id/>
+                </Show>
             </div>
             <CrmPanel/>
         </div>

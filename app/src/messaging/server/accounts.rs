@@ -1,6 +1,7 @@
 //! Channel accounts: connecting a Telegram bot by token, listing, disconnecting.
 
 use crate::auth::server::AuthContext;
+use crate::team::permissions::Action;
 use crate::channels::telegram_bot::{BotClient, BotError};
 use crate::error::AppError;
 use crate::messaging::{AccountView, ConnectAccount};
@@ -63,7 +64,7 @@ pub async fn connect(
     auth: &AuthContext,
     input: ConnectAccount,
 ) -> Result<AccountView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::ConnectChannels)?;
     input.validate()?;
     if input.kind != "telegram_bot" {
         return Err(AppError::field(
@@ -175,11 +176,9 @@ pub async fn connect(
 /// Disconnects an account: its token is erased and receiving stops; its conversations and
 /// messages stay. The owner of the account or a manager may do it.
 pub async fn disconnect(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
-    auth.require_writer()?;
+    auth.require(Action::ConnectChannels)?;
     let account = get(state, auth, id).await?;
-    if account.owner_id != Some(auth.user_id.0) {
-        auth.require_manager()?;
-    }
+    auth.require_on(Action::ConnectChannels, account.owner_id)?;
     let mut tx = state.db.begin().await?;
     sqlx::query(
         "UPDATE channel_accounts SET status = 'disconnected', secret = '', lease_owner = NULL, \

@@ -3,6 +3,7 @@
 
 use super::conversation_in;
 use crate::auth::server::AuthContext;
+use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::messaging::{ConversationView, FolderInput, FolderView};
 use crate::realtime::server::record;
@@ -50,7 +51,7 @@ pub async fn create(
     auth: &AuthContext,
     input: FolderInput,
 ) -> Result<FolderView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::ManageFolders)?;
     let name = input.name.trim().to_string();
     FolderInput { name: name.clone() }.validate()?;
     let mut tx = state.db.begin().await?;
@@ -82,7 +83,7 @@ pub async fn rename(
     id: i64,
     input: FolderInput,
 ) -> Result<FolderView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::ManageFolders)?;
     let name = input.name.trim().to_string();
     FolderInput { name: name.clone() }.validate()?;
     get(state, auth, id).await?;
@@ -108,7 +109,7 @@ pub async fn rename(
 
 /// Deletes a folder; its conversations stay where they are otherwise.
 pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
-    auth.require_writer()?;
+    auth.require(Action::ManageFolders)?;
     get(state, auth, id).await?;
     let mut tx = state.db.begin().await?;
     sqlx::query("DELETE FROM conversation_folders WHERE folder_id = $1")
@@ -140,7 +141,7 @@ pub async fn set_for_conversation(
     id: i64,
     folder_ids: Vec<i64>,
 ) -> Result<ConversationView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::ManageFolders)?;
     let ws = auth.workspace_id.0;
     let mut tx = state.db.begin().await?;
     conversation_in(&mut tx, ws, id).await?;

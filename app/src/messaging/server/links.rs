@@ -3,6 +3,7 @@
 
 use super::conversation_in;
 use crate::auth::server::AuthContext;
+use crate::team::permissions::Action;
 use crate::contacts::server as contacts;
 use crate::deals::server as deals;
 use crate::error::AppError;
@@ -19,10 +20,11 @@ pub async fn create_from_chat(
     id: i64,
     input: ChatToCrm,
 ) -> Result<ConversationView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::CreateRecords)?;
     let ws = auth.workspace_id.0;
     let mut tx = state.db.begin().await?;
     let conversation = conversation_in(&mut tx, ws, id).await?;
+    auth.require_on(Action::ReplyInConversations, conversation.assignee_id)?;
     let mut contact = input.contact.normalized();
     if conversation.kind == "private" {
         if contact.telegram_user_id.is_none() {
@@ -88,10 +90,11 @@ pub async fn link(
     contact_id: Option<i64>,
     deal_id: Option<i64>,
 ) -> Result<ConversationView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::ReplyInConversations)?;
     let ws = auth.workspace_id.0;
     let mut tx = state.db.begin().await?;
-    conversation_in(&mut tx, ws, id).await?;
+    let conversation = conversation_in(&mut tx, ws, id).await?;
+    auth.require_on(Action::ReplyInConversations, conversation.assignee_id)?;
     refs::contact(&mut tx, ws, contact_id, "contactId").await?;
     refs::deal(&mut tx, ws, deal_id, "dealId").await?;
     sqlx::query(
@@ -113,10 +116,12 @@ pub async fn assign(
     id: i64,
     assignee_id: Option<i64>,
 ) -> Result<ConversationView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::AssignConversations)?;
+    auth.require_on(Action::AssignConversations, assignee_id)?;
     let ws = auth.workspace_id.0;
     let mut tx = state.db.begin().await?;
-    conversation_in(&mut tx, ws, id).await?;
+    let conversation = conversation_in(&mut tx, ws, id).await?;
+    auth.require_on(Action::AssignConversations, conversation.assignee_id)?;
     refs::member(&mut tx, ws, assignee_id, "assigneeId").await?;
     sqlx::query("UPDATE conversations SET assignee_id = $1, updated_at = $2 WHERE id = $3")
         .bind(assignee_id)
@@ -134,9 +139,10 @@ pub async fn pin(
     id: i64,
     pinned: bool,
 ) -> Result<ConversationView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::ReplyInConversations)?;
     let mut tx = state.db.begin().await?;
-    conversation_in(&mut tx, auth.workspace_id.0, id).await?;
+    let conversation = conversation_in(&mut tx, auth.workspace_id.0, id).await?;
+    auth.require_on(Action::ReplyInConversations, conversation.assignee_id)?;
     sqlx::query("UPDATE conversations SET pinned = $1, updated_at = $2 WHERE id = $3")
         .bind(pinned as i64)
         .bind(now_ms())

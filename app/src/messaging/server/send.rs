@@ -8,6 +8,7 @@
 use super::media::{self, Upload};
 use super::{conversation_in, message_in};
 use crate::auth::server::AuthContext;
+use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::messaging::{MessageView, SendInput};
 use crate::realtime::server::record;
@@ -30,7 +31,7 @@ pub async fn send(
     input: SendInput,
     file: Option<Upload>,
 ) -> Result<MessageView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::ReplyInConversations)?;
     input.validate()?;
     let text = input.text.trim().to_string();
     if text.is_empty() && file.is_none() {
@@ -46,6 +47,7 @@ pub async fn send(
     let ws = auth.workspace_id.0;
     let mut tx = state.db.begin().await?;
     let conversation = conversation_in(&mut tx, ws, input.conversation_id).await?;
+    auth.require_on(Action::ReplyInConversations, conversation.assignee_id)?;
     let status: String = sqlx::query_scalar("SELECT status FROM channel_accounts WHERE id = $1")
         .bind(conversation.account_id)
         .fetch_one(&mut *tx)
@@ -139,10 +141,12 @@ pub async fn send(
 
 /// Sends a failed message again (a new attempt, a new job).
 pub async fn retry(state: &AppState, auth: &AuthContext, id: i64) -> Result<MessageView, AppError> {
-    auth.require_writer()?;
+    auth.require(Action::ReplyInConversations)?;
     let ws = auth.workspace_id.0;
     let mut tx = state.db.begin().await?;
     let message = message_in(&mut tx, ws, id).await?;
+    let conversation = conversation_in(&mut tx, ws, message.conversation_id).await?;
+    auth.require_on(Action::ReplyInConversations, conversation.assignee_id)?;
     if message.direction != "out" || message.state != "failed" {
         return Err(AppError::conflict(
             "Only a failed message can be sent again",

@@ -66,7 +66,7 @@ impl Stream {
                 },
                 _ = ping.tick() => self.socket.send(Message::Ping(Vec::new().into())).await?,
                 _ = check.tick() => {
-                    if !crate::auth::server::session::is_active(&self.state, self.auth.session_id).await? {
+                    if !still_signed_in(&self.state, &self.auth).await? {
                         self.socket.send(Message::Close(None)).await?;
                         return Ok(());
                     }
@@ -136,4 +136,19 @@ impl Stream {
             .await?;
         Ok(())
     }
+}
+
+/// The session (or API token) still exists and its user is still a member.
+async fn still_signed_in(state: &AppState, auth: &AuthContext) -> anyhow::Result<bool> {
+    let credential = match auth.api_token_id {
+        Some(id) => crate::auth::server::api_tokens::is_active(state, id).await?,
+        None => crate::auth::server::session::is_active(state, auth.session_id).await?,
+    };
+    let member: Option<String> =
+        sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+            .bind(auth.workspace_id.0)
+            .bind(auth.user_id.0)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    Ok(credential && member.is_some())
 }

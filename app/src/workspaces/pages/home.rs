@@ -60,9 +60,9 @@ fn HomeBody(data: HomeData) -> impl IntoView {
                 <span class="stat__label">{move || t.get().open_deals}</span>
             </A>
             <div class="card stat stat--actions">
-                <A href="/contacts/new" attr:class="button">{move || t.get().new_contact}</A>
-                <A href="/companies/new" attr:class="button">{move || t.get().new_company}</A>
-                <A href="/deals/new" attr:class="button">{move || t.get().new_deal}</A>
+                <Show when=move || crate::providers::use_session().may(crate::team::permissions::Action::CreateRecords)><A href="/contacts/new" attr:class="button">{move || t.get().new_contact}</A></Show>
+                <Show when=move || crate::providers::use_session().may(crate::team::permissions::Action::CreateRecords)><A href="/companies/new" attr:class="button">{move || t.get().new_company}</A></Show>
+                <Show when=move || crate::providers::use_session().may(crate::team::permissions::Action::CreateRecords)><A href="/deals/new" attr:class="button">{move || t.get().new_deal}</A></Show>
             </div>
         </div>
         <div class="grid">

@@ -5,6 +5,7 @@ use crate::i18n::use_strings;
 use crate::providers::{use_session, use_toasts, ToastKind};
 use crate::workspaces::{RenameWorkspace, WorkspaceInput};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use validator::Validate;
 
 /// Workspace settings: rename (owners and admins), and ending every session.
@@ -18,7 +19,7 @@ pub fn SettingsPage() -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let rename = ServerAction::<RenameWorkspace>::new();
     let sign_out = ServerAction::<SignOut>::new();
-    let can_manage = move || session.me.get().role.can_manage_workspace();
+    let can_manage = move || session.me.get().role.may(crate::team::permissions::Action::ManageWorkspace);
     Effect::new(move |_| match rename.value().get() {
         Some(Ok(ws)) => {
             session.me.update(|m| m.workspace.name = ws.name.clone());
@@ -69,6 +70,14 @@ pub fn SettingsPage() -> impl IntoView {
                     <p class="muted">{move || t.get().error_read_only}</p>
                 </Show>
             </form>
+            <nav class="card form settings-links" aria-label=move || t.get().nav_settings>
+                <A href="/settings/security">{move || t.get().team.nav_security}</A>
+                <Show when=move || can_manage()>
+                    <A href="/settings/pipelines">{move || t.get().board.pipelines_title}</A>
+                    <A href="/settings/audit">{move || t.get().team.nav_audit}</A>
+                    <A href="/settings/outbox">{move || t.get().team.nav_outbox}</A>
+                </Show>
+            </nav>
             <div class="card form">
                 <h2 class="card__title">{move || t.get().settings_sessions}</h2>
                 <p class="muted">{move || t.get().settings_sessions_hint}</p>

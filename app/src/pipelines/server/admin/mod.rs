@@ -7,6 +7,7 @@ pub use stages::{create_stage, delete_stage, reorder_stages, update_stage};
 
 use super::{stage_in, stage_view, STAGE_SELECT};
 use crate::auth::server::AuthContext;
+use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::pipelines::{Deletion, PipelineInput, PipelineView, StageView};
 use crate::realtime::server::record;
@@ -17,16 +18,6 @@ use validator::Validate;
 
 /// The gap between neighbouring deal positions in a column (see `deals::server::stage`).
 const POSITION_GAP: i64 = 1024;
-
-fn require_admin(auth: &AuthContext) -> Result<(), AppError> {
-    if auth.role.can_manage_workspace() {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "Only owners and admins can configure pipelines",
-        ))
-    }
-}
 
 /// A pipeline of the workspace with its ordered stages, in a transaction.
 pub async fn pipeline_in(
@@ -66,6 +57,8 @@ async fn finish(
     mut data: serde_json::Value,
 ) -> Result<(), AppError> {
     data["actorId"] = auth.user_id.0.into();
+    let target = ("pipeline", data["id"].as_i64().map(|i| i.to_string()).unwrap_or_default());
+    crate::team::server::audit::log(&mut tx, auth, kind, target, data.clone()).await?;
     let event = record(&mut tx, auth.workspace_id, Some(auth.user_id), kind, data).await?;
     tx.commit().await?;
     state.hub.publish([event]);
@@ -86,7 +79,7 @@ pub async fn create_pipeline(
     auth: &AuthContext,
     input: PipelineInput,
 ) -> Result<PipelineView, AppError> {
-    require_admin(auth)?;
+    auth.require(Action::ConfigurePipelines)?;
     let input = PipelineInput {
         name: input.name.trim().to_string(),
         ..input
@@ -121,7 +114,7 @@ pub async fn update_pipeline(
     id: i64,
     input: PipelineInput,
 ) -> Result<PipelineView, AppError> {
-    require_admin(auth)?;
+    auth.require(Action::ConfigurePipelines)?;
     let input = PipelineInput {
         name: input.name.trim().to_string(),
         ..input
@@ -245,7 +238,7 @@ pub async fn delete_pipeline(
     id: i64,
     deletion: Deletion,
 ) -> Result<(), AppError> {
-    require_admin(auth)?;
+    auth.require(Action::ConfigurePipelines)?;
     let ws = auth.workspace_id.0;
     let mut tx = state.db.begin().await?;
     let pipeline = pipeline_in(&mut tx, ws, id).await?;

@@ -1,7 +1,8 @@
 //! Stages of a pipeline: add, edit, reorder, delete (moving their deals).
 
-use super::{deal_count, destination, finish, move_deals, pipeline_in, require_admin};
+use super::{deal_count, destination, finish, move_deals, pipeline_in};
 use crate::auth::server::AuthContext;
+use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::pipelines::server::stage_in;
 use crate::pipelines::{Deletion, PipelineView, StageInput, StageView};
@@ -53,7 +54,7 @@ pub async fn create_stage(
     auth: &AuthContext,
     input: StageInput,
 ) -> Result<StageView, AppError> {
-    require_admin(auth)?;
+    auth.require(Action::ConfigurePipelines)?;
     let input = input.normalized();
     input.validate()?;
     let ws = auth.workspace_id.0;
@@ -101,7 +102,7 @@ pub async fn update_stage(
     id: i64,
     input: StageInput,
 ) -> Result<StageView, AppError> {
-    require_admin(auth)?;
+    auth.require(Action::ConfigurePipelines)?;
     let input = input.normalized();
     input.validate()?;
     let ws = auth.workspace_id.0;
@@ -142,7 +143,7 @@ pub async fn reorder_stages(
     pipeline_id: i64,
     order: Vec<i64>,
 ) -> Result<PipelineView, AppError> {
-    require_admin(auth)?;
+    auth.require(Action::ConfigurePipelines)?;
     let ws = auth.workspace_id.0;
     let mut tx = state.db.begin().await?;
     pipeline_in(&mut tx, ws, pipeline_id).await?;
@@ -173,7 +174,7 @@ pub async fn delete_stage(
     id: i64,
     deletion: Deletion,
 ) -> Result<(), AppError> {
-    require_admin(auth)?;
+    auth.require(Action::ConfigurePipelines)?;
     let ws = auth.workspace_id.0;
     let mut tx = state.db.begin().await?;
     let stage = stage_in(&mut *tx, ws, id)

@@ -1,0 +1,187 @@
+//! Emailed single-use links: password reset (an hour) and email verification (a day). Only a
+//! token's SHA-256 is stored; using one is a single guarded UPDATE, so it works once.
+
+use super::{password, session, AuthContext};
+use crate::auth::security::{ForgotPassword, ResetPassword};
+use crate::email::server::{self as email, templates::Template};
+use crate::error::AppError;
+use crate::ids::UserId;
+use crate::server::db::Tx;
+use crate::server::extract::ClientMeta;
+use crate::server::{now_ms, AppState};
+use crate::team::server::audit;
+use crate::workspaces::server as workspaces;
+use sqlx::Row;
+use validator::Validate;
+
+const RESET_MS: i64 = 3_600_000;
+const VERIFY_MS: i64 = 86_400_000;
+
+async fn issue(tx: &mut Tx, user: UserId, purpose: &str, ttl_ms: i64) -> Result<String, sqlx::Error> {
+    let token = session::new_token();
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO auth_tokens (token_hash, purpose, user_id, expires_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(session::hash_token(&token))
+    .bind(purpose)
+    .bind(user.0)
+    .bind(now + ttl_ms)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(token)
+}
+
+/// Uses a token of `purpose` once; the user it was for, or `None` when it is unknown, used
+/// or expired.
+async fn consume(tx: &mut Tx, token: &str, purpose: &str) -> Result<Option<UserId>, sqlx::Error> {
+    let user: Option<i64> = sqlx::query_scalar(
+        "UPDATE auth_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 \
+         AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+    )
+    .bind(now_ms())
+    .bind(session::hash_token(token.trim()))
+    .bind(purpose)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(user.map(UserId))
+}
+
+/// Queues the verification email for a new or changed address, in the caller's transaction.
+pub async fn queue_verification(
+    tx: &mut Tx,
+    state: &AppState,
+    user: UserId,
+    to: &str,
+    locale: &str,
+) -> Result<(), AppError> {
+    let token = issue(tx, user, "verify", VERIFY_MS).await?;
+    let url = format!("{}/verify-email?token={token}", state.settings.app_url());
+    let mail = email::templates::render(&Template::VerifyEmail { url: &url }, locale, to);
+    email::queue(tx, state, None, &mail).await
+}
+
+/// Sends the caller a new verification email.
+pub async fn resend_verification(state: &AppState, auth: &AuthContext) -> Result<(), AppError> {
+    state
+        .signin_throttle
+        .attempt(&format!("verify:{}", auth.user_id), auth.ip.unwrap_or([0, 0, 0, 0].into()))?;
+    let row = sqlx::query("SELECT email, locale, email_verified_at FROM users WHERE id = $1")
+        .bind(auth.user_id.0)
+        .fetch_one(&state.db.pool)
+        .await?;
+    let verified: Option<i64> = row.try_get("email_verified_at")?;
+    if verified.is_some() {
+        return Err(AppError::conflict("This address is confirmed already"));
+    }
+    let to: String = row.try_get("email")?;
+    let locale: String = row.try_get("locale")?;
+    let mut tx = state.db.begin().await?;
+    queue_verification(&mut tx, state, auth.user_id, &to, &locale).await?;
+    tx.commit().await?;
+    state.jobs_wake.notify_one();
+    Ok(())
+}
+
+pub async fn verify_email(state: &AppState, token: &str) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let user = consume(&mut tx, token, "verify")
+        .await?
+        .ok_or_else(|| AppError::field("token", "invalid", "This link was used or has expired"))?;
+    sqlx::query("UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL")
+        .bind(now_ms())
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    state.auth_cache.forget_profiles();
+    Ok(())
+}
+
+/// Starts a password reset. The answer is the same whether or not the address has an account:
+/// the lookup and the email happen after the answer, on their own task.
+pub async fn forgot_password(
+    state: &AppState,
+    input: ForgotPassword,
+    meta: &ClientMeta,
+) -> Result<(), AppError> {
+    let email = input.email.trim().to_lowercase();
+    state.signin_throttle.attempt(&format!("reset:{email}"), meta.ip)?;
+    if crate::validation::email(&email).is_err() {
+        return Err(AppError::field("email", "email", "Enter a valid email address"));
+    }
+    let state = state.clone();
+    let ip = meta.ip.to_string();
+    tokio::spawn(async move {
+        if let Err(e) = send_reset(&state, &email, ip).await {
+            tracing::warn!(error = %e.error, "a password reset email was not queued");
+        }
+    });
+    Ok(())
+}
+
+async fn send_reset(state: &AppState, email: &str, ip: String) -> Result<(), AppError> {
+    let row = sqlx::query("SELECT id, locale FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    let Some(row) = row else { return Ok(()) };
+    let user = UserId(row.try_get("id")?);
+    let locale: String = row.try_get("locale")?;
+    let workspace = workspaces::default_membership(state, user).await?.map(|(w, _)| w.0);
+    let mut tx = state.db.begin().await?;
+    let token = issue(&mut tx, user, "reset", RESET_MS).await?;
+    let url = format!("{}/reset-password?token={token}", state.settings.app_url());
+    let mail = email::templates::render(&Template::PasswordReset { url: &url }, &locale, email);
+    email::queue(&mut tx, state, None, &mail).await?;
+    let actor = audit::Actor { workspace_id: workspace, user_id: Some(user.0), ip };
+    audit::log(&mut tx, actor, "auth.reset_requested", ("user", user.0.to_string()), serde_json::json!({}))
+        .await?;
+    tx.commit().await?;
+    state.jobs_wake.notify_one();
+    Ok(())
+}
+
+/// Sets a new password with a reset token and ends every session of the account.
+pub async fn reset_password(
+    state: &AppState,
+    input: ResetPassword,
+    meta: &ClientMeta,
+) -> Result<(), AppError> {
+    input.validate()?;
+    state.signin_throttle.attempt("reset-token", meta.ip)?;
+    let hash = password::hash(input.password.clone()).await?;
+    let mut tx = state.db.begin().await?;
+    let user = consume(&mut tx, &input.token, "reset")
+        .await?
+        .ok_or_else(|| AppError::field("token", "invalid", "This link was used or has expired"))?;
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, email_verified_at = COALESCE(email_verified_at, $2), \
+         updated_at = $2 WHERE id = $3",
+    )
+    .bind(&hash)
+    .bind(now)
+    .bind(user.0)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
+    // Other reset links sent before this one stop working too.
+    sqlx::query("UPDATE auth_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = 'reset' AND used_at IS NULL")
+        .bind(now)
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
+    let workspace = workspaces::default_membership(state, user).await?.map(|(w, _)| w.0);
+    let actor = audit::Actor { workspace_id: workspace, user_id: Some(user.0), ip: meta.ip.to_string() };
+    audit::log(&mut tx, actor, "auth.password_reset", ("user", user.0.to_string()), serde_json::json!({}))
+        .await?;
+    tx.commit().await?;
+    state.auth_cache.forget_user_sessions(user);
+    Ok(())
+}

@@ -1,0 +1,223 @@
+//! Members and roles: change a role, remove a member, leave, hand over ownership, the security
+//! policy. A workspace always keeps at least one owner: every change here locks the workspace
+//! row first and checks the owners left before committing.
+
+pub mod audit;
+pub mod invites;
+
+use crate::auth::server::AuthContext;
+use crate::error::AppError;
+use crate::ids::{UserId, WorkspaceId};
+use crate::realtime::server::record;
+use crate::server::db::Tx;
+use crate::server::{now_ms, AppState};
+use crate::team::permissions::Action;
+use crate::team::{SecurityPolicy, TeamData};
+use crate::workspaces::{server as workspaces, Role};
+use serde_json::json;
+
+/// The team page: members for everyone; pending invitations for those who manage the team.
+pub async fn team(state: &AppState, auth: &AuthContext) -> Result<TeamData, AppError> {
+    let invites = if auth.role.may(Action::ManageTeam) {
+        invites::pending(state, auth).await?
+    } else {
+        Vec::new()
+    };
+    Ok(TeamData {
+        members: workspaces::members(state, auth.workspace_id).await?,
+        invites,
+        require_two_factor: requires_two_factor(state, auth.workspace_id).await?,
+    })
+}
+
+pub async fn requires_two_factor(state: &AppState, ws: WorkspaceId) -> Result<bool, AppError> {
+    let flag: Option<i64> =
+        sqlx::query_scalar("SELECT require_two_factor FROM workspaces WHERE id = $1")
+            .bind(ws.0)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    Ok(flag.unwrap_or(0) != 0)
+}
+
+/// Locks the workspace row, so team changes of one workspace run one at a time.
+async fn lock_workspace(tx: &mut Tx, ws: WorkspaceId) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE workspaces SET updated_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(ws.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn role_of(tx: &mut Tx, ws: WorkspaceId, user: UserId) -> Result<Role, AppError> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+            .bind(ws.0)
+            .bind(user.0)
+            .fetch_optional(&mut **tx)
+            .await?;
+    role.as_deref()
+        .and_then(Role::parse)
+        .ok_or_else(|| AppError::not_found("Member"))
+}
+
+async fn ensure_an_owner_remains(tx: &mut Tx, ws: WorkspaceId) -> Result<(), AppError> {
+    let owners: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND role = 'owner'",
+    )
+    .bind(ws.0)
+    .fetch_one(&mut **tx)
+    .await?;
+    if owners == 0 {
+        return Err(AppError::conflict(
+            "A workspace needs an owner: make another member an owner first",
+        ));
+    }
+    Ok(())
+}
+
+/// Admins manage everyone but owners, and cannot make owners.
+fn may_touch(auth: &AuthContext, target: Role, new_role: Option<Role>) -> Result<(), AppError> {
+    auth.require(Action::ManageTeam)?;
+    let touches_owner = target == Role::Owner || new_role == Some(Role::Owner);
+    if touches_owner && auth.role != Role::Owner {
+        return Err(AppError::forbidden("Only owners can change owners"));
+    }
+    Ok(())
+}
+
+/// Ends what a member had in a workspace they no longer belong to, or whose role changed:
+/// their cached sessions everywhere (the role is re-read), and on removal their sessions and
+/// API tokens there.
+async fn forget_member(state: &AppState, user: UserId) {
+    state.auth_cache.forget_user_sessions(user);
+    state.auth_cache.forget_profiles();
+}
+
+pub async fn change_role(
+    state: &AppState,
+    auth: &AuthContext,
+    user: UserId,
+    role: Role,
+) -> Result<(), AppError> {
+    auth.require(Action::ManageTeam)?;
+    let ws = auth.workspace_id;
+    let mut tx = state.db.begin().await?;
+    lock_workspace(&mut tx, ws).await?;
+    let before = role_of(&mut tx, ws, user).await?;
+    may_touch(auth, before, Some(role))?;
+    if before == role {
+        return Ok(());
+    }
+    sqlx::query("UPDATE memberships SET role = $1 WHERE workspace_id = $2 AND user_id = $3")
+        .bind(role.as_str())
+        .bind(ws.0)
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
+    ensure_an_owner_remains(&mut tx, ws).await?;
+    let target = ("user", user.0.to_string());
+    let change = json!({ "userId": user, "before": before.as_str(), "after": role.as_str() });
+    audit::log(&mut tx, auth, "member.role_changed", target, change.clone()).await?;
+    let event = record(&mut tx, ws, Some(auth.user_id), "member.role_changed", change).await?;
+    tx.commit().await?;
+    forget_member(state, user).await;
+    state.hub.publish([event]);
+    Ok(())
+}
+
+/// Removes a member (or the caller, leaving): their sessions and API tokens in this workspace
+/// end; what they own stays.
+pub async fn remove(state: &AppState, auth: &AuthContext, user: UserId) -> Result<(), AppError> {
+    let ws = auth.workspace_id;
+    let leaving = user == auth.user_id;
+    let mut tx = state.db.begin().await?;
+    lock_workspace(&mut tx, ws).await?;
+    let before = role_of(&mut tx, ws, user).await?;
+    if !leaving {
+        may_touch(auth, before, None)?;
+    }
+    for sql in [
+        "DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2",
+        "DELETE FROM sessions WHERE workspace_id = $1 AND user_id = $2",
+        "DELETE FROM api_tokens WHERE workspace_id = $1 AND user_id = $2",
+        "UPDATE conversations SET assignee_id = NULL WHERE workspace_id = $1 AND assignee_id = $2",
+    ] {
+        sqlx::query(sql)
+            .bind(ws.0)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+    }
+    ensure_an_owner_remains(&mut tx, ws).await?;
+    let action = if leaving { "member.left" } else { "member.removed" };
+    let data = json!({ "userId": user, "role": before.as_str() });
+    audit::log(&mut tx, auth, action, ("user", user.0.to_string()), data.clone()).await?;
+    let event = record(&mut tx, ws, Some(auth.user_id), action, data).await?;
+    tx.commit().await?;
+    forget_member(state, user).await;
+    state.hub.publish([event]);
+    Ok(())
+}
+
+/// Makes `to` an owner and the caller an admin.
+pub async fn transfer_ownership(
+    state: &AppState,
+    auth: &AuthContext,
+    to: UserId,
+) -> Result<(), AppError> {
+    auth.require(Action::TransferOwnership)?;
+    let ws = auth.workspace_id;
+    if to == auth.user_id {
+        return Err(AppError::field("userId", "self", "Choose another member"));
+    }
+    let mut tx = state.db.begin().await?;
+    lock_workspace(&mut tx, ws).await?;
+    let before = role_of(&mut tx, ws, to).await?;
+    for (user, role) in [(to, Role::Owner), (auth.user_id, Role::Admin)] {
+        sqlx::query("UPDATE memberships SET role = $1 WHERE workspace_id = $2 AND user_id = $3")
+            .bind(role.as_str())
+            .bind(ws.0)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+    }
+    ensure_an_owner_remains(&mut tx, ws).await?;
+    let data = json!({ "userId": to, "before": before.as_str(), "from": auth.user_id });
+    audit::log(&mut tx, auth, "ownership.transferred", ("user", to.0.to_string()), data.clone())
+        .await?;
+    let event = record(&mut tx, ws, Some(auth.user_id), "ownership.transferred", data).await?;
+    tx.commit().await?;
+    forget_member(state, to).await;
+    forget_member(state, auth.user_id).await;
+    state.hub.publish([event]);
+    Ok(())
+}
+
+/// Turns "every member must use two-factor sign-in" on or off (owners).
+pub async fn set_policy(
+    state: &AppState,
+    auth: &AuthContext,
+    policy: SecurityPolicy,
+) -> Result<SecurityPolicy, AppError> {
+    auth.require(Action::SetSecurityPolicy)?;
+    let ws = auth.workspace_id;
+    let mut tx = state.db.begin().await?;
+    let before: i64 = sqlx::query_scalar("SELECT require_two_factor FROM workspaces WHERE id = $1")
+        .bind(ws.0)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE workspaces SET require_two_factor = $1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(policy.require_two_factor))
+        .bind(now_ms())
+        .bind(ws.0)
+        .execute(&mut *tx)
+        .await?;
+    let data = json!({ "before": { "requireTwoFactor": before != 0 }, "after": { "requireTwoFactor": policy.require_two_factor } });
+    audit::log(&mut tx, auth, "security.policy_changed", ("workspace", ws.0.to_string()), data)
+        .await?;
+    tx.commit().await?;
+    state.auth_cache.forget_workspace_sessions(ws);
+    state.auth_cache.forget_profiles();
+    Ok(policy)
+}

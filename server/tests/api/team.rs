@@ -1,0 +1,223 @@
+//! Members, roles and invitations, through the REST API, on both databases.
+
+use crate::crm_support::call;
+use crate::helpers::{on_each_backend, on_each_backend_with, unique_email};
+use crate::team_support::{join_as, link_in, mail_to, token_of, SmtpSink};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+async fn members(app: &crate::helpers::TestApp, token: &str) -> Vec<Value> {
+    let (status, body) = call(app, token, Method::GET, "/api/team/members", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["items"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn a_link_signs_up_a_new_member_with_its_role_and_is_used_up_after_max_uses() {
+    on_each_backend(|app| async move {
+        let (owner, _) = app.new_account("Acme").await;
+        let (status, link) = call(&app, &owner, Method::POST, "/api/team/invite-links",
+            Some(json!({"role": "supervisor", "maxUses": 1, "expiresInDays": 3}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{link}");
+        let token = token_of(link["url"].as_str().unwrap());
+        let preview: Value = app.client.get(app.url(&format!("/api/invites/{token}"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(preview["workspaceName"], "Acme");
+        assert_eq!(preview["role"], "supervisor");
+        let email = unique_email("joiner");
+        let fresh = reqwest::Client::new();
+        let res = fresh.post(app.url("/api/invites/accept"))
+            .json(&json!({"token": token, "email": email, "name": "Jo", "password": "long enough pw"}))
+            .send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let joined: Value = res.json().await.unwrap();
+        assert_eq!(joined["role"], "supervisor");
+        assert_eq!(joined["workspace"]["name"], "Acme");
+        let member = joined["accessToken"].as_str().unwrap();
+        let (_, me) = call(&app, member, Method::GET, "/api/auth/me", None).await;
+        assert_eq!(me["role"], "supervisor");
+        assert_eq!(me["workspaces"].as_array().unwrap().len(), 1, "joining makes no workspace of its own");
+        assert_eq!(members(&app, &owner).await.len(), 2);
+        // Used up: the same link again answers 404, and nothing is created.
+        let again = fresh.post(app.url("/api/invites/accept"))
+            .json(&json!({"token": token, "email": unique_email("late"), "password": "long enough pw"}))
+            .send().await.unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_FOUND);
+        assert_eq!(members(&app, &owner).await.len(), 2);
+        let preview = app.client.get(app.url(&format!("/api/invites/{token}"))).send().await.unwrap();
+        assert_eq!(preview.status(), StatusCode::NOT_FOUND);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn revoked_and_expired_links_let_nobody_in() {
+    on_each_backend(|app| async move {
+        let (owner, _) = app.new_account("Acme").await;
+        let (_, revoked) = call(&app, &owner, Method::POST, "/api/team/invite-links", Some(json!({"role": "rep"}))).await;
+        let (status, _) = call(&app, &owner, Method::DELETE, &format!("/api/team/invite-links/{}", revoked["id"]), None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (_, expired) = call(&app, &owner, Method::POST, "/api/team/invite-links", Some(json!({"role": "rep"}))).await;
+        sqlx::query("UPDATE invites SET expires_at = 1 WHERE id = $1")
+            .bind(expired["id"].as_i64().unwrap())
+            .execute(&app.db().await).await.unwrap();
+        for link in [revoked, expired] {
+            let res = reqwest::Client::new().post(app.url("/api/invites/accept"))
+                .json(&json!({"token": token_of(link["url"].as_str().unwrap()), "email": unique_email("x"), "password": "long enough pw"}))
+                .send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        }
+        let (_, links) = call(&app, &owner, Method::GET, "/api/team/invite-links", None).await;
+        assert_eq!(links.as_array().unwrap().len(), 0, "{links}");
+        assert_eq!(members(&app, &owner).await.len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn only_owners_and_admins_invite_and_nobody_invites_an_owner() {
+    on_each_backend(|app| async move {
+        let (owner, _) = app.new_account("Acme").await;
+        let (admin, _) = join_as(&app, &owner, "admin").await;
+        let (supervisor, _) = join_as(&app, &owner, "supervisor").await;
+        let (status, _) = call(&app, &admin, Method::POST, "/api/team/invite-links", Some(json!({"role": "rep"}))).await;
+        assert_eq!(status, StatusCode::CREATED);
+        for token in [&supervisor] {
+            let (status, _) = call(&app, token, Method::POST, "/api/team/invite-links", Some(json!({"role": "rep"}))).await;
+            assert_eq!(status, StatusCode::FORBIDDEN);
+            let (status, _) = call(&app, token, Method::POST, "/api/team/members/invite", Some(json!({"email": unique_email("a"), "role": "rep"}))).await;
+            assert_eq!(status, StatusCode::FORBIDDEN);
+        }
+        let (status, body) = call(&app, &owner, Method::POST, "/api/team/invite-links", Some(json!({"role": "owner"}))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["details"][0]["field"], "role");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_email_invitation_lands_in_the_outbox_and_its_link_joins_that_address_only() {
+    on_each_backend(|app| async move {
+        let (owner, owner_body) = app.new_account("Acme").await;
+        let ws = owner_body["workspace"]["id"].as_i64().unwrap().to_string();
+        let email = unique_email("invited");
+        let (status, invite) = call(&app, &owner, Method::POST, "/api/team/members/invite",
+            Some(json!({"email": email.to_uppercase(), "role": "rep"}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{invite}");
+        assert_eq!(invite["email"], email);
+        assert!(invite["url"].is_null(), "an email invitation's link exists only in the email");
+        let mail = mail_to(&app, &ws, &email).await;
+        assert!(mail["subject"].as_str().unwrap().contains("Acme"), "{mail}");
+        let token = token_of(&link_in(mail["text"].as_str().unwrap()));
+        let (_, outbox) = call(&app, &owner, Method::GET, "/api/workspace/outbox", None).await;
+        assert_eq!(outbox[0]["to"], email);
+        // Someone else, signed in, cannot take it.
+        let (stranger, _) = app.new_account("Other").await;
+        let res = app.client.post(app.url("/api/invites/accept")).bearer_auth(&stranger)
+            .json(&json!({"token": token})).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        // The address in the email is the account's; a different one is ignored.
+        let res = reqwest::Client::new().post(app.url("/api/invites/accept"))
+            .json(&json!({"token": token, "email": unique_email("other"), "password": "long enough pw"}))
+            .send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let joined: Value = res.json().await.unwrap();
+        assert_eq!(joined["user"]["email"], email);
+        assert_eq!(joined["role"], "rep");
+        let (_, me) = call(&app, joined["accessToken"].as_str().unwrap(), Method::GET, "/api/auth/me", None).await;
+        assert_eq!(me["security"]["emailVerified"], true, "the email proved the address");
+        let (_, team) = call(&app, &owner, Method::GET, "/api/team", None).await;
+        assert_eq!(team["invites"].as_array().unwrap().len(), 0, "{team}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn with_smtp_configured_an_invitation_is_sent_to_the_smtp_server() {
+    let sink = SmtpSink::start().await;
+    let port = sink.port;
+    on_each_backend_with(
+        move |s| {
+            s.smtp_host = Some("127.0.0.1".into());
+            s.smtp_port = port;
+            s.smtp_tls = app::server::config::SmtpTls::None;
+            s.mail_from = "Parley <crm@example.com>".into();
+        },
+        |app| {
+            let sink = &sink;
+            async move {
+                let (owner, _) = app.new_account("Acme").await;
+                let email = unique_email("smtp");
+                let (status, _) = call(&app, &owner, Method::POST, "/api/team/members/invite",
+                    Some(json!({"email": email, "role": "viewer"}))).await;
+                assert_eq!(status, StatusCode::CREATED);
+                let message = sink.message_to(&email).await;
+                assert_eq!(message.from, "crm@example.com");
+                let text = message.data.replace("=\n", "").replace("=3D", "=");
+                assert!(text.contains("multipart/alternative"), "{text}");
+                let token = token_of(&text[text.find("/join?token=").unwrap()..]);
+                let res = reqwest::Client::new().post(app.url("/api/invites/accept"))
+                    .json(&json!({"token": token, "password": "long enough pw"}))
+                    .send().await.unwrap();
+                assert_eq!(res.status(), StatusCode::OK);
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn roles_change_within_the_rules_and_a_workspace_keeps_an_owner() {
+    on_each_backend(|app| async move {
+        let (owner, owner_body) = app.new_account("Acme").await;
+        let owner_id = owner_body["user"]["id"].as_i64().unwrap();
+        let (admin, admin_id) = join_as(&app, &owner, "admin").await;
+        let (rep, rep_id) = join_as(&app, &owner, "rep").await;
+        // An admin changes a rep, but not an owner, and makes no owners.
+        let (status, _) = call(&app, &admin, Method::PUT, &format!("/api/team/members/{rep_id}/role"), Some(json!({"role": "supervisor"}))).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (_, me) = call(&app, &rep, Method::GET, "/api/auth/me", None).await;
+        assert_eq!(me["role"], "supervisor", "the new role applies to the member's live session");
+        let (status, _) = call(&app, &admin, Method::PUT, &format!("/api/team/members/{owner_id}/role"), Some(json!({"role": "viewer"}))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = call(&app, &admin, Method::PUT, &format!("/api/team/members/{rep_id}/role"), Some(json!({"role": "owner"}))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        // The last owner can neither step down nor leave.
+        let (status, body) = call(&app, &owner, Method::PUT, &format!("/api/team/members/{owner_id}/role"), Some(json!({"role": "admin"}))).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        let (status, _) = call(&app, &owner, Method::POST, "/api/team/leave", None).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        // Handing over: the admin becomes an owner, the owner an admin.
+        let (status, _) = call(&app, &owner, Method::POST, "/api/team/transfer-ownership", Some(json!({"userId": admin_id}))).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let roles: Vec<(i64, String)> = members(&app, &admin).await.iter()
+            .map(|m| (m["userId"].as_i64().unwrap(), m["role"].as_str().unwrap().to_string())).collect();
+        assert!(roles.contains(&(admin_id, "owner".into())), "{roles:?}");
+        assert!(roles.contains(&(owner_id, "admin".into())), "{roles:?}");
+        // Now the former owner may leave.
+        let (status, _) = call(&app, &owner, Method::POST, "/api/team/leave", None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        assert_eq!(members(&app, &admin).await.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_removed_member_loses_their_sessions_and_tokens_there_at_once() {
+    on_each_backend(|app| async move {
+        let (owner, _) = app.new_account("Acme").await;
+        let (rep, rep_id) = join_as(&app, &owner, "rep").await;
+        let (status, pat) = call(&app, &rep, Method::POST, "/api/auth/tokens", Some(json!({"name": "script"}))).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let pat = pat["secret"].as_str().unwrap().to_string();
+        assert_eq!(call(&app, &pat, Method::GET, "/api/crm/deals", None).await.0, StatusCode::OK);
+        let (status, _) = call(&app, &owner, Method::DELETE, &format!("/api/team/members/{rep_id}"), None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        for token in [&rep, &pat] {
+            let (status, _) = call(&app, token, Method::GET, "/api/crm/deals", None).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+        }
+        let (status, _) = call(&app, &owner, Method::DELETE, &format!("/api/team/members/{rep_id}"), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
