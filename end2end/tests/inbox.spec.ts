@@ -1,5 +1,3 @@
-import { execFileSync } from 'child_process';
-import * as path from 'path';
 import { Locator, Page } from '@playwright/test';
 import { fakeTelegramUrl } from '../playwright.config';
 import { expect, test } from './fixtures';
@@ -144,8 +142,7 @@ test('a rep connects a bot, receives a message live, reads it and replies', asyn
 
 test('when one member reads a chat, the badge disappears for the other', async ({ page, browser }) => {
   test.setTimeout(90_000);
-  // Membership is arranged in the database (there is no invite UI yet), so this test runs its
-  // own server on a data folder it knows.
+  // Runs its own server, so the shared one's other chats stay out of the unread counts.
   const server = new OwnServer(3203);
   await server.start();
   const other = await browser.newContext();
@@ -160,35 +157,18 @@ test('when one member reads a chat, the badge disappears for the other', async (
     });
     const second = await signUp(teammate, { workspace: 'Teammate Own' }, server.url);
 
-    const script = `
-import sqlite3, sys, time
-db = sqlite3.connect(sys.argv[1], timeout=10)
-uid = lambda email: db.execute('SELECT id FROM users WHERE email = ?', (email,)).fetchone()[0]
-owner, member = uid(sys.argv[2]), uid(sys.argv[3])
-ws = db.execute('SELECT workspace_id FROM memberships WHERE user_id = ?', (owner,)).fetchone()[0]
-db.execute("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, 'rep', ?)",
-           (ws, member, int(time.time() * 1000)))
-db.commit()
-print(ws)
-`;
-    const workspace = execFileSync('python3', [
-      '-c',
-      script,
-      path.join(server.dataDir, 'parley.db'),
-      first.email,
-      second.email,
-    ])
-      .toString()
-      .trim();
-    const switched = await teammate.evaluate(async (id) => {
-      const res = await fetch('/sfn/switch_workspace', {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: `workspace_id=${id}`,
-      });
-      return res.status;
-    }, workspace);
-    expect(switched).toBe(200);
+    // The teammate joins through an invitation link (their session moves to the workspace).
+    const link = await page.request.post(`${server.url}/api/team/invite-links`, {
+      data: { role: 'rep', maxUses: 1 },
+      headers: { origin: server.url },
+    });
+    expect(link.status()).toBe(201);
+    const token = new URL((await link.json()).url).searchParams.get('token');
+    const joined = await teammate.request.post(`${server.url}/api/invites/accept`, {
+      data: { token },
+      headers: { origin: server.url },
+    });
+    expect(joined.status()).toBe(200);
 
     const bot = await newBot();
     await gotoReady(page, `${server.url}/inbox`);

@@ -1,12 +1,13 @@
 import { createHmac } from 'crypto';
 import { smtpSinkUrl } from '../playwright.config';
 
-/** Waits for the newest email to `to` that the SMTP sink received and returns its raw text. */
-export async function emailTo(to: string, timeoutMs = 15_000): Promise<string> {
+/** Waits for the newest email to `to` containing `contains` that the SMTP sink received and
+ * returns its raw text. */
+export async function emailTo(to: string, contains: string, timeoutMs = 15_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const res = await fetch(`${smtpSinkUrl}/messages?to=${encodeURIComponent(to)}`);
-    const list = (await res.json()) as { data: string }[];
+    const list = ((await res.json()) as { data: string }[]).filter((m) => m.data.includes(contains));
     if (list.length > 0) return list[list.length - 1].data;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -13,7 +13,7 @@ test('an owner invites a new member by email, who joins with the invited role', 
   await expect(page.getByText('Invitation sent')).toBeVisible();
   await expect(page.getByTestId('team-invite').filter({ hasText: invited })).toBeVisible();
 
-  const mail = await emailTo(invited);
+  const mail = await emailTo(invited, '/join?token=');
   expect(mail).toContain('Invite Co');
   const link = linkIn(mail, '/join?token=');
 
@@ -49,7 +49,7 @@ test('a password is reset through the emailed link', async ({ page, browser }) =
   await other.getByRole('button', { name: 'Send the link' }).click();
   await expect(other.getByTestId('forgot-sent')).toBeVisible();
 
-  const link = linkIn(await emailTo(account.email), '/reset-password?token=');
+  const link = linkIn(await emailTo(account.email, '/reset-password?token='), '/reset-password?token=');
   await gotoReady(other, link);
   await other.getByLabel('New password').fill('my new password');
   await other.getByRole('button', { name: 'Set the password' }).click();
@@ -67,12 +67,13 @@ test('two-factor sign-in: enrol from the shown secret, then sign in with a code 
   await gotoReady(page, '/settings/security');
   await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
   const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
-  await page.getByLabel('Code').fill(totp(secret));
-  await page.getByRole('button', { name: 'Confirm' }).click();
+  const card = page.getByTestId('two-factor');
+  await card.getByLabel('Code').fill(totp(secret));
+  await card.getByRole('button', { name: 'Confirm', exact: true }).click();
   const codes = page.getByTestId('recovery-codes').locator('code');
   await expect(codes).toHaveCount(10);
   const recovery = (await codes.nth(0).textContent())!.trim();
-  await page.getByRole('button', { name: 'Confirm' }).click();
+  await card.getByRole('button', { name: 'Confirm', exact: true }).click();
   await expect(page.getByTestId('two-factor-state')).toContainText('On');
 
   const signOut = async () => {

@@ -9,6 +9,7 @@ mod csv_import;
 mod fuzz;
 mod fuzz_cases;
 mod helpers;
+mod isolation;
 mod messaging;
 mod messaging_files;
 mod messaging_search;

@@ -111,7 +111,16 @@ const EXPECTED_OPERATIONS: &[(&str, &str)] = &[
     ("GET", "/api/crm/deals/export.csv"),
 ];
 
-const PUBLIC_OPERATIONS: &[&str] = &["signUp", "signIn"];
+const PUBLIC_OPERATIONS: &[&str] = &[
+    "signUp",
+    "signIn",
+    "validateTwoFactor",
+    "forgotPassword",
+    "resetPassword",
+    "verifyEmail",
+    "previewInvite",
+    "acceptInvite",
+];
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "patch", "head", "options", "trace",

@@ -105,8 +105,7 @@ async fn an_email_invitation_lands_in_the_outbox_and_its_link_joins_that_address
         assert_eq!(status, StatusCode::CREATED, "{invite}");
         assert_eq!(invite["email"], email);
         assert!(invite["url"].is_null(), "an email invitation's link exists only in the email");
-        let mail = mail_to(&app, &ws, &email).await;
-        assert!(mail["subject"].as_str().unwrap().contains("Acme"), "{mail}");
+        let mail = mail_to(&app, &ws, &email, "Acme").await;
         let token = token_of(&link_in(mail["text"].as_str().unwrap()));
         let (_, outbox) = call(&app, &owner, Method::GET, "/api/workspace/outbox", None).await;
         assert_eq!(outbox[0]["to"], email);
@@ -218,6 +217,40 @@ async fn a_removed_member_loses_their_sessions_and_tokens_there_at_once() {
         }
         let (status, _) = call(&app, &owner, Method::DELETE, &format!("/api/team/members/{rep_id}"), None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_single_use_link_accepted_ten_times_at_once_lets_one_person_in() {
+    on_each_backend(|app| async move {
+        let (owner, _) = app.new_account("Acme").await;
+        let (_, link) = call(&app, &owner, Method::POST, "/api/team/invite-links",
+            Some(json!({"role": "rep", "maxUses": 1}))).await;
+        let token = token_of(link["url"].as_str().unwrap());
+        let tries = (0..10).map(|n| {
+            let body = json!({"token": token, "email": unique_email(&format!("race{n}")), "password": "long enough pw"});
+            let url = app.url("/api/invites/accept");
+            async move { reqwest::Client::new().post(url).json(&body).send().await.unwrap().status() }
+        });
+        let statuses = futures::future::join_all(tries).await;
+        assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
+        assert_eq!(members(&app, &owner).await.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn leaving_moves_the_session_to_the_members_other_workspace() {
+    on_each_backend(|app| async move {
+        let (owner, _) = app.new_account("Acme").await;
+        let (rep, _) = join_as(&app, &owner, "rep").await;
+        let (status, _) = call(&app, &rep, Method::POST, "/api/team/leave", None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (status, me) = call(&app, &rep, Method::GET, "/api/auth/me", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(me["workspace"]["name"], "Own", "{me}");
+        assert_eq!(members(&app, &owner).await.len(), 1);
     })
     .await;
 }

@@ -88,10 +88,14 @@ pub fn outbox(app: &TestApp, folder: &str) -> Vec<Value> {
     found.into_iter().map(|(_, v)| v).collect()
 }
 
-/// Waits (up to 10 s) for a message to `to` in an outbox folder.
-pub async fn mail_to(app: &TestApp, folder: &str, to: &str) -> Value {
+/// Waits (up to 10 s) for a message to `to` whose subject contains `subject` in an outbox
+/// folder.
+pub async fn mail_to(app: &TestApp, folder: &str, to: &str, subject: &str) -> Value {
     for _ in 0..200 {
-        if let Some(m) = outbox(app, folder).into_iter().rev().find(|m| m["to"] == to) {
+        let found = outbox(app, folder).into_iter().rev().find(|m| {
+            m["to"] == to && m["subject"].as_str().is_some_and(|s| s.contains(subject))
+        });
+        if let Some(m) = found {
             return m;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

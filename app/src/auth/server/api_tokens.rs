@@ -101,8 +101,12 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>
         return Ok(Some(cached.ctx));
     }
     let row = sqlx::query(
-        "SELECT t.id, t.user_id, t.workspace_id, t.last_used_at, m.role FROM api_tokens t \
+        "SELECT t.id, t.user_id, t.workspace_id, t.last_used_at, m.role, \
+         CASE WHEN w.require_two_factor <> 0 AND NOT EXISTS (SELECT 1 FROM user_totp u \
+           WHERE u.user_id = t.user_id AND u.confirmed_at IS NOT NULL) THEN 1 ELSE 0 END AS must_enrol \
+         FROM api_tokens t \
          JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id \
+         JOIN workspaces w ON w.id = t.workspace_id \
          WHERE t.token_hash = $1",
     )
     .bind(&token_hash)
@@ -120,6 +124,7 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>
             .await?;
     }
     let role: String = row.try_get("role")?;
+    let must_enrol: i64 = row.try_get("must_enrol")?;
     let ctx = AuthContext {
         session_id: SessionId(0),
         user_id: UserId(row.try_get("user_id")?),
@@ -128,7 +133,7 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>
         via_api: true,
         ip: None,
         api_token_id: Some(id),
-        must_enrol_two_factor: false,
+        must_enrol_two_factor: must_enrol != 0,
     };
     state.auth_cache.put_session(
         token_hash,

@@ -305,11 +305,13 @@ pub async fn accept(
         None => Some(new_account_details(&input).await?),
     };
     let mut tx = state.db.begin().await?;
-    let claimed = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "UPDATE invites SET uses = uses + 1 WHERE token_hash = $1 AND id IN \
-         (SELECT i.id FROM invites i WHERE i.token_hash = $1 AND {LIVE}) \
-         RETURNING id, workspace_id, role, email"
-    )))
+    // The conditions sit in the UPDATE itself, so concurrent accepts re-check them on the row
+    // they wait for (a subquery would not be re-evaluated on PostgreSQL).
+    let claimed = sqlx::query(
+        "UPDATE invites SET uses = uses + 1 WHERE token_hash = $1 AND revoked_at IS NULL \
+         AND expires_at > $2 AND (max_uses IS NULL OR uses < max_uses) \
+         RETURNING id, workspace_id, role, email",
+    )
     .bind(session::hash_token(&input.token))
     .bind(now_ms())
     .fetch_optional(&mut *tx)

@@ -137,6 +137,19 @@ pub async fn remove(state: &AppState, auth: &AuthContext, user: UserId) -> Resul
     if !leaving {
         may_touch(auth, before, None)?;
     }
+    if leaving {
+        // The member's sessions here move to another workspace of theirs, when they have one.
+        sqlx::query(
+            "UPDATE sessions SET workspace_id = (SELECT m.workspace_id FROM memberships m \
+             WHERE m.user_id = $2 AND m.workspace_id <> $1 ORDER BY m.created_at LIMIT 1) \
+             WHERE workspace_id = $1 AND user_id = $2 AND EXISTS (SELECT 1 FROM memberships m \
+             WHERE m.user_id = $2 AND m.workspace_id <> $1)",
+        )
+        .bind(ws.0)
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
+    }
     for sql in [
         "DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2",
         "DELETE FROM sessions WHERE workspace_id = $1 AND user_id = $2",
