@@ -23,9 +23,9 @@ pub mod pipelines;
 pub mod providers;
 pub mod realtime;
 pub mod search;
-pub mod team;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod team;
 pub mod timeline;
 pub mod validation;
 pub mod workspaces;

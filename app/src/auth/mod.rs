@@ -1,19 +1,19 @@
 //! Accounts and sessions: sign-up, sign-in, sign-out, and who is asking.
 
 mod api;
+pub(crate) mod pages;
 pub mod security;
 mod security_api;
-pub(crate) mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-pub use api::*;
 #[cfg(feature = "ssr")]
 pub(crate) use api::ssr;
-pub use security_api::*;
+pub use api::*;
 pub use pages::{
     ForgotPasswordPage, ResetPasswordPage, SecurityPage, SignInPage, SignUpPage, VerifyEmailPage,
 };
+pub use security_api::*;
 
 use crate::ids::UserId;
 use crate::workspaces::{MembershipView, Role, WorkspaceView};

@@ -67,7 +67,11 @@ pub fn Card(deal: DealView, stage: StageView, index: usize, column: usize) -> im
     });
     let start = move |ev: leptos::ev::PointerEvent, grip: bool| {
         let mouse = ev.pointer_type() == "mouse";
-        if !movable || ev.button() != 0 || (!mouse && !grip) || board.lifted.with_untracked(Option::is_some) {
+        if !movable
+            || ev.button() != 0
+            || (!mouse && !grip)
+            || board.lifted.with_untracked(Option::is_some)
+        {
             return;
         }
         if !mouse {

@@ -34,7 +34,12 @@ pub fn BoardPage() -> impl IntoView {
         },
     );
     let members = crate::crm::member_options();
-    let admin = move || session.me.with(|m| m.role.may(crate::team::permissions::Action::ConfigurePipelines));
+    let admin = move || {
+        session.me.with(|m| {
+            m.role
+                .may(crate::team::permissions::Action::ConfigurePipelines)
+        })
+    };
     view! {
         <section class="page page--board">
             <header class="page__header">

@@ -2,13 +2,13 @@
 
 use super::{ContactInput, ContactPatch, ContactView};
 use crate::auth::server::AuthContext;
-use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::realtime::server::record;
 use crate::server::db::{Row, Tx};
 use crate::server::query::{order_by, search_text, Conditions};
 use crate::server::{now_ms, refs, AppState};
+use crate::team::permissions::Action;
 use crate::timeline::server::{changed_fields, record_activity, Subject};
 use sqlx::{AssertSqlSafe, Row as _};
 use validator::Validate;

@@ -45,8 +45,14 @@ fn SignedIn(me: Me) -> impl IntoView {
             }
         }
         // The caller's own role changed or ownership moved: reload with the new permissions.
-        let mine = e.data.get("userId").and_then(|u| u.as_i64()) == Some(me.get_untracked().user.id.0);
-        if mine && matches!(e.kind.as_str(), "member.role_changed" | "ownership.transferred") {
+        let mine =
+            e.data.get("userId").and_then(|u| u.as_i64()) == Some(me.get_untracked().user.id.0);
+        if mine
+            && matches!(
+                e.kind.as_str(),
+                "member.role_changed" | "ownership.transferred"
+            )
+        {
             if let Some(w) = web_sys::window() {
                 let _ = w.location().reload();
             }

@@ -7,10 +7,10 @@
 use super::server::{media::Upload, send};
 use super::{MessageView, SendInput};
 use crate::auth::server::AuthContext;
-use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::server::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::server::AppState;
+use crate::team::permissions::Action;
 use axum::extract::multipart::{Multipart, MultipartError};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;

@@ -52,7 +52,10 @@ pub fn audit_routes() -> OpenApiRouter<AppState> {
     get, path = "/", operation_id = "getTeam", tag = "team",
     responses((status = 200, description = "The team", body = TeamData))
 )]
-async fn overview(State(state): State<AppState>, auth: AuthContext) -> Result<Json<TeamData>, AppError> {
+async fn overview(
+    State(state): State<AppState>,
+    auth: AuthContext,
+) -> Result<Json<TeamData>, AppError> {
     Ok(Json(server::team(&state, &auth).await?))
 }
 

@@ -2,13 +2,13 @@
 
 use super::{ActivityView, NoteInput, NoteView, ReminderInput, ReminderPatch, ReminderView};
 use crate::auth::server::AuthContext;
-use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::ids::{UserId, WorkspaceId};
 use crate::realtime::server::{record, StoredEvent};
 use crate::server::db::{Row, Tx};
 use crate::server::query::values_list;
 use crate::server::{now_ms, refs, AppState};
+use crate::team::permissions::Action;
 use sqlx::{AssertSqlSafe, Row as _};
 use validator::Validate;
 
@@ -273,7 +273,10 @@ pub async fn delete_note(state: &AppState, auth: &AuthContext, id: i64) -> Resul
             .bind(auth.workspace_id.0)
             .fetch_optional(&mut *tx)
             .await?;
-    auth.require_on(Action::WriteNotes, author.ok_or_else(|| AppError::not_found("Note"))?)?;
+    auth.require_on(
+        Action::WriteNotes,
+        author.ok_or_else(|| AppError::not_found("Note"))?,
+    )?;
     let done = sqlx::query("DELETE FROM notes WHERE id = $1 AND workspace_id = $2")
         .bind(id)
         .bind(auth.workspace_id.0)

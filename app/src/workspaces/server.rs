@@ -2,12 +2,12 @@
 
 use super::{HomeData, MemberView, MembershipView, Role, WorkspaceInput, WorkspaceView};
 use crate::auth::server::AuthContext;
-use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::ids::{UserId, WorkspaceId};
 use crate::realtime::server::{recent, record, StoredEvent};
 use crate::server::db::{Row, Tx};
 use crate::server::{now_ms, AppState};
+use crate::team::permissions::Action;
 use rand::Rng;
 use sqlx::Row as _;
 use validator::Validate;

@@ -79,15 +79,43 @@ async fn only_owners_and_admins_invite_and_nobody_invites_an_owner() {
         let (owner, _) = app.new_account("Acme").await;
         let (admin, _) = join_as(&app, &owner, "admin").await;
         let (supervisor, _) = join_as(&app, &owner, "supervisor").await;
-        let (status, _) = call(&app, &admin, Method::POST, "/api/team/invite-links", Some(json!({"role": "rep"}))).await;
+        let (status, _) = call(
+            &app,
+            &admin,
+            Method::POST,
+            "/api/team/invite-links",
+            Some(json!({"role": "rep"})),
+        )
+        .await;
         assert_eq!(status, StatusCode::CREATED);
         for token in [&supervisor] {
-            let (status, _) = call(&app, token, Method::POST, "/api/team/invite-links", Some(json!({"role": "rep"}))).await;
+            let (status, _) = call(
+                &app,
+                token,
+                Method::POST,
+                "/api/team/invite-links",
+                Some(json!({"role": "rep"})),
+            )
+            .await;
             assert_eq!(status, StatusCode::FORBIDDEN);
-            let (status, _) = call(&app, token, Method::POST, "/api/team/members/invite", Some(json!({"email": unique_email("a"), "role": "rep"}))).await;
+            let (status, _) = call(
+                &app,
+                token,
+                Method::POST,
+                "/api/team/members/invite",
+                Some(json!({"email": unique_email("a"), "role": "rep"})),
+            )
+            .await;
             assert_eq!(status, StatusCode::FORBIDDEN);
         }
-        let (status, body) = call(&app, &owner, Method::POST, "/api/team/invite-links", Some(json!({"role": "owner"}))).await;
+        let (status, body) = call(
+            &app,
+            &owner,
+            Method::POST,
+            "/api/team/invite-links",
+            Some(json!({"role": "owner"})),
+        )
+        .await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(body["details"][0]["field"], "role");
     })
@@ -146,17 +174,26 @@ async fn with_smtp_configured_an_invitation_is_sent_to_the_smtp_server() {
             async move {
                 let (owner, _) = app.new_account("Acme").await;
                 let email = unique_email("smtp");
-                let (status, _) = call(&app, &owner, Method::POST, "/api/team/members/invite",
-                    Some(json!({"email": email, "role": "viewer"}))).await;
+                let (status, _) = call(
+                    &app,
+                    &owner,
+                    Method::POST,
+                    "/api/team/members/invite",
+                    Some(json!({"email": email, "role": "viewer"})),
+                )
+                .await;
                 assert_eq!(status, StatusCode::CREATED);
                 let message = sink.message_to(&email).await;
                 assert_eq!(message.from, "crm@example.com");
                 let text = message.data.replace("=\n", "").replace("=3D", "=");
                 assert!(text.contains("multipart/alternative"), "{text}");
                 let token = token_of(&text[text.find("/join?token=").unwrap()..]);
-                let res = reqwest::Client::new().post(app.url("/api/invites/accept"))
+                let res = reqwest::Client::new()
+                    .post(app.url("/api/invites/accept"))
                     .json(&json!({"token": token, "password": "long enough pw"}))
-                    .send().await.unwrap();
+                    .send()
+                    .await
+                    .unwrap();
                 assert_eq!(res.status(), StatusCode::OK);
             }
         },
@@ -172,24 +209,70 @@ async fn roles_change_within_the_rules_and_a_workspace_keeps_an_owner() {
         let (admin, admin_id) = join_as(&app, &owner, "admin").await;
         let (rep, rep_id) = join_as(&app, &owner, "rep").await;
         // An admin changes a rep, but not an owner, and makes no owners.
-        let (status, _) = call(&app, &admin, Method::PUT, &format!("/api/team/members/{rep_id}/role"), Some(json!({"role": "supervisor"}))).await;
+        let (status, _) = call(
+            &app,
+            &admin,
+            Method::PUT,
+            &format!("/api/team/members/{rep_id}/role"),
+            Some(json!({"role": "supervisor"})),
+        )
+        .await;
         assert_eq!(status, StatusCode::NO_CONTENT);
         let (_, me) = call(&app, &rep, Method::GET, "/api/auth/me", None).await;
-        assert_eq!(me["role"], "supervisor", "the new role applies to the member's live session");
-        let (status, _) = call(&app, &admin, Method::PUT, &format!("/api/team/members/{owner_id}/role"), Some(json!({"role": "viewer"}))).await;
+        assert_eq!(
+            me["role"], "supervisor",
+            "the new role applies to the member's live session"
+        );
+        let (status, _) = call(
+            &app,
+            &admin,
+            Method::PUT,
+            &format!("/api/team/members/{owner_id}/role"),
+            Some(json!({"role": "viewer"})),
+        )
+        .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
-        let (status, _) = call(&app, &admin, Method::PUT, &format!("/api/team/members/{rep_id}/role"), Some(json!({"role": "owner"}))).await;
+        let (status, _) = call(
+            &app,
+            &admin,
+            Method::PUT,
+            &format!("/api/team/members/{rep_id}/role"),
+            Some(json!({"role": "owner"})),
+        )
+        .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         // The last owner can neither step down nor leave.
-        let (status, body) = call(&app, &owner, Method::PUT, &format!("/api/team/members/{owner_id}/role"), Some(json!({"role": "admin"}))).await;
+        let (status, body) = call(
+            &app,
+            &owner,
+            Method::PUT,
+            &format!("/api/team/members/{owner_id}/role"),
+            Some(json!({"role": "admin"})),
+        )
+        .await;
         assert_eq!(status, StatusCode::CONFLICT, "{body}");
         let (status, _) = call(&app, &owner, Method::POST, "/api/team/leave", None).await;
         assert_eq!(status, StatusCode::CONFLICT);
         // Handing over: the admin becomes an owner, the owner an admin.
-        let (status, _) = call(&app, &owner, Method::POST, "/api/team/transfer-ownership", Some(json!({"userId": admin_id}))).await;
+        let (status, _) = call(
+            &app,
+            &owner,
+            Method::POST,
+            "/api/team/transfer-ownership",
+            Some(json!({"userId": admin_id})),
+        )
+        .await;
         assert_eq!(status, StatusCode::NO_CONTENT);
-        let roles: Vec<(i64, String)> = members(&app, &admin).await.iter()
-            .map(|m| (m["userId"].as_i64().unwrap(), m["role"].as_str().unwrap().to_string())).collect();
+        let roles: Vec<(i64, String)> = members(&app, &admin)
+            .await
+            .iter()
+            .map(|m| {
+                (
+                    m["userId"].as_i64().unwrap(),
+                    m["role"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
         assert!(roles.contains(&(admin_id, "owner".into())), "{roles:?}");
         assert!(roles.contains(&(owner_id, "admin".into())), "{roles:?}");
         // Now the former owner may leave.
@@ -205,17 +288,43 @@ async fn a_removed_member_loses_their_sessions_and_tokens_there_at_once() {
     on_each_backend(|app| async move {
         let (owner, _) = app.new_account("Acme").await;
         let (rep, rep_id) = join_as(&app, &owner, "rep").await;
-        let (status, pat) = call(&app, &rep, Method::POST, "/api/auth/tokens", Some(json!({"name": "script"}))).await;
+        let (status, pat) = call(
+            &app,
+            &rep,
+            Method::POST,
+            "/api/auth/tokens",
+            Some(json!({"name": "script"})),
+        )
+        .await;
         assert_eq!(status, StatusCode::CREATED);
         let pat = pat["secret"].as_str().unwrap().to_string();
-        assert_eq!(call(&app, &pat, Method::GET, "/api/crm/deals", None).await.0, StatusCode::OK);
-        let (status, _) = call(&app, &owner, Method::DELETE, &format!("/api/team/members/{rep_id}"), None).await;
+        assert_eq!(
+            call(&app, &pat, Method::GET, "/api/crm/deals", None)
+                .await
+                .0,
+            StatusCode::OK
+        );
+        let (status, _) = call(
+            &app,
+            &owner,
+            Method::DELETE,
+            &format!("/api/team/members/{rep_id}"),
+            None,
+        )
+        .await;
         assert_eq!(status, StatusCode::NO_CONTENT);
         for token in [&rep, &pat] {
             let (status, _) = call(&app, token, Method::GET, "/api/crm/deals", None).await;
             assert_eq!(status, StatusCode::UNAUTHORIZED);
         }
-        let (status, _) = call(&app, &owner, Method::DELETE, &format!("/api/team/members/{rep_id}"), None).await;
+        let (status, _) = call(
+            &app,
+            &owner,
+            Method::DELETE,
+            &format!("/api/team/members/{rep_id}"),
+            None,
+        )
+        .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     })
     .await;

@@ -79,7 +79,10 @@ pub fn outbox(app: &TestApp, folder: &str) -> Vec<Value> {
                 .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
                 .map(|e| {
                     let body = std::fs::read(e.path()).unwrap();
-                    (e.file_name().to_string_lossy().to_string(), serde_json::from_slice(&body).unwrap())
+                    (
+                        e.file_name().to_string_lossy().to_string(),
+                        serde_json::from_slice(&body).unwrap(),
+                    )
                 })
                 .collect()
         })
@@ -92,9 +95,10 @@ pub fn outbox(app: &TestApp, folder: &str) -> Vec<Value> {
 /// folder.
 pub async fn mail_to(app: &TestApp, folder: &str, to: &str, subject: &str) -> Value {
     for _ in 0..200 {
-        let found = outbox(app, folder).into_iter().rev().find(|m| {
-            m["to"] == to && m["subject"].as_str().is_some_and(|s| s.contains(subject))
-        });
+        let found = outbox(app, folder)
+            .into_iter()
+            .rev()
+            .find(|m| m["to"] == to && m["subject"].as_str().is_some_and(|s| s.contains(subject)));
         if let Some(m) = found {
             return m;
         }
@@ -105,8 +109,19 @@ pub async fn mail_to(app: &TestApp, folder: &str, to: &str, subject: &str) -> Va
 
 /// The current TOTP code for a base32 secret, or the code `steps` time steps away.
 pub fn totp_code(secret: &str, steps: i64) -> String {
-    let bytes = totp_rs::Secret::Encoded(secret.to_string()).to_bytes().unwrap();
-    let totp = totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, None, String::new()).unwrap();
+    let bytes = totp_rs::Secret::Encoded(secret.to_string())
+        .to_bytes()
+        .unwrap();
+    let totp = totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        None,
+        String::new(),
+    )
+    .unwrap();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -149,7 +164,13 @@ impl SmtpSink {
     /// Waits (up to 10 s) for a message to `to`.
     pub async fn message_to(&self, to: &str) -> Received {
         for _ in 0..200 {
-            if let Some(m) = self.messages.lock().unwrap().iter().find(|m| m.to.iter().any(|t| t == to)) {
+            if let Some(m) = self
+                .messages
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|m| m.to.iter().any(|t| t == to))
+            {
                 return m.clone();
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -158,7 +179,10 @@ impl SmtpSink {
     }
 }
 
-async fn session(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<Received>>>) -> std::io::Result<()> {
+async fn session(
+    socket: tokio::net::TcpStream,
+    store: Arc<Mutex<Vec<Received>>>,
+) -> std::io::Result<()> {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read).lines();
     write.write_all(b"220 sink ESMTP\r\n").await?;
@@ -180,10 +204,18 @@ async fn session(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<Received>>>
                 if l == "." {
                     break;
                 }
-                data.push_str(l.strip_prefix('.').filter(|_| l.starts_with("..")).unwrap_or(&l));
+                data.push_str(
+                    l.strip_prefix('.')
+                        .filter(|_| l.starts_with(".."))
+                        .unwrap_or(&l),
+                );
                 data.push('\n');
             }
-            store.lock().unwrap().push(Received { from: from.clone(), to: std::mem::take(&mut to), data });
+            store.lock().unwrap().push(Received {
+                from: from.clone(),
+                to: std::mem::take(&mut to),
+                data,
+            });
             b"250 queued\r\n"
         } else if upper == "QUIT" {
             write.write_all(b"221 bye\r\n").await?;
@@ -198,6 +230,13 @@ async fn session(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<Received>>>
 
 fn address(line: &str) -> String {
     line.split_once(':')
-        .map(|(_, a)| a.trim().trim_start_matches('<').split('>').next().unwrap_or("").to_string())
+        .map(|(_, a)| {
+            a.trim()
+                .trim_start_matches('<')
+                .split('>')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
         .unwrap_or_default()
 }

@@ -66,7 +66,10 @@ pub fn ResetPasswordPage() -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let input = ResetInput { token: token.clone(), password: password.get() };
+        let input = ResetInput {
+            token: token.clone(),
+            password: password.get(),
+        };
         match input.validate() {
             Ok(()) => {
                 error.set(None);
@@ -76,7 +79,9 @@ pub fn ResetPasswordPage() -> impl IntoView {
         }
     };
     let message = Signal::derive(move || {
-        field_signal(error, t, "token").get().or_else(|| form_message(error, t).get())
+        field_signal(error, t, "token")
+            .get()
+            .or_else(|| form_message(error, t).get())
     });
     view! {
         <main class="centered">
@@ -105,7 +110,9 @@ pub fn VerifyEmailPage() -> impl IntoView {
     let token = use_query_map().with_untracked(|q| q.get("token").unwrap_or_default());
     let action = ServerAction::<VerifyEmail>::new();
     Effect::new(move |_| {
-        action.dispatch(VerifyEmail { token: token.clone() });
+        action.dispatch(VerifyEmail {
+            token: token.clone(),
+        });
     });
     view! {
         <main class="centered">

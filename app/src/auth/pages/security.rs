@@ -82,7 +82,12 @@ fn TwoFactorCard(enabled: bool, left: i64, version: RwSignal<u64>) -> impl IntoV
             code.set(String::new());
             codes.set(Some(c.recovery_codes));
         }
-        Some(Err(e)) => code_error.set(Some(e.details.first().map(|f| crate::translate_field(t.get_untracked(), f)).unwrap_or(e.error))),
+        Some(Err(e)) => code_error.set(Some(
+            e.details
+                .first()
+                .map(|f| crate::translate_field(t.get_untracked(), f))
+                .unwrap_or(e.error),
+        )),
         None => {}
     });
     Effect::new(move |_| match disable.value().get() {
@@ -90,7 +95,12 @@ fn TwoFactorCard(enabled: bool, left: i64, version: RwSignal<u64>) -> impl IntoV
             code.set(String::new());
             crate::navigate_full("/settings/security");
         }
-        Some(Err(e)) => code_error.set(Some(e.details.first().map(|f| crate::translate_field(t.get_untracked(), f)).unwrap_or(e.error))),
+        Some(Err(e)) => code_error.set(Some(
+            e.details
+                .first()
+                .map(|f| crate::translate_field(t.get_untracked(), f))
+                .unwrap_or(e.error),
+        )),
         None => {}
     });
     let done_with_codes = move |_| {
@@ -172,7 +182,13 @@ fn TokensCard(tokens: Vec<ApiTokenView>, version: RwSignal<u64>) -> impl IntoVie
             name.set(String::new());
             created.set(Some(token.secret));
         }
-        Some(Err(e)) => toasts.push(ToastKind::Error, e.details.first().map(|d| crate::translate_field(t.get_untracked(), d)).unwrap_or(e.error)),
+        Some(Err(e)) => toasts.push(
+            ToastKind::Error,
+            e.details
+                .first()
+                .map(|d| crate::translate_field(t.get_untracked(), d))
+                .unwrap_or(e.error),
+        ),
         None => {}
     });
     Effect::new(move |_| match revoke.value().get() {
@@ -182,7 +198,9 @@ fn TokensCard(tokens: Vec<ApiTokenView>, version: RwSignal<u64>) -> impl IntoVie
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        create.dispatch(CreateApiToken { input: ApiTokenInput { name: name.get() } });
+        create.dispatch(CreateApiToken {
+            input: ApiTokenInput { name: name.get() },
+        });
     };
     let empty = tokens.is_empty();
     let rows = tokens

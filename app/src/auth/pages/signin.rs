@@ -92,15 +92,25 @@ fn SecondStep(temp_token: String, next: String) -> impl IntoView {
         error.set(None);
         let value = code.get().trim().to_string();
         let input = if recovery.get() {
-            TwoFactorValidate { temp_token: temp_token.clone(), token: None, recovery_code: Some(value) }
+            TwoFactorValidate {
+                temp_token: temp_token.clone(),
+                token: None,
+                recovery_code: Some(value),
+            }
         } else {
-            TwoFactorValidate { temp_token: temp_token.clone(), token: Some(value), recovery_code: None }
+            TwoFactorValidate {
+                temp_token: temp_token.clone(),
+                token: Some(value),
+                recovery_code: None,
+            }
         };
         action.dispatch(ValidateTwoFactor { input });
     };
     let field_error = Signal::derive(move || {
         let e = error.get()?;
-        e.details.first().map(|f| crate::translate_field(t.get(), f))
+        e.details
+            .first()
+            .map(|f| crate::translate_field(t.get(), f))
     });
     view! {
         <form class="card auth-form" method="post" on:submit=submit novalidate data-testid="two-factor-step">

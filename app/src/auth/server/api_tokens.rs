@@ -55,8 +55,14 @@ pub async fn create(
     .await?;
     let token = token_view(&row)?;
     let data = serde_json::json!({ "name": input.name, "prefix": prefix });
-    audit::log(&mut tx, auth, "api_token.created", ("api_token", token.id.to_string()), data)
-        .await?;
+    audit::log(
+        &mut tx,
+        auth,
+        "api_token.created",
+        ("api_token", token.id.to_string()),
+        data,
+    )
+    .await?;
     tx.commit().await?;
     Ok(NewApiToken { token, secret })
 }
@@ -87,8 +93,14 @@ pub async fn revoke(state: &AppState, auth: &AuthContext, id: i64) -> Result<(),
     let Some(hash) = hash else {
         return Err(AppError::not_found("API token"));
     };
-    audit::log(&mut tx, auth, "api_token.revoked", ("api_token", id.to_string()), serde_json::json!({}))
-        .await?;
+    audit::log(
+        &mut tx,
+        auth,
+        "api_token.revoked",
+        ("api_token", id.to_string()),
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     state.auth_cache.forget_token(&hash);
     Ok(())

@@ -17,7 +17,12 @@ use validator::Validate;
 const RESET_MS: i64 = 3_600_000;
 const VERIFY_MS: i64 = 86_400_000;
 
-async fn issue(tx: &mut Tx, user: UserId, purpose: &str, ttl_ms: i64) -> Result<String, sqlx::Error> {
+async fn issue(
+    tx: &mut Tx,
+    user: UserId,
+    purpose: &str,
+    ttl_ms: i64,
+) -> Result<String, sqlx::Error> {
     let token = session::new_token();
     let now = now_ms();
     sqlx::query(
@@ -65,9 +70,10 @@ pub async fn queue_verification(
 
 /// Sends the caller a new verification email.
 pub async fn resend_verification(state: &AppState, auth: &AuthContext) -> Result<(), AppError> {
-    state
-        .signin_throttle
-        .attempt(&format!("verify:{}", auth.user_id), auth.ip.unwrap_or([0, 0, 0, 0].into()))?;
+    state.signin_throttle.attempt(
+        &format!("verify:{}", auth.user_id),
+        auth.ip.unwrap_or([0, 0, 0, 0].into()),
+    )?;
     let row = sqlx::query("SELECT email, locale, email_verified_at FROM users WHERE id = $1")
         .bind(auth.user_id.0)
         .fetch_one(&state.db.pool)
@@ -90,11 +96,13 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<(), AppError>
     let user = consume(&mut tx, token, "verify")
         .await?
         .ok_or_else(|| AppError::field("token", "invalid", "This link was used or has expired"))?;
-    sqlx::query("UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL")
-        .bind(now_ms())
-        .bind(user.0)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(user.0)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     state.auth_cache.forget_profiles();
     Ok(())
@@ -108,9 +116,15 @@ pub async fn forgot_password(
     meta: &ClientMeta,
 ) -> Result<(), AppError> {
     let email = input.email.trim().to_lowercase();
-    state.signin_throttle.attempt(&format!("reset:{email}"), meta.ip)?;
+    state
+        .signin_throttle
+        .attempt(&format!("reset:{email}"), meta.ip)?;
     if crate::validation::email(&email).is_err() {
-        return Err(AppError::field("email", "email", "Enter a valid email address"));
+        return Err(AppError::field(
+            "email",
+            "email",
+            "Enter a valid email address",
+        ));
     }
     let state = state.clone();
     let ip = meta.ip.to_string();
@@ -130,15 +144,27 @@ async fn send_reset(state: &AppState, email: &str, ip: String) -> Result<(), App
     let Some(row) = row else { return Ok(()) };
     let user = UserId(row.try_get("id")?);
     let locale: String = row.try_get("locale")?;
-    let workspace = workspaces::default_membership(state, user).await?.map(|(w, _)| w.0);
+    let workspace = workspaces::default_membership(state, user)
+        .await?
+        .map(|(w, _)| w.0);
     let mut tx = state.db.begin().await?;
     let token = issue(&mut tx, user, "reset", RESET_MS).await?;
     let url = format!("{}/reset-password?token={token}", state.settings.app_url());
     let mail = email::templates::render(&Template::PasswordReset { url: &url }, &locale, email);
     email::queue(&mut tx, state, None, &mail).await?;
-    let actor = audit::Actor { workspace_id: workspace, user_id: Some(user.0), ip };
-    audit::log(&mut tx, actor, "auth.reset_requested", ("user", user.0.to_string()), serde_json::json!({}))
-        .await?;
+    let actor = audit::Actor {
+        workspace_id: workspace,
+        user_id: Some(user.0),
+        ip,
+    };
+    audit::log(
+        &mut tx,
+        actor,
+        "auth.reset_requested",
+        ("user", user.0.to_string()),
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     state.jobs_wake.notify_one();
     Ok(())
@@ -177,10 +203,22 @@ pub async fn reset_password(
         .bind(user.0)
         .execute(&mut *tx)
         .await?;
-    let workspace = workspaces::default_membership(state, user).await?.map(|(w, _)| w.0);
-    let actor = audit::Actor { workspace_id: workspace, user_id: Some(user.0), ip: meta.ip.to_string() };
-    audit::log(&mut tx, actor, "auth.password_reset", ("user", user.0.to_string()), serde_json::json!({}))
-        .await?;
+    let workspace = workspaces::default_membership(state, user)
+        .await?
+        .map(|(w, _)| w.0);
+    let actor = audit::Actor {
+        workspace_id: workspace,
+        user_id: Some(user.0),
+        ip: meta.ip.to_string(),
+    };
+    audit::log(
+        &mut tx,
+        actor,
+        "auth.password_reset",
+        ("user", user.0.to_string()),
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     state.auth_cache.forget_user_sessions(user);
     Ok(())

@@ -6,10 +6,11 @@ use crate::error::AppError;
 use crate::server::AppState;
 
 pub async fn overview(state: &AppState, auth: &AuthContext) -> Result<SecurityOverview, AppError> {
-    let verified: Option<i64> = sqlx::query_scalar("SELECT email_verified_at FROM users WHERE id = $1")
-        .bind(auth.user_id.0)
-        .fetch_one(&state.db.pool)
-        .await?;
+    let verified: Option<i64> =
+        sqlx::query_scalar("SELECT email_verified_at FROM users WHERE id = $1")
+            .bind(auth.user_id.0)
+            .fetch_one(&state.db.pool)
+            .await?;
     Ok(SecurityOverview {
         two_factor_enabled: two_factor::enabled(state, auth.user_id).await?,
         recovery_codes_left: two_factor::recovery_codes_left(state, auth.user_id).await?,

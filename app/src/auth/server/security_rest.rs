@@ -42,7 +42,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         (status = 409, response = Conflict),
     )
 )]
-async fn setup(State(state): State<AppState>, auth: AuthContext) -> Result<Json<TwoFactorSetup>, AppError> {
+async fn setup(
+    State(state): State<AppState>,
+    auth: AuthContext,
+) -> Result<Json<TwoFactorSetup>, AppError> {
     Ok(Json(two_factor::setup(&state, &auth).await?))
 }
 
@@ -60,7 +63,9 @@ async fn verify_setup(
     auth: AuthContext,
     ApiJson(input): ApiJson<TwoFactorCode>,
 ) -> Result<Json<RecoveryCodes>, AppError> {
-    Ok(Json(two_factor::verify_setup(&state, &auth, &input.token).await?))
+    Ok(Json(
+        two_factor::verify_setup(&state, &auth, &input.token).await?,
+    ))
 }
 
 /// Turn two-factor sign-in off with a current code.
@@ -120,7 +125,12 @@ async fn forgot_password(
 ) -> Result<(StatusCode, Json<Accepted>), AppError> {
     email_links::forgot_password(&state, input, &meta).await?;
     let message = "If an account uses this address, a link to reset its password is on its way";
-    Ok((StatusCode::ACCEPTED, Json(Accepted { message: message.into() })))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(Accepted {
+            message: message.into(),
+        }),
+    ))
 }
 
 /// Set a new password with the emailed token; every session of the account ends.
@@ -209,7 +219,10 @@ async fn create_token(
     auth: AuthContext,
     ApiJson(input): ApiJson<ApiTokenInput>,
 ) -> Result<(StatusCode, Json<NewApiToken>), AppError> {
-    Ok((StatusCode::CREATED, Json(api_tokens::create(&state, &auth, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(api_tokens::create(&state, &auth, input).await?),
+    ))
 }
 
 /// Revoke one of the caller's API tokens.

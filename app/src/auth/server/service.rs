@@ -3,7 +3,6 @@
 use super::{password, session, two_factor, AuthContext};
 use crate::auth::security::{SignInOutcome, TwoFactorChallenge, TwoFactorValidate};
 use crate::auth::{AuthSuccess, Me, MeSecurity, SignInInput, SignUpInput, UserView};
-use crate::team::server::audit;
 use crate::error::server::violates;
 use crate::error::{AppError, FieldError};
 use crate::ids::{UserId, WorkspaceId};
@@ -11,6 +10,7 @@ use crate::realtime::server::record;
 use crate::server::db::Tx;
 use crate::server::extract::ClientMeta;
 use crate::server::{now_ms, AppState};
+use crate::team::server::audit;
 use crate::workspaces::{server as workspaces, Role};
 use sqlx::Row;
 use validator::Validate;
@@ -165,7 +165,9 @@ pub async fn validate_two_factor(
     let user = UserId(user.ok_or_else(|| {
         AppError::unauthorized("This sign-in has expired: enter your email and password again")
     })?);
-    state.signin_throttle.attempt(&format!("2fa:{user}"), meta.ip)?;
+    state
+        .signin_throttle
+        .attempt(&format!("2fa:{user}"), meta.ip)?;
     let mut tx = state.db.begin().await?;
     let used = two_factor::check_second_factor(
         state,
@@ -192,11 +194,13 @@ pub async fn validate_two_factor(
         }];
         return Err(e);
     };
-    let done = sqlx::query("UPDATE auth_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
-        .bind(now_ms())
-        .bind(&token_hash)
-        .execute(&mut *tx)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE auth_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(&token_hash)
+    .execute(&mut *tx)
+    .await?;
     if done.rows_affected() != 1 {
         return Err(AppError::unauthorized(
             "This sign-in has expired: enter your email and password again",
@@ -224,7 +228,14 @@ async fn open_session(
         ip: meta.ip.to_string(),
     };
     let details = serde_json::json!({ "method": method });
-    audit::log(&mut tx, actor, "auth.signed_in", ("user", user_id.0.to_string()), details).await?;
+    audit::log(
+        &mut tx,
+        actor,
+        "auth.signed_in",
+        ("user", user_id.0.to_string()),
+        details,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(user_id = %user_id, "signed in");
     Ok(AuthSuccess {
@@ -244,7 +255,9 @@ async fn audit_sign_in(
     details: serde_json::Value,
 ) -> Result<(), AppError> {
     let workspace = match user {
-        Some(u) => workspaces::default_membership(state, u).await?.map(|(w, _)| w.0),
+        Some(u) => workspaces::default_membership(state, u)
+            .await?
+            .map(|(w, _)| w.0),
         None => None,
     };
     let actor = audit::Actor {

@@ -54,7 +54,7 @@ fn qr_data_url(text: &str) -> Result<String, AppError> {
 }
 
 fn now_step() -> i64 {
-    (now_ms() / 1000) as i64 / STEP_SECONDS as i64
+    now_ms() / 1000 / STEP_SECONDS as i64
 }
 
 /// The time step within one step of now whose code is `code`, if any.
@@ -152,20 +152,28 @@ async fn accept_code(
         return Ok(false);
     }
     let sealed: String = row.try_get("sealed_secret")?;
-    let secret = state.secrets.open(&sealed).map_err(|_| AppError::internal())?;
+    let secret = state
+        .secrets
+        .open(&sealed)
+        .map_err(|_| AppError::internal())?;
     let Some(step) = matching_step(&totp(secret.expose_secret(), "")?, code) else {
         return Ok(false);
     };
-    let done = sqlx::query("UPDATE user_totp SET last_step = $1 WHERE user_id = $2 AND last_step < $1")
-        .bind(step)
-        .bind(user.0)
-        .execute(&mut **tx)
-        .await?;
+    let done =
+        sqlx::query("UPDATE user_totp SET last_step = $1 WHERE user_id = $2 AND last_step < $1")
+            .bind(step)
+            .bind(user.0)
+            .execute(&mut **tx)
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 
 fn wrong_code() -> AppError {
-    AppError::field("token", "wrong_code", "That code is not right (or was used already)")
+    AppError::field(
+        "token",
+        "wrong_code",
+        "That code is not right (or was used already)",
+    )
 }
 
 /// Confirms enrolment with a first code and hands out the recovery codes, once.
@@ -174,9 +182,10 @@ pub async fn verify_setup(
     auth: &AuthContext,
     code: &str,
 ) -> Result<RecoveryCodes, AppError> {
-    state
-        .signin_throttle
-        .attempt(&format!("2fa:{}", auth.user_id), auth.ip.unwrap_or([0, 0, 0, 0].into()))?;
+    state.signin_throttle.attempt(
+        &format!("2fa:{}", auth.user_id),
+        auth.ip.unwrap_or([0, 0, 0, 0].into()),
+    )?;
     let mut tx = state.db.begin().await?;
     if !accept_code(state, &mut tx, auth.user_id, code, false).await? {
         return Err(wrong_code());
@@ -188,8 +197,14 @@ pub async fn verify_setup(
         .execute(&mut *tx)
         .await?;
     let codes = new_recovery_codes(&mut tx, auth.user_id).await?;
-    audit::log(&mut tx, auth, "two_factor.enabled", ("user", auth.user_id.0.to_string()), serde_json::json!({}))
-        .await?;
+    audit::log(
+        &mut tx,
+        auth,
+        "two_factor.enabled",
+        ("user", auth.user_id.0.to_string()),
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     state.auth_cache.forget_user_sessions(auth.user_id);
     state.auth_cache.forget_profiles();
@@ -212,12 +227,14 @@ async fn new_recovery_codes(tx: &mut Tx, user: UserId) -> Result<Vec<String>, Ap
             .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
             .collect();
         let code = format!("{}-{}", &chars[..5], &chars[5..]);
-        sqlx::query("INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)")
-            .bind(user.0)
-            .bind(hash_code(&code))
-            .bind(now)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(user.0)
+        .bind(hash_code(&code))
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
         codes.push(code);
     }
     Ok(codes)
@@ -225,9 +242,10 @@ async fn new_recovery_codes(tx: &mut Tx, user: UserId) -> Result<Vec<String>, Ap
 
 /// Turns two-factor sign-in off; needs a current code.
 pub async fn disable(state: &AppState, auth: &AuthContext, code: &str) -> Result<(), AppError> {
-    state
-        .signin_throttle
-        .attempt(&format!("2fa:{}", auth.user_id), auth.ip.unwrap_or([0, 0, 0, 0].into()))?;
+    state.signin_throttle.attempt(
+        &format!("2fa:{}", auth.user_id),
+        auth.ip.unwrap_or([0, 0, 0, 0].into()),
+    )?;
     let mut tx = state.db.begin().await?;
     if !accept_code(state, &mut tx, auth.user_id, code, true).await? {
         return Err(wrong_code());
@@ -236,10 +254,19 @@ pub async fn disable(state: &AppState, auth: &AuthContext, code: &str) -> Result
         "DELETE FROM user_totp WHERE user_id = $1",
         "DELETE FROM recovery_codes WHERE user_id = $1",
     ] {
-        sqlx::query(sql).bind(auth.user_id.0).execute(&mut *tx).await?;
+        sqlx::query(sql)
+            .bind(auth.user_id.0)
+            .execute(&mut *tx)
+            .await?;
     }
-    audit::log(&mut tx, auth, "two_factor.disabled", ("user", auth.user_id.0.to_string()), serde_json::json!({}))
-        .await?;
+    audit::log(
+        &mut tx,
+        auth,
+        "two_factor.disabled",
+        ("user", auth.user_id.0.to_string()),
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     state.auth_cache.forget_user_sessions(auth.user_id);
     state.auth_cache.forget_profiles();
@@ -266,7 +293,9 @@ pub async fn check_second_factor(
     recovery_code: Option<&str>,
 ) -> Result<Option<&'static str>, AppError> {
     if let Some(code) = code.filter(|c| !c.trim().is_empty()) {
-        return Ok(accept_code(state, tx, user, code, true).await?.then_some("code"));
+        return Ok(accept_code(state, tx, user, code, true)
+            .await?
+            .then_some("code"));
     }
     if let Some(recovery) = recovery_code.filter(|c| !c.trim().is_empty()) {
         let done = sqlx::query(

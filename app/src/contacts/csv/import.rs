@@ -5,13 +5,13 @@ use super::plan::{company_key, plan, Draft, Index, Plan, Values};
 use super::read::{self, Record};
 use super::{FailedRow, ImportPreview, ImportReport, ImportRequest, PreviewRow, RowAction};
 use crate::auth::server::AuthContext;
-use crate::team::permissions::Action;
 use crate::contacts::server::{create_in, update_in};
 use crate::error::AppError;
 use crate::realtime::server::record;
 use crate::server::db::Tx;
 use crate::server::query::search_text;
 use crate::server::{now_ms, AppState};
+use crate::team::permissions::Action;
 use crate::timeline::server::{record_activity, Subject};
 use std::time::Instant;
 

@@ -6,7 +6,6 @@ pub use stage::change_stage;
 
 use super::{DealInput, DealView};
 use crate::auth::server::AuthContext;
-use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::pipelines::server::{default_placement, history, stage_in};
@@ -15,6 +14,7 @@ use crate::realtime::server::{record, StoredEvent};
 use crate::server::db::{Row, Tx};
 use crate::server::query::{order_by, search_text, Conditions};
 use crate::server::{now_ms, refs, AppState};
+use crate::team::permissions::Action;
 use crate::timeline::server::{changed_fields, record_activity, Subject};
 use sqlx::{AssertSqlSafe, Row as _};
 use validator::Validate;

@@ -4,12 +4,12 @@
 use super::get;
 use super::moves::{Move, Outcome};
 use crate::auth::server::AuthContext;
-use crate::team::permissions::Action;
 use crate::deals::{DealView, StageChange};
 use crate::error::AppError;
 use crate::pipelines::server::stage_in;
 use crate::server::db::Tx;
 use crate::server::AppState;
+use crate::team::permissions::Action;
 use validator::Validate;
 
 /// Positions in a column are spaced this far apart, so a card can usually be put between two

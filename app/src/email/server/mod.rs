@@ -66,7 +66,9 @@ pub async fn queue(
     workspace_id: Option<i64>,
     mail: &Mail,
 ) -> Result<(), AppError> {
-    let sealed = state.secrets.seal(&serde_json::to_string(mail).map_err(|_| AppError::internal())?);
+    let sealed = state
+        .secrets
+        .seal(&serde_json::to_string(mail).map_err(|_| AppError::internal())?);
     let payload = serde_json::json!({ "mail": sealed, "workspaceId": workspace_id });
     jobs::enqueue(tx, workspace_id, JOB_KIND, payload, now_ms()).await?;
     Ok(())

@@ -1,13 +1,13 @@
 //! Channel accounts: connecting a Telegram bot by token, listing, disconnecting.
 
 use crate::auth::server::AuthContext;
-use crate::team::permissions::Action;
 use crate::channels::telegram_bot::{BotClient, BotError};
 use crate::error::AppError;
 use crate::messaging::{AccountView, ConnectAccount};
 use crate::realtime::server::record;
 use crate::server::db::Row;
 use crate::server::{now_ms, AppState};
+use crate::team::permissions::Action;
 use secrecy::SecretString;
 use sqlx::{AssertSqlSafe, Row as _};
 use validator::Validate;

@@ -3,11 +3,11 @@
 
 use super::conversation_in;
 use crate::auth::server::AuthContext;
-use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::messaging::{ConversationView, FolderInput, FolderView};
 use crate::realtime::server::record;
 use crate::server::{now_ms, AppState};
+use crate::team::permissions::Action;
 use sqlx::Row as _;
 use validator::Validate;
 

@@ -3,7 +3,6 @@
 
 use super::conversation_in;
 use crate::auth::server::AuthContext;
-use crate::team::permissions::Action;
 use crate::contacts::server as contacts;
 use crate::deals::server as deals;
 use crate::error::AppError;
@@ -11,6 +10,7 @@ use crate::messaging::{ChatToCrm, ConversationView};
 use crate::realtime::server::{record, StoredEvent};
 use crate::server::db::Tx;
 use crate::server::{now_ms, refs, AppState};
+use crate::team::permissions::Action;
 
 /// Creates the contact and, when asked, a deal for it, and links both to the conversation —
 /// all in one transaction.

@@ -8,12 +8,12 @@
 use super::media::{self, Upload};
 use super::{conversation_in, message_in};
 use crate::auth::server::AuthContext;
-use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::messaging::{MessageView, SendInput};
 use crate::realtime::server::record;
 use crate::server::jobs;
 use crate::server::{now_ms, AppState};
+use crate::team::permissions::Action;
 use validator::Validate;
 
 pub use super::deliver::deliver;

@@ -27,7 +27,12 @@ pub fn PipelinesPage() -> impl IntoView {
             version.update(|v| *v += 1);
         }
     });
-    let admin = move || session.me.with(|m| m.role.may(crate::team::permissions::Action::ConfigurePipelines));
+    let admin = move || {
+        session.me.with(|m| {
+            m.role
+                .may(crate::team::permissions::Action::ConfigurePipelines)
+        })
+    };
     view! {
         <section class="page">
             <header class="page__header">

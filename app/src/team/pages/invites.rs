@@ -3,7 +3,9 @@ use crate::components::format_time;
 use crate::error::AppError;
 use crate::i18n::use_strings;
 use crate::providers::{use_toasts, ToastKind};
-use crate::team::{CreateInviteLink, EmailInvite, InviteMember, InviteView, LinkInvite, RevokeInvite};
+use crate::team::{
+    CreateInviteLink, EmailInvite, InviteMember, InviteView, LinkInvite, RevokeInvite,
+};
 use crate::workspaces::Role;
 use leptos::prelude::*;
 use validator::Validate;
@@ -75,11 +77,21 @@ pub fn InvitePanel(invites: Vec<InviteView>, version: RwSignal<u64>) -> impl Int
             Ok(()) => {
                 create_link.dispatch(CreateInviteLink { input });
             }
-            Err(e) => toasts.push(ToastKind::Error, AppError::from(e).details.first().map(|d| d.message.clone()).unwrap_or_default()),
+            Err(e) => toasts.push(
+                ToastKind::Error,
+                AppError::from(e)
+                    .details
+                    .first()
+                    .map(|d| d.message.clone())
+                    .unwrap_or_default(),
+            ),
         }
     };
     let email_error = Signal::derive(move || {
-        error.get().and_then(|e| e.field_error("email").map(|f| crate::translate_field(t.get(), f)))
+        error.get().and_then(|e| {
+            e.field_error("email")
+                .map(|f| crate::translate_field(t.get(), f))
+        })
     });
     let roles = Signal::derive(move || role_options(t.get(), false));
     let pending = invites

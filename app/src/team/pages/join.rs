@@ -1,5 +1,5 @@
-use crate::auth::pages::{field_signal, form_message};
 use crate::auth::get_me;
+use crate::auth::pages::{field_signal, form_message};
 use crate::components::TextField;
 use crate::error::AppError;
 use crate::i18n::use_strings;
@@ -54,7 +54,10 @@ fn JoinForm(preview: InvitePreview, token: String, signed_in: bool) -> impl Into
         None => {}
     });
     let fixed_email = preview.email.is_some();
-    let signin_href = format!("/signin?next={}", urlencode(&format!("/join?token={token}")));
+    let signin_href = format!(
+        "/signin?next={}",
+        urlencode(&format!("/join?token={token}"))
+    );
     let needs_account = !signed_in && !preview.existing_account;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -67,7 +70,10 @@ fn JoinForm(preview: InvitePreview, token: String, signed_in: bool) -> impl Into
                 password: Some(password.get()),
             }
         } else {
-            AcceptInvite { token: token.clone(), ..Default::default() }
+            AcceptInvite {
+                token: token.clone(),
+                ..Default::default()
+            }
         };
         accept.dispatch(crate::team::JoinWorkspace { input });
     };
@@ -109,7 +115,9 @@ fn JoinForm(preview: InvitePreview, token: String, signed_in: bool) -> impl Into
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -32,11 +32,9 @@ pub fn TeamPage() -> impl IntoView {
 }
 
 /// Reloads the team after an action succeeds; shows its error as a toast otherwise.
-fn after<T: Clone + Send + Sync + 'static>(
-    action: ServerAction<T>,
-    version: RwSignal<u64>,
-    done: Option<&'static str>,
-) where
+fn after<T>(action: ServerAction<T>, version: RwSignal<u64>, done: Option<&'static str>)
+where
+    T: Clone + Send + Sync + 'static,
     T: leptos::server_fn::ServerFn<Output = (), Error = crate::error::AppError>,
 {
     let toasts = use_toasts();
@@ -117,7 +115,11 @@ fn MemberRow(
     let editable = manages && !is_me && (member.role != Role::Owner || my_role == Role::Owner);
     let role = RwSignal::new(member.role.as_str().to_string());
     let confirm = RwSignal::new(false);
-    let name = if member.name.is_empty() { member.email.clone() } else { member.name.clone() };
+    let name = if member.name.is_empty() {
+        member.email.clone()
+    } else {
+        member.name.clone()
+    };
     let on_role = move |ev| {
         let value = event_target_value(&ev);
         role.set(value.clone());
@@ -170,7 +172,11 @@ fn MemberRow(
 }
 
 #[component]
-fn TransferCard(members: Vec<MemberView>, me: crate::ids::UserId, version: RwSignal<u64>) -> impl IntoView {
+fn TransferCard(
+    members: Vec<MemberView>,
+    me: crate::ids::UserId,
+    version: RwSignal<u64>,
+) -> impl IntoView {
     let t = use_strings();
     let transfer = ServerAction::<TransferOwnership>::new();
     after(transfer, version, Some(t.get_untracked().team.saved));
@@ -180,7 +186,11 @@ fn TransferCard(members: Vec<MemberView>, me: crate::ids::UserId, version: RwSig
         .into_iter()
         .filter(|m| m.user_id != me)
         .map(|m| {
-            let label = if m.name.is_empty() { m.email } else { format!("{} <{}>", m.name, m.email) };
+            let label = if m.name.is_empty() {
+                m.email
+            } else {
+                format!("{} <{}>", m.name, m.email)
+            };
             (m.user_id.0.to_string(), label)
         })
         .collect();

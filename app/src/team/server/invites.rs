@@ -36,7 +36,9 @@ fn invitable(auth: &AuthContext, role: Role) -> Result<(), AppError> {
         ));
     }
     if role == Role::Admin && !matches!(auth.role, Role::Owner | Role::Admin) {
-        return Err(AppError::forbidden("Only owners and admins can invite admins"));
+        return Err(AppError::forbidden(
+            "Only owners and admins can invite admins",
+        ));
     }
     Ok(())
 }
@@ -81,7 +83,17 @@ pub async fn invite_by_email(
     .bind(&input.email)
     .execute(&mut *tx)
     .await?;
-    let id = insert(&mut tx, auth, &token, None, Some(&input.email), input.role, Some(1), input.expires_in_days).await?;
+    let id = insert(
+        &mut tx,
+        auth,
+        &token,
+        None,
+        Some(&input.email),
+        input.role,
+        Some(1),
+        input.expires_in_days,
+    )
+    .await?;
     let (workspace, inviter, locale) = names(&mut tx, auth, &input.email).await?;
     let url = join_url(state, &token);
     let mail = email::templates::render(
@@ -96,7 +108,14 @@ pub async fn invite_by_email(
     );
     email::queue(&mut tx, state, Some(ws.0), &mail).await?;
     let data = json!({ "email": input.email, "role": input.role.as_str() });
-    audit::log(&mut tx, auth, "invite.sent", ("invite", id.to_string()), data).await?;
+    audit::log(
+        &mut tx,
+        auth,
+        "invite.sent",
+        ("invite", id.to_string()),
+        data,
+    )
+    .await?;
     tx.commit().await?;
     state.jobs_wake.notify_one();
     view(state, ws, id).await
@@ -104,7 +123,11 @@ pub async fn invite_by_email(
 
 /// The workspace's name, the inviter's display name, and the language of the email: the
 /// invitee's when they have an account, else the inviter's.
-async fn names(tx: &mut Tx, auth: &AuthContext, to: &str) -> Result<(String, String, String), AppError> {
+async fn names(
+    tx: &mut Tx,
+    auth: &AuthContext,
+    to: &str,
+) -> Result<(String, String, String), AppError> {
     let row = sqlx::query(
         "SELECT w.name AS workspace, u.name, u.email, u.locale, \
          (SELECT locale FROM users WHERE email = $3) AS invitee_locale \
@@ -116,7 +139,11 @@ async fn names(tx: &mut Tx, auth: &AuthContext, to: &str) -> Result<(String, Str
     .fetch_one(&mut **tx)
     .await?;
     let name: String = row.try_get("name")?;
-    let inviter = if name.is_empty() { row.try_get("email")? } else { name };
+    let inviter = if name.is_empty() {
+        row.try_get("email")?
+    } else {
+        name
+    };
     let locale: Option<String> = row.try_get("invitee_locale")?;
     let locale = match locale {
         Some(l) => l,
@@ -165,9 +192,26 @@ pub async fn create_link(
     let token = session::new_token();
     let mut tx = state.db.begin().await?;
     let sealed = Some(state.secrets.seal(&token));
-    let id = insert(&mut tx, auth, &token, sealed, None, input.role, input.max_uses, input.expires_in_days).await?;
+    let id = insert(
+        &mut tx,
+        auth,
+        &token,
+        sealed,
+        None,
+        input.role,
+        input.max_uses,
+        input.expires_in_days,
+    )
+    .await?;
     let data = json!({ "role": input.role.as_str(), "maxUses": input.max_uses });
-    audit::log(&mut tx, auth, "invite.link_created", ("invite", id.to_string()), data).await?;
+    audit::log(
+        &mut tx,
+        auth,
+        "invite.link_created",
+        ("invite", id.to_string()),
+        data,
+    )
+    .await?;
     tx.commit().await?;
     view(state, auth.workspace_id, id).await
 }
@@ -255,7 +299,14 @@ pub async fn revoke(state: &AppState, auth: &AuthContext, id: i64) -> Result<(),
     if done.rows_affected() == 0 {
         return Err(AppError::not_found("Invitation"));
     }
-    audit::log(&mut tx, auth, "invite.revoked", ("invite", id.to_string()), json!({})).await?;
+    audit::log(
+        &mut tx,
+        auth,
+        "invite.revoked",
+        ("invite", id.to_string()),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -343,7 +394,9 @@ pub async fn accept(
                 .await
                 .map_err(|mut e| {
                     if e.code == crate::error::ErrorCode::Conflict {
-                        e.error = "An account with this email exists: sign in, then open the link again".into();
+                        e.error =
+                            "An account with this email exists: sign in, then open the link again"
+                                .into();
                     }
                     e
                 })?
@@ -361,7 +414,9 @@ pub async fn accept(
     .execute(&mut *tx)
     .await?;
     if joined.rows_affected() == 0 {
-        return Err(AppError::conflict("You are already a member of this workspace"));
+        return Err(AppError::conflict(
+            "You are already a member of this workspace",
+        ));
     }
     let token = session::create(&mut tx, &state.settings, user, ws, meta).await?;
     sqlx::query("UPDATE users SET last_workspace_id = $1 WHERE id = $2")

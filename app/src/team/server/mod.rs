@@ -119,7 +119,14 @@ pub async fn change_role(
     let target = ("user", user.0.to_string());
     let change = json!({ "userId": user, "before": before.as_str(), "after": role.as_str() });
     audit::log(&mut tx, auth, "member.role_changed", target, change.clone()).await?;
-    let event = record(&mut tx, ws, Some(auth.user_id), "member.role_changed", change).await?;
+    let event = record(
+        &mut tx,
+        ws,
+        Some(auth.user_id),
+        "member.role_changed",
+        change,
+    )
+    .await?;
     tx.commit().await?;
     forget_member(state, user).await;
     state.hub.publish([event]);
@@ -163,9 +170,20 @@ pub async fn remove(state: &AppState, auth: &AuthContext, user: UserId) -> Resul
             .await?;
     }
     ensure_an_owner_remains(&mut tx, ws).await?;
-    let action = if leaving { "member.left" } else { "member.removed" };
+    let action = if leaving {
+        "member.left"
+    } else {
+        "member.removed"
+    };
     let data = json!({ "userId": user, "role": before.as_str() });
-    audit::log(&mut tx, auth, action, ("user", user.0.to_string()), data.clone()).await?;
+    audit::log(
+        &mut tx,
+        auth,
+        action,
+        ("user", user.0.to_string()),
+        data.clone(),
+    )
+    .await?;
     let event = record(&mut tx, ws, Some(auth.user_id), action, data).await?;
     tx.commit().await?;
     forget_member(state, user).await;
@@ -197,9 +215,22 @@ pub async fn transfer_ownership(
     }
     ensure_an_owner_remains(&mut tx, ws).await?;
     let data = json!({ "userId": to, "before": before.as_str(), "from": auth.user_id });
-    audit::log(&mut tx, auth, "ownership.transferred", ("user", to.0.to_string()), data.clone())
-        .await?;
-    let event = record(&mut tx, ws, Some(auth.user_id), "ownership.transferred", data).await?;
+    audit::log(
+        &mut tx,
+        auth,
+        "ownership.transferred",
+        ("user", to.0.to_string()),
+        data.clone(),
+    )
+    .await?;
+    let event = record(
+        &mut tx,
+        ws,
+        Some(auth.user_id),
+        "ownership.transferred",
+        data,
+    )
+    .await?;
     tx.commit().await?;
     forget_member(state, to).await;
     forget_member(state, auth.user_id).await;
@@ -227,8 +258,14 @@ pub async fn set_policy(
         .execute(&mut *tx)
         .await?;
     let data = json!({ "before": { "requireTwoFactor": before != 0 }, "after": { "requireTwoFactor": policy.require_two_factor } });
-    audit::log(&mut tx, auth, "security.policy_changed", ("workspace", ws.0.to_string()), data)
-        .await?;
+    audit::log(
+        &mut tx,
+        auth,
+        "security.policy_changed",
+        ("workspace", ws.0.to_string()),
+        data,
+    )
+    .await?;
     tx.commit().await?;
     state.auth_cache.forget_workspace_sessions(ws);
     state.auth_cache.forget_profiles();

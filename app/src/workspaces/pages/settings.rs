@@ -19,7 +19,13 @@ pub fn SettingsPage() -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let rename = ServerAction::<RenameWorkspace>::new();
     let sign_out = ServerAction::<SignOut>::new();
-    let can_manage = move || session.me.get().role.may(crate::team::permissions::Action::ManageWorkspace);
+    let can_manage = move || {
+        session
+            .me
+            .get()
+            .role
+            .may(crate::team::permissions::Action::ManageWorkspace)
+    };
     Effect::new(move |_| match rename.value().get() {
         Some(Ok(ws)) => {
             session.me.update(|m| m.workspace.name = ws.name.clone());

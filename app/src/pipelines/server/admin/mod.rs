@@ -7,12 +7,12 @@ pub use stages::{create_stage, delete_stage, reorder_stages, update_stage};
 
 use super::{stage_in, stage_view, STAGE_SELECT};
 use crate::auth::server::AuthContext;
-use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::pipelines::{Deletion, PipelineInput, PipelineView, StageView};
 use crate::realtime::server::record;
 use crate::server::db::Tx;
 use crate::server::{now_ms, AppState};
+use crate::team::permissions::Action;
 use sqlx::{AssertSqlSafe, Row as _};
 use validator::Validate;
 
@@ -57,7 +57,13 @@ async fn finish(
     mut data: serde_json::Value,
 ) -> Result<(), AppError> {
     data["actorId"] = auth.user_id.0.into();
-    let target = ("pipeline", data["id"].as_i64().map(|i| i.to_string()).unwrap_or_default());
+    let target = (
+        "pipeline",
+        data["id"]
+            .as_i64()
+            .map(|i| i.to_string())
+            .unwrap_or_default(),
+    );
     crate::team::server::audit::log(&mut tx, auth, kind, target, data.clone()).await?;
     let event = record(&mut tx, auth.workspace_id, Some(auth.user_id), kind, data).await?;
     tx.commit().await?;

@@ -2,12 +2,12 @@
 
 use super::{deal_count, destination, finish, move_deals, pipeline_in};
 use crate::auth::server::AuthContext;
-use crate::team::permissions::Action;
 use crate::error::AppError;
 use crate::pipelines::server::stage_in;
 use crate::pipelines::{Deletion, PipelineView, StageInput, StageView};
 use crate::server::db::Tx;
 use crate::server::{now_ms, AppState};
+use crate::team::permissions::Action;
 use validator::Validate;
 
 /// The stage ids of a pipeline in board order.
