@@ -131,6 +131,14 @@ pub fn navigate_full(path: &str) {
     }
 }
 
+/// An error as one line: its first field error in the current language, else its message.
+pub fn first_message(t: &'static Strings, e: &crate::error::AppError) -> String {
+    e.details
+        .first()
+        .map(|f| translate_field(t, f))
+        .unwrap_or_else(|| e.error.clone())
+}
+
 /// A field error in the current language (falls back to the server's English message).
 pub fn translate_field(t: &'static Strings, f: &FieldError) -> String {
     f.code

@@ -35,6 +35,15 @@ test('an owner invites a new member by email, who joins with the invited role', 
   await page.reload();
   await expect(page.getByTestId('team-member').filter({ hasText: invited })).toContainText('Supervisor');
   await expect(page.getByTestId('team-invite').filter({ hasText: invited })).toHaveCount(0);
+
+  // The owner reads both steps in the audit log and narrows it down.
+  await gotoReady(page, '/settings/audit');
+  await expect(page.locator('[data-action="invite.sent"]')).toHaveCount(1);
+  await expect(page.locator('[data-action="member.joined"]')).toHaveCount(1);
+  await page.getByLabel('Action (e.g. member or auth.signin_failed)').fill('member');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.locator('[data-action="invite.sent"]')).toHaveCount(0);
+  await expect(page.locator('[data-action="member.joined"]')).toHaveCount(1);
 });
 
 test('a password is reset through the emailed link', async ({ page, browser }) => {

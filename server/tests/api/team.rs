@@ -2,7 +2,7 @@
 
 use crate::crm_support::call;
 use crate::helpers::{on_each_backend, on_each_backend_with, unique_email};
-use crate::team_support::{join_as, link_in, mail_to, token_of, SmtpSink};
+use crate::team_support::{accept_new, join_as, link_in, mail_to, token_of, SmtpSink};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -16,34 +16,51 @@ async fn members(app: &crate::helpers::TestApp, token: &str) -> Vec<Value> {
 async fn a_link_signs_up_a_new_member_with_its_role_and_is_used_up_after_max_uses() {
     on_each_backend(|app| async move {
         let (owner, _) = app.new_account("Acme").await;
-        let (status, link) = call(&app, &owner, Method::POST, "/api/team/invite-links",
-            Some(json!({"role": "supervisor", "maxUses": 1, "expiresInDays": 3}))).await;
+        let (status, link) = call(
+            &app,
+            &owner,
+            Method::POST,
+            "/api/team/invite-links",
+            Some(json!({"role": "supervisor", "maxUses": 1, "expiresInDays": 3})),
+        )
+        .await;
         assert_eq!(status, StatusCode::CREATED, "{link}");
         let token = token_of(link["url"].as_str().unwrap());
-        let preview: Value = app.client.get(app.url(&format!("/api/invites/{token}"))).send().await.unwrap().json().await.unwrap();
+        let preview: Value = app
+            .client
+            .get(app.url(&format!("/api/invites/{token}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(preview["workspaceName"], "Acme");
         assert_eq!(preview["role"], "supervisor");
         let email = unique_email("joiner");
-        let fresh = reqwest::Client::new();
-        let res = fresh.post(app.url("/api/invites/accept"))
-            .json(&json!({"token": token, "email": email, "name": "Jo", "password": "long enough pw"}))
-            .send().await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        let joined: Value = res.json().await.unwrap();
+        let (status, joined) = accept_new(&app, &token, Some(email)).await;
+        assert_eq!(status, StatusCode::OK);
         assert_eq!(joined["role"], "supervisor");
         assert_eq!(joined["workspace"]["name"], "Acme");
         let member = joined["accessToken"].as_str().unwrap();
         let (_, me) = call(&app, member, Method::GET, "/api/auth/me", None).await;
         assert_eq!(me["role"], "supervisor");
-        assert_eq!(me["workspaces"].as_array().unwrap().len(), 1, "joining makes no workspace of its own");
+        assert_eq!(
+            me["workspaces"].as_array().unwrap().len(),
+            1,
+            "joining makes no workspace of its own"
+        );
         assert_eq!(members(&app, &owner).await.len(), 2);
         // Used up: the same link again answers 404, and nothing is created.
-        let again = fresh.post(app.url("/api/invites/accept"))
-            .json(&json!({"token": token, "email": unique_email("late"), "password": "long enough pw"}))
-            .send().await.unwrap();
-        assert_eq!(again.status(), StatusCode::NOT_FOUND);
+        let (status, _) = accept_new(&app, &token, Some(unique_email("late"))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(members(&app, &owner).await.len(), 2);
-        let preview = app.client.get(app.url(&format!("/api/invites/{token}"))).send().await.unwrap();
+        let preview = app
+            .client
+            .get(app.url(&format!("/api/invites/{token}")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(preview.status(), StatusCode::NOT_FOUND);
     })
     .await;
@@ -53,18 +70,40 @@ async fn a_link_signs_up_a_new_member_with_its_role_and_is_used_up_after_max_use
 async fn revoked_and_expired_links_let_nobody_in() {
     on_each_backend(|app| async move {
         let (owner, _) = app.new_account("Acme").await;
-        let (_, revoked) = call(&app, &owner, Method::POST, "/api/team/invite-links", Some(json!({"role": "rep"}))).await;
-        let (status, _) = call(&app, &owner, Method::DELETE, &format!("/api/team/invite-links/{}", revoked["id"]), None).await;
+        let (_, revoked) = call(
+            &app,
+            &owner,
+            Method::POST,
+            "/api/team/invite-links",
+            Some(json!({"role": "rep"})),
+        )
+        .await;
+        let (status, _) = call(
+            &app,
+            &owner,
+            Method::DELETE,
+            &format!("/api/team/invite-links/{}", revoked["id"]),
+            None,
+        )
+        .await;
         assert_eq!(status, StatusCode::NO_CONTENT);
-        let (_, expired) = call(&app, &owner, Method::POST, "/api/team/invite-links", Some(json!({"role": "rep"}))).await;
+        let (_, expired) = call(
+            &app,
+            &owner,
+            Method::POST,
+            "/api/team/invite-links",
+            Some(json!({"role": "rep"})),
+        )
+        .await;
         sqlx::query("UPDATE invites SET expires_at = 1 WHERE id = $1")
             .bind(expired["id"].as_i64().unwrap())
-            .execute(&app.db().await).await.unwrap();
+            .execute(&app.db().await)
+            .await
+            .unwrap();
         for link in [revoked, expired] {
-            let res = reqwest::Client::new().post(app.url("/api/invites/accept"))
-                .json(&json!({"token": token_of(link["url"].as_str().unwrap()), "email": unique_email("x"), "password": "long enough pw"}))
-                .send().await.unwrap();
-            assert_eq!(res.status(), StatusCode::NOT_FOUND);
+            let token = token_of(link["url"].as_str().unwrap());
+            let (status, _) = accept_new(&app, &token, Some(unique_email("x"))).await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
         }
         let (_, links) = call(&app, &owner, Method::GET, "/api/team/invite-links", None).await;
         assert_eq!(links.as_array().unwrap().len(), 0, "{links}");
@@ -128,30 +167,52 @@ async fn an_email_invitation_lands_in_the_outbox_and_its_link_joins_that_address
         let (owner, owner_body) = app.new_account("Acme").await;
         let ws = owner_body["workspace"]["id"].as_i64().unwrap().to_string();
         let email = unique_email("invited");
-        let (status, invite) = call(&app, &owner, Method::POST, "/api/team/members/invite",
-            Some(json!({"email": email.to_uppercase(), "role": "rep"}))).await;
+        let (status, invite) = call(
+            &app,
+            &owner,
+            Method::POST,
+            "/api/team/members/invite",
+            Some(json!({"email": email.to_uppercase(), "role": "rep"})),
+        )
+        .await;
         assert_eq!(status, StatusCode::CREATED, "{invite}");
         assert_eq!(invite["email"], email);
-        assert!(invite["url"].is_null(), "an email invitation's link exists only in the email");
+        assert!(
+            invite["url"].is_null(),
+            "an email invitation's link exists only in the email"
+        );
         let mail = mail_to(&app, &ws, &email, "Acme").await;
         let token = token_of(&link_in(mail["text"].as_str().unwrap()));
         let (_, outbox) = call(&app, &owner, Method::GET, "/api/workspace/outbox", None).await;
         assert_eq!(outbox[0]["to"], email);
         // Someone else, signed in, cannot take it.
         let (stranger, _) = app.new_account("Other").await;
-        let res = app.client.post(app.url("/api/invites/accept")).bearer_auth(&stranger)
-            .json(&json!({"token": token})).send().await.unwrap();
+        let res = app
+            .client
+            .post(app.url("/api/invites/accept"))
+            .bearer_auth(&stranger)
+            .json(&json!({"token": token}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
         // The address in the email is the account's; a different one is ignored.
-        let res = reqwest::Client::new().post(app.url("/api/invites/accept"))
-            .json(&json!({"token": token, "email": unique_email("other"), "password": "long enough pw"}))
-            .send().await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        let joined: Value = res.json().await.unwrap();
+        let (status, joined) = accept_new(&app, &token, Some(unique_email("other"))).await;
+        assert_eq!(status, StatusCode::OK);
         assert_eq!(joined["user"]["email"], email);
         assert_eq!(joined["role"], "rep");
-        let (_, me) = call(&app, joined["accessToken"].as_str().unwrap(), Method::GET, "/api/auth/me", None).await;
-        assert_eq!(me["security"]["emailVerified"], true, "the email proved the address");
+        let (_, me) = call(
+            &app,
+            joined["accessToken"].as_str().unwrap(),
+            Method::GET,
+            "/api/auth/me",
+            None,
+        )
+        .await;
+        assert_eq!(
+            me["security"]["emailVerified"], true,
+            "the email proved the address"
+        );
         let (_, team) = call(&app, &owner, Method::GET, "/api/team", None).await;
         assert_eq!(team["invites"].as_array().unwrap().len(), 0, "{team}");
     })
@@ -188,13 +249,8 @@ async fn with_smtp_configured_an_invitation_is_sent_to_the_smtp_server() {
                 let text = message.data.replace("=\n", "").replace("=3D", "=");
                 assert!(text.contains("multipart/alternative"), "{text}");
                 let token = token_of(&text[text.find("/join?token=").unwrap()..]);
-                let res = reqwest::Client::new()
-                    .post(app.url("/api/invites/accept"))
-                    .json(&json!({"token": token, "password": "long enough pw"}))
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(res.status(), StatusCode::OK);
+                let (status, _) = accept_new(&app, &token, None).await;
+                assert_eq!(status, StatusCode::OK);
             }
         },
     )
@@ -334,16 +390,29 @@ async fn a_removed_member_loses_their_sessions_and_tokens_there_at_once() {
 async fn a_single_use_link_accepted_ten_times_at_once_lets_one_person_in() {
     on_each_backend(|app| async move {
         let (owner, _) = app.new_account("Acme").await;
-        let (_, link) = call(&app, &owner, Method::POST, "/api/team/invite-links",
-            Some(json!({"role": "rep", "maxUses": 1}))).await;
+        let (_, link) = call(
+            &app,
+            &owner,
+            Method::POST,
+            "/api/team/invite-links",
+            Some(json!({"role": "rep", "maxUses": 1})),
+        )
+        .await;
         let token = token_of(link["url"].as_str().unwrap());
         let tries = (0..10).map(|n| {
-            let body = json!({"token": token, "email": unique_email(&format!("race{n}")), "password": "long enough pw"});
-            let url = app.url("/api/invites/accept");
-            async move { reqwest::Client::new().post(url).json(&body).send().await.unwrap().status() }
+            let (app, token) = (&app, &token);
+            async move {
+                accept_new(app, token, Some(unique_email(&format!("race{n}"))))
+                    .await
+                    .0
+            }
         });
         let statuses = futures::future::join_all(tries).await;
-        assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
+        assert_eq!(
+            statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+            1,
+            "{statuses:?}"
+        );
         assert_eq!(members(&app, &owner).await.len(), 2);
     })
     .await;

@@ -240,3 +240,18 @@ fn address(line: &str) -> String {
         })
         .unwrap_or_default()
 }
+
+/// Accepts an invitation signed out, creating an account (`email` for links; an email
+/// invitation fixes its own). Returns the status and the body.
+pub async fn accept_new(app: &TestApp, token: &str, email: Option<String>) -> (StatusCode, Value) {
+    let body =
+        json!({"token": token, "email": email, "name": "New Member", "password": "long enough pw"});
+    let res = reqwest::Client::new()
+        .post(app.url("/api/invites/accept"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}

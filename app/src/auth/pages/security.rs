@@ -82,12 +82,7 @@ fn TwoFactorCard(enabled: bool, left: i64, version: RwSignal<u64>) -> impl IntoV
             code.set(String::new());
             codes.set(Some(c.recovery_codes));
         }
-        Some(Err(e)) => code_error.set(Some(
-            e.details
-                .first()
-                .map(|f| crate::translate_field(t.get_untracked(), f))
-                .unwrap_or(e.error),
-        )),
+        Some(Err(e)) => code_error.set(Some(crate::first_message(t.get_untracked(), &e))),
         None => {}
     });
     Effect::new(move |_| match disable.value().get() {
@@ -95,12 +90,7 @@ fn TwoFactorCard(enabled: bool, left: i64, version: RwSignal<u64>) -> impl IntoV
             code.set(String::new());
             crate::navigate_full("/settings/security");
         }
-        Some(Err(e)) => code_error.set(Some(
-            e.details
-                .first()
-                .map(|f| crate::translate_field(t.get_untracked(), f))
-                .unwrap_or(e.error),
-        )),
+        Some(Err(e)) => code_error.set(Some(crate::first_message(t.get_untracked(), &e))),
         None => {}
     });
     let done_with_codes = move |_| {
@@ -184,10 +174,7 @@ fn TokensCard(tokens: Vec<ApiTokenView>, version: RwSignal<u64>) -> impl IntoVie
         }
         Some(Err(e)) => toasts.push(
             ToastKind::Error,
-            e.details
-                .first()
-                .map(|d| crate::translate_field(t.get_untracked(), d))
-                .unwrap_or(e.error),
+            crate::first_message(t.get_untracked(), &e),
         ),
         None => {}
     });

@@ -197,17 +197,7 @@ pub async fn verify_setup(
         .execute(&mut *tx)
         .await?;
     let codes = new_recovery_codes(&mut tx, auth.user_id).await?;
-    audit::log(
-        &mut tx,
-        auth,
-        "two_factor.enabled",
-        ("user", auth.user_id.0.to_string()),
-        serde_json::json!({}),
-    )
-    .await?;
-    tx.commit().await?;
-    state.auth_cache.forget_user_sessions(auth.user_id);
-    state.auth_cache.forget_profiles();
+    finish(state, tx, auth, "two_factor.enabled").await?;
     Ok(RecoveryCodes {
         recovery_codes: codes,
     })
@@ -259,14 +249,19 @@ pub async fn disable(state: &AppState, auth: &AuthContext, code: &str) -> Result
             .execute(&mut *tx)
             .await?;
     }
-    audit::log(
-        &mut tx,
-        auth,
-        "two_factor.disabled",
-        ("user", auth.user_id.0.to_string()),
-        serde_json::json!({}),
-    )
-    .await?;
+    finish(state, tx, auth, "two_factor.disabled").await
+}
+
+/// Audits a change of the caller's two-factor state, commits, and drops what the caches knew
+/// of it (the sessions' "must enrol" flag, the profile).
+async fn finish(
+    state: &AppState,
+    mut tx: Tx,
+    auth: &AuthContext,
+    action: &str,
+) -> Result<(), AppError> {
+    let target = ("user", auth.user_id.0.to_string());
+    audit::log(&mut tx, auth, action, target, serde_json::json!({})).await?;
     tx.commit().await?;
     state.auth_cache.forget_user_sessions(auth.user_id);
     state.auth_cache.forget_profiles();

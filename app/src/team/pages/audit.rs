@@ -1,5 +1,6 @@
 use crate::components::{format_time, Pager, Skeleton};
 use crate::i18n::use_strings;
+use crate::providers::client_fetch;
 use crate::team::{get_audit_log, AuditQuery, AuditView};
 use leptos::prelude::*;
 
@@ -11,14 +12,16 @@ pub fn AuditPage() -> impl IntoView {
     let page = RwSignal::new(1i64);
     let action = RwSignal::new(String::new());
     let applied = RwSignal::new(String::new());
+    let actor = RwSignal::new(String::new());
+    let members = client_fetch(crate::workspaces::list_members);
     let log = Resource::new(
-        move || (page.get(), applied.get()),
-        |(page, action)| {
+        move || (page.get(), applied.get(), actor.get()),
+        |(page, action, actor)| {
             get_audit_log(AuditQuery {
                 page: Some(page),
                 limit: Some(50),
                 action: (!action.is_empty()).then_some(action),
-                actor_id: None,
+                actor_id: actor.parse().ok(),
             })
         },
     );
@@ -34,6 +37,14 @@ pub fn AuditPage() -> impl IntoView {
                 <input class="field__input" name="action" placeholder=move || t.get().team.filter_action
                     aria-label=move || t.get().team.filter_action
                     prop:value=move || action.get() on:input=move |ev| action.set(event_target_value(&ev))/>
+                <select class="field__input" name="actor" aria-label=move || t.get().team.actor
+                    on:change=move |ev| { page.set(1); actor.set(event_target_value(&ev)); }>
+                    <option value="">{move || t.get().team.everyone}</option>
+                    {move || members.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| {
+                        let label = if m.name.is_empty() { m.email.clone() } else { m.name.clone() };
+                        view! { <option value=m.user_id.0.to_string()>{label}</option> }
+                    }).collect_view()}
+                </select>
                 <button class="button" type="submit">{move || t.get().team.filter_apply}</button>
             </form>
             <Transition fallback=|| view! { <Skeleton lines=8/> }>

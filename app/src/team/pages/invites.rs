@@ -79,11 +79,7 @@ pub fn InvitePanel(invites: Vec<InviteView>, version: RwSignal<u64>) -> impl Int
             }
             Err(e) => toasts.push(
                 ToastKind::Error,
-                AppError::from(e)
-                    .details
-                    .first()
-                    .map(|d| d.message.clone())
-                    .unwrap_or_default(),
+                crate::first_message(t.get_untracked(), &AppError::from(e)),
             ),
         }
     };

@@ -116,19 +116,37 @@ pub async fn change_role(
         .execute(&mut *tx)
         .await?;
     ensure_an_owner_remains(&mut tx, ws).await?;
-    let target = ("user", user.0.to_string());
     let change = json!({ "userId": user, "before": before.as_str(), "after": role.as_str() });
-    audit::log(&mut tx, auth, "member.role_changed", target, change.clone()).await?;
-    let event = record(
-        &mut tx,
-        ws,
-        Some(auth.user_id),
+    finish(
+        state,
+        tx,
+        auth,
         "member.role_changed",
+        user,
         change,
+        &[user],
     )
-    .await?;
+    .await
+}
+
+/// Audits and announces a change to `target`, commits, and makes the affected members' next
+/// request read their role again.
+async fn finish(
+    state: &AppState,
+    mut tx: Tx,
+    auth: &AuthContext,
+    action: &str,
+    target: UserId,
+    data: serde_json::Value,
+    affected: &[UserId],
+) -> Result<(), AppError> {
+    let target = ("user", target.0.to_string());
+    audit::log(&mut tx, auth, action, target, data.clone()).await?;
+    let event = record(&mut tx, auth.workspace_id, Some(auth.user_id), action, data).await?;
     tx.commit().await?;
-    forget_member(state, user).await;
+    for user in affected {
+        forget_member(state, *user).await;
+    }
     state.hub.publish([event]);
     Ok(())
 }
@@ -176,19 +194,7 @@ pub async fn remove(state: &AppState, auth: &AuthContext, user: UserId) -> Resul
         "member.removed"
     };
     let data = json!({ "userId": user, "role": before.as_str() });
-    audit::log(
-        &mut tx,
-        auth,
-        action,
-        ("user", user.0.to_string()),
-        data.clone(),
-    )
-    .await?;
-    let event = record(&mut tx, ws, Some(auth.user_id), action, data).await?;
-    tx.commit().await?;
-    forget_member(state, user).await;
-    state.hub.publish([event]);
-    Ok(())
+    finish(state, tx, auth, action, user, data, &[user]).await
 }
 
 /// Makes `to` an owner and the caller an admin.
@@ -215,27 +221,17 @@ pub async fn transfer_ownership(
     }
     ensure_an_owner_remains(&mut tx, ws).await?;
     let data = json!({ "userId": to, "before": before.as_str(), "from": auth.user_id });
-    audit::log(
-        &mut tx,
+    let affected = [to, auth.user_id];
+    finish(
+        state,
+        tx,
         auth,
         "ownership.transferred",
-        ("user", to.0.to_string()),
-        data.clone(),
-    )
-    .await?;
-    let event = record(
-        &mut tx,
-        ws,
-        Some(auth.user_id),
-        "ownership.transferred",
+        to,
         data,
+        &affected,
     )
-    .await?;
-    tx.commit().await?;
-    forget_member(state, to).await;
-    forget_member(state, auth.user_id).await;
-    state.hub.publish([event]);
-    Ok(())
+    .await
 }
 
 /// Turns "every member must use two-factor sign-in" on or off (owners).
