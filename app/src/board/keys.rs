@@ -77,6 +77,32 @@ impl BoardState {
     }
 }
 
+/// While a card is lifted, keys pressed before its moved element has the focus back (it is
+/// refocused on the next animation frame) still reach it instead of being lost.
+pub fn keep_keys_while_lifted(board: BoardState) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            let Some(lift) = board.lifted.get_untracked() else {
+                return;
+            };
+            // A focused card handles its own keys (the event bubbles here too).
+            let on_card = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest("[data-deal-id]").ok().flatten())
+                .is_some();
+            if !on_card && board.key(lift.deal_id, &ev.key()) {
+                ev.prevent_default();
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = board;
+}
+
 /// Puts the keyboard focus back on a card after the list re-rendered.
 pub fn focus_card(deal_id: i64) {
     #[cfg(feature = "hydrate")]

@@ -105,6 +105,7 @@ fn Board(data: BoardData, query: BoardQuery, version: RwSignal<u64>) -> impl Int
     let count = columns.len();
     let board = BoardState::new(data.pipeline.id, query, columns, use_toasts(), t);
     provide_context(board);
+    super::keys::keep_keys_while_lifted(board);
     listen_live(board, version);
     #[cfg(feature = "hydrate")]
     pointer_drags(board);

@@ -119,6 +119,13 @@ async fn foreign_conversations_answer_404_and_viewers_cannot_send() {
         .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
         assert_eq!(body["code"], "FORBIDDEN");
+        // A viewer reading the chat leaves it unread for the team.
+        let read = format!("/api/messaging/conversations/{chat}/read");
+        let (s, seen) = call(&app, &viewer, M::POST, &read, None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(seen["unreadCount"], 1, "{seen}");
+        let (_, seen) = call(&app, &owner, M::POST, &read, None).await;
+        assert_eq!(seen["unreadCount"], 0, "{seen}");
         let (stranger, _) = app.new_account("Stranger").await;
         for (method, path, body) in [
             (M::GET, format!("/api/messaging/conversations/{chat}"), None),

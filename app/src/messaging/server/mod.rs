@@ -307,7 +307,9 @@ pub async fn mark_read(
     let ws = auth.workspace_id.0;
     let mut tx = state.db.begin().await?;
     let before = conversation_in(&mut tx, ws, conversation_id).await?;
-    if before.unread_count == 0 {
+    // A viewer's reading changes nothing: viewers never write, and the unread count is the
+    // team's (the chat stays unread for those who answer it).
+    if before.unread_count == 0 || !auth.role.may(crate::team::permissions::Action::ReplyInConversations) {
         return Ok(before);
     }
     let now = crate::server::now_ms();
