@@ -83,6 +83,12 @@ pub async fn column(
     q: &BoardQuery,
     offset: i64,
 ) -> Result<Vec<DealView>, AppError> {
+    // A stage of another pipeline or workspace answers 404, as a missing one does.
+    let stage =
+        crate::pipelines::server::stage_in(&state.db.pool, auth.workspace_id.0, stage_id).await?;
+    if stage.is_none_or(|s| s.pipeline_id != pipeline_id) {
+        return Err(AppError::not_found("Stage"));
+    }
     let mut cond = conditions(state, auth, pipeline_id, q);
     cond.eq("d.stage_id", Some(stage_id));
     let n = cond.next_placeholder();

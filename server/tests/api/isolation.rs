@@ -133,6 +133,18 @@ async fn populate_b(
             ids.entry(kind).or_default().push(id);
         }
     }
+    // Two-factor rows too (user_totp, recovery_codes).
+    let (_, setup) = call(app, b, Method::POST, "/api/auth/2fa/setup", None).await;
+    let code = crate::team_support::totp_code(setup["secret"].as_str().unwrap(), 0);
+    let (status, _) = call(
+        app,
+        b,
+        Method::POST,
+        "/api/auth/2fa/verify-setup",
+        Some(json!({"token": code})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
     let (_, rep) = join_as(app, b, "rep").await;
     ids.get_mut("member").unwrap().push(rep);
     let (bot, _) = new_bot(fake);
@@ -493,6 +505,139 @@ async fn a_member_of_one_workspace_reaches_nothing_of_another_by_any_id() {
                             );
                             attempts += 1;
                         }
+                    }
+                }
+                // Server functions with structured arguments, each naming one of B's records.
+                let one = |kind: &str| ids[kind][0].to_string();
+                let own = own_stage.to_string();
+                let structured: Vec<(&str, Vec<(&str, String)>)> = vec![
+                    (
+                        "get_timeline",
+                        vec![("kind", "deal".into()), ("id", one("deal"))],
+                    ),
+                    (
+                        "add_note",
+                        vec![
+                            ("kind", "deal".into()),
+                            ("id", one("deal")),
+                            ("input[body]", "x".into()),
+                        ],
+                    ),
+                    (
+                        "add_reminder",
+                        vec![
+                            ("kind", "contact".into()),
+                            ("id", one("contact")),
+                            ("input[title]", "x".into()),
+                            ("input[dueAt]", "4000000000000".into()),
+                        ],
+                    ),
+                    (
+                        "update_reminder",
+                        vec![("id", one("reminder")), ("patch[done]", "true".into())],
+                    ),
+                    (
+                        "save_company",
+                        vec![("id", one("company")), ("input[name]", "Taken".into())],
+                    ),
+                    (
+                        "save_contact",
+                        vec![("id", one("contact")), ("input[firstName]", "Taken".into())],
+                    ),
+                    (
+                        "save_deal",
+                        vec![("id", one("deal")), ("input[title]", "Taken".into())],
+                    ),
+                    (
+                        "change_deal_stage",
+                        vec![("id", one("deal")), ("change[stageId]", own.clone())],
+                    ),
+                    (
+                        "save_folder",
+                        vec![("id", one("folder")), ("name", "Taken".into())],
+                    ),
+                    (
+                        "save_pipeline",
+                        vec![
+                            ("id", one("pipeline")),
+                            ("input[name]", "Taken".into()),
+                            ("input[isDefault]", "false".into()),
+                        ],
+                    ),
+                    (
+                        "save_stage",
+                        vec![("id", one("stage")), ("input[name]", "Taken".into())],
+                    ),
+                    (
+                        "reorder_stages",
+                        vec![
+                            ("pipeline_id", one("pipeline")),
+                            ("stage_ids[0]", one("stage")),
+                        ],
+                    ),
+                    (
+                        "set_conversation_folders",
+                        vec![
+                            ("id", one("conversation")),
+                            ("folder_ids[0]", one("folder")),
+                        ],
+                    ),
+                    (
+                        "list_messages",
+                        vec![
+                            ("conversation_id", one("conversation")),
+                            ("query[limit]", "10".into()),
+                        ],
+                    ),
+                    (
+                        "send_message",
+                        vec![
+                            ("input[conversationId]", one("conversation")),
+                            ("input[text]", "hi".into()),
+                        ],
+                    ),
+                    (
+                        "create_from_chat",
+                        vec![
+                            ("id", one("conversation")),
+                            ("input[contact][firstName]", "X".into()),
+                        ],
+                    ),
+                    (
+                        "board_totals",
+                        vec![
+                            ("query[pipelineId]", one("pipeline")),
+                            ("pipeline_id", one("pipeline")),
+                        ],
+                    ),
+                    (
+                        "load_column",
+                        vec![
+                            ("query[pipelineId]", one("pipeline")),
+                            ("pipeline_id", one("pipeline")),
+                            ("stage_id", one("stage")),
+                            ("offset", "0".into()),
+                        ],
+                    ),
+                ];
+                for (name, form) in &structured {
+                    for token in attackers {
+                        let res = app
+                            .client
+                            .post(app.url(&format!("/sfn/{name}")))
+                            .bearer_auth(token)
+                            .form(form)
+                            .send()
+                            .await
+                            .unwrap();
+                        let status = res.status();
+                        let text = res.text().await.unwrap();
+                        assert!(refused(status), "sfn {name}: {status} {text}");
+                        assert!(
+                            !text.to_lowercase().contains(MARK),
+                            "sfn {name} leaked {text}"
+                        );
+                        attempts += 1;
                     }
                 }
                 let res = app

@@ -309,7 +309,11 @@ pub async fn mark_read(
     let before = conversation_in(&mut tx, ws, conversation_id).await?;
     // A viewer's reading changes nothing: viewers never write, and the unread count is the
     // team's (the chat stays unread for those who answer it).
-    if before.unread_count == 0 || !auth.role.may(crate::team::permissions::Action::ReplyInConversations) {
+    if before.unread_count == 0
+        || !auth
+            .role
+            .may(crate::team::permissions::Action::ReplyInConversations)
+    {
         return Ok(before);
     }
     let now = crate::server::now_ms();
