@@ -52,7 +52,7 @@ pub fn apply(router: axum::Router<AppState>, state: &AppState) -> axum::Router<A
                     tracing::info_span!(
                         "request",
                         method = %req.method(),
-                        path = %req.uri().path(),
+                        path = %logged_path(req.uri().path()),
                         request_id = %req
                             .extensions()
                             .get::<RequestId>()
@@ -92,4 +92,29 @@ fn cors(state: &AppState) -> Option<CorsLayer> {
         ])
         .expose_headers([REQUEST_ID]);
     Some(layer)
+}
+
+/// The path as logs show it: an invitation token in the path is a credential, so it is left
+/// out (`/api/invites/{token}`).
+fn logged_path(path: &str) -> &str {
+    match path.strip_prefix("/api/invites/") {
+        Some(rest) if rest != "accept" && !rest.is_empty() => "/api/invites/{token}",
+        _ => path,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn invitation_tokens_stay_out_of_the_logs() {
+        assert_eq!(
+            super::logged_path("/api/invites/abcDEF123"),
+            "/api/invites/{token}"
+        );
+        assert_eq!(
+            super::logged_path("/api/invites/accept"),
+            "/api/invites/accept"
+        );
+        assert_eq!(super::logged_path("/api/crm/deals/7"), "/api/crm/deals/7");
+    }
 }
