@@ -86,7 +86,7 @@ pub async fn revoke_invite(id: i64) -> Result<(), AppError> {
 pub async fn preview_invite(token: String) -> Result<InvitePreview, AppError> {
     crate::error::server::server_fn(async move {
         let state = crate::server::AppState::current()?;
-        super::server::invites::preview(&state, &token).await
+        super::server::joining::preview(&state, &token).await
     })
     .await
 }
@@ -99,7 +99,7 @@ pub async fn join_workspace(input: AcceptInvite) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
         let (state, parts, meta) = crate::auth::ssr::request().await?;
         let caller = AuthContext::optional_from_server_fn().await?;
-        let ok = super::server::invites::accept(&state, caller.as_ref(), input, &meta).await?;
+        let ok = super::server::joining::accept(&state, caller.as_ref(), input, &meta).await?;
         crate::auth::ssr::drop_previous(&state, &parts).await?;
         crate::auth::ssr::set_cookie(session::cookie(&state.settings, &ok.access_token));
         Ok(())

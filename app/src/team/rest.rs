@@ -1,7 +1,7 @@
 //! REST routes under `/api/team` (members, invitations), `/api/invites` (accepting one) and
 //! `/api/audit` (the audit log).
 
-use super::server::{self, audit, invites};
+use super::server::{self, audit, invites, joining};
 use super::{
     AcceptInvite, AuditQuery, AuditView, EmailInvite, InvitePreview, InviteView, LinkInvite,
     OwnershipTransfer, RoleChange, SecurityPolicy, TeamData,
@@ -267,7 +267,7 @@ async fn preview(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<InvitePreview>, AppError> {
-    Ok(Json(invites::preview(&state, &token).await?))
+    Ok(Json(joining::preview(&state, &token).await?))
 }
 
 /// Accept an invitation: signed in, join the workspace; otherwise create an account (email,
@@ -293,7 +293,7 @@ async fn accept(
         Some(token) => session::lookup(&state, &token).await?,
         None => None,
     };
-    let ok = invites::accept(&state, caller.as_ref(), input, &meta).await?;
+    let ok = joining::accept(&state, caller.as_ref(), input, &meta).await?;
     let cookie = session::cookie(&state.settings, &ok.access_token);
     Ok((StatusCode::OK, [(header::SET_COOKIE, cookie)], Json(ok)).into_response())
 }

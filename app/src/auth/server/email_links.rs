@@ -17,7 +17,9 @@ use validator::Validate;
 const RESET_MS: i64 = 3_600_000;
 const VERIFY_MS: i64 = 86_400_000;
 
-async fn issue(
+/// Stores a new single-use token of `purpose` for `user`, valid for `ttl_ms`; returns it
+/// (the only time it exists in clear).
+pub(super) async fn issue(
     tx: &mut Tx,
     user: UserId,
     purpose: &str,

@@ -5,7 +5,7 @@
 //! is one `UPDATE … WHERE last_step < $step`, so of any number of concurrent requests with
 //! the same code exactly one wins.
 
-use super::{session, AuthContext};
+use super::AuthContext;
 use crate::auth::security::{RecoveryCodes, TwoFactorSetup};
 use crate::error::AppError;
 use crate::ids::UserId;
@@ -308,19 +308,8 @@ pub async fn check_second_factor(
 
 /// Opens the step between a password and a second factor: a five-minute single-use token.
 pub async fn challenge(state: &AppState, user: UserId) -> Result<String, AppError> {
-    let token = session::new_token();
-    let now = now_ms();
     let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "INSERT INTO auth_tokens (token_hash, purpose, user_id, expires_at, created_at) \
-         VALUES ($1, 'two_factor', $2, $3, $4)",
-    )
-    .bind(session::hash_token(&token))
-    .bind(user.0)
-    .bind(now + 5 * 60_000)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    let token = super::email_links::issue(&mut tx, user, "two_factor", 5 * 60_000).await?;
     tx.commit().await?;
     Ok(token)
 }

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod invites;
+pub mod joining;
 
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
@@ -89,7 +90,7 @@ fn may_touch(auth: &AuthContext, target: Role, new_role: Option<Role>) -> Result
 /// Ends what a member had in a workspace they no longer belong to, or whose role changed:
 /// their cached sessions everywhere (the role is re-read), and on removal their sessions and
 /// API tokens there.
-async fn forget_member(state: &AppState, user: UserId) {
+fn forget_member(state: &AppState, user: UserId) {
     state.auth_cache.forget_user_sessions(user);
     state.auth_cache.forget_profiles();
 }
@@ -145,7 +146,7 @@ async fn finish(
     let event = record(&mut tx, auth.workspace_id, Some(auth.user_id), action, data).await?;
     tx.commit().await?;
     for user in affected {
-        forget_member(state, *user).await;
+        forget_member(state, *user);
     }
     state.hub.publish([event]);
     Ok(())
