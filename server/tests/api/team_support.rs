@@ -255,3 +255,10 @@ pub async fn accept_new(app: &TestApp, token: &str, email: Option<String>) -> (S
     let status = res.status();
     (status, res.json().await.unwrap_or(Value::Null))
 }
+
+/// The members of the caller's workspace (`GET /api/team/members`).
+pub async fn members(app: &crate::helpers::TestApp, token: &str) -> Vec<Value> {
+    let (status, body) = call(app, token, Method::GET, "/api/team/members", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["items"].as_array().unwrap().clone()
+}
