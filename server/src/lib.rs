@@ -104,6 +104,14 @@ fn router(state: AppState) -> Router {
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
+    // The simulated Telegram's control routes exist only when it is the configured backend.
+    let router = match &state.telegram.simulated {
+        Some(sim) => router.nest_service(
+            "/api/simulated-telegram",
+            app::channels::telegram_user::simulated_routes::router(sim.clone()),
+        ),
+        None => router,
+    };
     http::apply(router, &state).with_state(state)
 }
 

@@ -1,5 +1,5 @@
 //! Background work: the cross-instance event listener, due reminders, the durable job worker,
-//! the Telegram bot pollers, and periodic housekeeping
+//! the Telegram bot pollers, the Telegram user-account workers, and periodic housekeeping
 //! (expired sessions, the throttles' memory).
 
 use app::server::{now_ms, AppState};
@@ -19,6 +19,9 @@ pub fn spawn(state: AppState) -> Workers {
         graceful: vec![
             tokio::spawn(app::server::jobs::work(state.clone())),
             tokio::spawn(app::channels::telegram_bot::poller::supervise(
+                state.clone(),
+            )),
+            tokio::spawn(app::channels::telegram_user::worker::supervise(
                 state.clone(),
             )),
         ],

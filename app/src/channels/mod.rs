@@ -1,4 +1,6 @@
 //! Channels: the networks messages come from and go to. Each channel maps its network onto
 //! the messaging model (accounts, conversations, messages) and runs its own receivers.
 
+pub mod lease;
 pub mod telegram_bot;
+pub mod telegram_user;

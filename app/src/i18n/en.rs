@@ -202,4 +202,5 @@ pub const EN: Strings = Strings {
     board: &super::board::EN,
     inbox: &super::inbox::EN,
     team: &super::team::EN,
+    telegram: &super::telegram::EN,
 };

@@ -7,10 +7,12 @@ mod en;
 mod inbox;
 mod ru;
 mod team;
+mod telegram;
 
 pub use board::BoardStrings;
 pub use inbox::InboxStrings;
 pub use team::TeamStrings;
+pub use telegram::TelegramStrings;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -256,6 +258,7 @@ pub struct Strings {
     pub board: &'static BoardStrings,
     pub inbox: &'static InboxStrings,
     pub team: &'static TeamStrings,
+    pub telegram: &'static TelegramStrings,
 }
 
 impl Strings {
@@ -277,6 +280,8 @@ impl Strings {
             "wrong_pipeline" => self.error_wrong_pipeline,
             "not_found" => self.error_not_in_workspace,
             "wrong_code" => self.team.error_wrong_code,
+            "invalid_code" => self.telegram.error_code,
+            "invalid_password" => self.telegram.error_password,
             _ => return None,
         })
     }

@@ -202,4 +202,5 @@ pub const RU: Strings = Strings {
     board: &super::board::RU,
     inbox: &super::inbox::RU,
     team: &super::team::RU,
+    telegram: &super::telegram::RU,
 };

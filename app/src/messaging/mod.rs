@@ -2,6 +2,8 @@
 //! channel (a Telegram bot today; Telegram user accounts plug into the same model).
 
 mod api;
+mod user_accounts;
+mod user_api;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod rest;
@@ -9,10 +11,14 @@ pub mod rest;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod upload;
+#[cfg(feature = "ssr")]
+mod user_rest;
 
 use crate::ids::EpochMs;
 pub use api::*;
-pub use pages::InboxPage;
+pub use user_accounts::*;
+pub use user_api::*;
+pub use pages::{InboxPage, TelegramAccountPage, TelegramConnectPage};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
@@ -117,6 +123,10 @@ pub struct MessageView {
     pub sent_at: EpochMs,
     #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
     pub edited_at: Option<EpochMs>,
+    /// When the message was deleted in Telegram (it stays here, marked).
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub deleted_at: Option<EpochMs>,
 }
 
 /// An attachment, downloaded from `/api/messaging/media/{id}`.

@@ -65,6 +65,21 @@ pub struct Settings {
     pub smtp_password: Option<SecretString>,
     /// The sender of every email.
     pub mail_from: String,
+    /// What Telegram user accounts talk to: `grammers` (Telegram itself, over MTProto) or
+    /// `simulated` (an in-process Telegram for tests and demos, driven through
+    /// `/api/simulated-telegram`; never for real accounts).
+    pub telegram_user_backend: TelegramUserBackend,
+    /// Messages imported from each picked chat's history.
+    pub telegram_history_limit: u32,
+    /// The pause between two history requests, respecting Telegram's limits.
+    pub telegram_history_pause_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TelegramUserBackend {
+    Grammers,
+    Simulated,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,6 +117,9 @@ struct Defaults {
     smtp_port: u16,
     smtp_tls: SmtpTls,
     mail_from: &'static str,
+    telegram_user_backend: TelegramUserBackend,
+    telegram_history_limit: u32,
+    telegram_history_pause_ms: u64,
 }
 
 const DEFAULTS: Defaults = Defaults {
@@ -123,6 +141,9 @@ const DEFAULTS: Defaults = Defaults {
     smtp_port: 587,
     smtp_tls: SmtpTls::Starttls,
     mail_from: "Parley <parley@localhost>",
+    telegram_user_backend: TelegramUserBackend::Grammers,
+    telegram_history_limit: 100,
+    telegram_history_pause_ms: 1500,
 };
 
 impl Settings {

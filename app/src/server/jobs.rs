@@ -181,6 +181,9 @@ async fn run(state: AppState, job: Job) {
             crate::messaging::server::send::deliver(&state, &job).await
         }
         crate::email::server::JOB_KIND => crate::email::server::deliver(&state, &job).await,
+        crate::channels::telegram_user::jobs::READ_JOB_KIND => {
+            crate::channels::telegram_user::jobs::read(&state, &job).await
+        }
         other => {
             tracing::error!(kind = other, id = job.id, "a job of an unknown kind");
             fail_unknown(&state, &job).await

@@ -40,6 +40,8 @@ pub struct Inner {
     pub mailer: crate::email::server::Mailer,
     /// Wakes the channel supervisors when an account is connected.
     pub channels_wake: tokio::sync::Notify,
+    /// Telegram user accounts: the MTProto connector, logins under way, connected clients.
+    pub telegram: crate::channels::telegram_user::TelegramUsers,
 }
 
 impl Deref for AppState {
@@ -62,6 +64,7 @@ impl AppState {
             .connect_timeout(std::time::Duration::from_secs(10))
             .build()?;
         let mailer = crate::email::server::Mailer::from_settings(&settings)?;
+        let telegram = crate::channels::telegram_user::TelegramUsers::from_settings(&settings);
         Ok(AppState(Arc::new(Inner {
             mailer,
             moves: MoveQueue::start(db.clone(), hub.clone()),
@@ -78,6 +81,7 @@ impl AppState {
             instance_id: format!("{}-{:08x}", std::process::id(), rand::random::<u32>()),
             jobs_wake: tokio::sync::Notify::new(),
             channels_wake: tokio::sync::Notify::new(),
+            telegram,
         })))
     }
 

@@ -5,6 +5,7 @@
 //! out and another instance takes over, resuming from the stored offset.
 
 use super::{BotClient, BotError};
+use crate::channels::lease;
 use crate::messaging::server::inbound::{store_update, Receiver};
 use crate::server::{now_ms, AppState};
 use sqlx::Row as _;
@@ -13,8 +14,6 @@ use std::time::Duration;
 
 /// Seconds a `getUpdates` call waits for news.
 const POLL_SECONDS: u64 = 25;
-/// How long a lease lasts without renewal (longer than one poll).
-const LEASE_MS: i64 = 60_000;
 
 /// Starts and watches the pollers of this instance until shutdown.
 pub async fn supervise(state: AppState) {
@@ -28,7 +27,7 @@ pub async fn supervise(state: AppState) {
                     if running.contains_key(&id) {
                         continue;
                     }
-                    match take_lease(&state, id).await {
+                    match lease::take(&state, id).await {
                         Ok(true) => {
                             running.insert(id, tokio::spawn(poll(state.clone(), id)));
                         }
@@ -51,21 +50,10 @@ pub async fn supervise(state: AppState) {
     // instead of waiting for the leases to run out.
     for (id, task) in running {
         task.abort();
-        if let Err(e) = release_lease(&state, id).await {
+        if let Err(e) = lease::release(&state, id).await {
             tracing::warn!(account = id, error = %e, "could not release a bot's lease");
         }
     }
-}
-
-async fn release_lease(state: &AppState, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE channel_accounts SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
-    )
-    .bind(id)
-    .bind(&state.instance_id)
-    .execute(state.db.writer())
-    .await?;
-    Ok(())
 }
 
 async fn polling_accounts(state: &AppState) -> Result<Vec<i64>, sqlx::Error> {
@@ -79,25 +67,6 @@ async fn polling_accounts(state: &AppState) -> Result<Vec<i64>, sqlx::Error> {
     .await
 }
 
-/// Takes or renews the lease on a bot; `false` when another instance holds it.
-async fn take_lease(state: &AppState, id: i64) -> Result<bool, sqlx::Error> {
-    let now = now_ms();
-    let mut tx = state.db.begin().await?;
-    let taken = sqlx::query(
-        "UPDATE channel_accounts SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
-         AND status <> 'disconnected' AND (lease_owner IS NULL OR lease_owner = $1 OR lease_until < $4)",
-    )
-    .bind(&state.instance_id)
-    .bind(now + LEASE_MS)
-    .bind(id)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    tx.commit().await?;
-    Ok(taken)
-}
 
 struct Account {
     workspace_id: i64,
@@ -145,7 +114,7 @@ async fn poll(state: AppState, id: i64) {
 
 /// One `getUpdates` round; `Ok(false)` when this poller should stop.
 async fn round(state: &AppState, id: i64) -> Result<bool, String> {
-    if !take_lease(state, id).await.map_err(|e| e.to_string())? {
+    if !lease::take(state, id).await.map_err(|e| e.to_string())? {
         return Ok(false);
     }
     let Some(account) = load(state, id).await.map_err(|e| e.to_string())? else {

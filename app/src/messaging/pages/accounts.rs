@@ -26,6 +26,9 @@ pub fn AccountsPane() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <a class="button connect-telegram" href="/inbox/telegram/connect" data-testid="connect-telegram">
+                {move || t.get().telegram.connect_link}
+            </a>
             <ConnectBot/>
         </aside>
     }
@@ -122,6 +125,11 @@ fn AccountItem(
                 </span>
                 {(!account.last_error.is_empty()).then(|| view! { <span class="accounts__error">{account.last_error.clone()}</span> })}
             </a>
+            {(account.kind == "telegram_user").then(|| view! {
+                <a class="accounts__manage" href=format!("/inbox/accounts/{id}") data-testid=format!("manage-account-{id}")>
+                    {move || t.get().telegram.manage}
+                </a>
+            })}
         </li>
     }
 }

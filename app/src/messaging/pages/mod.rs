@@ -13,5 +13,9 @@ mod message;
 mod page;
 mod send_file;
 mod state;
+mod telegram_account;
+mod telegram_connect;
 
 pub use page::InboxPage;
+pub use telegram_account::TelegramAccountPage;
+pub use telegram_connect::TelegramConnectPage;

@@ -169,7 +169,7 @@ pub async fn connect(
     if let Err(e) = switched {
         tracing::warn!(account = id, error = %e, "could not set how the bot receives");
     }
-    state.channels_wake.notify_one();
+    state.channels_wake.notify_waiters();
     get(state, auth, id).await
 }
 

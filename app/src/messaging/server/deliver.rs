@@ -15,6 +15,7 @@ use sqlx::Row as _;
 struct Delivery {
     workspace_id: i64,
     account_id: i64,
+    kind: String,
     state: String,
     text: String,
     peer_id: String,
@@ -27,7 +28,7 @@ struct Delivery {
 
 async fn load(state: &AppState, message_id: i64) -> Result<Option<Delivery>, AppError> {
     let row = sqlx::query(
-        "SELECT m.workspace_id, m.state, m.text, c.peer_id, a.id AS account_id, a.secret, a.status, \
+        "SELECT m.workspace_id, m.state, m.text, c.peer_id, a.id AS account_id, a.kind, a.secret, a.status, \
          a.flood_wait_until, r.external_id AS reply_external, md.sha256, md.file_name, md.mime_type, md.kind AS media_kind \
          FROM messages m JOIN conversations c ON c.id = m.conversation_id \
          JOIN channel_accounts a ON a.id = c.account_id \
@@ -51,6 +52,7 @@ async fn load(state: &AppState, message_id: i64) -> Result<Option<Delivery>, App
     Ok(Some(Delivery {
         workspace_id: row.try_get("workspace_id")?,
         account_id: row.try_get("account_id")?,
+        kind: row.try_get("kind")?,
         state: row.try_get("state")?,
         text: row.try_get("text")?,
         peer_id: row.try_get("peer_id")?,
@@ -118,75 +120,120 @@ pub async fn deliver(state: &AppState, job: &Job) -> Result<(), AppError> {
         )
         .await;
     }
+    let reply_to = d.reply_to_external.as_deref().and_then(|e| e.parse().ok());
+    let file = match &d.media {
+        Some((sha, file_name, mime_type, kind)) => Some(OutgoingFile {
+            bytes: media::read_file(state, sha).await?,
+            file_name: file_name.clone(),
+            mime_type: mime_type.clone(),
+            kind: kind.clone(),
+        }),
+        None => None,
+    };
+    let ws = d.workspace_id;
+    let sent = if d.kind == "telegram_user" {
+        // Sent through the account's connection, held by the instance that holds its lease.
+        let Some(client) = state.telegram.client(d.account_id) else {
+            let why = "Waiting for the account's connection".to_string();
+            let at = now_ms() + 2000;
+            return finish(state, job, message_id, ws, Outcome::Later(at, why), None).await;
+        };
+        jobs::mark_in_flight(&state.db, job.id).await?;
+        crate::channels::telegram_user::jobs::send(client.as_ref(), &d.peer_id, &d.text, reply_to, file)
+            .await
+    } else {
+        bot_send(state, job, &d, reply_to, file).await?
+    };
+    match sent {
+        Ok(external) => finish(state, job, message_id, ws, Outcome::Done, Some(external)).await,
+        Err(SendError::FloodWait(secs)) => {
+            let until = now_ms() + secs as i64 * 1000;
+            if d.kind == "telegram_user" {
+                crate::channels::telegram_user::worker::flood_wait(state, d.account_id, until).await?;
+            } else {
+                flood_wait(state, d.account_id, until).await?;
+            }
+            let why = format!("Telegram asked to wait {secs} s");
+            finish(state, job, message_id, ws, Outcome::Later(until, why), None).await
+        }
+        Err(SendError::Unreachable(why)) if job.attempts < job.max_attempts => {
+            let at = now_ms() + backoff_ms(job.attempts);
+            finish(state, job, message_id, ws, Outcome::Later(at, why), None).await
+        }
+        Err(SendError::Unanswered(why)) => {
+            let why = format!("No answer from Telegram ({why}); the message may have been delivered. Check the chat before sending it again.");
+            finish(state, job, message_id, ws, Outcome::Failed(why), None).await
+        }
+        Err(SendError::Unauthorized(why)) => {
+            if d.kind == "telegram_user" {
+                crate::channels::telegram_user::worker::needs_relogin(state, d.account_id).await?;
+            } else {
+                account_error(state, d.account_id, "needs_relogin", &why).await?;
+            }
+            finish(state, job, message_id, ws, Outcome::Failed(why), None).await
+        }
+        Err(SendError::Unreachable(why) | SendError::Refused(why)) => {
+            finish(state, job, message_id, ws, Outcome::Failed(why), None).await
+        }
+    }
+}
+
+/// A file to send with a message.
+pub struct OutgoingFile {
+    pub bytes: Vec<u8>,
+    pub file_name: String,
+    pub mime_type: String,
+    /// `photo` or `document`.
+    pub kind: String,
+}
+
+/// Why a send did not go through, whatever the channel.
+pub enum SendError {
+    /// Telegram asks to wait this many seconds.
+    FloodWait(u64),
+    /// Not reached: worth trying again.
+    Unreachable(String),
+    /// Sent but not answered: it may have been delivered.
+    Unanswered(String),
+    /// The token or session is no longer valid.
+    Unauthorized(String),
+    Refused(String),
+}
+
+/// Sends through the Bot API.
+async fn bot_send(
+    state: &AppState,
+    job: &Job,
+    d: &Delivery,
+    reply_to: Option<i64>,
+    file: Option<OutgoingFile>,
+) -> Result<Result<String, SendError>, AppError> {
     let token = state.secrets.open(&d.secret).map_err(|e| {
         tracing::error!(account = d.account_id, error = %e, "a bot token does not open");
         AppError::internal()
     })?;
     let client = BotClient::new(state.http.clone(), &state.settings.telegram_api_base, token);
-    let reply_to = d.reply_to_external.as_deref().and_then(|e| e.parse().ok());
     jobs::mark_in_flight(&state.db, job.id).await?;
-    let sent = match &d.media {
-        Some((sha, file_name, mime, kind)) => {
-            let bytes = media::read_file(state, sha).await?;
-            let kind = if kind == "photo" {
+    let sent = match file {
+        Some(f) => {
+            let kind = if f.kind == "photo" {
                 FileKind::Photo
             } else {
                 FileKind::Document
             };
             client
-                .send_file(
-                    kind,
-                    &d.peer_id,
-                    (bytes, file_name.clone(), mime.clone()),
-                    &d.text,
-                    reply_to,
-                )
+                .send_file(kind, &d.peer_id, (f.bytes, f.file_name, f.mime_type), &d.text, reply_to)
                 .await
         }
         None => client.send_message(&d.peer_id, &d.text, reply_to).await,
     };
-    let ws = d.workspace_id;
-    match sent {
-        Ok(m) => {
-            finish(
-                state,
-                job,
-                message_id,
-                ws,
-                Outcome::Done,
-                Some(m.message_id.to_string()),
-            )
-            .await
-        }
-        Err(BotError::RetryAfter(secs)) => {
-            let until = now_ms() + secs as i64 * 1000;
-            flood_wait(state, d.account_id, until).await?;
-            let why = format!("Telegram asked to wait {secs} s");
-            finish(state, job, message_id, ws, Outcome::Later(until, why), None).await
-        }
-        Err(BotError::Unreachable(why)) if job.attempts < job.max_attempts => {
-            let at = now_ms() + backoff_ms(job.attempts);
-            finish(state, job, message_id, ws, Outcome::Later(at, why), None).await
-        }
-        Err(BotError::Unanswered(why)) => {
-            let why = format!("No answer from Telegram ({why}); the message may have been delivered. Check the chat before sending it again.");
-            finish(state, job, message_id, ws, Outcome::Failed(why), None).await
-        }
-        Err(e) => {
-            if matches!(e, BotError::Unauthorized) {
-                account_error(state, d.account_id, "needs_relogin", &e.to_string()).await?;
-            }
-            finish(
-                state,
-                job,
-                message_id,
-                ws,
-                Outcome::Failed(e.to_string()),
-                None,
-            )
-            .await
-        }
-    }
+    Ok(sent.map(|m| m.message_id.to_string()).map_err(|e| match e {
+        BotError::RetryAfter(secs) => SendError::FloodWait(secs),
+        BotError::Unreachable(why) => SendError::Unreachable(why),
+        BotError::Unanswered(why) => SendError::Unanswered(why),
+        BotError::Unauthorized => SendError::Unauthorized(e.to_string()),
+        other => SendError::Refused(other.to_string()),
+    }))
 }
 
 /// Writes the job's outcome and the message's new state in one transaction.

@@ -2,7 +2,7 @@
 //! Accounts, inbound storage, sending and media have their own files.
 
 pub mod accounts;
-mod deliver;
+pub mod deliver;
 pub mod folders;
 pub mod inbound;
 pub mod links;
@@ -30,7 +30,7 @@ macro_rules! message_columns {
     () => {
         "m.id, m.conversation_id, m.direction, m.sender_name, m.author_id, \
          m.text, m.media_id, md.kind AS media_kind, md.file_name AS media_file_name, md.mime_type AS media_mime_type, \
-         md.size AS media_size, m.reply_to_id, m.state, m.error, m.external_id, m.sent_at, m.edited_at"
+         md.size AS media_size, m.reply_to_id, m.state, m.error, m.external_id, m.sent_at, m.edited_at, m.deleted_at"
     };
 }
 pub(crate) use message_columns;
@@ -87,6 +87,7 @@ pub(crate) fn message_view(row: &Row) -> Result<MessageView, sqlx::Error> {
         external_id: row.try_get("external_id")?,
         sent_at: row.try_get("sent_at")?,
         edited_at: row.try_get("edited_at")?,
+        deleted_at: row.try_get("deleted_at")?,
     })
 }
 
@@ -332,6 +333,21 @@ pub async fn mark_read(
     .execute(&mut *tx)
     .await?;
     let after = conversation_in(&mut tx, ws, conversation_id).await?;
+    // A rep's own Telegram account: the chat is marked read in Telegram too.
+    let telegram: Option<(String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT a.kind, c.peer_id, CAST((SELECT MAX(CAST(m.external_id AS BIGINT)) FROM messages m \
+         WHERE m.conversation_id = c.id AND m.direction = 'in') AS BIGINT) \
+         FROM conversations c JOIN channel_accounts a ON a.id = c.account_id WHERE c.id = $1",
+    )
+    .bind(conversation_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((kind, peer, Some(max_id))) = telegram {
+        if kind == "telegram_user" {
+            crate::channels::telegram_user::jobs::queue_read(&mut tx, ws, after.account_id, &peer, max_id)
+                .await?;
+        }
+    }
     let read = record(
         &mut tx,
         auth.workspace_id,
@@ -350,5 +366,6 @@ pub async fn mark_read(
     .await?;
     tx.commit().await?;
     state.hub.publish([read, updated]);
+    state.jobs_wake.notify_one();
     Ok(after)
 }

@@ -1,0 +1,381 @@
+//! A user account's chats: the list the worker loads from Telegram, the rep's pick of what is
+//! synced ("nothing changes in Telegram; only what you pick is visible here"), Telegram's
+//! folders mirrored into the inbox, the resync action, and the workspace's Telegram app.
+
+use super::boundary::{RemoteChat, RemoteFolder};
+use crate::auth::server::AuthContext;
+use crate::error::AppError;
+use crate::messaging::{
+    AccountChatView, AccountChats, PickChats, TelegramAppInput, TelegramAppView,
+    TelegramFolderView,
+};
+use crate::realtime::server::{record, StoredEvent};
+use crate::server::db::Tx;
+use crate::server::{now_ms, AppState};
+use crate::team::permissions::Action;
+use sqlx::Row as _;
+use std::collections::HashSet;
+use validator::Validate;
+
+/// A user account of the caller's workspace (404 for bots and other workspaces).
+async fn account(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+) -> Result<crate::messaging::AccountView, AppError> {
+    let account = crate::messaging::server::accounts::get(state, auth, id).await?;
+    if account.kind != "telegram_user" {
+        return Err(AppError::not_found("Account"));
+    }
+    Ok(account)
+}
+
+pub async fn list(state: &AppState, auth: &AuthContext, id: i64) -> Result<AccountChats, AppError> {
+    account(state, auth, id).await?;
+    let rows = sqlx::query(
+        "SELECT peer_id, kind, title, username, unread, last_message_at, folder_ids, picked, history_state, \
+         history_imported, history_error FROM account_chats WHERE account_id = $1 \
+         ORDER BY picked DESC, COALESCE(last_message_at, 0) DESC, title",
+    )
+    .bind(id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let chats = rows
+        .iter()
+        .map(|r| {
+            let folders: String = r.try_get("folder_ids")?;
+            let folder_ids: Vec<i64> = serde_json::from_str(&folders).unwrap_or_default();
+            Ok(AccountChatView {
+                peer_id: r.try_get("peer_id")?,
+                kind: r.try_get("kind")?,
+                title: r.try_get("title")?,
+                username: r.try_get("username")?,
+                unread: r.try_get("unread")?,
+                last_message_at: r.try_get("last_message_at")?,
+                folder_ids: folder_ids.iter().map(i64::to_string).collect(),
+                picked: r.try_get::<i64, _>("picked")? != 0,
+                history_state: r.try_get("history_state")?,
+                history_imported: r.try_get("history_imported")?,
+                history_error: r.try_get("history_error")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let folders = sqlx::query_as::<_, (String, String)>(
+        "SELECT external_id, name FROM folders WHERE account_id = $1 ORDER BY position, id",
+    )
+    .bind(id)
+    .fetch_all(&state.db.pool)
+    .await?
+    .into_iter()
+    .map(|(id, name)| TelegramFolderView { id, name })
+    .collect();
+    let listed: Option<i64> = sqlx::query_scalar(
+        "SELECT resync_requested_at FROM channel_accounts WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&state.db.pool)
+    .await?;
+    Ok(AccountChats {
+        listed: listed.is_none() || !chats.is_empty(),
+        chats,
+        folders,
+    })
+}
+
+/// Sets which chats are synced. Newly picked chats become conversations at once (empty) and
+/// their history is queued for import; chats no longer picked stop receiving (what was
+/// stored stays).
+pub async fn pick(
+    state: &AppState,
+    auth: &AuthContext,
+    id: i64,
+    input: PickChats,
+) -> Result<AccountChats, AppError> {
+    auth.require(Action::ConnectChannels)?;
+    input.validate()?;
+    let found = account(state, auth, id).await?;
+    auth.require_on(Action::ConnectChannels, found.owner_id)?;
+    let wanted: HashSet<String> = input.peer_ids.into_iter().collect();
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT peer_id, kind, title, username, picked FROM account_chats WHERE account_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let known: HashSet<&String> = rows.iter().map(|r| &r.0).collect();
+    if let Some(unknown) = wanted.iter().find(|p| !known.contains(p)) {
+        return Err(AppError::field(
+            "peerIds",
+            "not_found",
+            format!("The account has no chat {unknown}"),
+        ));
+    }
+    let mut events = Vec::new();
+    for (peer, kind, title, username, picked) in &rows {
+        let pick = wanted.contains(peer);
+        if pick == (*picked != 0) {
+            continue;
+        }
+        sqlx::query(
+            "UPDATE account_chats SET picked = $1, history_state = CASE WHEN $1 = 1 AND history_state <> 'done' \
+             THEN 'queued' ELSE history_state END, updated_at = $2 WHERE account_id = $3 AND peer_id = $4",
+        )
+        .bind(i64::from(pick))
+        .bind(now)
+        .bind(id)
+        .bind(peer)
+        .execute(&mut *tx)
+        .await?;
+        if pick {
+            events.push(open_conversation(&mut tx, auth.workspace_id.0, id, peer, kind, title, username).await?);
+        }
+    }
+    tx.commit().await?;
+    state.hub.publish(events);
+    state.telegram.wake(id);
+    list(state, auth, id).await
+}
+
+/// The conversation of a newly picked chat (created empty; history follows).
+async fn open_conversation(
+    tx: &mut Tx,
+    workspace_id: i64,
+    account_id: i64,
+    peer: &str,
+    kind: &str,
+    title: &str,
+    username: &str,
+) -> Result<StoredEvent, AppError> {
+    let now = now_ms();
+    let search = format!("{title} {username}").to_lowercase();
+    let conversation_id: i64 = sqlx::query_scalar(
+        "INSERT INTO conversations (workspace_id, account_id, peer_id, kind, title, username, search_text, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+         ON CONFLICT (account_id, peer_id) DO UPDATE SET title = excluded.title, username = excluded.username \
+         RETURNING id",
+    )
+    .bind(workspace_id)
+    .bind(account_id)
+    .bind(peer)
+    .bind(kind)
+    .bind(title)
+    .bind(username)
+    .bind(search)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    if kind == "private" {
+        sqlx::query(
+            "UPDATE conversations SET contact_id = (SELECT MIN(id) FROM contacts WHERE workspace_id = $1 \
+             AND telegram_user_id = $2) WHERE id = $3 AND contact_id IS NULL",
+        )
+        .bind(workspace_id)
+        .bind(peer.parse::<i64>().unwrap_or(0))
+        .bind(conversation_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let view = crate::messaging::server::conversation_in(tx, workspace_id, conversation_id).await?;
+    Ok(record(
+        tx,
+        crate::ids::WorkspaceId(workspace_id),
+        None,
+        "conversation.updated",
+        serde_json::to_value(&view).unwrap_or_default(),
+    )
+    .await?)
+}
+
+/// Asks the account's worker to reload chats and folders and to import what is missing.
+pub async fn resync(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
+    auth.require(Action::ConnectChannels)?;
+    let found = account(state, auth, id).await?;
+    auth.require_on(Action::ConnectChannels, found.owner_id)?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "UPDATE channel_accounts SET resync_requested_at = $1, updated_at = $1 WHERE id = $2",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE account_chats SET history_state = 'queued', history_error = '' WHERE account_id = $1 AND picked = 1",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    state.telegram.wake(id);
+    state.channels_wake.notify_waiters();
+    Ok(())
+}
+
+/// Saves what the worker loaded from Telegram: every chat (picks and import progress kept),
+/// the folders mirrored into the inbox's folders with the picked chats in them.
+pub async fn save_listing(
+    state: &AppState,
+    account_id: i64,
+    workspace_id: i64,
+    chats: &[RemoteChat],
+    folders: &[RemoteFolder],
+) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    for chat in chats {
+        let folder_ids = serde_json::to_string(&chat.folder_ids).unwrap_or_else(|_| "[]".into());
+        sqlx::query(
+            "INSERT INTO account_chats (account_id, workspace_id, peer_id, kind, title, username, unread, \
+             last_message_at, folder_ids, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             ON CONFLICT (account_id, peer_id) DO UPDATE SET kind = excluded.kind, title = excluded.title, \
+             username = excluded.username, unread = excluded.unread, last_message_at = excluded.last_message_at, \
+             folder_ids = excluded.folder_ids, updated_at = excluded.updated_at",
+        )
+        .bind(account_id)
+        .bind(workspace_id)
+        .bind(chat.peer_id.to_string())
+        .bind(&chat.kind)
+        .bind(&chat.title)
+        .bind(&chat.username)
+        .bind(chat.unread)
+        .bind(chat.last_message_at_ms)
+        .bind(folder_ids)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let mut mirrored = Vec::new();
+    for (position, folder) in folders.iter().enumerate() {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO folders (workspace_id, name, position, account_id, external_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, external_id) DO UPDATE SET name = excluded.name, \
+             position = excluded.position RETURNING id",
+        )
+        .bind(workspace_id)
+        .bind(&folder.title)
+        .bind(1000 + position as i64)
+        .bind(account_id)
+        .bind(folder.id.to_string())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        mirrored.push((folder.id, id));
+    }
+    // Folders gone from Telegram go from the inbox too (CRM-only folders are untouched).
+    let keep: Vec<String> = folders.iter().map(|f| f.id.to_string()).collect();
+    let existing: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, external_id FROM folders WHERE account_id = $1")
+            .bind(account_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    for (id, external) in existing {
+        if !keep.contains(&external) {
+            sqlx::query("DELETE FROM folders WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    // The picked chats' conversations sit in the folders Telegram puts them in.
+    for chat in chats {
+        let conversation: Option<i64> = sqlx::query_scalar(
+            "SELECT c.id FROM conversations c JOIN account_chats a ON a.account_id = c.account_id AND a.peer_id = c.peer_id \
+             WHERE c.account_id = $1 AND c.peer_id = $2 AND a.picked = 1",
+        )
+        .bind(account_id)
+        .bind(chat.peer_id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(conversation) = conversation else { continue };
+        sqlx::query(
+            "DELETE FROM conversation_folders WHERE conversation_id = $1 AND folder_id IN \
+             (SELECT id FROM folders WHERE account_id = $2)",
+        )
+        .bind(conversation)
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+        for (external, folder) in &mirrored {
+            if chat.folder_ids.contains(external) {
+                sqlx::query(
+                    "INSERT INTO conversation_folders (folder_id, conversation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                )
+                .bind(folder)
+                .bind(conversation)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+    }
+    sqlx::query(
+        "UPDATE channel_accounts SET resync_requested_at = NULL, last_sync_at = $1 WHERE id = $2",
+    )
+    .bind(now)
+    .bind(account_id)
+    .execute(&mut *tx)
+    .await?;
+    let event = record(
+        &mut tx,
+        crate::ids::WorkspaceId(workspace_id),
+        None,
+        "account.updated",
+        serde_json::json!({ "id": account_id, "chats": chats.len() }),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(())
+}
+
+pub async fn telegram_app(state: &AppState, auth: &AuthContext) -> Result<TelegramAppView, AppError> {
+    let (api_id, hash): (Option<i64>, String) = sqlx::query_as(
+        "SELECT telegram_api_id, telegram_api_hash FROM workspaces WHERE id = $1",
+    )
+    .bind(auth.workspace_id.0)
+    .fetch_one(&state.db.pool)
+    .await?;
+    Ok(TelegramAppView {
+        api_id,
+        configured: api_id.is_some() && !hash.is_empty(),
+    })
+}
+
+/// Sets the workspace's Telegram application (owners and admins; audited; the hash sealed).
+pub async fn set_telegram_app(
+    state: &AppState,
+    auth: &AuthContext,
+    input: TelegramAppInput,
+) -> Result<TelegramAppView, AppError> {
+    auth.require(Action::ManageWorkspace)?;
+    let input = TelegramAppInput {
+        api_id: input.api_id,
+        api_hash: input.api_hash.trim().to_lowercase(),
+    };
+    input.validate()?;
+    if !input.api_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::field(
+            "apiHash",
+            "invalid",
+            "The api_hash has 32 hexadecimal characters",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE workspaces SET telegram_api_id = $1, telegram_api_hash = $2 WHERE id = $3")
+        .bind(input.api_id)
+        .bind(state.secrets.seal(&input.api_hash))
+        .bind(auth.workspace_id.0)
+        .execute(&mut *tx)
+        .await?;
+    crate::team::server::audit::log(
+        &mut tx,
+        auth,
+        "workspace.telegram_app",
+        ("workspace", auth.workspace_id.0.to_string()),
+        serde_json::json!({ "apiId": input.api_id }),
+    )
+    .await?;
+    tx.commit().await?;
+    telegram_app(state, auth).await
+}

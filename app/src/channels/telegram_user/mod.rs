@@ -1,0 +1,85 @@
+//! The Telegram user-account channel (MTProto): a rep's own Telegram. Everything network-facing
+//! goes through the boundary traits (`boundary.rs`); `grammers.rs` implements them against
+//! Telegram, `simulated.rs` in process for tests. The rest is Parley's: logging in
+//! (`login.rs`), the account's chats and which are synced (`chats.rs`), the worker that owns a
+//! connected account under a lease (`worker.rs`), storing what arrives (`store.rs`), and the
+//! send and read jobs (`jobs.rs`).
+
+pub mod boundary;
+pub mod chats;
+pub mod grammers;
+pub mod jobs;
+pub mod login;
+pub mod simulated;
+pub mod simulated_routes;
+pub mod store;
+pub mod worker;
+
+use crate::server::config::{Settings, TelegramUserBackend};
+use boundary::{Connector, UserClient};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The channel's part of `AppState`.
+pub struct TelegramUsers {
+    pub connector: Arc<dyn Connector>,
+    /// Present with the simulated backend: its control routes play the other side.
+    pub simulated: Option<simulated::SimulatedTelegram>,
+    /// Logins under way on this instance.
+    pub logins: login::Logins,
+    /// The connected clients of the accounts whose lease this instance holds: the send and
+    /// read jobs use them.
+    clients: Mutex<HashMap<i64, Arc<dyn UserClient>>>,
+    /// Wakes an account's worker (a pick, a resync).
+    wakers: Mutex<HashMap<i64, Arc<tokio::sync::Notify>>>,
+}
+
+impl TelegramUsers {
+    pub fn from_settings(settings: &Settings) -> TelegramUsers {
+        let (connector, simulated): (Arc<dyn Connector>, _) = match settings.telegram_user_backend
+        {
+            TelegramUserBackend::Grammers => (Arc::new(grammers::GrammersConnector), None),
+            TelegramUserBackend::Simulated => {
+                let sim = simulated::SimulatedTelegram::new();
+                (Arc::new(sim.clone()), Some(sim))
+            }
+        };
+        TelegramUsers {
+            connector,
+            simulated,
+            logins: login::Logins::default(),
+            clients: Mutex::new(HashMap::new()),
+            wakers: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn client(&self, account_id: i64) -> Option<Arc<dyn UserClient>> {
+        self.clients
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&account_id)
+            .cloned()
+    }
+
+    fn waker(&self, account_id: i64) -> Arc<tokio::sync::Notify> {
+        self.wakers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(account_id)
+            .or_default()
+            .clone()
+    }
+
+    /// Wakes the account's worker if it runs here (elsewhere it looks within seconds).
+    pub fn wake(&self, account_id: i64) {
+        self.waker(account_id).notify_one();
+    }
+
+    fn set_client(&self, account_id: i64, client: Option<Arc<dyn UserClient>>) {
+        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        match client {
+            Some(c) => clients.insert(account_id, c),
+            None => clients.remove(&account_id),
+        };
+    }
+}

@@ -1,0 +1,446 @@
+//! The account worker: one per connected Telegram user account across all instances. A
+//! supervisor on every instance takes the lease of each account nobody holds (see
+//! `channels/lease.rs`) and runs its worker; the worker renews the lease every round and stops
+//! when it loses it, so two instances never drive one account.
+//!
+//! A worker connects with the stored session, then loops: reload chats and folders when a
+//! resync was asked for (and right after login), import the next queued chat's history (one
+//! chat at a time, with a pause between requests), and store live updates as they come. Flood
+//! waits put the account in `flood_wait` until they pass; a revoked session marks it
+//! `needs_relogin` and tells its owner; a lost connection shows `reconnecting` and retries with
+//! backoff.
+
+use super::boundary::{MtError, RemoteUpdate, UserClient};
+use super::store::{self, Account};
+use crate::channels::lease;
+use crate::error::AppError;
+use crate::ids::WorkspaceId;
+use crate::realtime::server::record;
+use crate::server::{now_ms, AppState};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// How often a worker looks at its queue (and renews its lease) when nothing happens.
+const TICK: Duration = Duration::from_secs(2);
+/// At most one typing announcement per chat in this time.
+const TYPING_EVERY_MS: i64 = 4_000;
+
+/// Starts and watches this instance's account workers until shutdown.
+pub async fn supervise(state: AppState) {
+    let mut running: HashMap<i64, tokio::task::JoinHandle<()>> = HashMap::new();
+    let mut stop = state.shutdown.subscribe();
+    loop {
+        running.retain(|_, task| !task.is_finished());
+        match accounts_to_run(&state).await {
+            Ok(ids) => {
+                for id in ids {
+                    if running.contains_key(&id) {
+                        continue;
+                    }
+                    match lease::take(&state, id).await {
+                        Ok(true) => {
+                            running.insert(id, tokio::spawn(run(state.clone(), id)));
+                        }
+                        Ok(false) => {}
+                        Err(e) => tracing::warn!(account = id, error = %e, "could not take an account's lease"),
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not list the Telegram accounts to run"),
+        }
+        tokio::select! {
+            _ = state.channels_wake.notified() => {}
+            _ = tokio::time::sleep(TICK) => {}
+            _ = stop.changed() => break,
+        }
+    }
+    for (id, task) in running {
+        task.abort();
+        state.telegram.set_client(id, None);
+        if let Err(e) = lease::release(&state, id).await {
+            tracing::warn!(account = id, error = %e, "could not release an account's lease");
+        }
+    }
+}
+
+async fn accounts_to_run(state: &AppState) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM channel_accounts WHERE kind = 'telegram_user' \
+         AND status NOT IN ('disconnected', 'needs_relogin') AND secret <> '' \
+         AND (lease_until IS NULL OR lease_until < $1 OR lease_owner = $2)",
+    )
+    .bind(now_ms())
+    .bind(&state.instance_id)
+    .fetch_all(&state.db.pool)
+    .await
+}
+
+/// Why a connection ended.
+enum End {
+    /// Disconnected, lease lost, or shutting down: the worker stops.
+    Stop,
+    Mt(MtError),
+    App(AppError),
+}
+
+impl From<MtError> for End {
+    fn from(e: MtError) -> End {
+        End::Mt(e)
+    }
+}
+
+impl From<AppError> for End {
+    fn from(e: AppError) -> End {
+        End::App(e)
+    }
+}
+
+impl From<sqlx::Error> for End {
+    fn from(e: sqlx::Error) -> End {
+        End::App(e.into())
+    }
+}
+
+async fn run(state: AppState, id: i64) {
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        let end = connection(&state, id).await;
+        state.telegram.set_client(id, None);
+        match end {
+            End::Stop => break,
+            End::Mt(MtError::SessionRevoked) => {
+                if let Err(e) = needs_relogin(&state, id).await {
+                    tracing::warn!(account = id, error = %e, "could not mark the account for re-login");
+                }
+                break;
+            }
+            End::Mt(MtError::FloodWait(secs)) => {
+                let until = now_ms() + secs as i64 * 1000;
+                if let Err(e) = flood_wait(&state, id, until).await {
+                    tracing::warn!(account = id, error = %e, "could not record a flood wait");
+                }
+                if !sleep_holding_lease(&state, id, Duration::from_secs(secs)).await {
+                    break;
+                }
+            }
+            End::Mt(e) => {
+                tracing::info!(account = id, error = %e, "Telegram connection lost");
+                let _ = set_status(&state, id, "reconnecting", &e.to_string()).await;
+                if !sleep_holding_lease(&state, id, backoff).await {
+                    break;
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(60));
+            }
+            End::App(e) => {
+                tracing::warn!(account = id, error = %e, "an account worker failed");
+                if !sleep_holding_lease(&state, id, backoff).await {
+                    break;
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(60));
+            }
+        }
+    }
+}
+
+/// Waits, renewing the lease; `false` when the lease was lost or the server stops.
+async fn sleep_holding_lease(state: &AppState, id: i64, wait: Duration) -> bool {
+    let until = Instant::now() + wait;
+    let mut stop = state.shutdown.subscribe();
+    while Instant::now() < until {
+        if !matches!(lease::take(state, id).await, Ok(true)) || *stop.borrow() {
+            return false;
+        }
+        let step = (until - Instant::now()).min(TICK);
+        tokio::select! {
+            _ = tokio::time::sleep(step) => {}
+            _ = stop.changed() => return false,
+        }
+    }
+    true
+}
+
+struct Loaded {
+    account: Account,
+    secret: String,
+    resync: bool,
+    status: String,
+    flood_wait_until: Option<i64>,
+}
+
+async fn load(state: &AppState, id: i64) -> Result<Option<Loaded>, sqlx::Error> {
+    let row: Option<(i64, Option<i64>, String, Option<i64>, String, Option<i64>)> = sqlx::query_as(
+        "SELECT workspace_id, owner_id, secret, resync_requested_at, status, flood_wait_until \
+         FROM channel_accounts WHERE id = $1 AND kind = 'telegram_user'",
+    )
+    .bind(id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    Ok(row.map(|(ws, owner, secret, resync, status, flood)| Loaded {
+        account: Account {
+            id,
+            workspace_id: ws,
+            owner_id: owner,
+        },
+        secret,
+        resync: resync.is_some(),
+        status,
+        flood_wait_until: flood,
+    }))
+}
+
+/// One connection: open, then work until something ends it.
+async fn connection(state: &AppState, id: i64) -> End {
+    match connected(state, id).await {
+        Ok(()) => End::Stop,
+        Err(end) => end,
+    }
+}
+
+async fn connected(state: &AppState, id: i64) -> Result<(), End> {
+    let Some(loaded) = load(state, id).await? else {
+        return Err(End::Stop);
+    };
+    if loaded.status == "disconnected" || loaded.secret.is_empty() {
+        return Err(End::Stop);
+    }
+    let account = loaded.account;
+    let api = super::login::credentials(state, account.workspace_id).await?;
+    let session = open_session(state, &loaded.secret)?;
+    let client: Arc<dyn UserClient> =
+        Arc::from(state.telegram.connector.open(&api, Some(&session)).await?);
+    let me = client.me().await?;
+    state.telegram.set_client(id, Some(client.clone()));
+    sqlx::query(
+        "UPDATE channel_accounts SET status = CASE WHEN status = 'flood_wait' AND flood_wait_until > $1 \
+         THEN status ELSE 'connected' END, name = $2, username = $3, last_error = '', updated_at = $1 WHERE id = $4",
+    )
+    .bind(now_ms())
+    .bind(&me.name)
+    .bind(&me.username)
+    .bind(id)
+    .execute(state.db.writer())
+    .await?;
+    announce(state, account).await?;
+    let wake = state.telegram.waker(id);
+    let mut stop = state.shutdown.subscribe();
+    let mut next_import = Instant::now();
+    let mut typing: HashMap<i64, i64> = HashMap::new();
+    let pause = Duration::from_millis(state.settings.telegram_history_pause_ms);
+    loop {
+        if *stop.borrow() || !lease::take(state, id).await? {
+            return Ok(());
+        }
+        let Some(now) = load(state, id).await? else {
+            return Ok(());
+        };
+        if now.status == "disconnected" || now.secret.is_empty() {
+            return Ok(());
+        }
+        if now.status == "flood_wait" && now.flood_wait_until.is_some_and(|u| u <= now_ms()) {
+            set_status(state, id, "connected", "").await?;
+            announce(state, account).await?;
+        }
+        if now.resync {
+            let chats = client.chats().await?;
+            let folders = client.folders().await?;
+            super::chats::save_listing(state, id, account.workspace_id, &chats, &folders).await?;
+            save_session(state, id, client.as_ref()).await?;
+        } else if Instant::now() >= next_import {
+            if import_next(state, account, client.as_ref()).await? {
+                next_import = Instant::now() + pause;
+                continue;
+            }
+        }
+        tokio::select! {
+            update = client.next_update() => {
+                let update = update?;
+                if let RemoteUpdate::Typing { peer_id, .. } = &update {
+                    let last = typing.entry(*peer_id).or_insert(0);
+                    if now_ms() - *last < TYPING_EVERY_MS {
+                        continue;
+                    }
+                    *last = now_ms();
+                }
+                store::apply(state, account, &update).await?;
+            }
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(TICK) => {}
+            _ = stop.changed() => return Ok(()),
+        }
+    }
+}
+
+/// Imports the history of the next queued chat; `false` when none is queued.
+async fn import_next(
+    state: &AppState,
+    account: Account,
+    client: &dyn UserClient,
+) -> Result<bool, End> {
+    let peer: Option<String> = sqlx::query_scalar(
+        "SELECT peer_id FROM account_chats WHERE account_id = $1 AND picked = 1 \
+         AND history_state IN ('queued', 'importing') ORDER BY updated_at, peer_id LIMIT 1",
+    )
+    .bind(account.id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let Some(peer) = peer else { return Ok(false) };
+    let peer_id: i64 = peer.parse().unwrap_or(0);
+    progress(state, account, &peer, "importing", 0, "").await?;
+    let limit = state.settings.telegram_history_limit as usize;
+    match client.history(peer_id, limit).await {
+        Ok(messages) => {
+            let new = store::import(state, account, peer_id, &messages).await?;
+            progress(state, account, &peer, "done", new, "").await?;
+            Ok(true)
+        }
+        Err(MtError::FloodWait(secs)) => {
+            progress(state, account, &peer, "queued", 0, "").await?;
+            Err(End::Mt(MtError::FloodWait(secs)))
+        }
+        Err(e @ (MtError::SessionRevoked | MtError::Network(_))) => Err(End::Mt(e)),
+        Err(e) => {
+            progress(state, account, &peer, "failed", 0, &e.to_string()).await?;
+            Ok(true)
+        }
+    }
+}
+
+/// Records a chat's import state and announces it (the picker shows progress).
+async fn progress(
+    state: &AppState,
+    account: Account,
+    peer: &str,
+    history_state: &str,
+    imported: i64,
+    error: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "UPDATE account_chats SET history_state = $1, history_imported = history_imported + $2, \
+         history_error = $3, updated_at = $4 WHERE account_id = $5 AND peer_id = $6",
+    )
+    .bind(history_state)
+    .bind(imported)
+    .bind(error)
+    .bind(now_ms())
+    .bind(account.id)
+    .bind(peer)
+    .execute(&mut *tx)
+    .await?;
+    let event = record(
+        &mut tx,
+        WorkspaceId(account.workspace_id),
+        None,
+        "account.sync",
+        serde_json::json!({ "accountId": account.id, "peerId": peer, "state": history_state }),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(())
+}
+
+fn open_session(state: &AppState, sealed: &str) -> Result<Vec<u8>, End> {
+    use base64::Engine as _;
+    use secrecy::ExposeSecret;
+    let opened = state.secrets.open(sealed).map_err(|e| {
+        tracing::error!(error = %e, "a Telegram session does not open (was secret_key changed?)");
+        End::Mt(MtError::SessionRevoked)
+    })?;
+    base64::engine::general_purpose::STANDARD
+        .decode(opened.expose_secret())
+        .map_err(|_| End::Mt(MtError::SessionRevoked))
+}
+
+/// Keeps the session's latest state (data centres, known peers, update state) sealed.
+async fn save_session(state: &AppState, id: i64, client: &dyn UserClient) -> Result<(), AppError> {
+    use base64::Engine as _;
+    let sealed = state
+        .secrets
+        .seal(&base64::engine::general_purpose::STANDARD.encode(client.session()));
+    sqlx::query("UPDATE channel_accounts SET secret = $1 WHERE id = $2 AND secret <> ''")
+        .bind(sealed)
+        .bind(id)
+        .execute(state.db.writer())
+        .await?;
+    Ok(())
+}
+
+async fn set_status(state: &AppState, id: i64, status: &str, error: &str) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE channel_accounts SET status = $1, last_error = $2, \
+         flood_wait_until = CASE WHEN $1 = 'flood_wait' THEN flood_wait_until ELSE NULL END, updated_at = $3 \
+         WHERE id = $4 AND status NOT IN ('disconnected', 'needs_relogin')",
+    )
+    .bind(status)
+    .bind(error)
+    .bind(now_ms())
+    .bind(id)
+    .execute(state.db.writer())
+    .await?;
+    Ok(())
+}
+
+/// Records a flood wait on the account: its sends wait until then, the UI counts down.
+pub async fn flood_wait(state: &AppState, id: i64, until: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE channel_accounts SET status = 'flood_wait', flood_wait_until = $1, updated_at = $2 \
+         WHERE id = $3 AND status NOT IN ('disconnected', 'needs_relogin')",
+    )
+    .bind(until)
+    .bind(now_ms())
+    .bind(id)
+    .execute(state.db.writer())
+    .await?;
+    if let Ok(Some(loaded)) = load(state, id).await {
+        announce(state, loaded.account).await?;
+    }
+    Ok(())
+}
+
+/// Telegram ended the session: the account needs its owner to connect it again, and the owner
+/// is told (bell notification through the account's event).
+pub async fn needs_relogin(state: &AppState, id: i64) -> Result<(), AppError> {
+    let Some(loaded) = load(state, id).await? else {
+        return Ok(());
+    };
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "UPDATE channel_accounts SET status = 'needs_relogin', last_error = $1, lease_owner = NULL, \
+         lease_until = NULL, updated_at = $2 WHERE id = $3",
+    )
+    .bind(MtError::SessionRevoked.to_string())
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let event = record(
+        &mut tx,
+        WorkspaceId(loaded.account.workspace_id),
+        None,
+        "account.needs_relogin",
+        serde_json::json!({ "id": id, "ownerId": loaded.account.owner_id }),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(())
+}
+
+/// Announces the account's health as it now is.
+async fn announce(state: &AppState, account: Account) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let event = record(
+        &mut tx,
+        WorkspaceId(account.workspace_id),
+        None,
+        "account.updated",
+        serde_json::json!({ "id": account.id }),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! Server functions for Telegram user accounts: logging in, picking chats, resync, and the
+//! workspace's Telegram application.
+
+use super::{AccountChats, LoginView, TelegramAppView};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(prefix = "/sfn", endpoint = "start_telegram_login")]
+pub async fn start_telegram_login(method: String, phone: String) -> Result<LoginView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        let input = super::StartLogin { method, phone };
+        crate::channels::telegram_user::login::start(&state, &auth, input).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "telegram_login_state")]
+pub async fn telegram_login_state(id: String) -> Result<LoginView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        crate::channels::telegram_user::login::poll(&state, &auth, &id).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "answer_telegram_login")]
+pub async fn answer_telegram_login(id: String, value: String) -> Result<LoginView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        let input = super::LoginAnswer { value };
+        crate::channels::telegram_user::login::answer(&state, &auth, &id, input).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "cancel_telegram_login")]
+pub async fn cancel_telegram_login(id: String) -> Result<(), AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        crate::channels::telegram_user::login::cancel(&state, &auth, &id).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "list_account_chats")]
+pub async fn list_account_chats(id: i64) -> Result<AccountChats, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        crate::channels::telegram_user::chats::list(&state, &auth, id).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "pick_account_chats")]
+pub async fn pick_account_chats(id: i64, peer_ids: Vec<String>) -> Result<AccountChats, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        let input = super::PickChats { peer_ids };
+        crate::channels::telegram_user::chats::pick(&state, &auth, id, input).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "resync_account")]
+pub async fn resync_account(id: i64) -> Result<(), AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        crate::channels::telegram_user::chats::resync(&state, &auth, id).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "get_channel_account")]
+pub async fn get_channel_account(id: i64) -> Result<super::AccountView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::accounts::get(&state, &auth, id).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "telegram_app")]
+pub async fn telegram_app() -> Result<TelegramAppView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        crate::channels::telegram_user::chats::telegram_app(&state, &auth).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "set_telegram_app")]
+pub async fn set_telegram_app(api_id: i64, api_hash: String) -> Result<TelegramAppView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        let input = super::TelegramAppInput { api_id, api_hash };
+        crate::channels::telegram_user::chats::set_telegram_app(&state, &auth, input).await
+    })
+    .await
+}
