@@ -74,6 +74,10 @@ export default defineConfig({
         PARLEY_SMTP_PORT: String(smtpSinkPort),
         PARLEY_SMTP_TLS: 'none',
         PARLEY_MAIL_FROM: 'Parley <parley@example.com>',
+        // Telegram user accounts talk to the simulated Telegram (the boundary's test
+        // implementation, in the server's process), driven through /api/simulated-telegram.
+        PARLEY_TELEGRAM_USER_BACKEND: 'simulated',
+        PARLEY_TELEGRAM_HISTORY_PAUSE_MS: '50',
         RUST_LOG: 'warn',
       },
     },

@@ -56,6 +56,7 @@ pub struct TelegramStrings {
     pub typing: &'static str,
     pub deleted: &'static str,
     pub error_code: &'static str,
+    pub relogin_needed: &'static str,
     pub error_password: &'static str,
 }
 
@@ -114,6 +115,7 @@ pub static EN: TelegramStrings = TelegramStrings {
     kind_channel: "channel",
     typing: "typing…",
     deleted: "deleted in Telegram",
+    relogin_needed: "Telegram ended the session of your account: connect it again from the inbox",
     error_code: "The code is not valid (or has expired); check it or ask for a new one",
     error_password: "The password is not valid",
 };
@@ -173,6 +175,7 @@ pub static RU: TelegramStrings = TelegramStrings {
     kind_channel: "канал",
     typing: "печатает…",
     deleted: "удалено в Telegram",
+    relogin_needed: "Telegram завершил сеанс вашего аккаунта: подключите его снова во «Входящих»",
     error_code: "Неверный или устаревший код; проверьте его или запросите новый",
     error_password: "Неверный пароль",
 };

@@ -32,6 +32,9 @@ pub fn Bell() -> impl IntoView {
             version.update(|v| *v += 1);
         }
         k if k.starts_with("reminder.") => version.update(|v| *v += 1),
+        "account.needs_relogin" if e.data.get("ownerId").and_then(|v| v.as_i64()) == Some(me) => {
+            toasts.push(ToastKind::Error, t.get_untracked().telegram.relogin_needed);
+        }
         _ => {}
     });
     let due = Signal::derive(move || {

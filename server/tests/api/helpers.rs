@@ -58,7 +58,7 @@ pub struct TestApp {
     pub db_url: String,
     _data_dir: tempfile::TempDir,
     _database: Option<PgDatabase>,
-    _shutdown: tokio::sync::oneshot::Sender<()>,
+    _shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// A throwaway PostgreSQL database, dropped when the test ends.
@@ -155,15 +155,28 @@ impl TestApp {
             db_url,
             _data_dir: data_dir,
             _database: database,
-            _shutdown: tx,
+            _shutdown: Some(tx),
         }
     }
 
     /// A second instance on the same database (another server process would do the same).
     pub async fn spawn_second(&self) -> TestApp {
+        self.spawn_second_with(&|_| {}).await
+    }
+
+    /// Stops this instance's server (its database stays for the other instances).
+    pub fn stop_server(&mut self) {
+        if let Some(tx) = self._shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+
+    /// A second instance with settings adjusted first.
+    pub async fn spawn_second_with(&self, configure: &dyn Fn(&mut Settings)) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf()).expect("settings");
         settings.addr = "127.0.0.1:0".parse().unwrap();
+        configure(&mut settings);
         settings.database_url = Some(self.db_url.clone().into());
         let app = server::Application::build(settings)
             .await
@@ -180,7 +193,7 @@ impl TestApp {
             db_url: self.db_url.clone(),
             _data_dir: data_dir,
             _database: None,
-            _shutdown: tx,
+            _shutdown: Some(tx),
         }
     }
 

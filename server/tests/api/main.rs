@@ -26,5 +26,7 @@ mod stage_moves;
 mod team;
 mod team_email;
 mod team_support;
+mod telegram_user;
+mod telegram_user_support;
 mod two_factor;
 mod workspaces;

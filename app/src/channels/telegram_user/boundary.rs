@@ -1,5 +1,5 @@
 //! The boundary between Parley and a Telegram user account (MTProto). Everything the product
-//! does with a personal Telegram account goes through these two traits: `grammers.rs` is the
+//! does with a personal Telegram account goes through these two traits: `grammers/` is the
 //! implementation that runs in production, `simulated.rs` an in-process world that the tests
 //! (and the Playwright suite, with `telegram_user_backend = "simulated"`) drive.
 

@@ -98,8 +98,8 @@ pub async fn pick(
     let wanted: HashSet<String> = input.peer_ids.into_iter().collect();
     let now = now_ms();
     let mut tx = state.db.begin().await?;
-    let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT peer_id, kind, title, username, picked FROM account_chats WHERE account_id = $1",
+    let rows: Vec<(String, String, String, String, i64, String)> = sqlx::query_as(
+        "SELECT peer_id, kind, title, username, picked, folder_ids FROM account_chats WHERE account_id = $1",
     )
     .bind(id)
     .fetch_all(&mut *tx)
@@ -113,7 +113,7 @@ pub async fn pick(
         ));
     }
     let mut events = Vec::new();
-    for (peer, kind, title, username, picked) in &rows {
+    for (peer, kind, title, username, picked, folder_ids) in &rows {
         let pick = wanted.contains(peer);
         if pick == (*picked != 0) {
             continue;
@@ -129,7 +129,8 @@ pub async fn pick(
         .execute(&mut *tx)
         .await?;
         if pick {
-            events.push(open_conversation(&mut tx, auth.workspace_id.0, id, peer, kind, title, username).await?);
+            let chat = Chat { peer, kind, title, username, folder_ids };
+            events.push(open_conversation(&mut tx, auth.workspace_id.0, id, &chat).await?);
         }
     }
     tx.commit().await?;
@@ -138,16 +139,25 @@ pub async fn pick(
     list(state, auth, id).await
 }
 
-/// The conversation of a newly picked chat (created empty; history follows).
+/// A row of `account_chats`, as picking reads it.
+struct Chat<'a> {
+    peer: &'a str,
+    kind: &'a str,
+    title: &'a str,
+    username: &'a str,
+    /// JSON array of Telegram folder ids.
+    folder_ids: &'a str,
+}
+
+/// The conversation of a newly picked chat (created empty; history follows), in the mirrored
+/// folders Telegram has it in.
 async fn open_conversation(
     tx: &mut Tx,
     workspace_id: i64,
     account_id: i64,
-    peer: &str,
-    kind: &str,
-    title: &str,
-    username: &str,
+    chat: &Chat<'_>,
 ) -> Result<StoredEvent, AppError> {
+    let Chat { peer, kind, title, username, folder_ids } = *chat;
     let now = now_ms();
     let search = format!("{title} {username}").to_lowercase();
     let conversation_id: i64 = sqlx::query_scalar(
@@ -174,6 +184,18 @@ async fn open_conversation(
         .bind(workspace_id)
         .bind(peer.parse::<i64>().unwrap_or(0))
         .bind(conversation_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let folders: Vec<i64> = serde_json::from_str(folder_ids).unwrap_or_default();
+    for folder in folders {
+        sqlx::query(
+            "INSERT INTO conversation_folders (folder_id, conversation_id) \
+             SELECT id, $1 FROM folders WHERE account_id = $2 AND external_id = $3 ON CONFLICT DO NOTHING",
+        )
+        .bind(conversation_id)
+        .bind(account_id)
+        .bind(folder.to_string())
         .execute(&mut **tx)
         .await?;
     }

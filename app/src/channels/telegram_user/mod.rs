@@ -1,5 +1,5 @@
 //! The Telegram user-account channel (MTProto): a rep's own Telegram. Everything network-facing
-//! goes through the boundary traits (`boundary.rs`); `grammers.rs` implements them against
+//! goes through the boundary traits (`boundary.rs`); `grammers/` implements them against
 //! Telegram, `simulated.rs` in process for tests. The rest is Parley's: logging in
 //! (`login.rs`), the account's chats and which are synced (`chats.rs`), the worker that owns a
 //! connected account under a lease (`worker.rs`), storing what arrives (`store.rs`), and the
@@ -40,7 +40,7 @@ impl TelegramUsers {
         {
             TelegramUserBackend::Grammers => (Arc::new(grammers::GrammersConnector), None),
             TelegramUserBackend::Simulated => {
-                let sim = simulated::SimulatedTelegram::new();
+                let sim = simulated::SimulatedTelegram::shared();
                 (Arc::new(sim.clone()), Some(sim))
             }
         };

@@ -13,9 +13,10 @@ use super::boundary::{
 };
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use tokio::sync::broadcast;
+use tokio::sync::Notify;
 
 /// How long a QR login token lives (Telegram's are about 30 s).
 pub const QR_TTL_MS: i64 = 30_000;
@@ -35,8 +36,8 @@ struct World {
     /// The last login code sent to each phone.
     codes: HashMap<String, String>,
     qr_tokens: HashMap<String, QrTicket>,
-    /// A flood wait the next login request answers with.
-    login_flood: Option<u64>,
+    /// A flood wait the next login request of a phone answers with.
+    login_flood: HashMap<String, u64>,
     next_message_id: i64,
     qr_ttl_ms: Option<i64>,
 }
@@ -56,7 +57,12 @@ struct SimAccount {
     flood_next_send: Option<u64>,
     sent: Vec<SentMessage>,
     reads: Vec<(i64, i64)>,
-    updates: broadcast::Sender<RemoteUpdate>,
+    /// Updates waiting for each live session (Telegram keeps them until the session fetches
+    /// them, so a client that connects late still gets them).
+    queues: HashMap<String, VecDeque<RemoteUpdate>>,
+    news: Arc<Notify>,
+    /// Clients currently receiving this account's updates.
+    listening: Arc<AtomicUsize>,
 }
 
 /// An account to create in the world.
@@ -178,8 +184,11 @@ fn normal_phone(phone: &str) -> String {
 }
 
 impl SimulatedTelegram {
-    pub fn new() -> SimulatedTelegram {
-        SimulatedTelegram::default()
+    /// The one simulated Telegram of this process: like the real one, every server instance
+    /// (tests start several in one process) talks to the same world.
+    pub fn shared() -> SimulatedTelegram {
+        static WORLD: std::sync::OnceLock<SimulatedTelegram> = std::sync::OnceLock::new();
+        WORLD.get_or_init(SimulatedTelegram::default).clone()
     }
 
     fn world(&self) -> MutexGuard<'_, World> {
@@ -261,7 +270,9 @@ impl SimulatedTelegram {
             flood_next_send: None,
             sent: Vec::new(),
             reads: Vec::new(),
-            updates: broadcast::channel(256).0,
+            queues: HashMap::new(),
+            news: Arc::new(Notify::new()),
+            listening: Arc::new(AtomicUsize::new(0)),
         };
         world.accounts.insert(phone, account);
         Ok(())
@@ -290,9 +301,29 @@ impl SimulatedTelegram {
         Ok(())
     }
 
-    /// The next login request answers "wait `seconds`".
-    pub fn flood_next_login(&self, seconds: u64) {
-        self.world().login_flood = Some(seconds);
+    /// The phone's next login request answers "wait `seconds`".
+    pub fn flood_next_login(&self, phone: &str, seconds: u64) {
+        self.world().login_flood.insert(normal_phone(phone), seconds);
+    }
+
+    /// How many connections listen to the account's updates right now.
+    pub fn listeners(&self, phone: &str) -> usize {
+        self.world()
+            .accounts
+            .get(&normal_phone(phone))
+            .map(|a| a.listening.load(Ordering::SeqCst))
+            .unwrap_or(0)
+    }
+
+    /// The account's live session keys (what a stored session must never show in clear).
+    pub fn session_keys(&self, phone: &str) -> Vec<String> {
+        let phone = normal_phone(phone);
+        self.world()
+            .sessions
+            .iter()
+            .filter(|(_, p)| **p == phone)
+            .map(|(k, _)| k.clone())
+            .collect()
     }
 
     /// The account's next send answers "wait `seconds`".
@@ -309,7 +340,13 @@ impl SimulatedTelegram {
     /// Ends every session of the account (as "Terminate all other sessions" would).
     pub fn revoke_sessions(&self, phone: &str) {
         let phone = normal_phone(phone);
-        self.world().sessions.retain(|_, p| *p != phone);
+        let mut world = self.world();
+        world.sessions.retain(|_, p| *p != phone);
+        if let Some(account) = world.accounts.get_mut(&phone) {
+            account.queues.clear();
+            // Connected clients hear it at once.
+            account.news.notify_waiters();
+        }
     }
 
     pub fn sent(&self, phone: &str) -> Vec<SentMessage> {
@@ -408,9 +445,10 @@ impl SimulatedTelegram {
                 None,
             ),
         };
-        // Nobody listening (the account is not connected) is not an error: Telegram keeps
-        // the message in the history, which a resync imports.
-        let _ = account.updates.send(update);
+        for queue in account.queues.values_mut() {
+            queue.push_back(update.clone());
+        }
+        account.news.notify_waiters();
         Ok(new_id)
     }
 }
@@ -434,7 +472,7 @@ impl Connector for SimulatedTelegram {
             sim: self.clone(),
             key: Mutex::new(key),
             login: Mutex::new(Login::default()),
-            updates: tokio::sync::Mutex::new(None),
+            listening: Mutex::new(None),
         }))
     }
 }
@@ -457,7 +495,16 @@ struct SimClient {
     sim: SimulatedTelegram,
     key: Mutex<Option<String>>,
     login: Mutex<Login>,
-    updates: tokio::sync::Mutex<Option<broadcast::Receiver<RemoteUpdate>>>,
+    /// The account's listener count, once this client receives updates.
+    listening: Mutex<Option<Arc<AtomicUsize>>>,
+}
+
+impl Drop for SimClient {
+    fn drop(&mut self) {
+        if let Some(count) = self.listening.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            count.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
 }
 
 impl SimClient {
@@ -475,6 +522,9 @@ impl SimClient {
     fn authorise(&self, world: &mut World, phone: &str) -> LoginStep {
         let key = random_hex(16);
         world.sessions.insert(key.clone(), phone.to_string());
+        if let Some(account) = world.accounts.get_mut(phone) {
+            account.queues.insert(key.clone(), VecDeque::new());
+        }
         *self.key.lock().unwrap_or_else(|p| p.into_inner()) = Some(key);
         *self.login() = Login::default();
         LoginStep::Done(world.accounts[phone].me.clone())
@@ -504,7 +554,7 @@ impl UserClient for SimClient {
             return Err(MtError::PhoneInvalid);
         }
         let mut world = self.sim.world();
-        if let Some(secs) = world.login_flood.take() {
+        if let Some(secs) = world.login_flood.remove(&phone) {
             return Err(MtError::FloodWait(secs));
         }
         if !world.accounts.contains_key(&phone) {
@@ -562,9 +612,6 @@ impl UserClient for SimClient {
 
     async fn qr_login(&self) -> Result<LoginStep, MtError> {
         let mut world = self.sim.world();
-        if let Some(secs) = world.login_flood.take() {
-            return Err(MtError::FloodWait(secs));
-        }
         let now = now_ms();
         let current = self.login().qr_token.clone();
         if let Some(token) = current {
@@ -626,25 +673,45 @@ impl UserClient for SimClient {
     }
 
     async fn next_update(&self) -> Result<RemoteUpdate, MtError> {
-        let mut guard = self.updates.lock().await;
-        if guard.is_none() {
-            *guard = Some(self.with_account(|a, _| Ok(a.updates.subscribe()))?);
-        }
-        let Some(receiver) = guard.as_mut() else {
-            return Err(MtError::Network("no update stream".into()));
-        };
         loop {
-            match receiver.recv().await {
-                Ok(update) => {
-                    // A revoked session hears nothing more.
-                    self.with_account(|_, _| Ok(()))?;
+            let news = {
+                let mut world = self.sim.world();
+                let phone = self.phone(&world)?;
+                let key = self
+                    .key
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .clone()
+                    .unwrap_or_default();
+                let account = world.accounts.get_mut(&phone).ok_or(MtError::SessionRevoked)?;
+                {
+                    let mut listening = self.listening.lock().unwrap_or_else(|p| p.into_inner());
+                    if listening.is_none() {
+                        account.listening.fetch_add(1, Ordering::SeqCst);
+                        *listening = Some(account.listening.clone());
+                    }
+                }
+                if let Some(update) = account.queues.get_mut(&key).and_then(VecDeque::pop_front) {
                     return Ok(update);
                 }
-                Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(broadcast::error::RecvError::Closed) => {
-                    return Err(MtError::Network("the connection closed".into()))
+                account.news.clone()
+            };
+            // Registered before looking again, so news between the look and the wait is kept.
+            let notified = news.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let world = self.sim.world();
+                let phone = self.phone(&world)?;
+                let key = self.key.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                let waiting = key
+                    .and_then(|k| world.accounts.get(&phone)?.queues.get(&k).map(|q| !q.is_empty()))
+                    .unwrap_or(false);
+                if waiting {
+                    continue;
                 }
             }
+            notified.await;
         }
     }
 

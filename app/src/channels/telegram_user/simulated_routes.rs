@@ -21,9 +21,11 @@ pub fn router(sim: SimulatedTelegram) -> Router {
         .route("/accounts/{phone}/revoke", post(revoke))
         .route("/accounts/{phone}/sent", get(sent))
         .route("/accounts/{phone}/reads", get(reads))
+        .route("/accounts/{phone}/listeners", get(listeners))
+        .route("/accounts/{phone}/sessions", get(sessions))
+        .route("/accounts/{phone}/login-flood", post(flood_login))
         .route("/qr/scan", post(scan))
         .route("/qr/ttl", post(qr_ttl))
-        .route("/login-flood", post(flood_login))
         .with_state(sim)
 }
 
@@ -72,9 +74,21 @@ async fn flood_send(
     }
 }
 
-async fn flood_login(State(sim): State<SimulatedTelegram>, Json(s): Json<Seconds>) -> StatusCode {
-    sim.flood_next_login(s.seconds);
+async fn flood_login(
+    State(sim): State<SimulatedTelegram>,
+    Path(phone): Path<String>,
+    Json(s): Json<Seconds>,
+) -> StatusCode {
+    sim.flood_next_login(&phone, s.seconds);
     StatusCode::NO_CONTENT
+}
+
+async fn listeners(State(sim): State<SimulatedTelegram>, Path(phone): Path<String>) -> Response {
+    Json(json!({ "listeners": sim.listeners(&phone) })).into_response()
+}
+
+async fn sessions(State(sim): State<SimulatedTelegram>, Path(phone): Path<String>) -> Response {
+    Json(json!({ "keys": sim.session_keys(&phone) })).into_response()
 }
 
 async fn revoke(State(sim): State<SimulatedTelegram>, Path(phone): Path<String>) -> StatusCode {

@@ -81,6 +81,9 @@ async fn accounts_to_run(state: &AppState) -> Result<Vec<i64>, sqlx::Error> {
 enum End {
     /// Disconnected, lease lost, or shutting down: the worker stops.
     Stop,
+    /// This instance cannot open the sealed session (its `secret_key` differs from the one
+    /// that sealed it): another instance should drive the account.
+    Sealed,
     Mt(MtError),
     App(AppError),
 }
@@ -110,6 +113,18 @@ async fn run(state: AppState, id: i64) {
         state.telegram.set_client(id, None);
         match end {
             End::Stop => break,
+            End::Sealed => {
+                tracing::error!(account = id, "cannot open this account's session: instances sharing a database must share secret_key");
+                let _ = lease::release(&state, id).await;
+                // Stay "running" for a while, so this instance does not take the lease back
+                // at once and another instance can.
+                let mut stop = state.shutdown.subscribe();
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+                    _ = stop.changed() => {}
+                }
+                break;
+            }
             End::Mt(MtError::SessionRevoked) => {
                 if let Err(e) = needs_relogin(&state, id).await {
                     tracing::warn!(account = id, error = %e, "could not mark the account for re-login");
@@ -206,8 +221,8 @@ async fn connected(state: &AppState, id: i64) -> Result<(), End> {
         return Err(End::Stop);
     }
     let account = loaded.account;
-    let api = super::login::credentials(state, account.workspace_id).await?;
     let session = open_session(state, &loaded.secret)?;
+    let api = super::login::credentials(state, account.workspace_id).await?;
     let client: Arc<dyn UserClient> =
         Arc::from(state.telegram.connector.open(&api, Some(&session)).await?);
     let me = client.me().await?;
@@ -228,9 +243,17 @@ async fn connected(state: &AppState, id: i64) -> Result<(), End> {
     let mut next_import = Instant::now();
     let mut typing: HashMap<i64, i64> = HashMap::new();
     let pause = Duration::from_millis(state.settings.telegram_history_pause_ms);
+    let mut renewed = Instant::now();
     loop {
-        if *stop.borrow() || !lease::take(state, id).await? {
+        if *stop.borrow() {
             return Ok(());
+        }
+        // Renewed well within its 60 s, not on every update.
+        if renewed.elapsed() >= Duration::from_secs(10) {
+            if !lease::take(state, id).await? {
+                return Ok(());
+            }
+            renewed = Instant::now();
         }
         let Some(now) = load(state, id).await? else {
             return Ok(());
@@ -345,10 +368,7 @@ async fn progress(
 fn open_session(state: &AppState, sealed: &str) -> Result<Vec<u8>, End> {
     use base64::Engine as _;
     use secrecy::ExposeSecret;
-    let opened = state.secrets.open(sealed).map_err(|e| {
-        tracing::error!(error = %e, "a Telegram session does not open (was secret_key changed?)");
-        End::Mt(MtError::SessionRevoked)
-    })?;
+    let opened = state.secrets.open(sealed).map_err(|_| End::Sealed)?;
     base64::engine::general_purpose::STANDARD
         .decode(opened.expose_secret())
         .map_err(|_| End::Mt(MtError::SessionRevoked))
@@ -424,8 +444,28 @@ pub async fn needs_relogin(state: &AppState, id: i64) -> Result<(), AppError> {
         serde_json::json!({ "id": id, "ownerId": loaded.account.owner_id }),
     )
     .await?;
+    // The owner hears it by email too: they may not be looking at Parley.
+    let owner: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT u.email, u.locale, a.name FROM channel_accounts a JOIN users u ON u.id = a.owner_id WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((email, locale, name)) = owner {
+        let url = format!("{}/inbox/telegram/connect", state.settings.app_url());
+        let mail = crate::email::server::templates::render(
+            &crate::email::server::templates::Template::TelegramRelogin {
+                account: &name,
+                url: &url,
+            },
+            &locale,
+            &email,
+        );
+        crate::email::server::queue(&mut tx, state, Some(loaded.account.workspace_id), &mail).await?;
+    }
     tx.commit().await?;
     state.hub.publish([event]);
+    state.jobs_wake.notify_one();
     Ok(())
 }
 

@@ -16,6 +16,11 @@ pub enum Template<'a> {
     VerifyEmail {
         url: &'a str,
     },
+    /// Telegram ended the session of the owner's account.
+    TelegramRelogin {
+        account: &'a str,
+        url: &'a str,
+    },
 }
 
 fn escape(text: &str) -> String {
@@ -72,6 +77,24 @@ fn words<'a>(template: &Template<'a>, ru: bool) -> (String, Vec<String>, &'a str
             vec!["Open this link to confirm that this address is yours:".into()],
             url,
             "Confirm the address",
+        ),
+        (Template::TelegramRelogin { account, url }, false) => (
+            format!("Connect your Telegram account {account} to Parley again"),
+            vec![
+                format!("Telegram ended Parley's session of your account {account} (it was logged out or the session was terminated). Its chats are not synced and nothing can be sent from it until you connect it again."),
+                "Open this link to connect it again:".into(),
+            ],
+            url,
+            "Connect again",
+        ),
+        (Template::TelegramRelogin { account, url }, true) => (
+            format!("Подключите аккаунт Telegram {account} к Parley заново"),
+            vec![
+                format!("Telegram завершил сеанс Parley для вашего аккаунта {account} (выход из аккаунта или завершённый сеанс). Чаты не синхронизируются и отправка невозможна, пока вы не подключите его снова."),
+                "Откройте ссылку, чтобы подключить аккаунт снова:".into(),
+            ],
+            url,
+            "Подключить снова",
         ),
         (Template::VerifyEmail { url }, true) => (
             "Подтвердите адрес почты для Parley".into(),

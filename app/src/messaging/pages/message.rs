@@ -66,15 +66,17 @@ fn Bubble(
     let failed = message.state == "failed";
     let error = message.error.clone();
     let time = clock(message.sent_at);
+    let deleted = message.deleted_at.is_some();
     view! {
         <li class="message" class:message--out=outbound class:message--in=!outbound
-            class:message--failed=failed data-testid=format!("message-{id}") id=format!("message-{id}")>
+            class:message--failed=failed class:message--deleted=deleted data-testid=format!("message-{id}") id=format!("message-{id}")>
             {sender.map(|s| view! { <span class="message__sender">{s}</span> })}
             {quote}
             {message.media.clone().map(|media| view! { <Media media/> })}
             {(!message.text.is_empty()).then(|| view! { <p class="message__text">{message.text.clone()}</p> })}
             <div class="message__meta">
                 <time class="message__time">{time}</time>
+                {deleted.then(|| view! { <span class="message__deleted">{move || t.get().telegram.deleted}</span> })}
                 {outbound.then(|| view! { <Ticks id state=message.state.clone()/> })}
                 <button class="message__action" type="button" on:click=reply>{move || t.get().inbox.reply}</button>
             </div>

@@ -87,6 +87,7 @@ pub async fn rename(
     let name = input.name.trim().to_string();
     FolderInput { name: name.clone() }.validate()?;
     get(state, auth, id).await?;
+    refuse_mirrored(state, id).await?;
     let mut tx = state.db.begin().await?;
     sqlx::query("UPDATE folders SET name = $1 WHERE id = $2 AND workspace_id = $3")
         .bind(&name)
@@ -111,6 +112,7 @@ pub async fn rename(
 pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
     auth.require(Action::ManageFolders)?;
     get(state, auth, id).await?;
+    refuse_mirrored(state, id).await?;
     let mut tx = state.db.begin().await?;
     sqlx::query("DELETE FROM conversation_folders WHERE folder_id = $1")
         .bind(id)
@@ -178,4 +180,18 @@ pub async fn set_for_conversation(
     }
     // The conversation as it now is (its folders included) goes out like any other change.
     super::links::finish(state, tx, auth, id, Vec::new()).await
+}
+
+/// Folders mirrored from a Telegram account follow Telegram; only CRM folders are edited here.
+async fn refuse_mirrored(state: &AppState, id: i64) -> Result<(), AppError> {
+    let account: Option<i64> = sqlx::query_scalar("SELECT account_id FROM folders WHERE id = $1")
+        .bind(id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    match account {
+        Some(_) => Err(AppError::conflict(
+            "This folder mirrors a Telegram folder; rename or delete it in Telegram",
+        )),
+        None => Ok(()),
+    }
 }
