@@ -256,6 +256,7 @@ pub(crate) fn body_for(method: &str, path: &str, own_stage: i64) -> Option<Value
         ("PUT", "/api/pipeline/{id}") => json!({"name": "Taken", "isDefault": false}),
         ("PUT", "/api/pipeline/stages/{id}") => json!({"name": "Taken"}),
         ("PUT", "/api/messaging/folders/{id}") => json!({"name": "Taken"}),
+        ("PUT", "/api/messaging/accounts/{id}/chats") => json!({"peerIds": []}),
         ("PUT", "/api/messaging/conversations/{id}/folders") => json!({"folderIds": []}),
         ("PUT", "/api/crm/companies/{id}") => json!({"name": "Taken"}),
         ("PUT", "/api/crm/contacts/{id}") | ("PATCH", "/api/crm/contacts/{id}") => {

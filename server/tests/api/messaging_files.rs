@@ -19,7 +19,7 @@ const PNG: &[u8] = &[
 ];
 
 /// Posts a multipart form; `file` is (name, mime type, bytes).
-async fn send_file(
+pub(crate) async fn send_file(
     app: &TestApp,
     token: &str,
     chat: i64,

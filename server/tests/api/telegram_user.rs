@@ -345,6 +345,16 @@ async fn flood_waits_pause_sending_and_reading_marks_telegram_read() {
             reads.as_array()?.iter().find(|r| r[0] == 701 && r[1] == id).cloned()
         })
         .await;
+
+        // Files go out through the account too, with their caption.
+        let pdf = b"%PDF-1.4 quote".to_vec();
+        let (s, body) = crate::messaging_files::send_file(&app, &token, cid, "The quote", Some(("quote.pdf", "application/pdf", pdf))).await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        eventually("the file at Telegram", || async {
+            let (_, out) = sim(&app, M::GET, &format!("/accounts/{phone}/sent"), None).await;
+            out.as_array()?.iter().find(|m| m["fileName"] == "quote.pdf" && m["text"] == "The quote").cloned()
+        })
+        .await;
     })
     .await;
 }

@@ -182,6 +182,7 @@ pub async fn answer(
     input.validate()?;
     let flow = find(state, auth, id)?;
     let mut flow = flow.lock().await;
+    owned(&flow, auth)?;
     let step = match flow.step.as_str() {
         "code" => flow.client.sign_in(input.value.trim()).await,
         "password" => flow.client.check_password(&input.value).await,
@@ -206,6 +207,7 @@ pub async fn poll(state: &AppState, auth: &AuthContext, id: &str) -> Result<Logi
     auth.require(Action::ConnectChannels)?;
     let flow = find(state, auth, id)?;
     let mut flow = flow.lock().await;
+    owned(&flow, auth)?;
     if flow.step == "qr" {
         let step = flow.client.qr_login().await.map_err(app_error)?;
         apply(state, auth, &mut flow, step).await?;
@@ -219,7 +221,8 @@ pub async fn poll(state: &AppState, auth: &AuthContext, id: &str) -> Result<Logi
 
 pub async fn cancel(state: &AppState, auth: &AuthContext, id: &str) -> Result<(), AppError> {
     auth.require(Action::ConnectChannels)?;
-    find(state, auth, id)?;
+    let flow = find(state, auth, id)?;
+    owned(&*flow.lock().await, auth)?;
     state.telegram.logins.remove(id);
     Ok(())
 }
@@ -234,20 +237,23 @@ fn find(
         .logins
         .get(id)
         .ok_or_else(|| AppError::not_found("Login"))?;
-    let mine = flow
-        .try_lock()
-        .map(|f| {
-            f.workspace_id == auth.workspace_id.0
-                && f.user_id == auth.user_id.0
-                && now_ms() - f.created_at < LOGIN_TTL_MS
-        })
-        // Busy with another step of the same login: let the caller wait its turn; the
-        // owner is checked again below once the lock is held.
-        .unwrap_or(true);
-    if !mine {
-        return Err(AppError::not_found("Login"));
+    // Busy with another step: the caller waits its turn, and `owned` checks once it holds it.
+    if let Ok(f) = flow.try_lock() {
+        owned(&f, auth)?;
     }
     Ok(flow)
+}
+
+/// A login is its member's, in its workspace, for 15 minutes; to anyone else it does not exist.
+fn owned(flow: &Flow, auth: &AuthContext) -> Result<(), AppError> {
+    let mine = flow.workspace_id == auth.workspace_id.0
+        && flow.user_id == auth.user_id.0
+        && now_ms() - flow.created_at < LOGIN_TTL_MS;
+    if mine {
+        Ok(())
+    } else {
+        Err(AppError::not_found("Login"))
+    }
 }
 
 async fn apply(
@@ -256,9 +262,6 @@ async fn apply(
     flow: &mut Flow,
     step: LoginStep,
 ) -> Result<(), AppError> {
-    if flow.workspace_id != auth.workspace_id.0 || flow.user_id != auth.user_id.0 {
-        return Err(AppError::not_found("Login"));
-    }
     match step {
         LoginStep::CodeSent => flow.step = "code".into(),
         LoginStep::Qr { url, expires_at_ms } => {

@@ -167,6 +167,11 @@ fn Conversation(
                         <Show when=move || !username().is_empty()>
                             <span class="muted">"@"{username}</span>
                         </Show>
+                        <Show when=move || inbox.typing.get().is_some() && inbox.typing.get() == inbox.current.with(|c| c.as_ref().map(|c| c.id))>
+                            <span class="conversation__typing muted" role="status" data-testid="conversation-typing">
+                                {move || t.get().telegram.typing}
+                            </span>
+                        </Show>
                     </div>
                 </header>
                 <div class="conversation__scroller" node_ref=scroller on:scroll=on_scroll>

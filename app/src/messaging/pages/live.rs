@@ -35,6 +35,9 @@ pub fn listen(inbox: Inbox) {
             };
             let inbound = e.kind == "message.received";
             let sender = ev.message.sender_name.clone();
+            if inbox.typing.get_untracked() == Some(ev.conversation.id) {
+                inbox.typing.set(None);
+            }
             inbox.apply_conversation(ev.conversation);
             let added = inbox.apply_message(ev.message);
             if inbound {
@@ -61,7 +64,26 @@ pub fn listen(inbox: Inbox) {
             }
             refresh();
         }
-        "message.read" | "account.connected" | "account.disconnected" => refresh(),
+        "conversation.typing" => {
+            // Shown for a few seconds (Telegram repeats it while the person types).
+            let Some(id) = e.data.get("conversationId").and_then(|v| v.as_i64()) else {
+                return;
+            };
+            if super::format::now_ms() - e.at > 6_000 {
+                return;
+            }
+            inbox.typing.set(Some(id));
+            set_timeout(
+                move || {
+                    if inbox.typing.get_untracked() == Some(id) {
+                        inbox.typing.try_set(None);
+                    }
+                },
+                Duration::from_secs(6),
+            );
+        }
+        "message.read" | "account.connected" | "account.disconnected" | "account.updated"
+        | "account.needs_relogin" => refresh(),
         _ => {}
     });
     read_when_visible(inbox);

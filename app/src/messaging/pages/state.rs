@@ -32,6 +32,8 @@ pub struct Inbox {
     pub account: Memo<Option<i64>>,
     /// Text for the screen-reader announcer.
     pub announce: RwSignal<String>,
+    /// The conversation someone is typing in right now (Telegram user accounts).
+    pub typing: RwSignal<Option<i64>>,
     pub me: i64,
     pub toasts: Toasts,
 }
@@ -59,6 +61,7 @@ impl Inbox {
             open,
             account,
             announce: RwSignal::new(String::new()),
+            typing: RwSignal::new(None),
             me,
             toasts,
         }
