@@ -2,8 +2,6 @@
 //! channel (a Telegram bot today; Telegram user accounts plug into the same model).
 
 mod api;
-mod user_accounts;
-mod user_api;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod rest;
@@ -11,15 +9,17 @@ pub mod rest;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod upload;
+mod user_accounts;
+mod user_api;
 #[cfg(feature = "ssr")]
 mod user_rest;
 
 use crate::ids::EpochMs;
 pub use api::*;
-pub use user_accounts::*;
-pub use user_api::*;
 pub use pages::{InboxPage, TelegramAccountPage, TelegramConnectPage};
 use serde::{Deserialize, Serialize};
+pub use user_accounts::*;
+pub use user_api::*;
 use validator::Validate;
 
 /// A connected channel account, as members see it (never its token).

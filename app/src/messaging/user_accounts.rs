@@ -105,9 +105,18 @@ pub struct PickChats {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TelegramAppInput {
-    #[validate(range(min = 1, code = "invalid", message = "Enter the api_id from my.telegram.org"))]
+    #[validate(range(
+        min = 1,
+        code = "invalid",
+        message = "Enter the api_id from my.telegram.org"
+    ))]
     pub api_id: i64,
-    #[validate(length(min = 32, max = 32, code = "invalid", message = "The api_hash has 32 characters"))]
+    #[validate(length(
+        min = 32,
+        max = 32,
+        code = "invalid",
+        message = "The api_hash has 32 characters"
+    ))]
     pub api_hash: String,
 }
 

@@ -2,8 +2,7 @@
 //! code, the account's chats and which are synced, resync, and the workspace's Telegram app.
 
 use super::{
-    AccountChats, LoginAnswer, LoginView, PickChats, StartLogin, TelegramAppInput,
-    TelegramAppView,
+    AccountChats, LoginAnswer, LoginView, PickChats, StartLogin, TelegramAppInput, TelegramAppView,
 };
 use crate::auth::server::AuthContext;
 use crate::channels::telegram_user::{chats, login};
@@ -43,7 +42,10 @@ async fn start_login(
     auth: AuthContext,
     ApiJson(input): ApiJson<StartLogin>,
 ) -> Result<(StatusCode, Json<LoginView>), AppError> {
-    Ok((StatusCode::CREATED, Json(login::start(&s, &auth, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(login::start(&s, &auth, input).await?),
+    ))
 }
 
 /// Where a login stands; for a QR login, whether it was scanned (the code is refreshed before

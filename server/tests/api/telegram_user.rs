@@ -19,26 +19,69 @@ async fn login_by_phone_walks_code_and_password_and_seals_the_session() {
         let phone = telegram_account(&app, Some("hunter2")).await;
         let start = json!({"method": "phone", "phone": phone});
         // Without the workspace's Telegram application there is nothing to log in with.
-        let (s, body) = call(&app, &token, M::POST, "/api/messaging/telegram/logins", Some(start.clone())).await;
+        let (s, body) = call(
+            &app,
+            &token,
+            M::POST,
+            "/api/messaging/telegram/logins",
+            Some(start.clone()),
+        )
+        .await;
         assert_eq!(s, StatusCode::CONFLICT, "{body}");
         set_app(&app, &token).await;
         // A bad number and a number without a Telegram account are field errors.
-        let (s, body) = call(&app, &token, M::POST, "/api/messaging/telegram/logins",
-            Some(json!({"method": "phone", "phone": "12"}))).await;
+        let (s, body) = call(
+            &app,
+            &token,
+            M::POST,
+            "/api/messaging/telegram/logins",
+            Some(json!({"method": "phone", "phone": "12"})),
+        )
+        .await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(body["details"][0]["field"], "phone");
-        let (s, body) = call(&app, &token, M::POST, "/api/messaging/telegram/logins",
-            Some(json!({"method": "phone", "phone": "+19990000000"}))).await;
+        let (s, body) = call(
+            &app,
+            &token,
+            M::POST,
+            "/api/messaging/telegram/logins",
+            Some(json!({"method": "phone", "phone": "+19990000000"})),
+        )
+        .await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(body["details"][0]["code"], "no_account");
         // Telegram's flood wait on login requests is a 429 with Retry-After.
-        sim(&app, M::POST, &format!("/accounts/{phone}/login-flood"), Some(json!({"seconds": 42}))).await;
-        let res = app.client.post(app.url("/api/messaging/telegram/logins")).bearer_auth(&token)
-            .json(&start).send().await.unwrap();
-        assert_eq!(res.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("42"));
+        sim(
+            &app,
+            M::POST,
+            &format!("/accounts/{phone}/login-flood"),
+            Some(json!({"seconds": 42})),
+        )
+        .await;
+        let res = app
+            .client
+            .post(app.url("/api/messaging/telegram/logins"))
+            .bearer_auth(&token)
+            .json(&start)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok()),
+            Some("42")
+        );
         assert_error(res, StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED").await;
 
-        let (s, login) = call(&app, &token, M::POST, "/api/messaging/telegram/logins", Some(start)).await;
+        let (s, login) = call(
+            &app,
+            &token,
+            M::POST,
+            "/api/messaging/telegram/logins",
+            Some(start),
+        )
+        .await;
         assert_eq!(s, StatusCode::CREATED, "{login}");
         assert_eq!(login["step"], "code");
         let id = login["id"].as_str().unwrap().to_string();
@@ -55,7 +98,9 @@ async fn login_by_phone_walks_code_and_password_and_seals_the_session() {
         let (s, login) = answer(&app, &token, &id, &code).await;
         assert_eq!(s, StatusCode::OK, "{login}");
         assert_eq!(login["step"], "password");
-        assert!(login["passwordHint"].as_str().is_some_and(|h| !h.is_empty()));
+        assert!(login["passwordHint"]
+            .as_str()
+            .is_some_and(|h| !h.is_empty()));
         let (s, body) = answer(&app, &token, &id, "wrong").await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(body["details"][0]["code"], "invalid_password");
@@ -68,29 +113,53 @@ async fn login_by_phone_walks_code_and_password_and_seals_the_session() {
         assert_eq!(s, StatusCode::NOT_FOUND);
 
         let (_, accounts) = call(&app, &token, M::GET, "/api/messaging/accounts", None).await;
-        let listed = accounts.as_array().unwrap().iter().find(|a| a["id"] == account).unwrap().clone();
+        let listed = accounts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == account)
+            .unwrap()
+            .clone();
         assert_eq!(listed["type"], "telegram_user");
         assert_eq!(listed["name"], "Rita Rep");
 
         // The session is sealed: the database holds neither the key nor its base64.
         let (_, keys) = sim(&app, M::GET, &format!("/accounts/{phone}/sessions"), None).await;
-        let keys: Vec<String> = keys["keys"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect();
+        let keys: Vec<String> = keys["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap().to_string())
+            .collect();
         assert!(!keys.is_empty());
         let db = app.db().await;
-        let row = sqlx::query("SELECT secret FROM channel_accounts WHERE id = $1").bind(account).fetch_one(&db).await.unwrap();
+        let row = sqlx::query("SELECT secret FROM channel_accounts WHERE id = $1")
+            .bind(account)
+            .fetch_one(&db)
+            .await
+            .unwrap();
         let secret: String = row.get("secret");
         use base64::Engine as _;
         for key in &keys {
             let session = format!("{{\"key\":\"{key}\"}}");
             let b64 = base64::engine::general_purpose::STANDARD.encode(&session);
-            assert!(!secret.contains(key.as_str()) && !secret.contains(&b64), "the session is stored in clear");
+            assert!(
+                !secret.contains(key.as_str()) && !secret.contains(&b64),
+                "the session is stored in clear"
+            );
         }
         assert!(secret.len() > 40);
 
         // One Telegram account belongs to one workspace.
         set_app(&app, &other).await;
-        let (s, login) = call(&app, &other, M::POST, "/api/messaging/telegram/logins",
-            Some(json!({"method": "phone", "phone": phone}))).await;
+        let (s, login) = call(
+            &app,
+            &other,
+            M::POST,
+            "/api/messaging/telegram/logins",
+            Some(json!({"method": "phone", "phone": phone})),
+        )
+        .await;
         assert_eq!(s, StatusCode::CREATED, "{login}");
         let code = code_for(&app, &phone).await;
         let (s, _) = answer(&app, &other, login["id"].as_str().unwrap(), &code).await;
@@ -101,8 +170,14 @@ async fn login_by_phone_walks_code_and_password_and_seals_the_session() {
         // A viewer connects nothing.
         let (owner, _, viewer) = owner_and_member(&app, "viewer").await;
         set_app(&app, &owner).await;
-        let (s, _) = call(&app, &viewer, M::POST, "/api/messaging/telegram/logins",
-            Some(json!({"method": "qr"}))).await;
+        let (s, _) = call(
+            &app,
+            &viewer,
+            M::POST,
+            "/api/messaging/telegram/logins",
+            Some(json!({"method": "qr"})),
+        )
+        .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
     })
     .await;
@@ -116,7 +191,14 @@ async fn qr_login_refreshes_the_code_before_it_expires_and_asks_for_the_password
         let phone = telegram_account(&app, Some("s3cret")).await;
         // Short-lived codes, so that expiry and refresh happen within the test.
         sim(&app, M::POST, "/qr/ttl", Some(json!({"ms": 1500}))).await;
-        let (s, login) = call(&app, &token, M::POST, "/api/messaging/telegram/logins", Some(json!({"method": "qr"}))).await;
+        let (s, login) = call(
+            &app,
+            &token,
+            M::POST,
+            "/api/messaging/telegram/logins",
+            Some(json!({"method": "qr"})),
+        )
+        .await;
         sim(&app, M::POST, "/qr/ttl", Some(json!({"ms": 30000}))).await;
         assert_eq!(s, StatusCode::CREATED, "{login}");
         assert_eq!(login["step"], "qr");
@@ -126,20 +208,53 @@ async fn qr_login_refreshes_the_code_before_it_expires_and_asks_for_the_password
         let id = login["id"].as_str().unwrap().to_string();
         tokio::time::sleep(Duration::from_millis(1600)).await;
         // The expired code cannot be scanned; polling shows a fresh one.
-        let (s, _) = sim(&app, M::POST, "/qr/scan", Some(json!({"token": first, "phone": phone}))).await;
+        let (s, _) = sim(
+            &app,
+            M::POST,
+            "/qr/scan",
+            Some(json!({"token": first, "phone": phone})),
+        )
+        .await;
         assert_eq!(s, StatusCode::GONE);
-        let (s, polled) = call(&app, &token, M::GET, &format!("/api/messaging/telegram/logins/{id}"), None).await;
+        let (s, polled) = call(
+            &app,
+            &token,
+            M::GET,
+            &format!("/api/messaging/telegram/logins/{id}"),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{polled}");
         assert_eq!(polled["step"], "qr");
         let second = polled["qrUrl"].as_str().unwrap().to_string();
         assert_ne!(first, second);
         assert!(polled["qrExpiresAt"].as_i64().unwrap() > app::server::now_ms() + 20_000);
         // Unscanned, the same code stays (no new code on every poll).
-        let (_, again) = call(&app, &token, M::GET, &format!("/api/messaging/telegram/logins/{id}"), None).await;
+        let (_, again) = call(
+            &app,
+            &token,
+            M::GET,
+            &format!("/api/messaging/telegram/logins/{id}"),
+            None,
+        )
+        .await;
         assert_eq!(again["qrUrl"], second.as_str());
-        let (s, _) = sim(&app, M::POST, "/qr/scan", Some(json!({"token": second, "phone": phone}))).await;
+        let (s, _) = sim(
+            &app,
+            M::POST,
+            "/qr/scan",
+            Some(json!({"token": second, "phone": phone})),
+        )
+        .await;
         assert_eq!(s, StatusCode::NO_CONTENT);
-        let (_, scanned) = call(&app, &token, M::GET, &format!("/api/messaging/telegram/logins/{id}"), None).await;
+        let (_, scanned) = call(
+            &app,
+            &token,
+            M::GET,
+            &format!("/api/messaging/telegram/logins/{id}"),
+            None,
+        )
+        .await;
         assert_eq!(scanned["step"], "password", "{scanned}");
         assert!(scanned["qrUrl"].is_null());
         let (s, done) = answer(&app, &token, &id, "s3cret").await;
@@ -159,33 +274,82 @@ async fn only_picked_chats_are_stored_with_their_history_once() {
         let account = connect(&app, &token, &phone, None).await;
         let chats = pick(&app, &token, account, &["701", "-100123"]).await;
         assert_eq!(chats["folders"][0]["name"], "Clients");
-        let lena = chats["chats"].as_array().unwrap().iter().find(|c| c["peerId"] == "701").unwrap().clone();
+        let lena = chats["chats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["peerId"] == "701")
+            .unwrap()
+            .clone();
         assert_eq!(lena["historyImported"], 3);
 
-        let lena = conversation_of(&app, &token, "Lena Petrova").await.expect("Lena's conversation");
+        let lena = conversation_of(&app, &token, "Lena Petrova")
+            .await
+            .expect("Lena's conversation");
         let history = messages_of(&app, &token, lena["id"].as_i64().unwrap()).await;
-        let texts: Vec<&str> = history.iter().rev().map(|m| m["text"].as_str().unwrap()).collect();
+        let texts: Vec<&str> = history
+            .iter()
+            .rev()
+            .map(|m| m["text"].as_str().unwrap())
+            .collect();
         assert_eq!(texts, ["Hi Rita", "Hello Lena", "Is the offer still on?"]);
         assert_eq!(history[1]["direction"], "out");
         // History does not count as unread; the conversation sits in Telegram's folder.
         assert_eq!(lena["unreadCount"], 0);
         let (_, folders) = call(&app, &token, M::GET, "/api/messaging/folders", None).await;
-        let clients = folders.as_array().unwrap().iter().find(|f| f["name"] == "Clients").unwrap()["id"].clone();
+        let clients = folders
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "Clients")
+            .unwrap()["id"]
+            .clone();
         assert!(lena["folderIds"].as_array().unwrap().contains(&clients));
         assert!(conversation_of(&app, &token, "Sales team").await.is_some());
         // The mirrored folder follows Telegram; CRM folders are the team's.
-        let (s, _) = call(&app, &token, M::PUT, &format!("/api/messaging/folders/{clients}"), Some(json!({"name": "Mine"}))).await;
+        let (s, _) = call(
+            &app,
+            &token,
+            M::PUT,
+            &format!("/api/messaging/folders/{clients}"),
+            Some(json!({"name": "Mine"})),
+        )
+        .await;
         assert_eq!(s, StatusCode::CONFLICT);
-        let (s, _) = call(&app, &token, M::DELETE, &format!("/api/messaging/folders/{clients}"), None).await;
+        let (s, _) = call(
+            &app,
+            &token,
+            M::DELETE,
+            &format!("/api/messaging/folders/{clients}"),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::CONFLICT);
-        let (s, _) = call(&app, &token, M::POST, "/api/messaging/folders", Some(json!({"name": "Hot leads"}))).await;
+        let (s, _) = call(
+            &app,
+            &token,
+            M::POST,
+            "/api/messaging/folders",
+            Some(json!({"name": "Hot leads"})),
+        )
+        .await;
         assert_eq!(s, StatusCode::CREATED);
         assert!(conversation_of(&app, &token, "Oleg").await.is_none());
 
         // A message in a chat that was not picked is not stored anywhere.
-        poke(&app, &phone, json!({"type": "message", "peerId": 702, "text": "secret from Oleg"})).await;
+        poke(
+            &app,
+            &phone,
+            json!({"type": "message", "peerId": 702, "text": "secret from Oleg"}),
+        )
+        .await;
         // A message in a picked chat is, with the sender matched to a (new) contact.
-        poke(&app, &phone, json!({"type": "message", "peerId": 701, "text": "Can we talk today?"})).await;
+        poke(
+            &app,
+            &phone,
+            json!({"type": "message", "peerId": 701, "text": "Can we talk today?"}),
+        )
+        .await;
         let lena = eventually("Lena's new message", || async {
             let c = conversation_of(&app, &token, "Lena Petrova").await?;
             (c["unreadCount"] == 1).then_some(c)
@@ -193,22 +357,44 @@ async fn only_picked_chats_are_stored_with_their_history_once() {
         .await;
         assert_eq!(lena["lastMessageText"], "Can we talk today?");
         let db = app.db().await;
-        let leaked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE text LIKE '%secret from Oleg%'")
-            .fetch_one(&db).await.unwrap();
+        let leaked: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM messages WHERE text LIKE '%secret from Oleg%'",
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap();
         assert_eq!(leaked, 0);
         let contact = lena["contactId"].as_i64().expect("a contact was matched");
-        let (_, c) = call(&app, &token, M::GET, &format!("/api/crm/contacts/{contact}"), None).await;
+        let (_, c) = call(
+            &app,
+            &token,
+            M::GET,
+            &format!("/api/crm/contacts/{contact}"),
+            None,
+        )
+        .await;
         assert_eq!(c["telegramUserId"], 701);
         assert_eq!(c["telegramUsername"], "lena_p");
         assert_eq!(c["displayName"], "Lena Petrova");
 
         // A resync imports again: nothing is stored twice.
-        let (s, _) = call(&app, &token, M::POST, &format!("/api/messaging/accounts/{account}/resync"), None).await;
+        let (s, _) = call(
+            &app,
+            &token,
+            M::POST,
+            &format!("/api/messaging/accounts/{account}/resync"),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::ACCEPTED);
         let path = format!("/api/messaging/accounts/{account}/chats");
         eventually("the resync's import", || async {
             let (_, chats) = call(&app, &token, M::GET, &path, None).await;
-            let all_done = chats["chats"].as_array()?.iter().filter(|c| c["picked"] == true).all(|c| c["historyState"] == "done");
+            let all_done = chats["chats"]
+                .as_array()?
+                .iter()
+                .filter(|c| c["picked"] == true)
+                .all(|c| c["historyState"] == "done");
             all_done.then_some(Value::Null)
         })
         .await;
@@ -216,7 +402,14 @@ async fn only_picked_chats_are_stored_with_their_history_once() {
         let history = messages_of(&app, &token, lena["id"].as_i64().unwrap()).await;
         assert_eq!(history.len(), 4);
         // An unknown chat cannot be picked.
-        let (s, body) = call(&app, &token, M::PUT, &path, Some(json!({"peerIds": ["424242"]}))).await;
+        let (s, body) = call(
+            &app,
+            &token,
+            M::PUT,
+            &path,
+            Some(json!({"peerIds": ["424242"]})),
+        )
+        .await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
     })
     .await;
@@ -232,44 +425,83 @@ async fn edits_deletions_read_receipts_and_typing_arrive() {
         pick(&app, &token, account, &["701"]).await;
         let lena = conversation_of(&app, &token, "Lena Petrova").await.unwrap();
         let cid = lena["id"].as_i64().unwrap();
-        let new_id = poke(&app, &phone, json!({"type": "message", "peerId": 701, "text": "typo hre"})).await.unwrap();
+        let new_id = poke(
+            &app,
+            &phone,
+            json!({"type": "message", "peerId": 701, "text": "typo hre"}),
+        )
+        .await
+        .unwrap();
         let find = |text: &'static str| {
             let app = &app;
             let token = token.clone();
             async move {
-                messages_of(app, &token, cid).await.into_iter().find(|m| m["text"] == text)
+                messages_of(app, &token, cid)
+                    .await
+                    .into_iter()
+                    .find(|m| m["text"] == text)
             }
         };
         eventually("the new message", || find("typo hre")).await;
-        poke(&app, &phone, json!({"type": "edit", "peerId": 701, "id": new_id, "text": "typo here"})).await;
+        poke(
+            &app,
+            &phone,
+            json!({"type": "edit", "peerId": 701, "id": new_id, "text": "typo here"}),
+        )
+        .await;
         let edited = eventually("the edit", || find("typo here")).await;
         assert!(edited["editedAt"].as_i64().is_some());
-        poke(&app, &phone, json!({"type": "delete", "peerId": 701, "ids": [new_id]})).await;
+        poke(
+            &app,
+            &phone,
+            json!({"type": "delete", "peerId": 701, "ids": [new_id]}),
+        )
+        .await;
         eventually("the deletion", || async {
             let m = find("typo here").await?;
             m["deletedAt"].as_i64().map(|_| m)
         })
         .await;
         // Read on another device: read here too.
-        poke(&app, &phone, json!({"type": "readInbox", "peerId": 701, "maxId": new_id})).await;
+        poke(
+            &app,
+            &phone,
+            json!({"type": "readInbox", "peerId": 701, "maxId": new_id}),
+        )
+        .await;
         eventually("the chat read elsewhere", || async {
             let c = conversation_of(&app, &token, "Lena Petrova").await?;
             (c["unreadCount"] == 0).then_some(c)
         })
         .await;
         // A reply from Parley, then Lena reads it.
-        let (s, sent) = call(&app, &token, M::POST, "/api/messaging/send",
-            Some(json!({"conversationId": cid, "text": "Yes, today at 3?"}))).await;
+        let (s, sent) = call(
+            &app,
+            &token,
+            M::POST,
+            "/api/messaging/send",
+            Some(json!({"conversationId": cid, "text": "Yes, today at 3?"})),
+        )
+        .await;
         assert_eq!(s, StatusCode::CREATED, "{sent}");
         let external = eventually("the reply sent", || async {
             let m = find("Yes, today at 3?").await?;
             (m["state"] == "sent").then_some(m)
         })
-        .await["externalId"].as_str().unwrap().parse::<i64>().unwrap();
+        .await["externalId"]
+            .as_str()
+            .unwrap()
+            .parse::<i64>()
+            .unwrap();
         let (_, out) = sim(&app, M::GET, &format!("/accounts/{phone}/sent"), None).await;
         assert_eq!(out[0]["text"], "Yes, today at 3?");
         assert_eq!(out[0]["peerId"], 701);
-        poke(&app, &phone, json!({"type": "readOutbox", "peerId": 701, "maxId": external})).await;
+        poke(
+            &app,
+            &phone,
+            json!({"type": "readOutbox", "peerId": 701, "maxId": external}),
+        )
+        .await;
         eventually("the read receipt", || async {
             let m = find("Yes, today at 3?").await?;
             (m["state"] == "read").then_some(m)
@@ -279,8 +511,12 @@ async fn edits_deletions_read_receipts_and_typing_arrive() {
         poke(&app, &phone, json!({"type": "typing", "peerId": 701})).await;
         let db = app.db().await;
         eventually("the typing event", || async {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE type = 'conversation.typing'")
-                .fetch_one(&db).await.ok()?;
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM events WHERE type = 'conversation.typing'",
+            )
+            .fetch_one(&db)
+            .await
+            .ok()?;
             (n == 1).then_some(Value::Null)
         })
         .await;
@@ -368,38 +604,67 @@ async fn a_revoked_session_needs_relogin_and_tells_the_owner() {
         let account = connect(&app, &token, &phone, None).await;
         pick(&app, &token, account, &["701"]).await;
         sim(&app, M::POST, &format!("/accounts/{phone}/revoke"), None).await;
-        poke(&app, &phone, json!({"type": "message", "peerId": 701, "text": "anyone?"})).await;
+        poke(
+            &app,
+            &phone,
+            json!({"type": "message", "peerId": 701, "text": "anyone?"}),
+        )
+        .await;
         let a = eventually("needs re-login", || async {
             let (_, accounts) = call(&app, &token, M::GET, "/api/messaging/accounts", None).await;
-            let a = accounts.as_array()?.iter().find(|a| a["id"] == account)?.clone();
+            let a = accounts
+                .as_array()?
+                .iter()
+                .find(|a| a["id"] == account)?
+                .clone();
             (a["status"] == "needs_relogin").then_some(a)
         })
         .await;
         assert!(!a["lastError"].as_str().unwrap().is_empty());
         let db = app.db().await;
-        let told: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE type = 'account.needs_relogin'")
-            .fetch_one(&db).await.unwrap();
+        let told: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE type = 'account.needs_relogin'")
+                .fetch_one(&db)
+                .await
+                .unwrap();
         assert_eq!(told, 1);
         // ... and by email (no SMTP configured in tests: the local outbox).
         eventually("the re-login email", || async {
             let dir = app.data_dir().join("outbox");
             let found = walk(&dir).into_iter().any(|f| {
-                std::fs::read_to_string(&f).is_ok_and(|t| t.contains("Connect your Telegram account Rita Rep"))
+                std::fs::read_to_string(&f)
+                    .is_ok_and(|t| t.contains("Connect your Telegram account Rita Rep"))
             });
             found.then_some(Value::Null)
         })
         .await;
         // Sending from it is refused until it is connected again.
-        let cid = conversation_of(&app, &token, "Lena Petrova").await.unwrap()["id"].as_i64().unwrap();
-        let (s, _) = call(&app, &token, M::POST, "/api/messaging/send",
-            Some(json!({"conversationId": cid, "text": "hello?"}))).await;
+        let cid = conversation_of(&app, &token, "Lena Petrova").await.unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let (s, _) = call(
+            &app,
+            &token,
+            M::POST,
+            "/api/messaging/send",
+            Some(json!({"conversationId": cid, "text": "hello?"})),
+        )
+        .await;
         assert_eq!(s, StatusCode::CONFLICT);
         // Logging in again brings it back, with its chats.
         let again = connect(&app, &token, &phone, None).await;
         assert_eq!(again, account);
-        poke(&app, &phone, json!({"type": "message", "peerId": 701, "text": "back again"})).await;
+        poke(
+            &app,
+            &phone,
+            json!({"type": "message", "peerId": 701, "text": "back again"}),
+        )
+        .await;
         eventually("the message after re-login", || async {
-            messages_of(&app, &token, cid).await.into_iter().find(|m| m["text"] == "back again")
+            messages_of(&app, &token, cid)
+                .await
+                .into_iter()
+                .find(|m| m["text"] == "back again")
         })
         .await;
     })
@@ -428,18 +693,34 @@ async fn one_instance_at_a_time_drives_an_account() {
             tokio::time::sleep(Duration::from_millis(600)).await;
         }
         let db = second.db().await;
-        let owner: String = sqlx::query_scalar("SELECT lease_owner FROM channel_accounts WHERE id = $1")
-            .bind(account).fetch_one(&db).await.unwrap();
+        let owner: String =
+            sqlx::query_scalar("SELECT lease_owner FROM channel_accounts WHERE id = $1")
+                .bind(account)
+                .fetch_one(&db)
+                .await
+                .unwrap();
         // The first instance stops: the second takes the account over and receives.
         app.stop_server();
         eventually("the other instance's lease", || async {
-            let now: Option<String> = sqlx::query_scalar("SELECT lease_owner FROM channel_accounts WHERE id = $1")
-                .bind(account).fetch_one(&db).await.ok()?;
+            let now: Option<String> =
+                sqlx::query_scalar("SELECT lease_owner FROM channel_accounts WHERE id = $1")
+                    .bind(account)
+                    .fetch_one(&db)
+                    .await
+                    .ok()?;
             now.filter(|o| *o != owner).map(Value::String)
         })
         .await;
-        eventually("one listener again", || async { (listeners(&second, &phone).await == 1).then_some(Value::Null) }).await;
-        poke(&second, &phone, json!({"type": "message", "peerId": 701, "text": "handed over"})).await;
+        eventually("one listener again", || async {
+            (listeners(&second, &phone).await == 1).then_some(Value::Null)
+        })
+        .await;
+        poke(
+            &second,
+            &phone,
+            json!({"type": "message", "peerId": 701, "text": "handed over"}),
+        )
+        .await;
         let (second_token, _) = (token.clone(), ());
         eventually("the message on the second instance", || async {
             let c = conversation_of(&second, &second_token, "Lena Petrova").await?;
@@ -467,5 +748,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 /// How many connections listen to the account's updates at Telegram.
 async fn listeners(app: &crate::helpers::TestApp, phone: &str) -> i64 {
     let path = format!("/accounts/{phone}/listeners");
-    sim(app, M::GET, &path, None).await.1["listeners"].as_i64().unwrap()
+    sim(app, M::GET, &path, None).await.1["listeners"]
+        .as_i64()
+        .unwrap()
 }

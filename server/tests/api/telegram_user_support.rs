@@ -171,7 +171,13 @@ pub async fn messages_of(app: &TestApp, token: &str, conversation: i64) -> Vec<V
 
 /// Plays an update from Telegram's side; answers the new message's id for messages.
 pub async fn poke(app: &TestApp, phone: &str, update: Value) -> Option<i64> {
-    let (s, body) = sim(app, M::POST, &format!("/accounts/{phone}/updates"), Some(update)).await;
+    let (s, body) = sim(
+        app,
+        M::POST,
+        &format!("/accounts/{phone}/updates"),
+        Some(update),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     body["id"].as_i64()
 }

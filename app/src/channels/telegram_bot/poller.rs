@@ -67,7 +67,6 @@ async fn polling_accounts(state: &AppState) -> Result<Vec<i64>, sqlx::Error> {
     .await
 }
 
-
 struct Account {
     workspace_id: i64,
     secret: String,

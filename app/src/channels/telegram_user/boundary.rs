@@ -57,9 +57,14 @@ pub enum LoginStep {
     /// A code was sent (to the Telegram app, or by SMS).
     CodeSent,
     /// Show this QR code (a `tg://login?token=…` URL) until it expires.
-    Qr { url: String, expires_at_ms: i64 },
+    Qr {
+        url: String,
+        expires_at_ms: i64,
+    },
     /// The account has a cloud password.
-    PasswordNeeded { hint: String },
+    PasswordNeeded {
+        hint: String,
+    },
     Done(Me),
 }
 
@@ -117,12 +122,24 @@ pub enum RemoteUpdate {
     NewMessage(RemoteMessage),
     Edited(RemoteMessage),
     /// Messages deleted; `peer_id` is `None` when Telegram does not say which private chat.
-    Deleted { peer_id: Option<i64>, ids: Vec<i64> },
+    Deleted {
+        peer_id: Option<i64>,
+        ids: Vec<i64>,
+    },
     /// The account read the chat up to `max_id` (on another device).
-    ReadInbox { peer_id: i64, max_id: i64 },
+    ReadInbox {
+        peer_id: i64,
+        max_id: i64,
+    },
     /// The other side read our messages up to `max_id`.
-    ReadOutbox { peer_id: i64, max_id: i64 },
-    Typing { peer_id: i64, user_id: i64 },
+    ReadOutbox {
+        peer_id: i64,
+        max_id: i64,
+    },
+    Typing {
+        peer_id: i64,
+        user_id: i64,
+    },
 }
 
 /// Opens clients. One per deployment, chosen by configuration.

@@ -6,8 +6,7 @@ use super::boundary::{RemoteChat, RemoteFolder};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::{
-    AccountChatView, AccountChats, PickChats, TelegramAppInput, TelegramAppView,
-    TelegramFolderView,
+    AccountChatView, AccountChats, PickChats, TelegramAppInput, TelegramAppView, TelegramFolderView,
 };
 use crate::realtime::server::{record, StoredEvent};
 use crate::server::db::Tx;
@@ -69,12 +68,11 @@ pub async fn list(state: &AppState, auth: &AuthContext, id: i64) -> Result<Accou
     .into_iter()
     .map(|(id, name)| TelegramFolderView { id, name })
     .collect();
-    let listed: Option<i64> = sqlx::query_scalar(
-        "SELECT resync_requested_at FROM channel_accounts WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_one(&state.db.pool)
-    .await?;
+    let listed: Option<i64> =
+        sqlx::query_scalar("SELECT resync_requested_at FROM channel_accounts WHERE id = $1")
+            .bind(id)
+            .fetch_one(&state.db.pool)
+            .await?;
     Ok(AccountChats {
         listed: listed.is_none() || !chats.is_empty(),
         chats,
@@ -129,7 +127,13 @@ pub async fn pick(
         .execute(&mut *tx)
         .await?;
         if pick {
-            let chat = Chat { peer, kind, title, username, folder_ids };
+            let chat = Chat {
+                peer,
+                kind,
+                title,
+                username,
+                folder_ids,
+            };
             events.push(open_conversation(&mut tx, auth.workspace_id.0, id, &chat).await?);
         }
     }
@@ -157,7 +161,13 @@ async fn open_conversation(
     account_id: i64,
     chat: &Chat<'_>,
 ) -> Result<StoredEvent, AppError> {
-    let Chat { peer, kind, title, username, folder_ids } = *chat;
+    let Chat {
+        peer,
+        kind,
+        title,
+        username,
+        folder_ids,
+    } = *chat;
     let now = now_ms();
     let search = format!("{title} {username}").to_lowercase();
     let conversation_id: i64 = sqlx::query_scalar(
@@ -310,7 +320,9 @@ pub async fn save_listing(
         .bind(chat.peer_id.to_string())
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(conversation) = conversation else { continue };
+        let Some(conversation) = conversation else {
+            continue;
+        };
         sqlx::query(
             "DELETE FROM conversation_folders WHERE conversation_id = $1 AND folder_id IN \
              (SELECT id FROM folders WHERE account_id = $2)",
@@ -351,13 +363,15 @@ pub async fn save_listing(
     Ok(())
 }
 
-pub async fn telegram_app(state: &AppState, auth: &AuthContext) -> Result<TelegramAppView, AppError> {
-    let (api_id, hash): (Option<i64>, String) = sqlx::query_as(
-        "SELECT telegram_api_id, telegram_api_hash FROM workspaces WHERE id = $1",
-    )
-    .bind(auth.workspace_id.0)
-    .fetch_one(&state.db.pool)
-    .await?;
+pub async fn telegram_app(
+    state: &AppState,
+    auth: &AuthContext,
+) -> Result<TelegramAppView, AppError> {
+    let (api_id, hash): (Option<i64>, String) =
+        sqlx::query_as("SELECT telegram_api_id, telegram_api_hash FROM workspaces WHERE id = $1")
+            .bind(auth.workspace_id.0)
+            .fetch_one(&state.db.pool)
+            .await?;
     Ok(TelegramAppView {
         api_id,
         configured: api_id.is_some() && !hash.is_empty(),

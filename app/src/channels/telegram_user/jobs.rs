@@ -70,7 +70,10 @@ pub async fn read(state: &AppState, job: &Job) -> Result<(), AppError> {
     let max_id = job.payload["maxId"].as_i64().unwrap_or(0);
     let outcome = match state.telegram.client(account_id) {
         None if job.attempts >= 60 => Outcome::Failed("The account was not connected".into()),
-        None => Outcome::Later(now_ms() + 2000, "Waiting for the account's connection".into()),
+        None => Outcome::Later(
+            now_ms() + 2000,
+            "Waiting for the account's connection".into(),
+        ),
         Some(client) => match client.mark_read(peer, max_id).await {
             Ok(()) => Outcome::Done,
             Err(MtError::FloodWait(secs)) => {

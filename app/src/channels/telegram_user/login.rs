@@ -65,12 +65,11 @@ impl Logins {
 
 /// The workspace's Telegram application, or a clear 409 when it is not set.
 pub async fn credentials(state: &AppState, workspace_id: i64) -> Result<ApiCredentials, AppError> {
-    let (api_id, hash): (Option<i64>, String) = sqlx::query_as(
-        "SELECT telegram_api_id, telegram_api_hash FROM workspaces WHERE id = $1",
-    )
-    .bind(workspace_id)
-    .fetch_one(&state.db.pool)
-    .await?;
+    let (api_id, hash): (Option<i64>, String) =
+        sqlx::query_as("SELECT telegram_api_id, telegram_api_hash FROM workspaces WHERE id = $1")
+            .bind(workspace_id)
+            .fetch_one(&state.db.pool)
+            .await?;
     let missing = || {
         AppError::conflict(
             "Set the workspace's Telegram application (api_id and api_hash from my.telegram.org) in Settings first",
@@ -121,11 +120,7 @@ pub async fn start(
     input.validate()?;
     let method = input.method.trim().to_string();
     if method != "phone" && method != "qr" {
-        return Err(AppError::field(
-            "method",
-            "invalid",
-            "Choose phone or qr",
-        ));
+        return Err(AppError::field("method", "invalid", "Choose phone or qr"));
     }
     let phone: String = input
         .phone

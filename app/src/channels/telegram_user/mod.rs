@@ -36,8 +36,7 @@ pub struct TelegramUsers {
 
 impl TelegramUsers {
     pub fn from_settings(settings: &Settings) -> TelegramUsers {
-        let (connector, simulated): (Arc<dyn Connector>, _) = match settings.telegram_user_backend
-        {
+        let (connector, simulated): (Arc<dyn Connector>, _) = match settings.telegram_user_backend {
             TelegramUserBackend::Grammers => (Arc::new(grammers::GrammersConnector), None),
             TelegramUserBackend::Simulated => {
                 let sim = simulated::SimulatedTelegram::shared();

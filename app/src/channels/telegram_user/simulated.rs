@@ -220,7 +220,11 @@ impl SimulatedTelegram {
                     peer_id: chat.peer_id,
                     id: world.next_message_id,
                     outgoing: m.outgoing,
-                    sender_id: if m.outgoing { new.user_id } else { chat.peer_id },
+                    sender_id: if m.outgoing {
+                        new.user_id
+                    } else {
+                        chat.peer_id
+                    },
                     sender_name: if m.outgoing {
                         new.name.clone()
                     } else {
@@ -303,7 +307,9 @@ impl SimulatedTelegram {
 
     /// The phone's next login request answers "wait `seconds`".
     pub fn flood_next_login(&self, phone: &str, seconds: u64) {
-        self.world().login_flood.insert(normal_phone(phone), seconds);
+        self.world()
+            .login_flood
+            .insert(normal_phone(phone), seconds);
     }
 
     /// How many connections listen to the account's updates right now.
@@ -501,7 +507,12 @@ struct SimClient {
 
 impl Drop for SimClient {
     fn drop(&mut self) {
-        if let Some(count) = self.listening.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        if let Some(count) = self
+            .listening
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
             count.fetch_sub(1, Ordering::SeqCst);
         }
     }
@@ -683,7 +694,10 @@ impl UserClient for SimClient {
                     .unwrap_or_else(|p| p.into_inner())
                     .clone()
                     .unwrap_or_default();
-                let account = world.accounts.get_mut(&phone).ok_or(MtError::SessionRevoked)?;
+                let account = world
+                    .accounts
+                    .get_mut(&phone)
+                    .ok_or(MtError::SessionRevoked)?;
                 {
                     let mut listening = self.listening.lock().unwrap_or_else(|p| p.into_inner());
                     if listening.is_none() {
@@ -705,7 +719,14 @@ impl UserClient for SimClient {
                 let phone = self.phone(&world)?;
                 let key = self.key.lock().unwrap_or_else(|p| p.into_inner()).clone();
                 let waiting = key
-                    .and_then(|k| world.accounts.get(&phone)?.queues.get(&k).map(|q| !q.is_empty()))
+                    .and_then(|k| {
+                        world
+                            .accounts
+                            .get(&phone)?
+                            .queues
+                            .get(&k)
+                            .map(|q| !q.is_empty())
+                    })
                     .unwrap_or(false);
                 if waiting {
                     continue;

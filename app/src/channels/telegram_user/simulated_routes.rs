@@ -33,7 +33,10 @@ fn refused(why: String) -> Response {
     (StatusCode::BAD_REQUEST, Json(json!({ "error": why }))).into_response()
 }
 
-async fn add_account(State(sim): State<SimulatedTelegram>, Json(new): Json<NewAccount>) -> Response {
+async fn add_account(
+    State(sim): State<SimulatedTelegram>,
+    Json(new): Json<NewAccount>,
+) -> Response {
     match sim.add_account(new) {
         Ok(()) => StatusCode::CREATED.into_response(),
         Err(why) => refused(why),
@@ -112,7 +115,12 @@ struct Scan {
 
 /// The rep scans the QR code with the Telegram app of `phone`; 410 when the code expired.
 async fn scan(State(sim): State<SimulatedTelegram>, Json(s): Json<Scan>) -> Response {
-    let token = s.token.rsplit("token=").next().unwrap_or(&s.token).to_string();
+    let token = s
+        .token
+        .rsplit("token=")
+        .next()
+        .unwrap_or(&s.token)
+        .to_string();
     match sim.scan_qr(&token, &s.phone) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(why) => (StatusCode::GONE, Json(json!({ "error": why }))).into_response(),

@@ -117,12 +117,13 @@ async fn insert(
         return Ok(None);
     };
     let now = now_ms();
-    let exists: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM messages WHERE conversation_id = $1 AND external_id = $2")
-            .bind(conversation_id)
-            .bind(m.id.to_string())
-            .fetch_optional(&mut **tx)
-            .await?;
+    let exists: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM messages WHERE conversation_id = $1 AND external_id = $2",
+    )
+    .bind(conversation_id)
+    .bind(m.id.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
     if exists.is_some() {
         return Ok(None);
     }
@@ -132,7 +133,11 @@ async fn insert(
                 bytes: f.bytes.clone(),
                 file_name: f.file_name.clone(),
                 mime_type: f.mime_type.clone(),
-                kind: if f.kind == "photo" { "photo" } else { "document" },
+                kind: if f.kind == "photo" {
+                    "photo"
+                } else {
+                    "document"
+                },
             };
             Some(media::insert(state, tx, account.workspace_id, &upload).await?)
         }
@@ -318,7 +323,11 @@ async fn updated(tx: &mut Tx, account: Account, id: i64) -> Result<StoredEvent, 
     .await?)
 }
 
-async fn edit(tx: &mut Tx, account: Account, m: &RemoteMessage) -> Result<Vec<StoredEvent>, AppError> {
+async fn edit(
+    tx: &mut Tx,
+    account: Account,
+    m: &RemoteMessage,
+) -> Result<Vec<StoredEvent>, AppError> {
     let Some(conversation_id) = picked_conversation(tx, account, m.peer_id).await? else {
         return Ok(Vec::new());
     };

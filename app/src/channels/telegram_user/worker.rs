@@ -44,7 +44,9 @@ pub async fn supervise(state: AppState) {
                             running.insert(id, tokio::spawn(run(state.clone(), id)));
                         }
                         Ok(false) => {}
-                        Err(e) => tracing::warn!(account = id, error = %e, "could not take an account's lease"),
+                        Err(e) => {
+                            tracing::warn!(account = id, error = %e, "could not take an account's lease")
+                        }
                     }
                 }
             }
@@ -185,23 +187,27 @@ struct Loaded {
 }
 
 async fn load(state: &AppState, id: i64) -> Result<Option<Loaded>, sqlx::Error> {
-    let row: Option<(i64, Option<i64>, String, Option<i64>, String, Option<i64>)> = sqlx::query_as(
+    use sqlx::Row as _;
+    let row = sqlx::query(
         "SELECT workspace_id, owner_id, secret, resync_requested_at, status, flood_wait_until \
          FROM channel_accounts WHERE id = $1 AND kind = 'telegram_user'",
     )
     .bind(id)
     .fetch_optional(&state.db.pool)
     .await?;
-    Ok(row.map(|(ws, owner, secret, resync, status, flood)| Loaded {
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(Loaded {
         account: Account {
             id,
-            workspace_id: ws,
-            owner_id: owner,
+            workspace_id: row.try_get("workspace_id")?,
+            owner_id: row.try_get("owner_id")?,
         },
-        secret,
-        resync: resync.is_some(),
-        status,
-        flood_wait_until: flood,
+        secret: row.try_get("secret")?,
+        resync: row
+            .try_get::<Option<i64>, _>("resync_requested_at")?
+            .is_some(),
+        status: row.try_get("status")?,
+        flood_wait_until: row.try_get("flood_wait_until")?,
     }))
 }
 
@@ -270,11 +276,11 @@ async fn connected(state: &AppState, id: i64) -> Result<(), End> {
             let folders = client.folders().await?;
             super::chats::save_listing(state, id, account.workspace_id, &chats, &folders).await?;
             save_session(state, id, client.as_ref()).await?;
-        } else if Instant::now() >= next_import {
-            if import_next(state, account, client.as_ref()).await? {
-                next_import = Instant::now() + pause;
-                continue;
-            }
+        } else if Instant::now() >= next_import
+            && import_next(state, account, client.as_ref()).await?
+        {
+            next_import = Instant::now() + pause;
+            continue;
         }
         tokio::select! {
             update = client.next_update() => {
@@ -461,7 +467,8 @@ pub async fn needs_relogin(state: &AppState, id: i64) -> Result<(), AppError> {
             &locale,
             &email,
         );
-        crate::email::server::queue(&mut tx, state, Some(loaded.account.workspace_id), &mail).await?;
+        crate::email::server::queue(&mut tx, state, Some(loaded.account.workspace_id), &mail)
+            .await?;
     }
     tx.commit().await?;
     state.hub.publish([event]);

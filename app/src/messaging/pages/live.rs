@@ -82,7 +82,10 @@ pub fn listen(inbox: Inbox) {
                 Duration::from_secs(6),
             );
         }
-        "message.read" | "account.connected" | "account.disconnected" | "account.updated"
+        "message.read"
+        | "account.connected"
+        | "account.disconnected"
+        | "account.updated"
         | "account.needs_relogin" => refresh(),
         _ => {}
     });

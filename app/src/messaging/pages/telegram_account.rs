@@ -7,8 +7,8 @@ use crate::components::ConfirmDialog;
 use crate::error::AppError;
 use crate::i18n::use_strings;
 use crate::messaging::{
-    disconnect_account, list_account_chats, get_channel_account, pick_account_chats, resync_account,
-    AccountChatView, AccountChats, AccountView,
+    disconnect_account, get_channel_account, list_account_chats, pick_account_chats,
+    resync_account, AccountChatView, AccountChats, AccountView,
 };
 use crate::providers::{use_session, use_toasts, ToastKind};
 use crate::realtime::use_realtime;
@@ -192,7 +192,11 @@ fn Picker(
         list.get_value()
             .into_iter()
             .filter(|c| folder.as_ref().is_none_or(|f| c.folder_ids.contains(f)))
-            .filter(|c| term.is_empty() || c.title.to_lowercase().contains(&term) || c.username.to_lowercase().contains(&term))
+            .filter(|c| {
+                term.is_empty()
+                    || c.title.to_lowercase().contains(&term)
+                    || c.username.to_lowercase().contains(&term)
+            })
             .collect::<Vec<_>>()
     };
     let save = move |_| {

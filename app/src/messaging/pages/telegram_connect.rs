@@ -5,8 +5,7 @@
 use crate::error::AppError;
 use crate::i18n::use_strings;
 use crate::messaging::{
-    answer_telegram_login, set_telegram_app, start_telegram_login, telegram_app,
-    LoginView,
+    answer_telegram_login, set_telegram_app, start_telegram_login, telegram_app, LoginView,
 };
 use crate::providers::{use_hydrated, use_session, use_toasts, ToastKind};
 use crate::team::permissions::Action;
@@ -115,7 +114,9 @@ fn LoginFlow() -> impl IntoView {
             navigate(&format!("/inbox/accounts/{id}"), Default::default());
         }
     });
-    let run = move |fut: std::pin::Pin<Box<dyn std::future::Future<Output = Result<LoginView, AppError>>>>| {
+    let run = move |fut: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<LoginView, AppError>>>,
+    >| {
         pending.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {

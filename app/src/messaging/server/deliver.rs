@@ -139,8 +139,14 @@ pub async fn deliver(state: &AppState, job: &Job) -> Result<(), AppError> {
             return finish(state, job, message_id, ws, Outcome::Later(at, why), None).await;
         };
         jobs::mark_in_flight(&state.db, job.id).await?;
-        crate::channels::telegram_user::jobs::send(client.as_ref(), &d.peer_id, &d.text, reply_to, file)
-            .await
+        crate::channels::telegram_user::jobs::send(
+            client.as_ref(),
+            &d.peer_id,
+            &d.text,
+            reply_to,
+            file,
+        )
+        .await
     } else {
         bot_send(state, job, &d, reply_to, file).await?
     };
@@ -149,7 +155,8 @@ pub async fn deliver(state: &AppState, job: &Job) -> Result<(), AppError> {
         Err(SendError::FloodWait(secs)) => {
             let until = now_ms() + secs as i64 * 1000;
             if d.kind == "telegram_user" {
-                crate::channels::telegram_user::worker::flood_wait(state, d.account_id, until).await?;
+                crate::channels::telegram_user::worker::flood_wait(state, d.account_id, until)
+                    .await?;
             } else {
                 flood_wait(state, d.account_id, until).await?;
             }
@@ -222,7 +229,13 @@ async fn bot_send(
                 FileKind::Document
             };
             client
-                .send_file(kind, &d.peer_id, (f.bytes, f.file_name, f.mime_type), &d.text, reply_to)
+                .send_file(
+                    kind,
+                    &d.peer_id,
+                    (f.bytes, f.file_name, f.mime_type),
+                    &d.text,
+                    reply_to,
+                )
                 .await
         }
         None => client.send_message(&d.peer_id, &d.text, reply_to).await,

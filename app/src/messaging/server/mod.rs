@@ -344,8 +344,14 @@ pub async fn mark_read(
     .await?;
     if let Some((kind, peer, Some(max_id))) = telegram {
         if kind == "telegram_user" {
-            crate::channels::telegram_user::jobs::queue_read(&mut tx, ws, after.account_id, &peer, max_id)
-                .await?;
+            crate::channels::telegram_user::jobs::queue_read(
+                &mut tx,
+                ws,
+                after.account_id,
+                &peer,
+                max_id,
+            )
+            .await?;
         }
     }
     let read = record(
