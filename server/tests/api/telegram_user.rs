@@ -540,11 +540,7 @@ async fn flood_waits_pause_sending_and_reading_marks_telegram_read() {
         let (s, sent) = call(&app, &token, M::POST, "/api/messaging/send",
             Some(json!({"conversationId": cid, "text": "After the wait", "replyToMessageId": reply_to}))).await;
         assert_eq!(s, StatusCode::CREATED, "{sent}");
-        let waiting = eventually("the flood wait", || async {
-            let (_, accounts) = call(&app, &token, M::GET, "/api/messaging/accounts", None).await;
-            let a = accounts.as_array()?.iter().find(|a| a["id"] == account)?.clone();
-            (a["status"] == "flood_wait").then_some(a)
-        })
+        let waiting = account_in_state(&app, &token, account, "flood_wait")
         .await;
         let until = waiting["floodWaitUntil"].as_i64().unwrap();
         assert!(until > app::server::now_ms() + 1000, "{waiting}");
@@ -560,11 +556,7 @@ async fn flood_waits_pause_sending_and_reading_marks_telegram_read() {
         assert_eq!(out.as_array().unwrap().len(), 1);
         assert!(out[0]["replyTo"].as_i64().is_some(), "{out}");
         assert_eq!(message["externalId"], out[0]["id"].to_string().as_str());
-        eventually("the account connected again", || async {
-            let (_, accounts) = call(&app, &token, M::GET, "/api/messaging/accounts", None).await;
-            let a = accounts.as_array()?.iter().find(|a| a["id"] == account)?.clone();
-            (a["status"] == "connected").then_some(a)
-        })
+        account_in_state(&app, &token, account, "connected")
         .await;
 
         // Reading the chat here marks it read in Telegram.
@@ -610,16 +602,7 @@ async fn a_revoked_session_needs_relogin_and_tells_the_owner() {
             json!({"type": "message", "peerId": 701, "text": "anyone?"}),
         )
         .await;
-        let a = eventually("needs re-login", || async {
-            let (_, accounts) = call(&app, &token, M::GET, "/api/messaging/accounts", None).await;
-            let a = accounts
-                .as_array()?
-                .iter()
-                .find(|a| a["id"] == account)?
-                .clone();
-            (a["status"] == "needs_relogin").then_some(a)
-        })
-        .await;
+        let a = account_in_state(&app, &token, account, "needs_relogin").await;
         assert!(!a["lastError"].as_str().unwrap().is_empty());
         let db = app.db().await;
         let told: i64 =

@@ -181,3 +181,17 @@ pub async fn poke(app: &TestApp, phone: &str, update: Value) -> Option<i64> {
     assert_eq!(s, StatusCode::OK, "{body}");
     body["id"].as_i64()
 }
+
+/// Waits until the account shows `status` in the accounts list; answers it.
+pub async fn account_in_state(app: &TestApp, token: &str, account: i64, status: &str) -> Value {
+    eventually(&format!("the account {status}"), || async {
+        let (_, accounts) = call(app, token, M::GET, "/api/messaging/accounts", None).await;
+        let a = accounts
+            .as_array()?
+            .iter()
+            .find(|a| a["id"] == account)?
+            .clone();
+        (a["status"] == status).then_some(a)
+    })
+    .await
+}

@@ -9,7 +9,6 @@ use crate::channels::lease;
 use crate::messaging::server::inbound::{store_update, Receiver};
 use crate::server::{now_ms, AppState};
 use sqlx::Row as _;
-use std::collections::HashMap;
 use std::time::Duration;
 
 /// Seconds a `getUpdates` call waits for news.
@@ -17,43 +16,8 @@ const POLL_SECONDS: u64 = 25;
 
 /// Starts and watches the pollers of this instance until shutdown.
 pub async fn supervise(state: AppState) {
-    let mut running: HashMap<i64, tokio::task::JoinHandle<()>> = HashMap::new();
-    let mut stop = state.shutdown.subscribe();
-    loop {
-        running.retain(|_, task| !task.is_finished());
-        match polling_accounts(&state).await {
-            Ok(ids) => {
-                for id in ids {
-                    if running.contains_key(&id) {
-                        continue;
-                    }
-                    match lease::take(&state, id).await {
-                        Ok(true) => {
-                            running.insert(id, tokio::spawn(poll(state.clone(), id)));
-                        }
-                        Ok(false) => {}
-                        Err(e) => {
-                            tracing::warn!(account = id, error = %e, "could not take a bot's lease")
-                        }
-                    }
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "could not list the bots to poll"),
-        }
-        tokio::select! {
-            _ = state.channels_wake.notified() => {}
-            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
-            _ = stop.changed() => break,
-        }
-    }
-    // Hand the bots over at once: another instance (or this one restarted) polls them next
-    // instead of waiting for the leases to run out.
-    for (id, task) in running {
-        task.abort();
-        if let Err(e) = lease::release(&state, id).await {
-            tracing::warn!(account = id, error = %e, "could not release a bot's lease");
-        }
-    }
+    let candidates = |s: AppState| async move { polling_accounts(&s).await };
+    lease::supervise(state, Duration::from_secs(5), candidates, poll, |_| {}).await
 }
 
 async fn polling_accounts(state: &AppState) -> Result<Vec<i64>, sqlx::Error> {

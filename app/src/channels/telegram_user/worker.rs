@@ -29,42 +29,10 @@ const TYPING_EVERY_MS: i64 = 4_000;
 
 /// Starts and watches this instance's account workers until shutdown.
 pub async fn supervise(state: AppState) {
-    let mut running: HashMap<i64, tokio::task::JoinHandle<()>> = HashMap::new();
-    let mut stop = state.shutdown.subscribe();
-    loop {
-        running.retain(|_, task| !task.is_finished());
-        match accounts_to_run(&state).await {
-            Ok(ids) => {
-                for id in ids {
-                    if running.contains_key(&id) {
-                        continue;
-                    }
-                    match lease::take(&state, id).await {
-                        Ok(true) => {
-                            running.insert(id, tokio::spawn(run(state.clone(), id)));
-                        }
-                        Ok(false) => {}
-                        Err(e) => {
-                            tracing::warn!(account = id, error = %e, "could not take an account's lease")
-                        }
-                    }
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "could not list the Telegram accounts to run"),
-        }
-        tokio::select! {
-            _ = state.channels_wake.notified() => {}
-            _ = tokio::time::sleep(TICK) => {}
-            _ = stop.changed() => break,
-        }
-    }
-    for (id, task) in running {
-        task.abort();
-        state.telegram.set_client(id, None);
-        if let Err(e) = lease::release(&state, id).await {
-            tracing::warn!(account = id, error = %e, "could not release an account's lease");
-        }
-    }
+    let candidates = |s: AppState| async move { accounts_to_run(&s).await };
+    let clients = state.clone();
+    let stopped = move |id| clients.telegram.set_client(id, None);
+    lease::supervise(state, TICK, candidates, run, stopped).await
 }
 
 async fn accounts_to_run(state: &AppState) -> Result<Vec<i64>, sqlx::Error> {
