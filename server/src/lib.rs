@@ -108,7 +108,7 @@ fn router(state: AppState) -> Router {
     let router = match &state.telegram.simulated {
         Some(sim) => router.nest_service(
             "/api/simulated-telegram",
-            app::channels::telegram_user::simulated_routes::router(sim.clone()),
+            app::channels::telegram_user::simulated::routes::router(sim.clone()),
         ),
         None => router,
     };

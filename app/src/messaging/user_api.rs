@@ -84,7 +84,7 @@ pub async fn get_channel_account(id: i64) -> Result<super::AccountView, AppError
 pub async fn telegram_app() -> Result<TelegramAppView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::server::sfn::caller().await?;
-        crate::channels::telegram_user::chats::telegram_app(&state, &auth).await
+        crate::channels::telegram_user::telegram_app::get(&state, &auth).await
     })
     .await
 }
@@ -94,7 +94,7 @@ pub async fn set_telegram_app(api_id: i64, api_hash: String) -> Result<TelegramA
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::server::sfn::caller().await?;
         let input = super::TelegramAppInput { api_id, api_hash };
-        crate::channels::telegram_user::chats::set_telegram_app(&state, &auth, input).await
+        crate::channels::telegram_user::telegram_app::set(&state, &auth, input).await
     })
     .await
 }

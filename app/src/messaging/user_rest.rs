@@ -5,7 +5,7 @@ use super::{
     AccountChats, LoginAnswer, LoginView, PickChats, StartLogin, TelegramAppInput, TelegramAppView,
 };
 use crate::auth::server::AuthContext;
-use crate::channels::telegram_user::{chats, login};
+use crate::channels::telegram_user::{chats, login, telegram_app};
 use crate::error::AppError;
 use crate::server::extract::{ApiJson, ApiPath};
 use crate::server::openapi::{Conflict, Forbidden, Invalid, NotFound};
@@ -169,7 +169,7 @@ async fn telegram_app(
     State(s): State<AppState>,
     auth: AuthContext,
 ) -> Result<Json<TelegramAppView>, AppError> {
-    Ok(Json(chats::telegram_app(&s, &auth).await?))
+    Ok(Json(telegram_app::get(&s, &auth).await?))
 }
 
 /// Set the workspace's Telegram application (owners and admins; the hash is sealed).
@@ -187,5 +187,5 @@ async fn set_telegram_app(
     auth: AuthContext,
     ApiJson(input): ApiJson<TelegramAppInput>,
 ) -> Result<Json<TelegramAppView>, AppError> {
-    Ok(Json(chats::set_telegram_app(&s, &auth, input).await?))
+    Ok(Json(telegram_app::set(&s, &auth, input).await?))
 }

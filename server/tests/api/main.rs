@@ -28,5 +28,6 @@ mod team_email;
 mod team_support;
 mod telegram_user;
 mod telegram_user_support;
+mod telegram_user_sync;
 mod two_factor;
 mod workspaces;

@@ -1,13 +1,11 @@
 //! A user account's chats: the list the worker loads from Telegram, the rep's pick of what is
 //! synced ("nothing changes in Telegram; only what you pick is visible here"), Telegram's
-//! folders mirrored into the inbox, the resync action, and the workspace's Telegram app.
+//! folders mirrored into the inbox, and the resync action.
 
 use super::boundary::{RemoteChat, RemoteFolder};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
-use crate::messaging::{
-    AccountChatView, AccountChats, PickChats, TelegramAppInput, TelegramAppView, TelegramFolderView,
-};
+use crate::messaging::{AccountChatView, AccountChats, PickChats, TelegramFolderView};
 use crate::realtime::server::{record, StoredEvent};
 use crate::server::db::Tx;
 use crate::server::{now_ms, AppState};
@@ -361,57 +359,4 @@ pub async fn save_listing(
     tx.commit().await?;
     state.hub.publish([event]);
     Ok(())
-}
-
-pub async fn telegram_app(
-    state: &AppState,
-    auth: &AuthContext,
-) -> Result<TelegramAppView, AppError> {
-    let (api_id, hash): (Option<i64>, String) =
-        sqlx::query_as("SELECT telegram_api_id, telegram_api_hash FROM workspaces WHERE id = $1")
-            .bind(auth.workspace_id.0)
-            .fetch_one(&state.db.pool)
-            .await?;
-    Ok(TelegramAppView {
-        api_id,
-        configured: api_id.is_some() && !hash.is_empty(),
-    })
-}
-
-/// Sets the workspace's Telegram application (owners and admins; audited; the hash sealed).
-pub async fn set_telegram_app(
-    state: &AppState,
-    auth: &AuthContext,
-    input: TelegramAppInput,
-) -> Result<TelegramAppView, AppError> {
-    auth.require(Action::ManageWorkspace)?;
-    let input = TelegramAppInput {
-        api_id: input.api_id,
-        api_hash: input.api_hash.trim().to_lowercase(),
-    };
-    input.validate()?;
-    if !input.api_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(AppError::field(
-            "apiHash",
-            "invalid",
-            "The api_hash has 32 hexadecimal characters",
-        ));
-    }
-    let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE workspaces SET telegram_api_id = $1, telegram_api_hash = $2 WHERE id = $3")
-        .bind(input.api_id)
-        .bind(state.secrets.seal(&input.api_hash))
-        .bind(auth.workspace_id.0)
-        .execute(&mut *tx)
-        .await?;
-    crate::team::server::audit::log(
-        &mut tx,
-        auth,
-        "workspace.telegram_app",
-        ("workspace", auth.workspace_id.0.to_string()),
-        serde_json::json!({ "apiId": input.api_id }),
-    )
-    .await?;
-    tx.commit().await?;
-    telegram_app(state, auth).await
 }

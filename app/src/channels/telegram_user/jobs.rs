@@ -78,7 +78,7 @@ pub async fn read(state: &AppState, job: &Job) -> Result<(), AppError> {
             Ok(()) => Outcome::Done,
             Err(MtError::FloodWait(secs)) => {
                 let until = now_ms() + secs as i64 * 1000;
-                super::worker::flood_wait(state, account_id, until).await?;
+                super::health::flood_wait(state, account_id, until).await?;
                 Outcome::Later(until, format!("Telegram asked to wait {secs} s"))
             }
             Err(e @ MtError::Network(_)) if job.attempts < job.max_attempts => {

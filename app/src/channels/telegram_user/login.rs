@@ -4,7 +4,7 @@
 //! started it; when it completes, the session is sealed and stored, and the account's worker
 //! takes over. One Telegram account belongs to one workspace.
 
-use super::boundary::{ApiCredentials, LoginStep, Me, MtError, UserClient};
+use super::boundary::{LoginStep, Me, MtError, UserClient};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::{LoginAnswer, LoginView, StartLogin};
@@ -63,33 +63,6 @@ impl Logins {
     }
 }
 
-/// The workspace's Telegram application, or a clear 409 when it is not set.
-pub async fn credentials(state: &AppState, workspace_id: i64) -> Result<ApiCredentials, AppError> {
-    let (api_id, hash): (Option<i64>, String) =
-        sqlx::query_as("SELECT telegram_api_id, telegram_api_hash FROM workspaces WHERE id = $1")
-            .bind(workspace_id)
-            .fetch_one(&state.db.pool)
-            .await?;
-    let missing = || {
-        AppError::conflict(
-            "Set the workspace's Telegram application (api_id and api_hash from my.telegram.org) in Settings first",
-        )
-    };
-    let api_id = api_id.ok_or_else(missing)?;
-    if hash.is_empty() {
-        return Err(missing());
-    }
-    let api_hash = state.secrets.open(&hash).map_err(|e| {
-        tracing::error!(workspace = workspace_id, error = %e, "the Telegram api_hash does not open");
-        AppError::internal()
-    })?;
-    use secrecy::ExposeSecret;
-    Ok(ApiCredentials {
-        api_id: i32::try_from(api_id).map_err(|_| missing())?,
-        api_hash: api_hash.expose_secret().to_string(),
-    })
-}
-
 /// Telegram's answers in the API's terms.
 pub fn app_error(e: MtError) -> AppError {
     match e {
@@ -134,7 +107,7 @@ pub async fn start(
             "Enter the phone number in international format, like +44 7700 900123",
         ));
     }
-    let api = credentials(state, auth.workspace_id.0).await?;
+    let api = super::telegram_app::credentials(state, auth.workspace_id.0).await?;
     let client = state
         .telegram
         .connector

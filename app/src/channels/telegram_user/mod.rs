@@ -1,18 +1,19 @@
 //! The Telegram user-account channel (MTProto): a rep's own Telegram. Everything network-facing
 //! goes through the boundary traits (`boundary.rs`); `grammers/` implements them against
-//! Telegram, `simulated.rs` in process for tests. The rest is Parley's: logging in
+//! Telegram, `simulated/` in process for tests. The rest is Parley's: logging in
 //! (`login.rs`), the account's chats and which are synced (`chats.rs`), the worker that owns a
-//! connected account under a lease (`worker.rs`), storing what arrives (`store.rs`), and the
+//! connected account under a lease (`worker.rs`) and its health (`health.rs`), storing what arrives (`store.rs`), and the
 //! send and read jobs (`jobs.rs`).
 
 pub mod boundary;
 pub mod chats;
 pub mod grammers;
+pub mod health;
 pub mod jobs;
 pub mod login;
 pub mod simulated;
-pub mod simulated_routes;
 pub mod store;
+pub mod telegram_app;
 pub mod worker;
 
 use crate::server::config::{Settings, TelegramUserBackend};

@@ -11,6 +11,7 @@
 //! backoff.
 
 use super::boundary::{MtError, RemoteUpdate, UserClient};
+use super::health::{announce, flood_wait, needs_relogin, set_status};
 use super::store::{self, Account};
 use crate::channels::lease;
 use crate::error::AppError;
@@ -196,7 +197,7 @@ async fn connected(state: &AppState, id: i64) -> Result<(), End> {
     }
     let account = loaded.account;
     let session = open_session(state, &loaded.secret)?;
-    let api = super::login::credentials(state, account.workspace_id).await?;
+    let api = super::telegram_app::credentials(state, account.workspace_id).await?;
     let client: Arc<dyn UserClient> =
         Arc::from(state.telegram.connector.open(&api, Some(&session)).await?);
     let me = client.me().await?;
@@ -359,103 +360,5 @@ async fn save_session(state: &AppState, id: i64, client: &dyn UserClient) -> Res
         .bind(id)
         .execute(state.db.writer())
         .await?;
-    Ok(())
-}
-
-async fn set_status(state: &AppState, id: i64, status: &str, error: &str) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE channel_accounts SET status = $1, last_error = $2, \
-         flood_wait_until = CASE WHEN $1 = 'flood_wait' THEN flood_wait_until ELSE NULL END, updated_at = $3 \
-         WHERE id = $4 AND status NOT IN ('disconnected', 'needs_relogin')",
-    )
-    .bind(status)
-    .bind(error)
-    .bind(now_ms())
-    .bind(id)
-    .execute(state.db.writer())
-    .await?;
-    Ok(())
-}
-
-/// Records a flood wait on the account: its sends wait until then, the UI counts down.
-pub async fn flood_wait(state: &AppState, id: i64, until: i64) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE channel_accounts SET status = 'flood_wait', flood_wait_until = $1, updated_at = $2 \
-         WHERE id = $3 AND status NOT IN ('disconnected', 'needs_relogin')",
-    )
-    .bind(until)
-    .bind(now_ms())
-    .bind(id)
-    .execute(state.db.writer())
-    .await?;
-    if let Ok(Some(loaded)) = load(state, id).await {
-        announce(state, loaded.account).await?;
-    }
-    Ok(())
-}
-
-/// Telegram ended the session: the account needs its owner to connect it again, and the owner
-/// is told (bell notification through the account's event).
-pub async fn needs_relogin(state: &AppState, id: i64) -> Result<(), AppError> {
-    let Some(loaded) = load(state, id).await? else {
-        return Ok(());
-    };
-    let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "UPDATE channel_accounts SET status = 'needs_relogin', last_error = $1, lease_owner = NULL, \
-         lease_until = NULL, updated_at = $2 WHERE id = $3",
-    )
-    .bind(MtError::SessionRevoked.to_string())
-    .bind(now_ms())
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    let event = record(
-        &mut tx,
-        WorkspaceId(loaded.account.workspace_id),
-        None,
-        "account.needs_relogin",
-        serde_json::json!({ "id": id, "ownerId": loaded.account.owner_id }),
-    )
-    .await?;
-    // The owner hears it by email too: they may not be looking at Parley.
-    let owner: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT u.email, u.locale, a.name FROM channel_accounts a JOIN users u ON u.id = a.owner_id WHERE a.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some((email, locale, name)) = owner {
-        let url = format!("{}/inbox/telegram/connect", state.settings.app_url());
-        let mail = crate::email::server::templates::render(
-            &crate::email::server::templates::Template::TelegramRelogin {
-                account: &name,
-                url: &url,
-            },
-            &locale,
-            &email,
-        );
-        crate::email::server::queue(&mut tx, state, Some(loaded.account.workspace_id), &mail)
-            .await?;
-    }
-    tx.commit().await?;
-    state.hub.publish([event]);
-    state.jobs_wake.notify_one();
-    Ok(())
-}
-
-/// Announces the account's health as it now is.
-async fn announce(state: &AppState, account: Account) -> Result<(), AppError> {
-    let mut tx = state.db.begin().await?;
-    let event = record(
-        &mut tx,
-        WorkspaceId(account.workspace_id),
-        None,
-        "account.updated",
-        serde_json::json!({ "id": account.id }),
-    )
-    .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
     Ok(())
 }

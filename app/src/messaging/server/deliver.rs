@@ -155,7 +155,7 @@ pub async fn deliver(state: &AppState, job: &Job) -> Result<(), AppError> {
         Err(SendError::FloodWait(secs)) => {
             let until = now_ms() + secs as i64 * 1000;
             if d.kind == "telegram_user" {
-                crate::channels::telegram_user::worker::flood_wait(state, d.account_id, until)
+                crate::channels::telegram_user::health::flood_wait(state, d.account_id, until)
                     .await?;
             } else {
                 flood_wait(state, d.account_id, until).await?;
@@ -173,7 +173,7 @@ pub async fn deliver(state: &AppState, job: &Job) -> Result<(), AppError> {
         }
         Err(SendError::Unauthorized(why)) => {
             if d.kind == "telegram_user" {
-                crate::channels::telegram_user::worker::needs_relogin(state, d.account_id).await?;
+                crate::channels::telegram_user::health::needs_relogin(state, d.account_id).await?;
             } else {
                 account_error(state, d.account_id, "needs_relogin", &why).await?;
             }

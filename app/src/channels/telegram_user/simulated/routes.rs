@@ -3,7 +3,7 @@
 //! create accounts with chats, read the login code "sent to the app", scan a QR code, write as
 //! a lead, impose flood waits, revoke sessions, and see what an account sent and read.
 
-use super::simulated::{NewAccount, Poke, SimulatedTelegram};
+use super::{NewAccount, Poke, SimulatedTelegram};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

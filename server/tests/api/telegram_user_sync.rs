@@ -1,0 +1,413 @@
+//! Telegram user accounts once connected, through the simulated Telegram: the sync selection,
+//! idempotent storage, update mapping (new, edit, delete, read both ways, typing), sending
+//! with flood waits, reading, files, and a revoked session.
+
+use crate::crm_support::call;
+use crate::messaging_support::eventually;
+use crate::telegram_user_support::*;
+use reqwest::{Method as M, StatusCode};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+#[tokio::test]
+async fn only_picked_chats_are_stored_with_their_history_once() {
+    with_simulated(|app| async move {
+        let (token, _) = app.new_account("Picks").await;
+        set_app(&app, &token).await;
+        let phone = telegram_account(&app, None).await;
+        let account = connect(&app, &token, &phone, None).await;
+        let chats = pick(&app, &token, account, &["701", "-100123"]).await;
+        assert_eq!(chats["folders"][0]["name"], "Clients");
+        let lena = chats["chats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["peerId"] == "701")
+            .unwrap()
+            .clone();
+        assert_eq!(lena["historyImported"], 3);
+
+        let lena = conversation_of(&app, &token, "Lena Petrova")
+            .await
+            .expect("Lena's conversation");
+        let history = messages_of(&app, &token, lena["id"].as_i64().unwrap()).await;
+        let texts: Vec<&str> = history
+            .iter()
+            .rev()
+            .map(|m| m["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(texts, ["Hi Rita", "Hello Lena", "Is the offer still on?"]);
+        assert_eq!(history[1]["direction"], "out");
+        // History does not count as unread; the conversation sits in Telegram's folder.
+        assert_eq!(lena["unreadCount"], 0);
+        let (_, folders) = call(&app, &token, M::GET, "/api/messaging/folders", None).await;
+        let clients = folders
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "Clients")
+            .unwrap()["id"]
+            .clone();
+        assert!(lena["folderIds"].as_array().unwrap().contains(&clients));
+        assert!(conversation_of(&app, &token, "Sales team").await.is_some());
+        // The mirrored folder follows Telegram; CRM folders are the team's.
+        let (s, _) = call(
+            &app,
+            &token,
+            M::PUT,
+            &format!("/api/messaging/folders/{clients}"),
+            Some(json!({"name": "Mine"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        let (s, _) = call(
+            &app,
+            &token,
+            M::DELETE,
+            &format!("/api/messaging/folders/{clients}"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        let (s, _) = call(
+            &app,
+            &token,
+            M::POST,
+            "/api/messaging/folders",
+            Some(json!({"name": "Hot leads"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED);
+        assert!(conversation_of(&app, &token, "Oleg").await.is_none());
+
+        // A message in a chat that was not picked is not stored anywhere.
+        poke(
+            &app,
+            &phone,
+            json!({"type": "message", "peerId": 702, "text": "secret from Oleg"}),
+        )
+        .await;
+        // A message in a picked chat is, with the sender matched to a (new) contact.
+        poke(
+            &app,
+            &phone,
+            json!({"type": "message", "peerId": 701, "text": "Can we talk today?"}),
+        )
+        .await;
+        let lena = eventually("Lena's new message", || async {
+            let c = conversation_of(&app, &token, "Lena Petrova").await?;
+            (c["unreadCount"] == 1).then_some(c)
+        })
+        .await;
+        assert_eq!(lena["lastMessageText"], "Can we talk today?");
+        let db = app.db().await;
+        let leaked: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM messages WHERE text LIKE '%secret from Oleg%'",
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        assert_eq!(leaked, 0);
+        let contact = lena["contactId"].as_i64().expect("a contact was matched");
+        let (_, c) = call(
+            &app,
+            &token,
+            M::GET,
+            &format!("/api/crm/contacts/{contact}"),
+            None,
+        )
+        .await;
+        assert_eq!(c["telegramUserId"], 701);
+        assert_eq!(c["telegramUsername"], "lena_p");
+        assert_eq!(c["displayName"], "Lena Petrova");
+
+        // A resync imports again: nothing is stored twice.
+        let (s, _) = call(
+            &app,
+            &token,
+            M::POST,
+            &format!("/api/messaging/accounts/{account}/resync"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::ACCEPTED);
+        let path = format!("/api/messaging/accounts/{account}/chats");
+        eventually("the resync's import", || async {
+            let (_, chats) = call(&app, &token, M::GET, &path, None).await;
+            let all_done = chats["chats"]
+                .as_array()?
+                .iter()
+                .filter(|c| c["picked"] == true)
+                .all(|c| c["historyState"] == "done");
+            all_done.then_some(Value::Null)
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let history = messages_of(&app, &token, lena["id"].as_i64().unwrap()).await;
+        assert_eq!(history.len(), 4);
+        // An unknown chat cannot be picked.
+        let (s, body) = call(
+            &app,
+            &token,
+            M::PUT,
+            &path,
+            Some(json!({"peerIds": ["424242"]})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn edits_deletions_read_receipts_and_typing_arrive() {
+    with_simulated(|app| async move {
+        let (token, _) = app.new_account("Updates").await;
+        set_app(&app, &token).await;
+        let phone = telegram_account(&app, None).await;
+        let account = connect(&app, &token, &phone, None).await;
+        pick(&app, &token, account, &["701"]).await;
+        let lena = conversation_of(&app, &token, "Lena Petrova").await.unwrap();
+        let cid = lena["id"].as_i64().unwrap();
+        let new_id = poke(
+            &app,
+            &phone,
+            json!({"type": "message", "peerId": 701, "text": "typo hre"}),
+        )
+        .await
+        .unwrap();
+        let find = |text: &'static str| {
+            let app = &app;
+            let token = token.clone();
+            async move {
+                messages_of(app, &token, cid)
+                    .await
+                    .into_iter()
+                    .find(|m| m["text"] == text)
+            }
+        };
+        eventually("the new message", || find("typo hre")).await;
+        poke(
+            &app,
+            &phone,
+            json!({"type": "edit", "peerId": 701, "id": new_id, "text": "typo here"}),
+        )
+        .await;
+        let edited = eventually("the edit", || find("typo here")).await;
+        assert!(edited["editedAt"].as_i64().is_some());
+        poke(
+            &app,
+            &phone,
+            json!({"type": "delete", "peerId": 701, "ids": [new_id]}),
+        )
+        .await;
+        eventually("the deletion", || async {
+            let m = find("typo here").await?;
+            m["deletedAt"].as_i64().map(|_| m)
+        })
+        .await;
+        // Read on another device: read here too.
+        poke(
+            &app,
+            &phone,
+            json!({"type": "readInbox", "peerId": 701, "maxId": new_id}),
+        )
+        .await;
+        eventually("the chat read elsewhere", || async {
+            let c = conversation_of(&app, &token, "Lena Petrova").await?;
+            (c["unreadCount"] == 0).then_some(c)
+        })
+        .await;
+        // A reply from Parley, then Lena reads it.
+        let (s, sent) = call(
+            &app,
+            &token,
+            M::POST,
+            "/api/messaging/send",
+            Some(json!({"conversationId": cid, "text": "Yes, today at 3?"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{sent}");
+        let external = eventually("the reply sent", || async {
+            let m = find("Yes, today at 3?").await?;
+            (m["state"] == "sent").then_some(m)
+        })
+        .await["externalId"]
+            .as_str()
+            .unwrap()
+            .parse::<i64>()
+            .unwrap();
+        let (_, out) = sim(&app, M::GET, &format!("/accounts/{phone}/sent"), None).await;
+        assert_eq!(out[0]["text"], "Yes, today at 3?");
+        assert_eq!(out[0]["peerId"], 701);
+        poke(
+            &app,
+            &phone,
+            json!({"type": "readOutbox", "peerId": 701, "maxId": external}),
+        )
+        .await;
+        eventually("the read receipt", || async {
+            let m = find("Yes, today at 3?").await?;
+            (m["state"] == "read").then_some(m)
+        })
+        .await;
+        // Typing is announced, never stored as a message.
+        poke(&app, &phone, json!({"type": "typing", "peerId": 701})).await;
+        let db = app.db().await;
+        eventually("the typing event", || async {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM events WHERE type = 'conversation.typing'",
+            )
+            .fetch_one(&db)
+            .await
+            .ok()?;
+            (n == 1).then_some(Value::Null)
+        })
+        .await;
+        assert_eq!(messages_of(&app, &token, cid).await.len(), 5);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn flood_waits_pause_sending_and_reading_marks_telegram_read() {
+    with_simulated(|app| async move {
+        let (token, _) = app.new_account("Flood").await;
+        set_app(&app, &token).await;
+        let phone = telegram_account(&app, None).await;
+        let account = connect(&app, &token, &phone, None).await;
+        pick(&app, &token, account, &["701"]).await;
+        let cid = conversation_of(&app, &token, "Lena Petrova").await.unwrap()["id"].as_i64().unwrap();
+        sim(&app, M::POST, &format!("/accounts/{phone}/flood"), Some(json!({"seconds": 3}))).await;
+        let history = messages_of(&app, &token, cid).await;
+        let reply_to = history.iter().find(|m| m["direction"] == "in").unwrap()["id"].as_i64().unwrap();
+        let (s, sent) = call(&app, &token, M::POST, "/api/messaging/send",
+            Some(json!({"conversationId": cid, "text": "After the wait", "replyToMessageId": reply_to}))).await;
+        assert_eq!(s, StatusCode::CREATED, "{sent}");
+        let waiting = account_in_state(&app, &token, account, "flood_wait")
+        .await;
+        let until = waiting["floodWaitUntil"].as_i64().unwrap();
+        assert!(until > app::server::now_ms() + 1000, "{waiting}");
+        let (_, out) = sim(&app, M::GET, &format!("/accounts/{phone}/sent"), None).await;
+        assert_eq!(out.as_array().unwrap().len(), 0, "nothing goes out during the wait");
+        let message = eventually("the message after the wait", || async {
+            let m = messages_of(&app, &token, cid).await.into_iter().find(|m| m["text"] == "After the wait")?;
+            (m["state"] == "sent").then_some(m)
+        })
+        .await;
+        assert!(app::server::now_ms() >= until);
+        let (_, out) = sim(&app, M::GET, &format!("/accounts/{phone}/sent"), None).await;
+        assert_eq!(out.as_array().unwrap().len(), 1);
+        assert!(out[0]["replyTo"].as_i64().is_some(), "{out}");
+        assert_eq!(message["externalId"], out[0]["id"].to_string().as_str());
+        account_in_state(&app, &token, account, "connected")
+        .await;
+
+        // Reading the chat here marks it read in Telegram.
+        let id = poke(&app, &phone, json!({"type": "message", "peerId": 701, "text": "Read me"})).await.unwrap();
+        eventually("the unread message", || async {
+            let c = conversation_of(&app, &token, "Lena Petrova").await?;
+            (c["unreadCount"] == 1).then_some(c)
+        })
+        .await;
+        let (s, _) = call(&app, &token, M::POST, &format!("/api/messaging/conversations/{cid}/read"), None).await;
+        assert_eq!(s, StatusCode::OK);
+        eventually("the read in Telegram", || async {
+            let (_, reads) = sim(&app, M::GET, &format!("/accounts/{phone}/reads"), None).await;
+            reads.as_array()?.iter().find(|r| r[0] == 701 && r[1] == id).cloned()
+        })
+        .await;
+
+        // Files go out through the account too, with their caption.
+        let pdf = b"%PDF-1.4 quote".to_vec();
+        let (s, body) = crate::messaging_files::send_file(&app, &token, cid, "The quote", Some(("quote.pdf", "application/pdf", pdf))).await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        eventually("the file at Telegram", || async {
+            let (_, out) = sim(&app, M::GET, &format!("/accounts/{phone}/sent"), None).await;
+            out.as_array()?.iter().find(|m| m["fileName"] == "quote.pdf" && m["text"] == "The quote").cloned()
+        })
+        .await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_revoked_session_needs_relogin_and_tells_the_owner() {
+    with_simulated(|app| async move {
+        let (token, _) = app.new_account("Revoked").await;
+        set_app(&app, &token).await;
+        let phone = telegram_account(&app, None).await;
+        let account = connect(&app, &token, &phone, None).await;
+        pick(&app, &token, account, &["701"]).await;
+        sim(&app, M::POST, &format!("/accounts/{phone}/revoke"), None).await;
+        poke(
+            &app,
+            &phone,
+            json!({"type": "message", "peerId": 701, "text": "anyone?"}),
+        )
+        .await;
+        let a = account_in_state(&app, &token, account, "needs_relogin").await;
+        assert!(!a["lastError"].as_str().unwrap().is_empty());
+        let db = app.db().await;
+        let told: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE type = 'account.needs_relogin'")
+                .fetch_one(&db)
+                .await
+                .unwrap();
+        assert_eq!(told, 1);
+        // ... and by email (no SMTP configured in tests: the local outbox).
+        eventually("the re-login email", || async {
+            let dir = app.data_dir().join("outbox");
+            let found = walk(&dir).into_iter().any(|f| {
+                std::fs::read_to_string(&f)
+                    .is_ok_and(|t| t.contains("Connect your Telegram account Rita Rep"))
+            });
+            found.then_some(Value::Null)
+        })
+        .await;
+        // Sending from it is refused until it is connected again.
+        let cid = conversation_of(&app, &token, "Lena Petrova").await.unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let (s, _) = call(
+            &app,
+            &token,
+            M::POST,
+            "/api/messaging/send",
+            Some(json!({"conversationId": cid, "text": "hello?"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        // Logging in again brings it back, with its chats.
+        let again = connect(&app, &token, &phone, None).await;
+        assert_eq!(again, account);
+        poke(
+            &app,
+            &phone,
+            json!({"type": "message", "peerId": 701, "text": "back again"}),
+        )
+        .await;
+        eventually("the message after re-login", || async {
+            messages_of(&app, &token, cid)
+                .await
+                .into_iter()
+                .find(|m| m["text"] == "back again")
+        })
+        .await;
+    })
+    .await;
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
