@@ -28,6 +28,10 @@ pub struct Db {
     /// Where write transactions start: on SQLite a pool of one connection, on PostgreSQL the
     /// main pool.
     writer: AnyPool,
+    /// Where group commits write (the stage moves' batches): the writer on SQLite, on
+    /// PostgreSQL a connection of its own, so a batch never queues behind the requests that
+    /// fill the main pool.
+    group_writer: AnyPool,
     pub backend: Backend,
 }
 
@@ -93,19 +97,31 @@ impl Db {
                 })
             });
         let pool = options
+            .clone()
             .connect(url.expose_secret())
             .await
             .context("connecting to the database")?;
-        let writer = match backend {
-            Backend::Sqlite => writer_options
-                .connect(url.expose_secret())
-                .await
-                .context("connecting to the database")?,
-            Backend::Postgres => pool.clone(),
+        let (writer, group_writer) = match backend {
+            Backend::Sqlite => {
+                let writer = writer_options
+                    .connect(url.expose_secret())
+                    .await
+                    .context("connecting to the database")?;
+                (writer.clone(), writer)
+            }
+            Backend::Postgres => {
+                let group_writer = options
+                    .max_connections(1)
+                    .connect(url.expose_secret())
+                    .await
+                    .context("connecting to the database")?;
+                (pool.clone(), group_writer)
+            }
         };
         Ok(Db {
             pool,
             writer,
+            group_writer,
             backend,
         })
     }
@@ -149,6 +165,11 @@ impl Db {
     /// Where a single write statement outside a transaction goes (the writer on SQLite).
     pub fn writer(&self) -> &AnyPool {
         &self.writer
+    }
+
+    /// Where a group commit writes (see the field).
+    pub fn group_writer(&self) -> &AnyPool {
+        &self.group_writer
     }
 
     /// Starts a transaction that will write.

@@ -47,7 +47,8 @@ impl Conditions {
     }
 
     /// Case-insensitive substring search over `alias.search_text`, through the backend's
-    /// index: FTS5 trigram on SQLite, pg_trgm on PostgreSQL (both need 3+ characters).
+    /// index beside `table`: FTS5 trigram in `<table>_fts` on SQLite, pg_trgm over
+    /// `<table>_search` on PostgreSQL (both need 3+ characters; shorter terms scan).
     pub fn search(&mut self, backend: Backend, alias: &str, table: &str, term: Option<&str>) {
         let Some(term) = term else { return };
         // NUL is refused by FTS5 queries and by PostgreSQL text alike, and no stored text
@@ -76,10 +77,21 @@ impl Conditions {
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_");
-            self.push(
-                &format!("{alias}.search_text LIKE {{}} ESCAPE '\\'"),
-                Value::Text(format!("%{escaped}%")),
-            );
+            let pattern = Value::Text(format!("%{escaped}%"));
+            if term.chars().count() >= 3 && backend == Backend::Postgres {
+                // The trigram index lives beside the table (see migration 0010).
+                self.push(
+                    &format!(
+                        "{alias}.id IN (SELECT id FROM {table}_search WHERE search_text LIKE {{}} ESCAPE '\\')"
+                    ),
+                    pattern,
+                );
+            } else {
+                self.push(
+                    &format!("{alias}.search_text LIKE {{}} ESCAPE '\\'"),
+                    pattern,
+                );
+            }
         }
     }
 

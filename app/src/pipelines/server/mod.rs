@@ -51,16 +51,22 @@ pub async fn create_default(tx: &mut Tx, workspace_id: i64) -> Result<i64, AppEr
 }
 
 pub(crate) fn stage_view(r: &Row) -> Result<StageView, sqlx::Error> {
-    let kind: String = r.try_get("kind")?;
+    stage_view_as(r, "")
+}
+
+/// A stage read from columns named `<prefix><column>` (a stage joined to another record).
+pub(crate) fn stage_view_as(r: &Row, prefix: &str) -> Result<StageView, sqlx::Error> {
+    let column = |name: &str| format!("{prefix}{name}");
+    let kind: String = r.try_get(column("kind").as_str())?;
     Ok(StageView {
-        id: r.try_get("id")?,
-        pipeline_id: r.try_get("pipeline_id")?,
-        name: r.try_get("name")?,
-        color: r.try_get("color")?,
+        id: r.try_get(column("id").as_str())?,
+        pipeline_id: r.try_get(column("pipeline_id").as_str())?,
+        name: r.try_get(column("name").as_str())?,
+        color: r.try_get(column("color").as_str())?,
         kind: StageKind::parse(&kind),
-        probability: r.try_get("probability")?,
-        rotting_days: r.try_get("rotting_days")?,
-        position: r.try_get("position")?,
+        probability: r.try_get(column("probability").as_str())?,
+        rotting_days: r.try_get(column("rotting_days").as_str())?,
+        position: r.try_get(column("position").as_str())?,
     })
 }
 

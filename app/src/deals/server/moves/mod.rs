@@ -1,0 +1,209 @@
+//! Group commit for stage moves.
+//!
+//! Moving deals is the hottest write of the product. A move alone costs a transaction, a lock
+//! on the workspace's event sequence held until its commit, and a flush to disk; on SQLite
+//! the one writer does that for every move in turn. Here one task takes the moves waiting in
+//! its queue (up to [`MAX_BATCH`]) and writes them together, with their history rows, timeline
+//! entries and events, in one commit: statement by statement in one transaction on SQLite
+//! ([`sqlite`]), in one statement on PostgreSQL ([`postgres`]), where every round trip to the
+//! server costs more than the rows it writes. No caller hears back before that commit, so an
+//! acknowledged move is durable exactly as before.
+//!
+//! The deal and the target stage are read before queueing, outside the transaction. A move
+//! only applies if the deal still has the stage and `updated_at` that were read; if not, it
+//! comes back [`Outcome::Stale`] and the caller reads again. When a batch fails, each of its
+//! moves is retried alone, so one bad move never fails the others.
+
+mod postgres;
+mod sqlite;
+
+use super::stage::position_after;
+use crate::auth::server::AuthContext;
+use crate::deals::{DealView, StageChange};
+use crate::error::AppError;
+use crate::pipelines::{StageKind, StageView};
+use crate::realtime::server::{EventHub, StoredEvent};
+use crate::server::db::{Backend, Tx};
+use crate::server::Db;
+use tokio::sync::{mpsc, oneshot};
+
+/// The most moves written in one transaction.
+const MAX_BATCH: usize = 64;
+
+/// A validated move: the deal as read, the stage it goes to (of the deal's pipeline) and
+/// the change asked for, its reason trimmed.
+pub struct Move {
+    pub auth: AuthContext,
+    pub before: DealView,
+    pub stage: StageView,
+    pub change: StageChange,
+}
+
+pub enum Outcome {
+    Moved(Box<DealView>),
+    /// The deal changed after it was read: read it again and resubmit.
+    Stale,
+}
+
+struct Job {
+    mv: Move,
+    reply: oneshot::Sender<Result<Outcome, AppError>>,
+}
+
+/// The queue in front of the group-commit task.
+#[derive(Clone)]
+pub struct MoveQueue {
+    sender: mpsc::UnboundedSender<Job>,
+}
+
+impl MoveQueue {
+    /// Starts the task (it ends when the last queue handle is dropped).
+    pub fn start(db: Db, hub: EventHub) -> MoveQueue {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        tokio::spawn(work(db, hub, receiver));
+        MoveQueue { sender }
+    }
+
+    /// Queues a move and waits for its commit.
+    pub async fn submit(&self, mv: Move) -> Result<Outcome, AppError> {
+        let (reply, answer) = oneshot::channel();
+        self.sender
+            .send(Job { mv, reply })
+            .map_err(|_| AppError::internal())?;
+        answer.await.map_err(|_| AppError::internal())?
+    }
+}
+
+async fn work(db: Db, hub: EventHub, mut receiver: mpsc::UnboundedReceiver<Job>) {
+    while let Some(first) = receiver.recv().await {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_BATCH {
+            match receiver.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        run(&db, &hub, jobs).await;
+    }
+}
+
+async fn run(db: &Db, hub: &EventHub, jobs: Vec<Job>) {
+    let moves: Vec<&Move> = jobs.iter().map(|j| &j.mv).collect();
+    match apply(db, &moves).await {
+        Ok((outcomes, events)) => {
+            hub.publish(events);
+            for (job, outcome) in jobs.into_iter().zip(outcomes) {
+                let _ = job.reply.send(outcome);
+            }
+        }
+        Err(error) if jobs.len() == 1 => {
+            if let Some(job) = jobs.into_iter().next() {
+                let _ = job.reply.send(Err(error));
+            }
+        }
+        Err(error) => {
+            tracing::warn!(%error, moves = jobs.len(), "a batch of stage moves failed; retrying them one by one");
+            for job in jobs {
+                let answer = match apply(db, &[&job.mv]).await {
+                    Ok((mut outcomes, events)) => {
+                        hub.publish(events);
+                        outcomes.pop().unwrap_or_else(|| Err(AppError::internal()))
+                    }
+                    Err(error) => Err(error),
+                };
+                let _ = job.reply.send(answer);
+            }
+        }
+    }
+}
+
+/// What a batch gives back: an outcome per move, in order, and the events it stored.
+type Applied = (Vec<Result<Outcome, AppError>>, Vec<StoredEvent>);
+
+async fn apply(db: &Db, moves: &[&Move]) -> Result<Applied, AppError> {
+    match db.backend {
+        Backend::Sqlite => sqlite::apply(db, moves).await,
+        Backend::Postgres => postgres::apply(db, moves).await,
+    }
+}
+
+/// The moves of a batch that can be written: a deal moved twice in one batch comes back
+/// [`Outcome::Stale`] the second time (it is read again and resubmitted). `outcomes` gets a
+/// `None` for each move to write.
+fn first_of_each_deal(
+    moves: &[&Move],
+    outcomes: &mut Vec<Option<Result<Outcome, AppError>>>,
+) -> Vec<usize> {
+    let mut seen = std::collections::HashSet::new();
+    let mut todo = Vec::with_capacity(moves.len());
+    for (i, mv) in moves.iter().enumerate() {
+        if seen.insert(mv.before.id) {
+            outcomes.push(None);
+            todo.push(i);
+        } else {
+            outcomes.push(Some(Ok(Outcome::Stale)));
+        }
+    }
+    todo
+}
+
+/// The place asked for with `afterDealId` (`None`: the top of the column, decided with the
+/// batch).
+async fn explicit_position(tx: &mut Tx, mv: &Move) -> Result<Option<i64>, AppError> {
+    match mv.change.after_deal_id {
+        Some(after) => {
+            let ws = mv.auth.workspace_id.0;
+            Ok(Some(
+                position_after(tx, ws, mv.stage.id, mv.before.id, Some(after)).await?,
+            ))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Whether the move changes the deal's stage (not only its place in the column).
+fn changes_stage(mv: &Move) -> bool {
+    mv.stage.id != mv.before.stage_id
+}
+
+/// The deal's timeline entry for a stage change.
+fn activity_data(mv: &Move) -> serde_json::Value {
+    serde_json::json!({ "from": mv.before.stage_name, "to": mv.stage.name, "fromStageId": mv.before.stage_id, "toStageId": mv.stage.id, "reason": reason(mv) })
+}
+
+/// The `deal.stage_changed` event's data: the deal after the move and the stage it left.
+fn event_data(mv: &Move, after: &DealView) -> serde_json::Value {
+    let mut data = serde_json::to_value(after).unwrap_or_default();
+    data["fromStageId"] = mv.before.stage_id.into();
+    data
+}
+
+/// The deal as the move leaves it, from the view it was read with.
+fn after_view(mv: &Move, position: i64, now: i64) -> DealView {
+    let (before, stage) = (&mv.before, &mv.stage);
+    let moved = stage.id != before.stage_id;
+    let mut after = before.clone();
+    after.stage_id = stage.id;
+    after.stage_name = stage.name.clone();
+    after.stage_kind = stage.kind;
+    after.position = position;
+    after.updated_at = now;
+    if moved && stage.kind == StageKind::Lost {
+        after.lost_reason = reason(mv).to_string();
+    }
+    if let Some(value) = mv
+        .change
+        .value_minor
+        .filter(|_| stage.kind == StageKind::Won)
+    {
+        after.value_minor = value;
+    }
+    if moved {
+        after.stage_entered_at = now;
+    }
+    after
+}
+
+fn reason(mv: &Move) -> &str {
+    mv.change.reason.as_deref().unwrap_or("")
+}

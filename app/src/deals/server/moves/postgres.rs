@@ -1,0 +1,190 @@
+//! PostgreSQL writes a batch of moves with one statement on a connection of its own.
+//!
+//! The batch travels as one JSON parameter; data-modifying CTEs place the deals, update them
+//! (guarded by the stage and `updated_at` that were read), insert the history rows and
+//! timeline entries of the moves that applied, advance each workspace's event sequence,
+//! insert the events and announce them. One statement is one round trip, is atomic on its
+//! own (no `BEGIN`/`COMMIT` to wait for) and has the same text whatever the batch size, so
+//! it is parsed and planned once per connection. Only a batch with a move to an explicit
+//! place (`afterDealId`) opens a transaction, to read its neighbours first.
+
+use super::{
+    activity_data, after_view, changes_stage, event_data, explicit_position, first_of_each_deal,
+    reason, Applied, Move, Outcome,
+};
+use crate::deals::server::stage::GAP;
+use crate::error::AppError;
+use crate::pipelines::server::history;
+use crate::pipelines::StageKind;
+use crate::realtime::server::StoredEvent;
+use crate::realtime::RealtimeEvent;
+use crate::server::{now_ms, Db};
+use sqlx::Row as _;
+use std::collections::HashMap;
+
+/// `$1` the moves (a JSON array of [`Planned`]), `$2` the time of the batch.
+const WRITE: &str = "\
+WITH v AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(
+    ord BIGINT, id BIGINT, ws BIGINT, stage BIGINT, pos BIGINT, lost BOOLEAN, reason TEXT,
+    won BIGINT, moved BOOLEAN, from_stage BIGINT, read_at BIGINT, actor BIGINT, source TEXT,
+    activity TEXT, event TEXT)
+), placed AS (
+  SELECT v.*, COALESCE(v.pos,
+    COALESCE((SELECT MIN(d.position) FROM deals d WHERE d.stage_id = v.stage), $3)
+      - $3 * ROW_NUMBER() OVER (PARTITION BY v.stage, v.pos IS NULL ORDER BY v.ord)) AS position
+  FROM v
+), applied AS (
+  UPDATE deals SET stage_id = p.stage, position = p.position,
+    lost_reason = CASE WHEN p.lost THEN p.reason ELSE deals.lost_reason END,
+    value_minor = COALESCE(p.won, deals.value_minor), updated_at = $2,
+    stage_entered_at = CASE WHEN p.moved THEN $2 ELSE deals.stage_entered_at END
+  FROM placed p
+  WHERE deals.id = p.id AND deals.workspace_id = p.ws AND deals.stage_id = p.from_stage
+    AND deals.updated_at = p.read_at
+  RETURNING p.*
+), history AS (
+  INSERT INTO stage_history (workspace_id, deal_id, from_stage_id, to_stage_id, actor_id, reason, source, created_at)
+  SELECT ws, id, from_stage, stage, actor, reason, source, $2 FROM applied WHERE moved
+), timeline AS (
+  INSERT INTO activities (workspace_id, subject_type, subject_id, kind, data, actor_id, created_at)
+  SELECT ws, 'deal', id, 'stage_changed', activity, actor, $2 FROM applied WHERE moved
+), counts AS (
+  SELECT ws, COUNT(*) AS n FROM applied GROUP BY ws
+), seqs AS (
+  UPDATE workspaces w SET event_seq = w.event_seq + c.n FROM counts c WHERE w.id = c.ws
+  RETURNING w.id AS ws, w.event_seq AS last, c.n
+), numbered AS (
+  SELECT a.ord, a.ws, a.actor, a.position, a.event, s.last,
+    s.last - s.n + ROW_NUMBER() OVER (PARTITION BY a.ws ORDER BY a.ord) AS seq
+  FROM applied a JOIN seqs s ON s.ws = a.ws
+), stored AS (
+  INSERT INTO events (workspace_id, seq, type, data, actor_user_id, created_at)
+  SELECT ws, seq, 'deal.stage_changed', jsonb_set(event::jsonb, '{position}', to_jsonb(position))::text, actor, $2
+  FROM numbered
+)
+SELECT ord, position, seq,
+  -- The listeners publish every event up to the one announced (one notice per workspace:
+  -- PostgreSQL drops a transaction's repeated identical notices).
+  pg_notify('parley_events', ws || ':' || last) IS NOT NULL AS announced
+FROM numbered";
+
+/// One move as the statement reads it.
+#[derive(serde::Serialize)]
+struct Planned<'a> {
+    ord: usize,
+    id: i64,
+    ws: i64,
+    stage: i64,
+    /// `None`: the top of the column.
+    pos: Option<i64>,
+    lost: bool,
+    reason: &'a str,
+    won: Option<i64>,
+    moved: bool,
+    from_stage: i64,
+    read_at: i64,
+    actor: i64,
+    source: &'static str,
+    activity: String,
+    /// The event's data, its `position` filled in by the statement.
+    event: String,
+}
+
+/// Writes `moves` with one statement (in a transaction only when some move has an explicit
+/// place). A move whose place cannot be found (a client error) gets its error.
+pub(super) async fn apply(db: &Db, moves: &[&Move]) -> Result<Applied, AppError> {
+    let mut outcomes = Vec::with_capacity(moves.len());
+    let todo = first_of_each_deal(moves, &mut outcomes);
+    let now = now_ms();
+    let explicit = todo
+        .iter()
+        .any(|i| moves[*i].change.after_deal_id.is_some());
+    let mut planned = Vec::with_capacity(todo.len());
+    let rows = if explicit {
+        let mut tx = db.group_writer().begin().await?;
+        for i in todo {
+            match explicit_position(&mut tx, moves[i]).await {
+                Ok(pos) => planned.push(plan(i, moves[i], pos, now)),
+                Err(e) if e.code.status() < 500 => outcomes[i] = Some(Err(e)),
+                Err(e) => return Err(e),
+            }
+        }
+        let rows = if planned.is_empty() {
+            Vec::new()
+        } else {
+            write(&planned, now).fetch_all(&mut *tx).await?
+        };
+        tx.commit().await?;
+        rows
+    } else {
+        planned.extend(todo.into_iter().map(|i| plan(i, moves[i], None, now)));
+        write(&planned, now).fetch_all(db.group_writer()).await?
+    };
+    let mut written: HashMap<usize, (i64, i64)> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let ord: i64 = row.try_get("ord")?;
+        written.insert(
+            ord as usize,
+            (row.try_get("position")?, row.try_get("seq")?),
+        );
+    }
+    let mut events = Vec::with_capacity(written.len());
+    for p in &planned {
+        let mv = moves[p.ord];
+        let Some((position, seq)) = written.get(&p.ord) else {
+            outcomes[p.ord] = Some(Ok(Outcome::Stale));
+            continue;
+        };
+        let after = after_view(mv, *position, now);
+        events.push(StoredEvent {
+            workspace_id: mv.auth.workspace_id,
+            event: RealtimeEvent {
+                seq: *seq,
+                kind: "deal.stage_changed".into(),
+                data: event_data(mv, &after),
+                at: now,
+            },
+        });
+        outcomes[p.ord] = Some(Ok(Outcome::Moved(Box::new(after))));
+    }
+    let outcomes = outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or_else(|| Err(AppError::internal())))
+        .collect();
+    Ok((outcomes, events))
+}
+
+fn write<'q>(
+    planned: &[Planned<'_>],
+    now: i64,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    let moves = serde_json::to_string(planned).unwrap_or_else(|_| "[]".into());
+    sqlx::query(WRITE).bind(moves).bind(now).bind(GAP)
+}
+
+fn plan<'a>(ord: usize, mv: &'a Move, pos: Option<i64>, now: i64) -> Planned<'a> {
+    let moved = changes_stage(mv);
+    // The event's data is the deal after the move; the statement fills in its place.
+    let after = after_view(mv, pos.unwrap_or(0), now);
+    Planned {
+        ord,
+        id: mv.before.id,
+        ws: mv.auth.workspace_id.0,
+        stage: mv.stage.id,
+        pos,
+        lost: moved && mv.stage.kind == StageKind::Lost,
+        reason: reason(mv),
+        won: mv
+            .change
+            .value_minor
+            .filter(|_| mv.stage.kind == StageKind::Won),
+        moved,
+        from_stage: mv.before.stage_id,
+        read_at: mv.before.updated_at,
+        actor: mv.auth.user_id.0,
+        source: history::source(&mv.auth),
+        activity: activity_data(mv).to_string(),
+        event: event_data(mv, &after).to_string(),
+    }
+}
