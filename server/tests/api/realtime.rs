@@ -37,7 +37,7 @@ impl AddPath for String {
 }
 
 /// The next JSON text message, skipping pings; panics after two seconds of silence.
-async fn next_json(ws: &mut Socket) -> Value {
+pub(crate) async fn next_json(ws: &mut Socket) -> Value {
     loop {
         let msg = tokio::time::timeout(Duration::from_secs(2), ws.next())
             .await

@@ -4,8 +4,11 @@
 use crate::crm_support::call;
 use crate::helpers::on_each_backend;
 use crate::pipelines::{create_pipeline, deal, stage_id};
+use crate::realtime::{connect, next_json};
+use futures::SinkExt;
 use reqwest::{Method as M, StatusCode};
 use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
 
 #[tokio::test]
 async fn moves_stay_in_the_pipeline_keep_card_order_and_are_paged_in_history() {
@@ -341,6 +344,105 @@ async fn concurrent_moves_are_all_written_once_with_distinct_places() {
         }
         let (_, now) = call(&app, &t, M::GET, &format!("/api/crm/deals/{target}"), None).await;
         assert_eq!(now["stageId"], items[0]["toStageId"]);
+    })
+    .await;
+}
+
+/// The events of moves written together reach a connected board live, numbered one after
+/// another with each card's new place, and a board that was away replays the same events from
+/// the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn moves_written_together_stream_live_and_replay_alike() {
+    on_each_backend(|app| async move {
+        let (t, _) = app.new_account("Stream").await;
+        let p = create_pipeline(
+            &app,
+            &t,
+            "Stream",
+            &[("In", "open", 10), ("Out", "open", 50)],
+        )
+        .await;
+        let pid = p["id"].as_i64().unwrap();
+        let (inbox, out) = (stage_id(&p, "In"), stage_id(&p, "Out"));
+        let mut deals = Vec::new();
+        for n in 0..12 {
+            deals.push(deal(&app, &t, &format!("S{n}"), inbox, pid, 100 + n, "USD").await);
+        }
+        let mut live = connect(&app, &t, None).await.expect("connected");
+        live.send(Message::Text(
+            json!({"type": "resume", "after": null}).to_string().into(),
+        ))
+        .await
+        .unwrap();
+        let resumed = next_json(&mut live).await;
+        assert_eq!(resumed["type"], "resumed");
+        let before = resumed["seq"].as_i64().unwrap();
+        let moves = deals.iter().map(|d| {
+            let (app, t) = (&app, &t);
+            async move {
+                call(
+                    app,
+                    t,
+                    M::PATCH,
+                    &format!("/api/crm/deals/{d}/stage"),
+                    Some(json!({ "stageId": out })),
+                )
+                .await
+            }
+        });
+        for (s, body) in futures::future::join_all(moves).await {
+            assert_eq!(s, StatusCode::OK, "{body}");
+        }
+        let mut streamed = Vec::new();
+        while streamed.len() < deals.len() {
+            let event = next_json(&mut live).await;
+            assert_eq!(event["type"], "deal.stage_changed", "{event}");
+            streamed.push(event);
+        }
+        let seqs: Vec<i64> = streamed
+            .iter()
+            .map(|e| e["seq"].as_i64().unwrap())
+            .collect();
+        assert_eq!(seqs, ((before + 1)..=(before + 12)).collect::<Vec<_>>());
+        let (_, column) = call(
+            &app,
+            &t,
+            M::GET,
+            &format!("/api/crm/deals?stageId={out}&limit=100"),
+            None,
+        )
+        .await;
+        for card in column["items"].as_array().unwrap() {
+            let event = streamed
+                .iter()
+                .find(|e| e["data"]["id"] == card["id"])
+                .unwrap_or_else(|| panic!("an event for {card}"));
+            assert_eq!(event["data"]["position"], card["position"], "{event}");
+            assert_eq!(event["data"]["stageId"], out);
+            assert_eq!(event["data"]["fromStageId"], inbox);
+            assert_eq!(event["data"]["valueMinor"], card["valueMinor"]);
+        }
+        let mut away = connect(&app, &t, None).await.expect("connected");
+        away.send(Message::Text(
+            json!({"type": "resume", "after": before})
+                .to_string()
+                .into(),
+        ))
+        .await
+        .unwrap();
+        let mut replayed = Vec::new();
+        loop {
+            let event = next_json(&mut away).await;
+            if event["type"] == "resumed" {
+                assert_eq!(event["seq"], before + 12);
+                break;
+            }
+            replayed.push(event);
+        }
+        assert_eq!(
+            replayed, streamed,
+            "the stored events are the ones sent live"
+        );
     })
     .await;
 }
