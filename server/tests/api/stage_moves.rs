@@ -2,7 +2,7 @@
 //! board totals, on both backends.
 
 use crate::crm_support::call;
-use crate::helpers::on_each_backend;
+use crate::helpers::{on_each_backend, TestApp};
 use crate::pipelines::{create_pipeline, deal, stage_id};
 use crate::realtime::{connect, next_json};
 use futures::SinkExt;
@@ -257,23 +257,7 @@ async fn concurrent_moves_are_all_written_once_with_distinct_places() {
         for n in 0..24 {
             deals.push(deal(&app, &t, &format!("D{n}"), inbox, pid, 100, "USD").await);
         }
-        let moves = deals.iter().map(|d| {
-            let (app, t) = (&app, &t);
-            async move {
-                call(
-                    app,
-                    t,
-                    M::PATCH,
-                    &format!("/api/crm/deals/{d}/stage"),
-                    Some(json!({ "stageId": out })),
-                )
-                .await
-            }
-        });
-        for (s, body) in futures::future::join_all(moves).await {
-            assert_eq!(s, StatusCode::OK, "{body}");
-            assert_eq!(body["stageId"], out);
-        }
+        move_all_at_once(&app, &t, &deals, out).await;
         let (_, page) = call(
             &app,
             &t,
@@ -377,22 +361,7 @@ async fn moves_written_together_stream_live_and_replay_alike() {
         let resumed = next_json(&mut live).await;
         assert_eq!(resumed["type"], "resumed");
         let before = resumed["seq"].as_i64().unwrap();
-        let moves = deals.iter().map(|d| {
-            let (app, t) = (&app, &t);
-            async move {
-                call(
-                    app,
-                    t,
-                    M::PATCH,
-                    &format!("/api/crm/deals/{d}/stage"),
-                    Some(json!({ "stageId": out })),
-                )
-                .await
-            }
-        });
-        for (s, body) in futures::future::join_all(moves).await {
-            assert_eq!(s, StatusCode::OK, "{body}");
-        }
+        move_all_at_once(&app, &t, &deals, out).await;
         let mut streamed = Vec::new();
         while streamed.len() < deals.len() {
             let event = next_json(&mut live).await;
@@ -445,4 +414,16 @@ async fn moves_written_together_stream_live_and_replay_alike() {
         );
     })
     .await;
+}
+
+/// Moves every deal to `stage` with concurrent requests; each must answer 200 in the stage.
+async fn move_all_at_once(app: &TestApp, t: &str, deals: &[i64], stage: i64) {
+    let moves = deals.iter().map(|d| async move {
+        let path = format!("/api/crm/deals/{d}/stage");
+        call(app, t, M::PATCH, &path, Some(json!({ "stageId": stage }))).await
+    });
+    for (s, body) in futures::future::join_all(moves).await {
+        assert_eq!(s, StatusCode::OK, "{body}");
+        assert_eq!(body["stageId"], stage);
+    }
 }
