@@ -180,28 +180,34 @@ fn event_data(mv: &Move, after: &DealView) -> serde_json::Value {
 
 /// The deal as the move leaves it, from the view it was read with.
 fn after_view(mv: &Move, position: i64, now: i64) -> DealView {
-    let (before, stage) = (&mv.before, &mv.stage);
-    let moved = stage.id != before.stage_id;
-    let mut after = before.clone();
-    after.stage_id = stage.id;
-    after.stage_name = stage.name.clone();
-    after.stage_kind = stage.kind;
+    let mut after = mv.before.clone();
+    after.stage_id = mv.stage.id;
+    after.stage_name = mv.stage.name.clone();
+    after.stage_kind = mv.stage.kind;
     after.position = position;
     after.updated_at = now;
-    if moved && stage.kind == StageKind::Lost {
+    if marks_lost(mv) {
         after.lost_reason = reason(mv).to_string();
     }
-    if let Some(value) = mv
-        .change
-        .value_minor
-        .filter(|_| stage.kind == StageKind::Won)
-    {
+    if let Some(value) = won_value(mv) {
         after.value_minor = value;
     }
-    if moved {
+    if changes_stage(mv) {
         after.stage_entered_at = now;
     }
     after
+}
+
+/// Whether the move takes the deal into a `lost` stage: its reason becomes the lost reason.
+fn marks_lost(mv: &Move) -> bool {
+    changes_stage(mv) && mv.stage.kind == StageKind::Lost
+}
+
+/// The value a move into a `won` stage sets, when one was given.
+fn won_value(mv: &Move) -> Option<i64> {
+    mv.change
+        .value_minor
+        .filter(|_| mv.stage.kind == StageKind::Won)
 }
 
 fn reason(mv: &Move) -> &str {

@@ -10,12 +10,11 @@
 
 use super::{
     activity_data, after_view, changes_stage, event_data, explicit_position, first_of_each_deal,
-    reason, Applied, Move, Outcome,
+    marks_lost, reason, won_value, Applied, Move, Outcome,
 };
 use crate::deals::server::stage::GAP;
 use crate::error::AppError;
 use crate::pipelines::server::history;
-use crate::pipelines::StageKind;
 use crate::realtime::server::StoredEvent;
 use crate::realtime::RealtimeEvent;
 use crate::server::{now_ms, Db};
@@ -113,13 +112,13 @@ pub(super) async fn apply(db: &Db, moves: &[&Move]) -> Result<Applied, AppError>
         let rows = if planned.is_empty() {
             Vec::new()
         } else {
-            write(&planned, now).fetch_all(&mut *tx).await?
+            write(&planned, now)?.fetch_all(&mut *tx).await?
         };
         tx.commit().await?;
         rows
     } else {
         planned.extend(todo.into_iter().map(|i| plan(i, moves[i], None, now)));
-        write(&planned, now).fetch_all(db.group_writer()).await?
+        write(&planned, now)?.fetch_all(db.group_writer()).await?
     };
     let mut written: HashMap<usize, (i64, i64)> = HashMap::with_capacity(rows.len());
     for row in rows {
@@ -158,13 +157,12 @@ pub(super) async fn apply(db: &Db, moves: &[&Move]) -> Result<Applied, AppError>
 fn write<'q>(
     planned: &[Planned<'_>],
     now: i64,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
-    let moves = serde_json::to_string(planned).unwrap_or_else(|_| "[]".into());
-    sqlx::query(WRITE).bind(moves).bind(now).bind(GAP)
+) -> Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>, AppError> {
+    let moves = serde_json::to_string(planned).map_err(|_| AppError::internal())?;
+    Ok(sqlx::query(WRITE).bind(moves).bind(now).bind(GAP))
 }
 
 fn plan<'a>(ord: usize, mv: &'a Move, pos: Option<i64>, now: i64) -> Planned<'a> {
-    let moved = changes_stage(mv);
     // The event's data is the deal after the move; the statement fills in its place.
     let after = after_view(mv, pos.unwrap_or(0), now);
     Planned {
@@ -173,13 +171,10 @@ fn plan<'a>(ord: usize, mv: &'a Move, pos: Option<i64>, now: i64) -> Planned<'a>
         ws: mv.auth.workspace_id.0,
         stage: mv.stage.id,
         pos,
-        lost: moved && mv.stage.kind == StageKind::Lost,
+        lost: marks_lost(mv),
         reason: reason(mv),
-        won: mv
-            .change
-            .value_minor
-            .filter(|_| mv.stage.kind == StageKind::Won),
-        moved,
+        won: won_value(mv),
+        moved: changes_stage(mv),
         from_stage: mv.before.stage_id,
         read_at: mv.before.updated_at,
         actor: mv.auth.user_id.0,

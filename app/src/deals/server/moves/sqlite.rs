@@ -4,14 +4,13 @@
 
 use super::{
     activity_data, after_view, changes_stage, event_data, explicit_position, first_of_each_deal,
-    reason, Applied, Move, Outcome,
+    marks_lost, reason, won_value, Applied, Move, Outcome,
 };
 use crate::deals::server::stage::GAP;
 use crate::deals::DealView;
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
 use crate::pipelines::server::history;
-use crate::pipelines::StageKind;
 use crate::realtime::server::{record_many, StoredEvent};
 use crate::server::db::Tx;
 use crate::server::query::values_list;
@@ -146,21 +145,15 @@ async fn update_all(
     let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
     for (i, position) in planned {
         let mv = moves[*i];
-        let moved = changes_stage(mv);
-        let lost = moved && mv.stage.kind == StageKind::Lost;
-        let won_value = mv
-            .change
-            .value_minor
-            .filter(|_| mv.stage.kind == StageKind::Won);
         query = query
             .bind(mv.before.id)
             .bind(mv.auth.workspace_id.0)
             .bind(mv.stage.id)
             .bind(*position)
-            .bind(lost as i64)
+            .bind(marks_lost(mv) as i64)
             .bind(reason(mv).to_string())
-            .bind(won_value)
-            .bind(moved as i64)
+            .bind(won_value(mv))
+            .bind(changes_stage(mv) as i64)
             .bind(mv.before.stage_id)
             .bind(mv.before.updated_at);
     }
