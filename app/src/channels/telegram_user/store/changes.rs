@@ -67,21 +67,19 @@ pub(super) async fn delete(
 ) -> Result<Vec<StoredEvent>, AppError> {
     let mut events = Vec::new();
     for external in ids {
-        let found: Vec<i64> = sqlx::query_scalar(
-            "SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id \
-             WHERE c.account_id = $1 AND ($2 = '' OR c.peer_id = $2) AND m.external_id = $3 AND m.deleted_at IS NULL",
+        let deleted: Vec<i64> = sqlx::query_scalar(
+            "UPDATE messages SET deleted_at = $1, updated_at = $1 \
+             WHERE external_id = $2 AND deleted_at IS NULL AND conversation_id IN \
+             (SELECT id FROM conversations WHERE account_id = $3 AND ($4 = '' OR peer_id = $4)) \
+             RETURNING id",
         )
+        .bind(now_ms())
+        .bind(external.to_string())
         .bind(account.id)
         .bind(peer_id.map(|p| p.to_string()).unwrap_or_default())
-        .bind(external.to_string())
         .fetch_all(&mut **tx)
         .await?;
-        for id in found {
-            sqlx::query("UPDATE messages SET deleted_at = $1, updated_at = $1 WHERE id = $2")
-                .bind(now_ms())
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
+        for id in deleted {
             events.push(updated(tx, account, id).await?);
         }
     }
@@ -156,21 +154,18 @@ pub(super) async fn read_outbox(
     let Some(conversation_id) = picked_conversation(tx, account, peer_id).await? else {
         return Ok(Vec::new());
     };
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM messages WHERE conversation_id = $1 AND direction = 'out' AND state IN ('sent', 'delivered') \
-         AND external_id IS NOT NULL AND CAST(external_id AS BIGINT) <= $2",
+    let read: Vec<i64> = sqlx::query_scalar(
+        "UPDATE messages SET state = 'read', updated_at = $1 WHERE conversation_id = $2 \
+         AND direction = 'out' AND state IN ('sent', 'delivered') \
+         AND external_id IS NOT NULL AND CAST(external_id AS BIGINT) <= $3 RETURNING id",
     )
+    .bind(now_ms())
     .bind(conversation_id)
     .bind(max_id)
     .fetch_all(&mut **tx)
     .await?;
     let mut events = Vec::new();
-    for id in ids {
-        sqlx::query("UPDATE messages SET state = 'read', updated_at = $1 WHERE id = $2")
-            .bind(now_ms())
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
+    for id in read {
         events.push(updated(tx, account, id).await?);
     }
     Ok(events)
