@@ -43,10 +43,10 @@ use leptos_router::{path, SsrMode};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     leptos::nonce::provide_nonce();
     server::csp::set_document_csp();
-    let (theme, lang) = providers::prefs::initial();
+    let prefs = providers::prefs::initial();
     view! {
         <!DOCTYPE html>
-        <html lang=lang.code() data-theme=theme.code()>
+        <html lang=prefs.lang.code() data-theme=prefs.theme.code() data-tz=prefs.time_zone>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/forgot-password") view=auth::ForgotPasswordPage/>
                 <Route path=path!("/reset-password") view=auth::ResetPasswordPage/>
                 <Route path=path!("/verify-email") view=auth::VerifyEmailPage/>
+                <Route path=path!("/confirm-email-change") view=auth::ConfirmEmailChangePage/>
                 <Route path=path!("/join") view=team::JoinPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=layout::AppLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=workspaces::HomePage ssr=SsrMode::Async/>
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("deals") view=deals::DealsPage ssr=SsrMode::Async/>
                     <Route path=path!("board") view=board::BoardPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/pipelines") view=pipelines::PipelinesPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings/profile") view=auth::ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("settings/security") view=auth::SecurityPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/audit") view=team::AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/outbox") view=email::OutboxPage ssr=SsrMode::Async/>

@@ -53,7 +53,7 @@ test('companies, contacts and deals: create, edit, find, note, remind, delete', 
   await page.getByLabel('Company').selectOption({ label: 'Acme Freight' });
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('heading', { name: 'Freight contract' })).toBeVisible();
-  await expect(page.getByText('12,500.50 EUR')).toBeVisible();
+  await expect(page.getByText('€12,500.50')).toBeVisible();
   await page.getByLabel('Move to stage').selectOption({ label: 'Proposal' });
   await expect(page.getByText('Moved: New → Proposal')).toBeVisible();
 

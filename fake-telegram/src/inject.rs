@@ -99,7 +99,7 @@ fn create(
         "message_id": message_id,
         "from": user_json(&inject.from),
         "chat": chat.chat,
-        "date": now_unix(),
+        "date": inject.date.unwrap_or_else(now_unix),
     });
     if let Some(target) = target {
         message["reply_to_message"] = target;

@@ -108,6 +108,9 @@ pub struct Inject {
     /// When set, an `edited_message` update for this message id with the new `text`.
     #[serde(default)]
     pub edit_of: Option<i64>,
+    /// The message's `date` (Unix seconds); now when absent.
+    #[serde(default)]
+    pub date: Option<i64>,
 }
 
 impl Inject {
@@ -122,7 +125,14 @@ impl Inject {
             reply_to_message_id: None,
             chat: None,
             edit_of: None,
+            date: None,
         }
+    }
+
+    /// The same message, sent at `date` (Unix seconds).
+    pub fn at(mut self, date: i64) -> Self {
+        self.date = Some(date);
+        self
     }
 }
 

@@ -29,6 +29,19 @@ pub(crate) mod ssr {
         }
     }
 
+    /// Sets the session cookie and the member's language and time-zone cookies, so the next
+    /// page renders in their language and zone.
+    pub fn signed_in(state: &AppState, ok: &crate::auth::AuthSuccess) {
+        set_cookie(session::cookie(&state.settings, &ok.access_token));
+        set_prefs(&ok.user);
+    }
+
+    pub fn set_prefs(user: &crate::auth::UserView) {
+        for cookie in crate::auth::server::profile::pref_cookies(user) {
+            set_cookie(cookie);
+        }
+    }
+
     /// Ends the session the request came with, if any: sign-in always starts a fresh one.
     pub async fn drop_previous(state: &AppState, parts: &Parts) -> Result<(), AppError> {
         if let Some(old) = crate::auth::server::context_cookie(&parts.headers, SESSION_COOKIE) {
@@ -46,10 +59,7 @@ pub async fn sign_up(input: SignUpInput) -> Result<(), AppError> {
         let (state, parts, meta) = ssr::request().await?;
         let ok = crate::auth::server::service::sign_up(&state, input, &meta).await?;
         ssr::drop_previous(&state, &parts).await?;
-        ssr::set_cookie(crate::auth::server::session::cookie(
-            &state.settings,
-            &ok.access_token,
-        ));
+        ssr::signed_in(&state, &ok);
         Ok(())
     })
     .await
@@ -65,10 +75,7 @@ pub async fn sign_in(input: SignInInput) -> Result<Option<String>, AppError> {
         match crate::auth::server::service::sign_in(&state, input, &meta).await? {
             SignInOutcome::SignedIn(ok) => {
                 ssr::drop_previous(&state, &parts).await?;
-                ssr::set_cookie(crate::auth::server::session::cookie(
-                    &state.settings,
-                    &ok.access_token,
-                ));
+                ssr::signed_in(&state, &ok);
                 Ok(None)
             }
             SignInOutcome::TwoFactor(challenge) => Ok(Some(challenge.temp_token)),
@@ -84,10 +91,7 @@ pub async fn validate_two_factor(input: TwoFactorValidate) -> Result<(), AppErro
         let (state, parts, meta) = ssr::request().await?;
         let ok = crate::auth::server::service::validate_two_factor(&state, input, &meta).await?;
         ssr::drop_previous(&state, &parts).await?;
-        ssr::set_cookie(crate::auth::server::session::cookie(
-            &state.settings,
-            &ok.access_token,
-        ));
+        ssr::signed_in(&state, &ok);
         Ok(())
     })
     .await

@@ -2,6 +2,8 @@
 
 mod api;
 pub(crate) mod pages;
+pub mod profile;
+mod profile_api;
 pub mod security;
 mod security_api;
 #[cfg(feature = "ssr")]
@@ -11,8 +13,10 @@ pub mod server;
 pub(crate) use api::ssr;
 pub use api::*;
 pub use pages::{
-    ForgotPasswordPage, ResetPasswordPage, SecurityPage, SignInPage, SignUpPage, VerifyEmailPage,
+    ConfirmEmailChangePage, ForgotPasswordPage, ProfilePage, ResetPasswordPage, SecurityPage,
+    SignInPage, SignUpPage, VerifyEmailPage,
 };
+pub use profile_api::*;
 pub use security_api::*;
 
 use crate::ids::UserId;
@@ -20,7 +24,8 @@ use crate::workspaces::{MembershipView, Role, WorkspaceView};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-/// What a new account is made from (REST: `{email, password, organizationName}`).
+/// What a new account is made from (REST: `{email, password, organizationName}`, optionally
+/// `name`, `locale` and `timeZone`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
@@ -47,6 +52,12 @@ pub struct SignUpInput {
     #[serde(default)]
     #[validate(length(max = 100, code = "too_long", message = "This is too long"))]
     pub name: String,
+    /// The language the member signed up in (`en`, `ru`); anything else is English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// The browser's IANA time zone; an unknown one is UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
 }
 
 impl SignUpInput {

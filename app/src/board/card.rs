@@ -121,7 +121,10 @@ pub fn Card(deal: DealView, stage: StageView, index: usize, column: usize) -> im
                         on:pointerdown=move |ev| { ev.stop_propagation(); start(ev, true) }>"⠿"</span>
                 })}
             </div>
-            <div class="deal-card__value">{format_money(deal.value_minor, &deal.currency)}</div>
+            <div class="deal-card__value">{
+                let (minor, currency) = (deal.value_minor, deal.currency.clone());
+                move || format_money(minor, &currency)
+            }</div>
             <div class="deal-card__meta">
                 {(!contact.is_empty()).then(|| view! { <span>{contact.clone()}</span> })}
                 {(!owner.is_empty()).then(|| view! { <span class="muted">{owner.clone()}</span> })}

@@ -51,7 +51,7 @@ pub fn Column(index: usize) -> impl IntoView {
                         }
                     });
                 }
-                Err(e) => board.toasts.push(ToastKind::Error, e.error),
+                Err(e) => board.toasts.push(ToastKind::Error, e),
             }
             loading.try_set(false);
         });

@@ -4,6 +4,7 @@
 
 use super::{board_totals, BoardQuery, ColumnSummary};
 use crate::deals::{change_deal_stage, DealView, StageChange};
+use crate::i18n::Msg;
 use crate::i18n::Strings;
 use crate::pipelines::{StageKind, StageView};
 use crate::providers::{ToastKind, Toasts};
@@ -149,7 +150,7 @@ impl BoardState {
                     let t = self.strings.get_untracked();
                     self.toasts.push(
                         ToastKind::Error,
-                        format!("{}: {}", t.board.refused, e.error),
+                        Msg::new("toast-move-refused").arg("reason", e.error.clone()),
                     );
                     self.announce.set(t.board.refused.to_string());
                 }

@@ -5,6 +5,8 @@ use super::column::Column;
 use super::dnd::{BoardState, ColumnData};
 use super::{load_board, BoardData, BoardQuery};
 use crate::components::{SearchBox, Skeleton};
+use crate::i18n::number::{amount_input, parse_amount};
+use crate::i18n::use_lang;
 use crate::i18n::use_strings;
 use crate::pipelines::StageKind;
 use crate::providers::{use_session, use_toasts};
@@ -234,11 +236,18 @@ fn swallow_next_click() {
 fn OutcomeDialog() -> impl IntoView {
     let t = use_strings();
     let board = expect_context::<BoardState>();
+    let lang = use_lang();
     let value = RwSignal::new(String::new());
+    let value_error = RwSignal::new(None::<&'static str>);
     let reason = RwSignal::new(String::new());
     Effect::new(move |_| {
         if let Some(q) = board.question.get() {
-            value.set(format!("{:.2}", q.deal.value_minor as f64 / 100.0));
+            value.set(amount_input(
+                q.deal.value_minor,
+                &q.deal.currency,
+                lang.get_untracked(),
+            ));
+            value_error.set(None);
             reason.set(String::new());
         }
     });
@@ -261,17 +270,26 @@ fn OutcomeDialog() -> impl IntoView {
         let Some(q) = board.question.get_untracked() else {
             return;
         };
-        board.question.set(None);
         if q.kind == StageKind::Won {
-            let minor = value
-                .get_untracked()
-                .trim()
-                .replace(',', ".")
-                .parse::<f64>()
-                .ok()
-                .map(|v| (v * 100.0).round() as i64);
+            // The same reading as every amount field; a value that cannot be read keeps the
+            // dialog open with the reason.
+            let typed = value.get_untracked();
+            let minor = match parse_amount(&typed, lang.get_untracked(), &q.deal.currency) {
+                _ if typed.trim().is_empty() => None,
+                Ok(v) if v >= 0 => Some(v),
+                Ok(_) => {
+                    value_error.set(Some("range"));
+                    return;
+                }
+                Err(e) => {
+                    value_error.set(Some(e.code()));
+                    return;
+                }
+            };
+            board.question.set(None);
             board.commit(q.deal.id, q.snapshot, None, minor);
         } else {
+            board.question.set(None);
             board.commit(q.deal.id, q.snapshot, Some(reason.get_untracked()), None);
         }
     };
@@ -293,7 +311,11 @@ fn OutcomeDialog() -> impl IntoView {
                     <label class="field">
                         <span class="field__label">{move || t.get().board.won_value}</span>
                         <input class="field__input" name="value" inputmode="decimal" prop:value=move || value.get()
+                            aria-invalid=move || if value_error.get().is_some() { "true" } else { "false" }
                             on:input=move |ev| value.set(event_target_value(&ev))/>
+                        <span class="field__error" role="alert">
+                            {move || value_error.get().and_then(|code| t.get().error(code))}
+                        </span>
                     </label>
                 </Show>
                 <div class="modal__actions">

@@ -20,27 +20,23 @@ pub use sort_header::SortHeader;
 pub use text_field::TextField;
 pub use toast_host::ToastHost;
 
-/// An amount in minor units as `12,500.00 EUR`.
+use leptos::prelude::*;
+
+/// An amount in minor units with its currency, written the current language's way
+/// (`$1,500.50`, `1 500,50 ₽`); reactive to language switches when read in a closure.
 pub fn format_money(minor: i64, currency: &str) -> String {
-    let units = minor / 100;
-    let cents = (minor % 100).abs();
-    let digits = units.abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if minor < 0 { "-" } else { "" };
-    format!("{sign}{grouped}.{cents:02} {currency}")
+    crate::i18n::number::format_money(minor, currency, crate::i18n::current_lang())
 }
 
-/// `2026-11-26 07:38 UTC` from epoch milliseconds; identical on server and browser.
+/// The member's time zone (UTC where none is provided).
+pub fn current_zone() -> String {
+    use_context::<crate::providers::prefs::TimeZoneCtx>()
+        .map(|z| z.0.get())
+        .unwrap_or_else(|| "UTC".to_string())
+}
+
+/// A date and time in the member's time zone and language (`Dec 5, 2026, 10:30 PM`,
+/// `5 дек. 2026 г., 22:30`); the same on server and browser.
 pub fn format_time(ms: i64) -> String {
-    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(&fmt).ok())
-        .unwrap_or_default()
+    crate::i18n::clock::format_time(ms, crate::i18n::current_lang(), &current_zone())
 }

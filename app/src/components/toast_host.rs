@@ -1,4 +1,4 @@
-use crate::i18n::use_strings;
+use crate::i18n::{use_lang, use_strings};
 use crate::providers::{use_toasts, ToastKind};
 use leptos::prelude::*;
 
@@ -7,6 +7,7 @@ use leptos::prelude::*;
 pub fn ToastHost() -> impl IntoView {
     let toasts = use_toasts();
     let t = use_strings();
+    let lang = use_lang();
     view! {
         <div class="toasts" role="region" aria-live="polite">
             <For each=move || toasts.items.get() key=|toast| toast.id let:toast>
@@ -16,7 +17,10 @@ pub fn ToastHost() -> impl IntoView {
                     class:toast--success=toast.kind == ToastKind::Success
                     role="status"
                 >
-                    <span>{toast.text.clone()}</span>
+                    <span>{
+                        let text = toast.text.clone();
+                        move || text.render(lang.get(), t.get())
+                    }</span>
                     <button
                         class="toast__close"
                         type="button"

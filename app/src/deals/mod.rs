@@ -79,9 +79,49 @@ pub struct DealInput {
     pub probability: Option<i64>,
     #[validate(length(max = 500, code = "too_long", message = "This is too long"))]
     pub lost_reason: String,
+    /// The value as a person wrote it (`1 500,50`), read in `amountLocale` and the currency's
+    /// decimals; when given, it sets `valueMinor` (empty is zero). Refused with a field error
+    /// on `amount` when it is not a number or can be read two ways (`1,500` in Russian).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(example = "1 500,50"))]
+    pub amount: Option<String>,
+    /// The language `amount` is written in: `en` (`1,500.50`, the default) or `ru`
+    /// (`1 500,50`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_locale: Option<String>,
 }
 
 impl DealInput {
+    /// Reads `amount` into `valueMinor` (after `normalized`, which settles the currency): the
+    /// same rule in the browser, before submitting, and in the service.
+    pub fn read_amount(mut self) -> Result<Self, crate::error::AppError> {
+        let Some(text) = self.amount.take() else {
+            return Ok(self);
+        };
+        let lang = self
+            .amount_locale
+            .take()
+            .and_then(|l| crate::i18n::Lang::parse(&l))
+            .unwrap_or_default();
+        if text.trim().is_empty() {
+            self.value_minor = 0;
+            return Ok(self);
+        }
+        match crate::i18n::number::parse_amount(&text, lang, &self.currency) {
+            Ok(v) => {
+                self.value_minor = v;
+                Ok(self)
+            }
+            Err(e) => Err(crate::error::AppError::validation(vec![
+                crate::error::FieldError {
+                    field: "amount".into(),
+                    message: crate::i18n::number::amount_message(e).into(),
+                    code: Some(e.code().into()),
+                },
+            ])),
+        }
+    }
+
     pub fn normalized(mut self) -> Self {
         self.title = self.title.trim().to_string();
         self.currency = self.currency.trim().to_uppercase();

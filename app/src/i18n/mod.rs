@@ -1,16 +1,26 @@
-//! The translation layer: every visible string comes from a `Strings` table.
+//! The translation layer: every visible string comes from a `Strings` table or, when its
+//! words depend on a value (counts, names in a sentence), from a Fluent message
+//! (`messages`, `app/locales/*.ftl`). Numbers and money (`number`) and times (`clock`) are
+//! written the member's way.
 //!
-//! Tables are plain structs, so a string missing from one language is a compile error.
+//! Tables are plain structs, so a string missing from one language is a compile error; the
+//! Fluent files are compared by a test.
 
 mod board;
+pub mod clock;
 mod en;
 mod inbox;
+mod messages;
+pub mod number;
+mod profile;
 mod ru;
 mod team;
 mod telegram;
 
 pub use board::BoardStrings;
 pub use inbox::InboxStrings;
+pub use messages::{has as has_message, tr, Arg, Msg};
+pub use profile::ProfileStrings;
 pub use team::TeamStrings;
 pub use telegram::TelegramStrings;
 
@@ -147,6 +157,13 @@ pub struct Strings {
     pub action_unchanged: &'static str,
     pub action_fail: &'static str,
     pub import_hint: &'static str,
+    pub import_decimal: &'static str,
+    pub import_decimal_point: &'static str,
+    pub import_decimal_comma: &'static str,
+    pub import_deal_title: &'static str,
+    pub import_deal_value: &'static str,
+    pub import_deal_currency: &'static str,
+    pub import_deals_created: &'static str,
     pub nav_contacts: &'static str,
     pub nav_companies: &'static str,
     pub nav_deals: &'static str,
@@ -250,6 +267,9 @@ pub struct Strings {
     pub error_phone: &'static str,
     pub error_telegram: &'static str,
     pub error_currency: &'static str,
+    pub error_amount_invalid: &'static str,
+    pub error_amount_ambiguous: &'static str,
+    pub error_amount_decimals: &'static str,
     pub error_date: &'static str,
     pub error_range: &'static str,
     pub error_wrong_pipeline: &'static str,
@@ -259,6 +279,7 @@ pub struct Strings {
     pub inbox: &'static InboxStrings,
     pub team: &'static TeamStrings,
     pub telegram: &'static TelegramStrings,
+    pub profile: &'static ProfileStrings,
 }
 
 impl Strings {
@@ -275,6 +296,9 @@ impl Strings {
             "phone" => self.error_phone,
             "telegram_username" => self.error_telegram,
             "currency" => self.error_currency,
+            "amount_invalid" => self.error_amount_invalid,
+            "amount_ambiguous" => self.error_amount_ambiguous,
+            "amount_decimals" => self.error_amount_decimals,
             "date" => self.error_date,
             "range" => self.error_range,
             "wrong_pipeline" => self.error_wrong_pipeline,
@@ -303,6 +327,11 @@ pub struct I18n(pub RwSignal<Lang>);
 
 pub fn use_lang() -> RwSignal<Lang> {
     expect_context::<I18n>().0
+}
+
+/// The current language, outside a reactive context too (English where none is provided).
+pub fn current_lang() -> Lang {
+    use_context::<I18n>().map(|i| i.0.get()).unwrap_or_default()
 }
 
 /// The current string table, reactive to language switches.

@@ -1,5 +1,6 @@
 use crate::components::format_time;
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::providers::{use_session, use_toasts, ToastKind};
 use crate::realtime::use_realtime;
 use crate::timeline::{my_reminders, ReminderView};
@@ -27,13 +28,13 @@ pub fn Bell() -> impl IntoView {
                 .to_string();
             toasts.push(
                 ToastKind::Info,
-                format!("{}: {title}", t.get_untracked().ev_reminder_due),
+                Msg::new("toast-reminder-due").arg("title", title),
             );
             version.update(|v| *v += 1);
         }
         k if k.starts_with("reminder.") => version.update(|v| *v += 1),
         "account.needs_relogin" if e.data.get("ownerId").and_then(|v| v.as_i64()) == Some(me) => {
-            toasts.push(ToastKind::Error, t.get_untracked().telegram.relogin_needed);
+            toasts.push(ToastKind::Error, Msg::new("toast-relogin-needed"));
         }
         _ => {}
     });

@@ -1,5 +1,6 @@
+use crate::auth::profile::ProfileInput;
 use crate::i18n::{use_lang, use_strings, Lang};
-use crate::providers::{use_theme, Theme};
+use crate::providers::{use_theme, Session, Theme};
 use leptos::prelude::*;
 
 /// Theme (light/dark/system) and language pickers.
@@ -8,6 +9,8 @@ pub fn PrefsMenu() -> impl IntoView {
     let t = use_strings();
     let theme = use_theme();
     let lang = use_lang();
+    // Present when signed in; the language is then saved to the profile too.
+    let session = use_context::<Session>();
     let theme_name = move |th: Theme| match th {
         Theme::Light => t.get().theme_light,
         Theme::Dark => t.get().theme_dark,
@@ -39,6 +42,7 @@ pub fn PrefsMenu() -> impl IntoView {
                     on:change=move |ev| {
                         if let Some(l) = Lang::parse(&event_target_value(&ev)) {
                             lang.set(l);
+                            save_language(session, l);
                         }
                     }
                     prop:value=move || lang.get().code()
@@ -53,4 +57,22 @@ pub fn PrefsMenu() -> impl IntoView {
             </label>
         </div>
     }
+}
+
+/// Signed in, the language is the member's own: it is saved to their profile too, so emails
+/// follow it (fire and forget: the page has switched already, a failure changes nothing here).
+fn save_language(session: Option<Session>, lang: Lang) {
+    let Some(session) = session else {
+        return;
+    };
+    session
+        .me
+        .update(|m| m.user.locale = lang.code().to_string());
+    let input = ProfileInput {
+        locale: Some(lang.code().to_string()),
+        ..Default::default()
+    };
+    leptos::task::spawn_local(async move {
+        let _ = crate::auth::update_profile(input).await;
+    });
 }

@@ -1,7 +1,9 @@
 use crate::auth::SignOut;
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::providers::{use_session, use_toasts, ToastKind};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 /// The account menu: who is signed in, sign out, sign out everywhere.
 #[component]
@@ -12,7 +14,7 @@ pub fn UserMenu() -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     Effect::new(move |_| match sign_out.value().get() {
         Some(Ok(())) => crate::navigate_full("/signin"),
-        Some(Err(_)) => toasts.push(ToastKind::Error, t.get_untracked().error_generic),
+        Some(Err(_)) => toasts.push(ToastKind::Error, Msg::new("toast-error-generic")),
         None => {}
     });
     let who = move || {
@@ -31,6 +33,7 @@ pub fn UserMenu() -> impl IntoView {
             </summary>
             <div class="menu__panel">
                 <p class="menu__email">{move || session.me.get().user.email}</p>
+                <A href="/settings/profile" attr:class="button button--ghost">{move || t.get().profile.nav_profile}</A>
                 <button class="button button--ghost" type="button"
                     on:click=move |_| { sign_out.dispatch(SignOut { everywhere: false }); }>
                     {move || t.get().sign_out}

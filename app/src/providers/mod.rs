@@ -8,6 +8,6 @@ pub mod toasts;
 
 pub use fetch::client_fetch;
 pub use hydration::{provide_hydrated, use_hydrated};
-pub use prefs::{provide_prefs, use_theme, Theme};
+pub use prefs::{provide_prefs, use_theme, use_time_zone, Theme};
 pub use session::{use_session, Session};
 pub use toasts::{provide_toasts, use_toasts, ToastKind, Toasts};

@@ -1,11 +1,15 @@
-//! Theme and language preferences, kept in cookies so the server renders them directly
-//! (no flash of the wrong theme, no hydration mismatch) and they persist across reloads.
+//! Theme, language and time-zone preferences, kept in cookies so the server renders them
+//! directly (no flash of the wrong theme, no hydration mismatch) and they persist across
+//! reloads. The language and time zone are the member's own (`users.locale`,
+//! `users.time_zone`): the server sets both cookies from the account at sign-in and when the
+//! profile is saved.
 
 use crate::i18n::{I18n, Lang};
 use leptos::prelude::*;
 
 pub const THEME_COOKIE: &str = "parley_theme";
 pub const LANG_COOKIE: &str = "parley_lang";
+pub const TZ_COOKIE: &str = "parley_tz";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Theme {
@@ -40,8 +44,34 @@ pub fn use_theme() -> RwSignal<Theme> {
     expect_context::<ThemeCtx>().0
 }
 
+/// The member's IANA time zone (`Asia/Vladivostok`); every time shown is in it.
+#[derive(Clone, Copy)]
+pub struct TimeZoneCtx(pub RwSignal<String>);
+
+pub fn use_time_zone() -> RwSignal<String> {
+    expect_context::<TimeZoneCtx>().0
+}
+
+/// The preferences a page is rendered with.
+pub struct Prefs {
+    pub theme: Theme,
+    pub lang: Lang,
+    pub time_zone: String,
+}
+
+/// A time-zone name as it may appear in a cookie or attribute; anything else is UTC.
+fn zone_name(raw: Option<String>) -> String {
+    raw.filter(|z| {
+        !z.is_empty()
+            && z.len() <= 64
+            && z.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'))
+    })
+    .unwrap_or_else(|| "UTC".to_string())
+}
+
 /// The preferences of this request (server) or of the rendered page (browser).
-pub fn initial() -> (Theme, Lang) {
+pub fn initial() -> Prefs {
     #[cfg(feature = "ssr")]
     {
         use crate::auth::server::context_cookie;
@@ -59,10 +89,11 @@ pub fn initial() -> (Theme, Lang) {
                     .map(str::to_string)
             })
             .and_then(|a| Lang::parse(&a));
-        (
-            Theme::parse(theme.as_deref().unwrap_or("")),
-            lang.or(accepted).unwrap_or_default(),
-        )
+        Prefs {
+            theme: Theme::parse(theme.as_deref().unwrap_or("")),
+            lang: lang.or(accepted).unwrap_or_default(),
+            time_zone: zone_name(headers.and_then(|h| context_cookie(h, TZ_COOKIE))),
+        }
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -74,24 +105,33 @@ pub fn initial() -> (Theme, Lang) {
             .and_then(|h| h.get_attribute("data-theme"))
             .unwrap_or_default();
         let lang = html
+            .as_ref()
             .and_then(|h| h.get_attribute("lang"))
             .and_then(|l| Lang::parse(&l));
-        (Theme::parse(&theme), lang.unwrap_or_default())
+        Prefs {
+            theme: Theme::parse(&theme),
+            lang: lang.unwrap_or_default(),
+            time_zone: zone_name(html.and_then(|h| h.get_attribute("data-tz"))),
+        }
     }
 }
 
 /// Provides the theme and language signals and keeps the page and cookies in step with them.
 pub fn provide_prefs() {
-    let (theme, lang) = initial();
-    let theme = RwSignal::new(theme);
-    let lang = RwSignal::new(lang);
+    let prefs = initial();
+    let theme = RwSignal::new(prefs.theme);
+    let lang = RwSignal::new(prefs.lang);
+    let time_zone = RwSignal::new(prefs.time_zone);
     provide_context(ThemeCtx(theme));
     provide_context(I18n(lang));
+    provide_context(TimeZoneCtx(time_zone));
     Effect::new(move |prev: Option<()>| {
         let (t, l) = (theme.get(), lang.get());
+        let zone = time_zone.get();
         if prev.is_some() {
             persist(THEME_COOKIE, t.code());
             persist(LANG_COOKIE, l.code());
+            persist(TZ_COOKIE, &zone);
         }
         if let Some(html) = web_sys::window()
             .and_then(|w| w.document())
@@ -99,6 +139,7 @@ pub fn provide_prefs() {
         {
             let _ = html.set_attribute("data-theme", t.code());
             let _ = html.set_attribute("lang", l.code());
+            let _ = html.set_attribute("data-tz", &zone);
         }
     });
 }

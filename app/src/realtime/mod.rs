@@ -46,3 +46,14 @@ pub enum ServerControl {
     Reload,
     Pong,
 }
+
+/// Event kinds that are not activity a person reads in a feed (typing, read receipts, edits
+/// of chat state); they still reach the pages that need them live.
+pub const NOT_IN_FEED: [&str; 6] = [
+    "conversation.typing",
+    "conversation.updated",
+    "message.read",
+    "message.updated",
+    "folder.changed",
+    "account.updated",
+];

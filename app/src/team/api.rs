@@ -102,6 +102,7 @@ pub async fn join_workspace(input: AcceptInvite) -> Result<(), AppError> {
         let ok = super::server::joining::accept(&state, caller.as_ref(), input, &meta).await?;
         crate::auth::ssr::drop_previous(&state, &parts).await?;
         crate::auth::ssr::set_cookie(session::cookie(&state.settings, &ok.access_token));
+        crate::auth::ssr::set_prefs(&ok.user);
         Ok(())
     })
     .await

@@ -117,6 +117,12 @@ pub struct AcceptInvite {
     pub name: Option<String>,
     #[serde(default)]
     pub password: Option<String>,
+    /// A new account's language (`en`, `ru`) and IANA time zone, from the browser; English and
+    /// UTC when absent or unknown.
+    #[serde(default)]
+    pub locale: Option<String>,
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// Handing the workspace to another member, who becomes an owner; the caller becomes an admin.

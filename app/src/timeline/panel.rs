@@ -5,7 +5,7 @@ use super::{
 use crate::components::{format_time, Skeleton, TextField};
 use crate::crm::field_error;
 use crate::error::AppError;
-use crate::i18n::{use_strings, Strings};
+use crate::i18n::{clock, has_message, tr, use_lang, use_strings, Arg, Lang};
 use crate::providers::{use_hydrated, use_toasts, ToastKind};
 use crate::realtime::use_realtime;
 use crate::team::permissions::Action;
@@ -21,6 +21,7 @@ pub fn TimelinePanel(
     id: i64,
 ) -> impl IntoView {
     let t = use_strings();
+    let lang = use_lang();
     let version = RwSignal::new(0u64);
     // Loaded after hydration, so the record's page never waits for (or re-mounts on) it.
     let data = crate::providers::client_fetch(move || {
@@ -84,12 +85,12 @@ pub fn TimelinePanel(
                     Some(Err(e)) => view! { <li class="page-error" role="alert">{e.error}</li> }.into_any(),
                     Some(Ok(d)) if d.activities.is_empty() => view! { <li class="muted">{move || t.get().no_timeline}</li> }.into_any(),
                     Some(Ok(d)) => d.activities.into_iter().map(|a| {
-                        let at = format_time(a.at);
+                        let at = a.at;
                         let who = a.actor_name.clone().unwrap_or_default();
                         view! {
                             <li class="activity__item">
-                                <span class="activity__text">{move || describe(t.get(), &a)}</span>
-                                <time class="activity__time">{format!("{who} · {at}")}</time>
+                                <span class="activity__text">{move || describe(lang.get(), &a)}</span>
+                                <time class="activity__time">{move || format!("{who} · {}", format_time(at))}</time>
                             </li>
                         }
                     }).collect_view().into_any(),
@@ -99,8 +100,8 @@ pub fn TimelinePanel(
     }
 }
 
-/// One timeline entry in the current language.
-pub fn describe(t: &Strings, a: &ActivityView) -> String {
+/// One timeline entry in `lang` (`timeline-<kind>` of the translation files).
+pub fn describe(lang: Lang, a: &ActivityView) -> String {
     let s = |k: &str| {
         a.data
             .get(k)
@@ -109,7 +110,6 @@ pub fn describe(t: &Strings, a: &ActivityView) -> String {
             .to_string()
     };
     match a.kind.as_str() {
-        "created" => t.activity_created.to_string(),
         "edited" => {
             let fields: Vec<String> = a
                 .data
@@ -117,25 +117,51 @@ pub fn describe(t: &Strings, a: &ActivityView) -> String {
                 .and_then(|f| f.as_array())
                 .map(|f| {
                     f.iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .filter_map(|v| v.as_str())
+                        .map(|name| {
+                            let id = format!("field-{name}");
+                            if has_message(lang, &id) {
+                                tr(lang, &id, &[])
+                            } else {
+                                name.to_string()
+                            }
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
-            format!("{}: {}", t.activity_edited, fields.join(", "))
+            tr(
+                lang,
+                "timeline-edited",
+                &[("fields", fields.join(", ").into())],
+            )
         }
         "stage_changed" => {
             let reason = s("reason");
-            let reason = if reason.is_empty() {
-                String::new()
+            let mut args = vec![("from", Arg::from(s("from"))), ("to", s("to").into())];
+            if reason.is_empty() {
+                tr(lang, "timeline-stage_changed", &args)
             } else {
-                format!(" ({reason})")
-            };
-            format!("{}: {} → {}{reason}", t.activity_stage, s("from"), s("to"))
+                args.push(("reason", reason.into()));
+                tr(lang, "timeline-stage_changed-reason", &args)
+            }
         }
-        "note_added" => format!("{}: {}", t.activity_note, s("excerpt")),
-        "reminder_added" => format!("{}: {}", t.activity_reminder_added, s("title")),
-        "reminder_done" => format!("{}: {}", t.activity_reminder_done, s("title")),
-        other => other.to_string(),
+        "created" => tr(lang, "timeline-created", &[]),
+        "note_added" => tr(
+            lang,
+            "timeline-note_added",
+            &[("excerpt", s("excerpt").into())],
+        ),
+        "reminder_added" => tr(
+            lang,
+            "timeline-reminder_added",
+            &[("title", s("title").into())],
+        ),
+        "reminder_done" => tr(
+            lang,
+            "timeline-reminder_done",
+            &[("title", s("title").into())],
+        ),
+        _ => tr(lang, "timeline-unknown", &[]),
     }
 }
 
@@ -183,6 +209,7 @@ fn NoteForm(kind: SubjectRef, id: i64, refresh: Callback<()>) -> impl IntoView {
 #[component]
 fn ReminderForm(kind: SubjectRef, id: i64, refresh: Callback<()>) -> impl IntoView {
     let t = use_strings();
+    let zone = crate::providers::use_time_zone();
     let hydrated = use_hydrated();
     let title = RwSignal::new(String::new());
     let due = RwSignal::new(String::new());
@@ -199,11 +226,11 @@ fn ReminderForm(kind: SubjectRef, id: i64, refresh: Callback<()>) -> impl IntoVi
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        // The browser reads the local date and time; the server stores UTC milliseconds.
-        let due_at = js_sys::Date::parse(&due.get());
+        // The date and time are the member's own time zone's; the server stores UTC.
+        let due_at = clock::parse_local_input(&due.get(), &zone.get_untracked());
         let input = ReminderInput {
             title: title.get().trim().to_string(),
-            due_at: if due_at.is_nan() { -1 } else { due_at as i64 },
+            due_at: due_at.unwrap_or(-1),
             owner_id: None,
         };
         match input.validate() {
@@ -233,7 +260,7 @@ fn ReminderItem(reminder: super::ReminderView) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Err(e)) = update.value().get() {
             done.update(|d| *d = !*d);
-            toasts.push(ToastKind::Error, e.error);
+            toasts.push(ToastKind::Error, e);
         }
     });
     let id = reminder.id;

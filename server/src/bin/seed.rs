@@ -130,6 +130,7 @@ async fn account(state: &AppState, o: &Options) -> anyhow::Result<(UserId, Works
         password: o.password.clone(),
         workspace_name: o.workspace.clone(),
         name: "Demo Owner".into(),
+        ..Default::default()
     };
     let meta = ClientMeta {
         ip: std::net::Ipv4Addr::LOCALHOST.into(),

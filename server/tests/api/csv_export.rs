@@ -139,7 +139,7 @@ async fn an_exported_file_imports_back_without_changes() {
         let text = app.client.get(app.url("/api/crm/contacts/export.csv")).bearer_auth(&t).send().await.unwrap().text().await.unwrap();
         let (s, report) = call(&app, &t, M::POST, "/api/crm/contacts/import", Some(json!({"csv": text}))).await;
         assert_eq!(s, StatusCode::OK, "{report}");
-        assert_eq!(report, json!({"created": 0, "updated": 0, "unchanged": 3, "companiesCreated": 0, "failed": []}));
+        assert_eq!(report, json!({"created": 0, "updated": 0, "unchanged": 3, "companiesCreated": 0, "dealsCreated": 0, "failed": []}));
     })
     .await;
 }

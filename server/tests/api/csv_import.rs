@@ -144,7 +144,7 @@ async fn import_updates_contacts_matched_by_email_or_telegram_username() {
         ]);
         let (s, report) = call(&app, &t, M::POST, "/api/crm/contacts/import", Some(json!({"csv": file}))).await;
         assert_eq!(s, StatusCode::OK, "{report}");
-        assert_eq!(report, json!({"created": 1, "updated": 2, "unchanged": 1, "companiesCreated": 0, "failed": []}));
+        assert_eq!(report, json!({"created": 1, "updated": 2, "unchanged": 1, "companiesCreated": 0, "dealsCreated": 0, "failed": []}));
 
         let (_, ada) = call(&app, &t, M::GET, &format!("/api/crm/contacts/{}", ada["id"]), None).await;
         assert_eq!((ada["phone"].as_str(), ada["lastName"].as_str()), (Some("+44 20 7946 0000"), Some("King")));

@@ -13,6 +13,10 @@ const EXPECTED_OPERATIONS: &[(&str, &str)] = &[
     ("POST", "/api/auth/logout"),
     ("POST", "/api/auth/logout-everywhere"),
     ("GET", "/api/auth/me"),
+    ("PATCH", "/api/auth/me"),
+    ("POST", "/api/auth/password"),
+    ("POST", "/api/auth/email"),
+    ("POST", "/api/auth/email/confirm"),
     ("POST", "/api/auth/2fa/setup"),
     ("POST", "/api/auth/2fa/verify-setup"),
     ("POST", "/api/auth/2fa/disable"),
@@ -127,6 +131,7 @@ const PUBLIC_OPERATIONS: &[&str] = &[
     "forgotPassword",
     "resetPassword",
     "verifyEmail",
+    "confirmEmailChange",
     "previewInvite",
     "acceptInvite",
 ];

@@ -1,11 +1,17 @@
-//! The signed-out pages.
+//! The account pages: signed out (sign-in, sign-up, links from emails) and the member's own
+//! settings (profile, security).
 
+mod credentials;
+mod profile;
 mod recovery;
 mod security;
 mod signin;
 mod signup;
 
-pub use recovery::{ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage};
+pub use profile::ProfilePage;
+pub use recovery::{
+    ConfirmEmailChangePage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage,
+};
 pub use security::SecurityPage;
 pub use signin::SignInPage;
 pub use signup::SignUpPage;
@@ -44,4 +50,22 @@ pub(crate) fn form_message(
             _ => e.error,
         })
     })
+}
+
+/// This browser's IANA time zone (`Intl.DateTimeFormat().resolvedOptions().timeZone`); `None`
+/// on the server.
+pub(crate) fn browser_time_zone() -> Option<String> {
+    #[cfg(not(feature = "ssr"))]
+    {
+        let format =
+            js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+        js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
+            .ok()?
+            .as_string()
+            .filter(|z| !z.is_empty())
+    }
+    #[cfg(feature = "ssr")]
+    {
+        None
+    }
 }

@@ -1,8 +1,9 @@
-//! Signed-out pages reached from emails: forgot password, reset password, confirm address.
+//! Signed-out pages reached from emails: forgot password, reset password, confirm address,
+//! confirm a new address.
 
 use super::{field_signal, form_message};
 use crate::auth::security::ResetPassword as ResetInput;
-use crate::auth::{ForgotPassword, SetPasswordWithToken, VerifyEmail};
+use crate::auth::{ConfirmEmailChange, ForgotPassword, SetPasswordWithToken, VerifyEmail};
 use crate::components::TextField;
 use crate::error::AppError;
 use crate::i18n::use_strings;
@@ -122,6 +123,41 @@ pub fn VerifyEmailPage() -> impl IntoView {
                     {move || match action.value().get() {
                         Some(Ok(())) => t.get().team.verify_done,
                         Some(Err(_)) => t.get().team.verify_failed,
+                        None => t.get().loading,
+                    }}
+                </p>
+                <A href="/" attr:class="auth-form__switch">{move || t.get().go_home}</A>
+            </div>
+        </main>
+    }
+}
+
+/// Moves the account to the address the link was sent to, as soon as the page is open in the
+/// browser.
+#[component]
+pub fn ConfirmEmailChangePage() -> impl IntoView {
+    let t = use_strings();
+    let token = use_query_map().with_untracked(|q| q.get("token").unwrap_or_default());
+    let action = ServerAction::<ConfirmEmailChange>::new();
+    Effect::new(move |_| {
+        action.dispatch(ConfirmEmailChange {
+            token: token.clone(),
+        });
+    });
+    let taken = |e: &AppError| {
+        e.details
+            .iter()
+            .any(|d| d.code.as_deref() == Some("email_taken"))
+    };
+    view! {
+        <main class="centered">
+            <div class="card auth-form">
+                <h1 class="auth-form__title">{move || t.get().profile.confirm_title}</h1>
+                <p role="status" data-testid="confirm-email-result">
+                    {move || match action.value().get() {
+                        Some(Ok(())) => t.get().profile.confirm_done,
+                        Some(Err(e)) if taken(&e) => t.get().profile.confirm_taken,
+                        Some(Err(_)) => t.get().profile.confirm_failed,
                         None => t.get().loading,
                     }}
                 </p>

@@ -7,6 +7,7 @@ use crate::auth::{
 };
 use crate::components::{format_time, Skeleton, TextField};
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::providers::{use_session, use_toasts, ToastKind};
 use leptos::prelude::*;
 
@@ -40,8 +41,8 @@ fn SecurityBody(data: SecurityOverview, version: RwSignal<u64>) -> impl IntoView
     let toasts = use_toasts();
     let resend = ServerAction::<ResendVerification>::new();
     Effect::new(move |_| match resend.value().get() {
-        Some(Ok(())) => toasts.push(ToastKind::Success, t.get_untracked().team.resent),
-        Some(Err(e)) => toasts.push(ToastKind::Error, e.error),
+        Some(Ok(())) => toasts.push(ToastKind::Success, Msg::new("toast-verification-resent")),
+        Some(Err(e)) => toasts.push(ToastKind::Error, e),
         None => {}
     });
     let verified = data.email_verified;
@@ -73,7 +74,7 @@ fn TwoFactorCard(enabled: bool, left: i64, version: RwSignal<u64>) -> impl IntoV
     let code_error = RwSignal::new(None::<String>);
     Effect::new(move |_| match start.value().get() {
         Some(Ok(s)) => setup.set(Some(s)),
-        Some(Err(e)) => toasts.push(ToastKind::Error, e.error),
+        Some(Err(e)) => toasts.push(ToastKind::Error, e),
         None => {}
     });
     Effect::new(move |_| match confirm.value().get() {
@@ -172,15 +173,12 @@ fn TokensCard(tokens: Vec<ApiTokenView>, version: RwSignal<u64>) -> impl IntoVie
             name.set(String::new());
             created.set(Some(token.secret));
         }
-        Some(Err(e)) => toasts.push(
-            ToastKind::Error,
-            crate::first_message(t.get_untracked(), &e),
-        ),
+        Some(Err(e)) => toasts.push(ToastKind::Error, e),
         None => {}
     });
     Effect::new(move |_| match revoke.value().get() {
         Some(Ok(())) => version.update(|v| *v += 1),
-        Some(Err(e)) => toasts.push(ToastKind::Error, e.error),
+        Some(Err(e)) => toasts.push(ToastKind::Error, e),
         None => {}
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {

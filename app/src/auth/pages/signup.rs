@@ -7,10 +7,12 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use validator::Validate;
 
-/// Sign-up: email, password and the new workspace's name, checked here and on the server.
+/// Sign-up: email, password and the new workspace's name, checked here and on the server; the
+/// language shown and the browser's time zone come along.
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let t = use_strings();
+    let lang = crate::i18n::use_lang();
     let hydrated = crate::providers::use_hydrated();
     let (email, password, workspace, name) = (
         RwSignal::new(String::new()),
@@ -27,11 +29,14 @@ pub fn SignUpPage() -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        // The account starts in the language shown and this browser's time zone.
         let input = SignUpInput {
             email: email.get(),
             password: password.get(),
             workspace_name: workspace.get(),
             name: name.get(),
+            locale: Some(lang.get_untracked().code().to_string()),
+            time_zone: super::browser_time_zone(),
         }
         .normalized();
         match input.validate() {

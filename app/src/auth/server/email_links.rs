@@ -1,5 +1,5 @@
-//! Emailed single-use links: password reset (an hour) and email verification (a day). Only a
-//! token's SHA-256 is stored; using one is a single guarded UPDATE, so it works once.
+//! Emailed single-use links: password reset (an hour), email verification and email change (a
+//! day). Only a token's SHA-256 is stored; using one is a single guarded UPDATE, so it works once.
 
 use super::{password, session, AuthContext};
 use crate::auth::security::{ForgotPassword, ResetPassword};
@@ -25,17 +25,37 @@ pub(super) async fn issue(
     purpose: &str,
     ttl_ms: i64,
 ) -> Result<String, sqlx::Error> {
+    insert(tx, user, purpose, ttl_ms, None).await
+}
+
+/// Stores a single-use token that moves `user` to `new_email` (valid for a day); returns it.
+pub(super) async fn issue_email_change(
+    tx: &mut Tx,
+    user: UserId,
+    new_email: &str,
+) -> Result<String, sqlx::Error> {
+    insert(tx, user, "email_change", VERIFY_MS, Some(new_email)).await
+}
+
+async fn insert(
+    tx: &mut Tx,
+    user: UserId,
+    purpose: &str,
+    ttl_ms: i64,
+    new_email: Option<&str>,
+) -> Result<String, sqlx::Error> {
     let token = session::new_token();
     let now = now_ms();
     sqlx::query(
-        "INSERT INTO auth_tokens (token_hash, purpose, user_id, expires_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO auth_tokens (token_hash, purpose, user_id, expires_at, created_at, new_email) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(session::hash_token(&token))
     .bind(purpose)
     .bind(user.0)
     .bind(now + ttl_ms)
     .bind(now)
+    .bind(new_email)
     .execute(&mut **tx)
     .await?;
     Ok(token)
@@ -54,6 +74,29 @@ async fn consume(tx: &mut Tx, token: &str, purpose: &str) -> Result<Option<UserI
     .fetch_optional(&mut **tx)
     .await?;
     Ok(user.map(UserId))
+}
+
+/// Uses an email-change token once; the user and the address it moves them to, or `None`
+/// when it is unknown, used or expired.
+pub(super) async fn consume_email_change(
+    tx: &mut Tx,
+    token: &str,
+) -> Result<Option<(UserId, String)>, sqlx::Error> {
+    let row = sqlx::query(
+        "UPDATE auth_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = 'email_change' \
+         AND used_at IS NULL AND expires_at > $1 RETURNING user_id, new_email",
+    )
+    .bind(now_ms())
+    .bind(session::hash_token(token.trim()))
+    .fetch_optional(&mut **tx)
+    .await?;
+    match row {
+        Some(r) => Ok(Some((
+            UserId(r.try_get("user_id")?),
+            r.try_get("new_email")?,
+        ))),
+        None => Ok(None),
+    }
 }
 
 /// Queues the verification email for a new or changed address, in the caller's transaction.

@@ -3,8 +3,10 @@
 pub mod api_tokens;
 pub mod cache;
 mod context;
+pub mod email_change;
 pub mod email_links;
 pub mod password;
+pub mod profile;
 pub mod rest;
 pub mod security;
 mod security_rest;

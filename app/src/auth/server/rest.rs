@@ -1,11 +1,12 @@
 //! REST routes under `/api/auth`.
 
-use super::{service, session, AuthContext};
+use super::{email_change, profile, service, session, AuthContext};
+use crate::auth::profile::{EmailChange, PasswordChange, ProfileInput};
 use crate::auth::security::SignInOutcome;
-use crate::auth::{AuthSuccess, Me, SignInInput, SignUpInput};
+use crate::auth::{AuthSuccess, Me, SignInInput, SignUpInput, UserView};
 use crate::error::AppError;
 use crate::server::extract::{ApiJson, ClientMeta};
-use crate::server::openapi::{Conflict, Invalid, Unauthorized};
+use crate::server::openapi::{Conflict, Invalid, RateLimited, Unauthorized};
 use crate::server::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -20,7 +21,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sign_in))
         .routes(routes!(logout))
         .routes(routes!(logout_everywhere))
-        .routes(routes!(me))
+        .routes(routes!(me, update_me))
+        .routes(routes!(change_password))
+        .routes(routes!(request_email_change))
+        .routes(routes!(confirm_email_change))
         .merge(super::security_rest::routes())
 }
 
@@ -125,4 +129,82 @@ async fn logout_everywhere(
 )]
 async fn me(State(state): State<AppState>, auth: AuthContext) -> Result<Json<Me>, AppError> {
     Ok(Json(service::me(&state, &auth).await?))
+}
+
+/// Change the caller's name, language (`en`, `ru`) or IANA time zone; absent fields stay.
+/// Emails to the member go out in their language.
+#[utoipa::path(
+    patch, path = "/me", operation_id = "updateProfile", tag = "auth",
+    request_body = ProfileInput,
+    responses(
+        (status = 200, description = "The profile as it now is", body = UserView),
+        (status = 400, response = Invalid),
+    )
+)]
+async fn update_me(
+    State(state): State<AppState>,
+    auth: AuthContext,
+    ApiJson(input): ApiJson<ProfileInput>,
+) -> Result<Json<UserView>, AppError> {
+    Ok(Json(profile::update(&state, &auth, input).await?))
+}
+
+/// Change the password with the current one. Every other session of the account ends; this
+/// one stays signed in.
+#[utoipa::path(
+    post, path = "/password", operation_id = "changePassword", tag = "auth",
+    request_body = PasswordChange,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 400, response = Invalid),
+        (status = 429, response = RateLimited),
+    )
+)]
+async fn change_password(
+    State(state): State<AppState>,
+    auth: AuthContext,
+    ApiJson(input): ApiJson<PasswordChange>,
+) -> Result<StatusCode, AppError> {
+    profile::change_password(&state, &auth, input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ask to move the account to another address (with the current password): a single-use link
+/// is emailed to the new address, and the address changes when it is opened.
+#[utoipa::path(
+    post, path = "/email", operation_id = "requestEmailChange", tag = "auth",
+    request_body = EmailChange,
+    responses(
+        (status = 202, description = "The link is on its way to the new address"),
+        (status = 400, response = Invalid),
+        (status = 409, response = Conflict),
+        (status = 429, response = RateLimited),
+    )
+)]
+async fn request_email_change(
+    State(state): State<AppState>,
+    auth: AuthContext,
+    ApiJson(input): ApiJson<EmailChange>,
+) -> Result<StatusCode, AppError> {
+    email_change::request(&state, &auth, input).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Confirm an email change with the token from the link sent to the new address.
+#[utoipa::path(
+    post, path = "/email/confirm", operation_id = "confirmEmailChange", tag = "auth", security(()),
+    request_body = super::security_rest::EmailToken,
+    responses(
+        (status = 204, description = "The account uses the new address"),
+        (status = 400, response = Invalid),
+        (status = 409, response = Conflict),
+    )
+)]
+async fn confirm_email_change(
+    State(state): State<AppState>,
+    meta: ClientMeta,
+    ApiJson(input): ApiJson<super::security_rest::EmailToken>,
+) -> Result<StatusCode, AppError> {
+    email_change::confirm(&state, &input.token, &meta).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

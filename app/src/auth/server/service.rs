@@ -25,7 +25,20 @@ pub async fn sign_up(
     input.validate()?;
     let password_hash = password::hash(input.password.clone()).await?;
     let mut tx = state.db.begin().await?;
-    let user_id = insert_user(&mut tx, &input.email, &password_hash, &input.name, false).await?;
+    let (locale, time_zone) =
+        super::profile::sign_up_prefs(input.locale.as_deref(), input.time_zone.as_deref());
+    let user_id = insert_user(
+        &mut tx,
+        NewUser {
+            email: &input.email,
+            password_hash: &password_hash,
+            name: &input.name,
+            verified: false,
+            locale,
+            time_zone: &time_zone,
+        },
+    )
+    .await?;
     let (workspace, mut events) =
         workspaces::create(&mut tx, user_id, &input.workspace_name).await?;
     let token = session::create(&mut tx, &state.settings, user_id, workspace.id, meta).await?;
@@ -39,7 +52,7 @@ pub async fn sign_up(
         )
         .await?,
     );
-    super::email_links::queue_verification(&mut tx, state, user_id, &input.email, "en").await?;
+    super::email_links::queue_verification(&mut tx, state, user_id, &input.email, locale).await?;
     tx.commit().await?;
     state.hub.publish(events);
     state.jobs_wake.notify_one();
@@ -54,22 +67,30 @@ pub async fn sign_up(
 
 /// Inserts a user; an email already taken answers 409 with a field error. `verified` marks the
 /// address confirmed (the user proved it by opening an emailed link).
-pub async fn insert_user(
-    tx: &mut Tx,
-    email: &str,
-    password_hash: &str,
-    name: &str,
-    verified: bool,
-) -> Result<UserId, AppError> {
+/// An account about to be created.
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub name: &'a str,
+    /// The address is already proved (an invitation sent to it).
+    pub verified: bool,
+    /// The member's language and IANA time zone (see `profile::sign_up_prefs`).
+    pub locale: &'a str,
+    pub time_zone: &'a str,
+}
+
+pub async fn insert_user(tx: &mut Tx, user: NewUser<'_>) -> Result<UserId, AppError> {
     let now = now_ms();
     let inserted = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO users (email, password_hash, name, email_verified_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        "INSERT INTO users (email, password_hash, name, email_verified_at, locale, time_zone, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
     )
-    .bind(email)
-    .bind(password_hash)
-    .bind(name)
-    .bind(verified.then_some(now))
+    .bind(user.email)
+    .bind(user.password_hash)
+    .bind(user.name)
+    .bind(user.verified.then_some(now))
+    .bind(user.locale)
+    .bind(user.time_zone)
     .bind(now)
     .fetch_one(&mut **tx)
     .await;

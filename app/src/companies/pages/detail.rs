@@ -3,6 +3,7 @@ use crate::companies::{get_company, CompanyView, DeleteCompany};
 use crate::components::Skeleton;
 use crate::crm::RecordHeader;
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::providers::{use_toasts, ToastKind};
 use crate::timeline::{SubjectRef, TimelinePanel};
 use leptos::prelude::*;
@@ -45,16 +46,15 @@ fn CompanyBody(company: CompanyView) -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| match delete.value().get() {
         Some(Ok(())) => {
-            toasts.push(ToastKind::Success, t.get_untracked().deleted_toast);
+            toasts.push(ToastKind::Success, Msg::new("toast-deleted"));
             navigate("/companies", Default::default());
         }
         Some(Err(e)) => {
-            let message = if e.code == crate::error::ErrorCode::Conflict {
-                t.get_untracked().error_conflict_deals.to_string()
+            if e.code == crate::error::ErrorCode::Conflict {
+                toasts.push(ToastKind::Error, Msg::new("toast-company-has-deals"));
             } else {
-                e.error
-            };
-            toasts.push(ToastKind::Error, message);
+                toasts.push(ToastKind::Error, e);
+            }
         }
         None => {}
     });

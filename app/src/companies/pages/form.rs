@@ -3,6 +3,7 @@ use crate::components::{SelectField, TextField};
 use crate::crm::{field_error, id_value, member_options, parse_id};
 use crate::error::AppError;
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::providers::{use_hydrated, use_toasts, ToastKind};
 use leptos::prelude::*;
 use validator::Validate;
@@ -47,12 +48,12 @@ pub fn CompanyForm(
     let save = ServerAction::<SaveCompany>::new();
     Effect::new(move |_| match save.value().get() {
         Some(Ok(c)) => {
-            toasts.push(ToastKind::Success, t.get_untracked().saved);
+            toasts.push(ToastKind::Success, Msg::new("toast-saved"));
             on_saved.run(c);
         }
         Some(Err(e)) => {
             if e.details.is_empty() {
-                toasts.push(ToastKind::Error, e.error.clone());
+                toasts.push(ToastKind::Error, e.clone());
             }
             error.set(Some(e));
         }

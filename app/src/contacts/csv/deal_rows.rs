@@ -60,11 +60,11 @@ pub fn export_rows(state: &AppState, auth: &AuthContext, q: &ListQuery) -> Expor
     cond.bind(sqlx::query(AssertSqlSafe(sql)))
 }
 
-/// Minor units as a plain decimal a spreadsheet reads as a number (`12500.00`); two decimals,
-/// as everywhere else in Parley.
-fn amount(minor: i64) -> String {
-    let sign = if minor < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", (minor / 100).abs(), (minor % 100).abs())
+/// Minor units as a plain decimal a spreadsheet reads as a number (`12500.00`, `1500` yen,
+/// `1.500` dinars): a point, no grouping, the currency's decimals — what the import reads back
+/// with its default separator.
+fn amount(minor: i64, currency: &str) -> String {
+    crate::i18n::number::amount_input(minor, currency, crate::i18n::Lang::En)
 }
 
 /// One exported row, in [`HEADER`] order.
@@ -75,7 +75,10 @@ pub fn record(r: &Row) -> Result<Vec<String>, sqlx::Error> {
     Ok(vec![
         r.try_get::<i64, _>("id")?.to_string(),
         r.try_get("title")?,
-        amount(r.try_get("value_minor")?),
+        amount(
+            r.try_get("value_minor")?,
+            &r.try_get::<String, _>("currency")?,
+        ),
         r.try_get("currency")?,
         r.try_get("pipeline_name")?,
         r.try_get("stage_name")?,

@@ -1,13 +1,15 @@
 //! The contact import service: the preview, and the import itself in one transaction with
 //! one `contacts.imported` event.
 
-use super::plan::{company_key, plan, Draft, Index, Plan, Values};
+use super::plan::{company_key, plan, Draft, Index, Plan};
 use super::read::{self, Record};
 use super::{FailedRow, ImportPreview, ImportReport, ImportRequest, PreviewRow, RowAction};
 use crate::auth::server::AuthContext;
 use crate::contacts::server::{create_in, update_in};
+use crate::deals::DealInput;
 use crate::error::AppError;
 use crate::realtime::server::record;
+use crate::realtime::server::StoredEvent;
 use crate::server::db::Tx;
 use crate::server::query::search_text;
 use crate::server::{now_ms, AppState};
@@ -33,9 +35,22 @@ pub async fn preview(
     let mut rows = Vec::new();
     for record in table.rows.iter().take(PREVIEW_ROWS) {
         let values = read::values(record, &mapping);
-        let (action, errors) = match plan(&mut tx, &index, auth.workspace_id.0, &values).await? {
+        let planned = plan(
+            &mut tx,
+            &index,
+            auth.workspace_id.0,
+            &values,
+            req.decimal_separator,
+        )
+        .await?;
+        let deal = match &planned {
+            Plan::Create(d) | Plan::Update(_, d) => d.deal.clone(),
+            Plan::AddDeal(_, d) => Some(d.clone()),
+            _ => None,
+        };
+        let (action, errors) = match planned {
             Plan::Create(_) => (RowAction::Create, Vec::new()),
-            Plan::Update(..) => (RowAction::Update, Vec::new()),
+            Plan::Update(..) | Plan::AddDeal(..) => (RowAction::Update, Vec::new()),
             Plan::Unchanged => (RowAction::Unchanged, Vec::new()),
             Plan::Fail(errors) => (RowAction::Fail, errors),
         };
@@ -47,6 +62,8 @@ pub async fn preview(
                 .map(|(f, v)| (f.as_str().to_string(), v))
                 .collect(),
             errors,
+            deal_value_minor: deal.as_ref().map(|d| d.value_minor),
+            deal_currency: deal.map(|d| d.currency),
         });
     }
     tx.rollback().await?;
@@ -71,16 +88,22 @@ pub async fn import(
     let mut tx = state.db.begin().await?;
     let mut index = Index::load(&mut tx, auth.workspace_id.0).await?;
     let mut report = ImportReport::default();
+    let mut deal_events = Vec::new();
     for record in &table.rows {
-        apply_row(
+        let values = read::values(record, &mapping);
+        let planned = plan(
             &mut tx,
-            auth,
-            &mut index,
-            &mut report,
-            record,
-            &read::values(record, &mapping),
+            &index,
+            auth.workspace_id.0,
+            &values,
+            req.decimal_separator,
         )
         .await?;
+        if let Some(event) =
+            apply_row(&mut tx, auth, &mut index, &mut report, record, planned).await?
+        {
+            deal_events.push(event);
+        }
     }
     let event = if report.created + report.updated + report.companies_created > 0 {
         let data = serde_json::json!({
@@ -104,10 +127,12 @@ pub async fn import(
         None
     };
     tx.commit().await?;
+    state.hub.publish(deal_events);
     state.hub.publish(event);
     tracing::info!(
         rows = table.rows.len(),
         created = report.created,
+        deals = report.deals_created,
         updated = report.updated,
         failed = report.failed.len(),
         elapsed_ms = started.elapsed().as_millis() as u64,
@@ -116,31 +141,56 @@ pub async fn import(
     Ok(report)
 }
 
+/// Writes what the row planned; the `deal.created` event of its deal, when it gives one.
 async fn apply_row(
     tx: &mut Tx,
     auth: &AuthContext,
     index: &mut Index,
     report: &mut ImportReport,
     record: &Record,
-    values: &Values,
-) -> Result<(), AppError> {
-    match plan(tx, index, auth.workspace_id.0, values).await? {
+    planned: Plan,
+) -> Result<Option<StoredEvent>, AppError> {
+    let (contact, deal) = match planned {
         Plan::Create(draft) => {
+            let deal = draft.deal.clone();
             let input = with_company(tx, auth, index, report, draft, None).await?;
             let created = create_in(tx, auth, &input).await?;
+            let contact = created.clone();
             index.remember(None, created);
             report.created += 1;
+            (contact, deal)
         }
         Plan::Update(before, draft) => {
+            let deal = draft.deal.clone();
             let input = with_company(tx, auth, index, report, draft, before.company_id).await?;
             let after = update_in(tx, auth, &before, &input).await?;
+            let contact = after.clone();
             index.remember(Some(&*before), after);
             report.updated += 1;
+            (contact, deal)
         }
-        Plan::Unchanged => report.unchanged += 1,
-        Plan::Fail(details) => report.failed.push(FailedRow::new(record.row, details)),
-    }
-    Ok(())
+        Plan::AddDeal(contact, deal) => (*contact, Some(deal)),
+        Plan::Unchanged => {
+            report.unchanged += 1;
+            return Ok(None);
+        }
+        Plan::Fail(details) => {
+            report.failed.push(FailedRow::new(record.row, details));
+            return Ok(None);
+        }
+    };
+    let Some(deal) = deal else { return Ok(None) };
+    let input = DealInput {
+        title: deal.title,
+        value_minor: deal.value_minor,
+        currency: deal.currency,
+        contact_id: Some(contact.id),
+        company_id: contact.company_id,
+        ..Default::default()
+    };
+    let (_, event) = crate::deals::server::create_in(tx, auth, input).await?;
+    report.deals_created += 1;
+    Ok(Some(event))
 }
 
 /// The draft's input with the company it names (found by name, or created), else `current`.

@@ -20,10 +20,17 @@ pub enum ImportField {
     TelegramUserId,
     /// The company's name: found in the workspace (ignoring case) or created.
     Company,
+    /// A deal for the contact (in the default pipeline's first stage) with this title; a
+    /// contact that already has a deal of that title gets no second one.
+    DealTitle,
+    /// The deal's value, read with the import's decimal separator.
+    DealValue,
+    /// The deal's ISO 4217 currency (USD when empty).
+    DealCurrency,
 }
 
 impl ImportField {
-    pub const ALL: [ImportField; 8] = [
+    pub const ALL: [ImportField; 11] = [
         ImportField::FirstName,
         ImportField::LastName,
         ImportField::DisplayName,
@@ -32,6 +39,9 @@ impl ImportField {
         ImportField::TelegramUsername,
         ImportField::TelegramUserId,
         ImportField::Company,
+        ImportField::DealTitle,
+        ImportField::DealValue,
+        ImportField::DealCurrency,
     ];
 
     /// The wire name, which is also the `ContactInput` field it fills.
@@ -45,6 +55,9 @@ impl ImportField {
             ImportField::TelegramUsername => "telegramUsername",
             ImportField::TelegramUserId => "telegramUserId",
             ImportField::Company => "company",
+            ImportField::DealTitle => "dealTitle",
+            ImportField::DealValue => "dealValue",
+            ImportField::DealCurrency => "dealCurrency",
         }
     }
 }
@@ -181,6 +194,35 @@ const KNOWN: &[(ImportField, &[&str])] = &[
             "работодатель",
         ],
     ),
+    (
+        ImportField::DealTitle,
+        &[
+            "deal",
+            "deal title",
+            "deal name",
+            "lead",
+            "сделка",
+            "название сделки",
+        ],
+    ),
+    (
+        ImportField::DealValue,
+        &[
+            "deal value",
+            "value",
+            "amount",
+            "budget",
+            "deal amount",
+            "сумма",
+            "сумма сделки",
+            "бюджет",
+            "стоимость",
+        ],
+    ),
+    (
+        ImportField::DealCurrency,
+        &["currency", "deal currency", "валюта", "валюта сделки"],
+    ),
 ];
 
 /// Lower-case, punctuation and underscores as single spaces, `ё` as `е`.
@@ -263,6 +305,9 @@ mod tests {
             ("Telegram user id", TelegramUserId),
             ("Personal e-mail", Email),
             ("Телефон рабочий", Phone),
+            ("Сумма сделки", DealValue),
+            ("Deal", DealTitle),
+            ("Валюта", DealCurrency),
         ] {
             assert_eq!(suggest_field(header), Some(field), "{header}");
         }

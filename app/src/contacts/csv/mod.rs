@@ -5,7 +5,9 @@
 //! which contact field each column fills and shows the first rows as they would be read.
 //! `POST /api/crm/contacts/import` then applies a mapping in one transaction: a row whose email
 //! (ignoring case) or Telegram username matches a contact of the workspace updates it, any
-//! other row creates one, and a row that fails validation is reported and skipped.
+//! other row creates one, and a row that fails validation is reported and skipped. A row may
+//! also give a deal (title, value, currency) created for its contact; the request says which
+//! decimal separator the file's values use, and the preview shows each value as read.
 //!
 //! `GET /api/crm/{contacts,companies,deals}/export.csv` takes the list's query parameters and
 //! streams every matching row. The company and deal exports live here, beside the contact
@@ -33,6 +35,7 @@ pub mod rest;
 pub use mapping::{normalize as normalize_header, suggest, suggest_field, ImportField};
 
 use crate::error::FieldError;
+pub use crate::i18n::number::DecimalSeparator;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -50,6 +53,10 @@ pub struct ImportRequest {
     /// Which field each column fills. Defaults to the suggested mapping.
     #[serde(default)]
     pub mapping: Option<Mapping>,
+    /// How the file writes decimals in deal values: `point` (`1,500.50`, the default) or
+    /// `comma` (`1 500,50`).
+    #[serde(default)]
+    pub decimal_separator: DecimalSeparator,
 }
 
 /// What `…/import/preview` answers.
@@ -80,6 +87,11 @@ pub struct PreviewRow {
     pub values: BTreeMap<String, String>,
     /// Why it would fail (empty unless `action` is `fail`).
     pub errors: Vec<FieldError>,
+    /// The deal value as it was read, in minor units of `dealCurrency`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deal_value_minor: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deal_currency: Option<String>,
 }
 
 /// What importing a row does.
@@ -110,6 +122,9 @@ pub struct ImportReport {
     pub unchanged: u64,
     /// Companies created because a row named one the workspace did not have.
     pub companies_created: u64,
+    /// Deals created for the rows' contacts.
+    #[serde(default)]
+    pub deals_created: u64,
     /// Rows left out, each with the reason.
     pub failed: Vec<FailedRow>,
 }

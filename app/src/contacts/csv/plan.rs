@@ -5,7 +5,9 @@ use super::contact_rows::view_in;
 use super::ImportField;
 use crate::companies::CompanyInput;
 use crate::contacts::{ContactInput, ContactPatch, ContactView};
+use crate::deals::DealInput;
 use crate::error::{AppError, FieldError};
+use crate::i18n::number::{amount_message, parse_amount_with, DecimalSeparator};
 use crate::server::db::Tx;
 use crate::validation::field_errors;
 use sqlx::Row as _;
@@ -20,14 +22,26 @@ pub enum Plan {
     Create(Draft),
     /// The contact as it is now, and its new input.
     Update(Box<ContactView>, Draft),
+    /// The contact stays as it is and gets the row's deal.
+    AddDeal(Box<ContactView>, DealDraft),
     Unchanged,
     Fail(Vec<FieldError>),
 }
 
-/// A valid contact input, and the company the row names (resolved when the row is applied).
+/// A valid contact input, the company the row names (resolved when the row is applied), and
+/// the deal it gives.
 pub struct Draft {
     pub input: ContactInput,
     pub company: Option<String>,
+    pub deal: Option<DealDraft>,
+}
+
+/// The deal a row gives its contact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DealDraft {
+    pub title: String,
+    pub value_minor: i64,
+    pub currency: String,
 }
 
 /// The workspace's contacts by email and Telegram username (lower-cased), its companies by
@@ -154,6 +168,7 @@ pub async fn plan(
     index: &Index,
     workspace_id: i64,
     values: &Values,
+    separator: DecimalSeparator,
 ) -> Result<Plan, AppError> {
     let before = match index.find(values) {
         Some(id) => Some(index.view(tx, workspace_id, id).await?),
@@ -163,18 +178,127 @@ pub async fn plan(
         .as_ref()
         .map(|b| ContactPatch::default().apply(b).normalized())
         .unwrap_or_default();
-    let (input, company) = match fill(base.clone(), before.as_ref(), values) {
-        Ok(filled) => filled,
-        Err(errors) => return Ok(Plan::Fail(errors)),
+    let filled = fill(base.clone(), before.as_ref(), values);
+    let deal = deal(values, separator);
+    let ((input, company), mut deal) = match (filled, deal) {
+        (Ok(filled), Ok(deal)) => (filled, deal),
+        (filled, deal) => {
+            let mut errors = filled.err().unwrap_or_default();
+            errors.extend(deal.err().unwrap_or_default());
+            errors.sort_by(|a, b| a.field.cmp(&b.field));
+            return Ok(Plan::Fail(errors));
+        }
     };
-    let draft = Draft { input, company };
+    if let (Some(b), Some(d)) = (&before, &deal) {
+        if has_deal(tx, b.id, &d.title).await? {
+            deal = None;
+        }
+    }
+    let draft = Draft {
+        input,
+        company,
+        deal,
+    };
     Ok(match before {
         None => Plan::Create(draft),
         Some(b) if draft.input == base && same_company(&b, draft.company.as_deref()) => {
-            Plan::Unchanged
+            match draft.deal {
+                Some(d) => Plan::AddDeal(Box::new(b), d),
+                None => Plan::Unchanged,
+            }
         }
         Some(b) => Plan::Update(Box::new(b), draft),
     })
+}
+
+/// Whether the contact already has a deal of this title (ignoring case): importing a file
+/// twice gives no second deal.
+async fn has_deal(tx: &mut Tx, contact_id: i64, title: &str) -> Result<bool, AppError> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM deals WHERE contact_id = $1 AND LOWER(title) = LOWER($2) LIMIT 1",
+    )
+    .bind(contact_id)
+    .bind(title.trim())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// The row's deal: a title, and a value read with the file's decimal separator in minor units
+/// of the currency (validated as the deal service does).
+fn deal(
+    values: &Values,
+    separator: DecimalSeparator,
+) -> Result<Option<DealDraft>, Vec<FieldError>> {
+    let title = values
+        .get(&ImportField::DealTitle)
+        .map(|t| t.trim().to_string());
+    let value = values.get(&ImportField::DealValue);
+    let currency = values.get(&ImportField::DealCurrency);
+    let Some(title) = title else {
+        return match (value, currency) {
+            (None, None) => Ok(None),
+            _ => Err(vec![field_error(
+                "dealTitle",
+                "required",
+                "A deal needs a title",
+            )]),
+        };
+    };
+    let currency = currency
+        .map(|c| c.trim().to_uppercase())
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| "USD".into());
+    let mut errors = Vec::new();
+    if let Err(e) = crate::validation::currency(&currency) {
+        let message = e.message.map(|m| m.to_string()).unwrap_or_default();
+        errors.push(field_error("dealCurrency", "currency", &message));
+    }
+    let value_minor = match value {
+        None => 0,
+        Some(text) => match parse_amount_with(text, separator, &currency) {
+            Ok(v) if v >= 0 => v,
+            Ok(_) => {
+                errors.push(field_error(
+                    "dealValue",
+                    "range",
+                    "Enter an amount of zero or more",
+                ));
+                0
+            }
+            Err(e) => {
+                errors.push(field_error("dealValue", e.code(), amount_message(e)));
+                0
+            }
+        },
+    };
+    let input = DealInput {
+        title: title.clone(),
+        value_minor,
+        currency: currency.clone(),
+        ..Default::default()
+    }
+    .normalized();
+    if let Err(e) = input.validate() {
+        errors.extend(
+            field_errors(&e)
+                .into_iter()
+                .filter(|f| f.field == "title")
+                .map(|f| FieldError {
+                    field: "dealTitle".into(),
+                    ..f
+                }),
+        );
+    }
+    if errors.is_empty() {
+        Ok(Some(DealDraft {
+            title: input.title,
+            value_minor,
+            currency,
+        }))
+    } else {
+        Err(errors)
+    }
 }
 
 fn same_company(before: &ContactView, named: Option<&str>) -> bool {
@@ -211,6 +335,8 @@ fn fill(
                 )),
             },
             ImportField::Company => company = Some(value),
+            // Read by `deal`.
+            ImportField::DealTitle | ImportField::DealValue | ImportField::DealCurrency => {}
         }
     }
     // A display name that was just "first last" follows a renamed first or last name.

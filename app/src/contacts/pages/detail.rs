@@ -3,6 +3,7 @@ use crate::components::Skeleton;
 use crate::contacts::{get_contact, ContactView, DeleteContact};
 use crate::crm::RecordHeader;
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::providers::{use_toasts, ToastKind};
 use crate::realtime::use_realtime;
 use crate::timeline::{SubjectRef, TimelinePanel};
@@ -46,10 +47,10 @@ fn ContactBody(contact: ContactView) -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| match delete.value().get() {
         Some(Ok(())) => {
-            toasts.push(ToastKind::Success, t.get_untracked().deleted_toast);
+            toasts.push(ToastKind::Success, Msg::new("toast-deleted"));
             navigate("/contacts", Default::default());
         }
-        Some(Err(e)) => toasts.push(ToastKind::Error, e.error),
+        Some(Err(e)) => toasts.push(ToastKind::Error, e),
         None => {}
     });
     let id = contact.id;

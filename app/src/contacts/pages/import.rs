@@ -1,10 +1,11 @@
-use crate::components::format_time;
+use crate::components::format_money;
 use crate::contacts::csv::{
-    ImportField, ImportPreview, ImportReport, ImportRequest, Mapping, RowAction,
+    DecimalSeparator, ImportField, ImportPreview, ImportReport, ImportRequest, Mapping, RowAction,
 };
 use crate::contacts::{import_contacts, preview_contact_import};
 use crate::error::AppError;
-use crate::i18n::{use_strings, Strings};
+use crate::i18n::Msg;
+use crate::i18n::{use_lang, use_strings, Strings};
 use crate::providers::{use_hydrated, use_toasts, ToastKind};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -21,11 +22,14 @@ pub fn ImportContactsPage() -> impl IntoView {
     let report = RwSignal::new(None::<ImportReport>);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
+    // Files are most often written the way the member's language writes numbers.
+    let separator = RwSignal::new(DecimalSeparator::of(use_lang().get_untracked()));
 
     let run_preview = move |keep_mapping: bool| {
         let request = ImportRequest {
             csv: csv.get_untracked(),
             mapping: keep_mapping.then(|| mapping.get_untracked()),
+            decimal_separator: separator.get_untracked(),
         };
         busy.set(true);
         leptos::task::spawn_local(async move {
@@ -46,12 +50,13 @@ pub fn ImportContactsPage() -> impl IntoView {
         let request = ImportRequest {
             csv: csv.get_untracked(),
             mapping: Some(mapping.get_untracked()),
+            decimal_separator: separator.get_untracked(),
         };
         busy.set(true);
         leptos::task::spawn_local(async move {
             match import_contacts(request).await {
                 Ok(r) => {
-                    toasts.push(ToastKind::Success, t.get_untracked().import_done);
+                    toasts.push(ToastKind::Success, Msg::new("toast-import-done"));
                     report.set(Some(r));
                 }
                 Err(e) => error.set(Some(e)),
@@ -95,6 +100,19 @@ pub fn ImportContactsPage() -> impl IntoView {
                     <textarea id="import-text" class="field__input" rows="4" prop:value=move || csv.get()
                         on:input=move |ev| csv.set(event_target_value(&ev))></textarea>
                 </div>
+                <div class="field">
+                    <label class="field__label" for="import-decimal">{move || t.get().import_decimal}</label>
+                    <select id="import-decimal" class="select"
+                        on:change=move |ev| {
+                            separator.set(if event_target_value(&ev) == "comma" { DecimalSeparator::Comma } else { DecimalSeparator::Point });
+                            if preview.get_untracked().is_some() {
+                                run_preview(true);
+                            }
+                        }>
+                        <option value="point" selected=move || separator.get() == DecimalSeparator::Point>{move || t.get().import_decimal_point}</option>
+                        <option value="comma" selected=move || separator.get() == DecimalSeparator::Comma>{move || t.get().import_decimal_comma}</option>
+                    </select>
+                </div>
                 <button class="button" type="button" disabled=move || !hydrated.get() || busy.get() || csv.get().trim().is_empty()
                     on:click=move |_| run_preview(false)>{move || t.get().import_preview}</button>
                 <p class="page-error" role="alert">{move || error.get().map(|e| e.error)}</p>
@@ -120,6 +138,9 @@ fn field_label(t: &Strings, f: ImportField) -> &'static str {
         ImportField::TelegramUsername => t.telegram_username,
         ImportField::TelegramUserId => t.telegram_user_id,
         ImportField::Company => t.company,
+        ImportField::DealTitle => t.import_deal_title,
+        ImportField::DealValue => t.import_deal_value,
+        ImportField::DealCurrency => t.import_deal_currency,
     }
 }
 
@@ -183,8 +204,15 @@ fn PreviewTable(
                 </tr></thead>
                 <tbody>
                     {preview.rows.into_iter().map(|r| {
-                        let values = r.values.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(" · ");
-                        let errors = r.errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
+                        // A deal value is shown as it was read, so a wrong separator shows.
+                        let read = r.deal_value_minor.zip(r.deal_currency.clone());
+                        let cells = r.values.clone();
+                        let values = move || cells.iter().map(|(k, v)| match (k.as_str(), &read) {
+                            ("dealValue", Some((minor, currency))) => format!("{k}: {}", format_money(*minor, currency)),
+                            _ => format!("{k}: {v}"),
+                        }).collect::<Vec<_>>().join(" · ");
+                        let errors = r.errors.clone();
+                        let errors = move || errors.iter().map(|e| format!("{}: {}", e.field, crate::translate_field(t.get(), e))).collect::<Vec<_>>().join("; ");
                         let action = r.action;
                         view! {
                             <tr class:preview__fail=action == RowAction::Fail>
@@ -204,7 +232,6 @@ fn PreviewTable(
 #[component]
 fn Report(report: ImportReport) -> impl IntoView {
     let t = use_strings();
-    let _ = format_time;
     view! {
         <div class="card form form--wide" role="status">
             <h2 class="card__title">{move || t.get().import_done}</h2>
@@ -212,6 +239,7 @@ fn Report(report: ImportReport) -> impl IntoView {
                 <div class="facts__row"><dt>{move || t.get().import_created}</dt><dd data-testid="import-created">{report.created}</dd></div>
                 <div class="facts__row"><dt>{move || t.get().import_updated}</dt><dd data-testid="import-updated">{report.updated}</dd></div>
                 <div class="facts__row"><dt>{move || t.get().import_unchanged}</dt><dd>{report.unchanged}</dd></div>
+                <div class="facts__row"><dt>{move || t.get().import_deals_created}</dt><dd data-testid="import-deals">{report.deals_created}</dd></div>
                 <div class="facts__row"><dt>{move || t.get().import_failed}</dt><dd data-testid="import-failed">{report.failed.len()}</dd></div>
             </dl>
             {(!report.failed.is_empty()).then(|| view! {

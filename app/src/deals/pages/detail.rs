@@ -3,6 +3,7 @@ use crate::components::{format_money, Skeleton};
 use crate::crm::RecordHeader;
 use crate::deals::{get_deal, ChangeDealStage, DealView, DeleteDeal, StageChange};
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::pipelines::list_pipelines;
 use crate::providers::{use_toasts, ToastKind};
 use crate::realtime::use_realtime;
@@ -59,10 +60,10 @@ fn DealBody(deal: DealView) -> impl IntoView {
     });
     Effect::new(move |_| match delete.value().get() {
         Some(Ok(())) => {
-            toasts.push(ToastKind::Success, t.get_untracked().deleted_toast);
+            toasts.push(ToastKind::Success, Msg::new("toast-deleted"));
             navigate("/deals", Default::default());
         }
-        Some(Err(e)) => toasts.push(ToastKind::Error, e.error),
+        Some(Err(e)) => toasts.push(ToastKind::Error, e),
         None => {}
     });
     // The stage select changes at once and goes back if the server refuses the move.
@@ -74,7 +75,7 @@ fn DealBody(deal: DealView) -> impl IntoView {
         }
         Some(Err(e)) => {
             current.update(|d| d.stage_id = previous_stage.get_value());
-            toasts.push(ToastKind::Error, e.error);
+            toasts.push(ToastKind::Error, e);
         }
         None => {}
     });

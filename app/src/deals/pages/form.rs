@@ -2,8 +2,10 @@ use crate::components::{SelectField, TextField};
 use crate::contacts::list_contacts;
 use crate::crm::{company_options, field_error, id_value, member_options, parse_id};
 use crate::deals::{DealInput, DealView, SaveDeal};
-use crate::error::{AppError, FieldError};
-use crate::i18n::use_strings;
+use crate::error::AppError;
+use crate::i18n::number::amount_input;
+use crate::i18n::Msg;
+use crate::i18n::{use_lang, use_strings};
 use crate::listing::ListQuery;
 use crate::pipelines::list_pipelines;
 use crate::providers::{use_hydrated, use_toasts, ToastKind};
@@ -25,19 +27,6 @@ pub fn NewDealPage() -> impl IntoView {
     }
 }
 
-/// "12,500.50" → 1250050 minor units.
-fn parse_amount(text: &str) -> Option<i64> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != ',')
-        .collect();
-    if cleaned.is_empty() {
-        return Some(0);
-    }
-    let value: f64 = cleaned.parse().ok()?;
-    (value.is_finite() && (0.0..1e13).contains(&value)).then(|| (value * 100.0).round() as i64)
-}
-
 /// Create or edit a deal.
 #[component]
 pub fn DealForm(
@@ -47,13 +36,19 @@ pub fn DealForm(
     on_saved: Callback<DealView>,
 ) -> impl IntoView {
     let t = use_strings();
+    let lang = use_lang();
     let toasts = use_toasts();
     let hydrated = use_hydrated();
     let id = initial.as_ref().map(|d| d.id);
     let text =
         |f: fn(&DealView) -> String| RwSignal::new(initial.as_ref().map(f).unwrap_or_default());
     let title = text(|d| d.title.clone());
-    let value = text(|d| format!("{:.2}", d.value_minor as f64 / 100.0));
+    let value = RwSignal::new(
+        initial
+            .as_ref()
+            .map(|d| amount_input(d.value_minor, &d.currency, lang.get_untracked()))
+            .unwrap_or_default(),
+    );
     let currency = RwSignal::new(
         initial
             .as_ref()
@@ -104,12 +99,12 @@ pub fn DealForm(
     let save = ServerAction::<SaveDeal>::new();
     Effect::new(move |_| match save.value().get() {
         Some(Ok(d)) => {
-            toasts.push(ToastKind::Success, t.get_untracked().saved);
+            toasts.push(ToastKind::Success, Msg::new("toast-saved"));
             on_saved.run(d);
         }
         Some(Err(e)) => {
             if e.details.is_empty() {
-                toasts.push(ToastKind::Error, e.error.clone());
+                toasts.push(ToastKind::Error, e.clone());
             }
             error.set(Some(e));
         }
@@ -117,17 +112,13 @@ pub fn DealForm(
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(value_minor) = parse_amount(&value.get()) else {
-            error.set(Some(AppError::validation(vec![FieldError {
-                field: "valueMinor".into(),
-                message: "Enter an amount".into(),
-                code: Some("range".into()),
-            }])));
-            return;
-        };
+        // The amount goes as typed, in the language shown; the server reads it with the same
+        // rule this check uses.
         let input = DealInput {
             title: title.get(),
-            value_minor,
+            value_minor: 0,
+            amount: Some(value.get()),
+            amount_locale: Some(lang.get().code().to_string()),
             currency: currency.get(),
             pipeline_id: None,
             stage_id: parse_id(&stage.get()),
@@ -139,14 +130,23 @@ pub fn DealForm(
             lost_reason: lost_reason.get(),
         }
         .normalized();
-        match input.validate() {
+        let checked = input
+            .clone()
+            .read_amount()
+            .and_then(|read| read.validate().map_err(AppError::from));
+        match checked {
             Ok(()) => {
                 error.set(None);
                 save.dispatch(SaveDeal { id, input });
             }
-            Err(e) => error.set(Some(e.into())),
+            Err(e) => error.set(Some(e)),
         }
     };
+    let (amount_error, minor_error) = (
+        field_error(error, t, "amount"),
+        field_error(error, t, "valueMinor"),
+    );
+    let value_error = Signal::derive(move || amount_error.get().or_else(|| minor_error.get()));
     let label = move |f: fn(&'static crate::i18n::Strings) -> &'static str| {
         Signal::derive(move || f(t.get()))
     };
@@ -154,7 +154,7 @@ pub fn DealForm(
         <form class="card form form--wide" method="post" on:submit=submit novalidate>
             <TextField name="title" label=label(|t| t.title) value=title error=field_error(error, t, "title")/>
             <div class="form__row">
-                <TextField name="value" label=label(|t| t.value) value=value error=field_error(error, t, "valueMinor") input_type="text"/>
+                <TextField name="value" label=label(|t| t.value) value=value error=value_error input_type="text"/>
                 <TextField name="currency" label=label(|t| t.currency) value=currency error=field_error(error, t, "currency")/>
             </div>
             <SelectField name="stageId" label=label(|t| t.stage) value=stage options=stage_options error=field_error(error, t, "stageId")/>

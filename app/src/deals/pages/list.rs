@@ -119,7 +119,10 @@ fn DealTable(page: Page<DealView>, sort: RwSignal<String>, filtered: bool) -> im
                 {page.items.into_iter().map(|d| view! {
                     <tr>
                         <td><A href=format!("/deals/{}", d.id)>{d.title}</A></td>
-                        <td class="num">{format_money(d.value_minor, &d.currency)}</td>
+                        <td class="num">{
+                            let (minor, currency) = (d.value_minor, d.currency.clone());
+                            move || format_money(minor, &currency)
+                        }</td>
                         <td><span class="badge">{d.stage_name}</span></td>
                         <td>{d.contact_name.unwrap_or_default()}</td>
                         <td>{d.company_name.unwrap_or_default()}</td>

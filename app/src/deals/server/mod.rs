@@ -205,7 +205,7 @@ pub async fn create_in(
     auth: &AuthContext,
     input: DealInput,
 ) -> Result<(DealView, StoredEvent), AppError> {
-    let input = input.normalized();
+    let input = input.normalized().read_amount()?;
     auth.require_on(Action::EditRecords, input.owner_id)?;
     let (pipeline_id, stage_id) = check(tx, auth, &input).await?;
     let now = now_ms();
@@ -261,7 +261,7 @@ pub async fn update(
     input: DealInput,
 ) -> Result<DealView, AppError> {
     auth.require(Action::EditRecords)?;
-    let mut input = input.normalized();
+    let mut input = input.normalized().read_amount()?;
     let mut tx = state.db.begin().await?;
     let before = get_in(&mut tx, auth.workspace_id.0, id).await?;
     auth.require_on(Action::EditRecords, before.owner_id)?;

@@ -1,6 +1,7 @@
 //! The emails' words, in English and Russian, as plain text and HTML.
 
 use super::Mail;
+use crate::i18n::{tr, Arg, Lang};
 
 /// What an email says; rendered in the recipient's language.
 pub enum Template<'a> {
@@ -14,6 +15,16 @@ pub enum Template<'a> {
         url: &'a str,
     },
     VerifyEmail {
+        url: &'a str,
+    },
+    /// A member asked to use this (new) address; it changes when the link is opened.
+    EmailChange {
+        name: &'a str,
+        url: &'a str,
+    },
+    /// To the old address once the change is done; the link resets the password.
+    EmailChanged {
+        new_email: &'a str,
         url: &'a str,
     },
     /// Telegram ended the session of the owner's account.
@@ -31,83 +42,51 @@ fn escape(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// The subject, the lines of the text part, and the link the message is about.
-fn words<'a>(template: &Template<'a>, ru: bool) -> (String, Vec<String>, &'a str, &'static str) {
-    match (template, ru) {
-        (Template::Invite { workspace, inviter, role, url }, false) => (
-            format!("{inviter} invited you to {workspace} on Parley"),
+/// The subject, the lines of the text part, the link the message is about and its button's
+/// words, in `lang` (the `email-*` messages of the translation files).
+fn words<'a>(template: &Template<'a>, lang: Lang) -> (String, Vec<String>, &'a str, String) {
+    let (prefix, args, lines, url): (&str, Vec<(&str, Arg)>, usize, &'a str) = match template {
+        Template::Invite {
+            workspace,
+            inviter,
+            role,
+            url,
+        } => (
+            "email-invite",
             vec![
-                format!("{inviter} invited you to join the workspace \"{workspace}\" on Parley as {role}."),
-                "Open this link to accept (it expires; ask for a new one if it has):".into(),
+                ("workspace", (*workspace).into()),
+                ("inviter", (*inviter).into()),
+                ("role", (*role).into()),
             ],
+            2,
             url,
-            "Accept the invitation",
         ),
-        (Template::Invite { workspace, inviter, role, url }, true) => (
-            format!("{inviter} приглашает вас в {workspace} в Parley"),
-            vec![
-                format!("{inviter} приглашает вас в рабочее пространство «{workspace}» в Parley, роль: {role}."),
-                "Чтобы принять приглашение, откройте ссылку (у неё есть срок действия):".into(),
-            ],
+        Template::PasswordReset { url } => ("email-reset", vec![], 2, url),
+        Template::VerifyEmail { url } => ("email-verify", vec![], 1, url),
+        Template::EmailChange { name, url } => {
+            ("email-change", vec![("name", (*name).into())], 2, url)
+        }
+        Template::EmailChanged { new_email, url } => (
+            "email-changed",
+            vec![("newEmail", (*new_email).into())],
+            2,
             url,
-            "Принять приглашение",
         ),
-        (Template::PasswordReset { url }, false) => (
-            "Reset your Parley password".into(),
-            vec![
-                "Someone asked to reset the password of your Parley account.".into(),
-                "Open this link within an hour to choose a new one. If it was not you, ignore this email."
-                    .into(),
-            ],
+        Template::TelegramRelogin { account, url } => (
+            "email-relogin",
+            vec![("account", (*account).into())],
+            2,
             url,
-            "Choose a new password",
         ),
-        (Template::PasswordReset { url }, true) => (
-            "Сброс пароля Parley".into(),
-            vec![
-                "Кто-то запросил сброс пароля вашей учётной записи Parley.".into(),
-                "Откройте ссылку в течение часа, чтобы задать новый пароль. Если это были не вы, просто проигнорируйте письмо."
-                    .into(),
-            ],
-            url,
-            "Задать новый пароль",
-        ),
-        (Template::VerifyEmail { url }, false) => (
-            "Confirm your email address for Parley".into(),
-            vec!["Open this link to confirm that this address is yours:".into()],
-            url,
-            "Confirm the address",
-        ),
-        (Template::TelegramRelogin { account, url }, false) => (
-            format!("Connect your Telegram account {account} to Parley again"),
-            vec![
-                format!("Telegram ended Parley's session of your account {account} (it was logged out or the session was terminated). Its chats are not synced and nothing can be sent from it until you connect it again."),
-                "Open this link to connect it again:".into(),
-            ],
-            url,
-            "Connect again",
-        ),
-        (Template::TelegramRelogin { account, url }, true) => (
-            format!("Подключите аккаунт Telegram {account} к Parley заново"),
-            vec![
-                format!("Telegram завершил сеанс Parley для вашего аккаунта {account} (выход из аккаунта или завершённый сеанс). Чаты не синхронизируются и отправка невозможна, пока вы не подключите его снова."),
-                "Откройте ссылку, чтобы подключить аккаунт снова:".into(),
-            ],
-            url,
-            "Подключить снова",
-        ),
-        (Template::VerifyEmail { url }, true) => (
-            "Подтвердите адрес почты для Parley".into(),
-            vec!["Откройте ссылку, чтобы подтвердить, что это ваш адрес:".into()],
-            url,
-            "Подтвердить адрес",
-        ),
-    }
+    };
+    let text = |part: &str| tr(lang, &format!("{prefix}-{part}"), &args);
+    let body = (1..=lines).map(|n| text(&format!("line{n}"))).collect();
+    (text("subject"), body, url, text("action"))
 }
 
-/// The message for `to` in `locale` (`ru`, else English).
+/// The message for `to` in `locale` (the member's `users.locale`; English when unknown).
 pub fn render(template: &Template<'_>, locale: &str, to: &str) -> Mail {
-    let (subject, lines, url, button) = words(template, locale == "ru");
+    let (subject, lines, url, button) = words(template, Lang::parse(locale).unwrap_or_default());
     let mut text = lines.join("\n\n");
     text.push_str(&format!("\n\n{url}\n"));
     let paragraphs: String = lines
@@ -120,7 +99,7 @@ pub fn render(template: &Template<'_>, locale: &str, to: &str) -> Mail {
          color:#fff;border-radius:6px;text-decoration:none\">{button}</a></p>\
          <p style=\"color:#666;font-size:12px\">{href}</p></body></html>",
         href = escape(url),
-        button = escape(button),
+        button = escape(&button),
     );
     Mail {
         to: to.to_string(),
@@ -157,5 +136,51 @@ mod tests {
     fn russian_recipients_get_russian() {
         let mail = render(&Template::PasswordReset { url: "u" }, "ru", "a@b.c");
         assert_eq!(mail.subject, "Сброс пароля Parley");
+        let mail = render(
+            &Template::Invite {
+                workspace: "Acme",
+                inviter: "Анна",
+                role: "менеджер",
+                url: "u",
+            },
+            "ru",
+            "a@b.c",
+        );
+        assert_eq!(mail.subject, "Анна приглашает вас в Acme в Parley");
+        assert!(mail.html.contains("Принять приглашение"));
+    }
+
+    #[test]
+    fn every_template_has_its_words_in_every_language() {
+        let templates = [
+            Template::Invite {
+                workspace: "W",
+                inviter: "I",
+                role: "R",
+                url: "u",
+            },
+            Template::PasswordReset { url: "u" },
+            Template::VerifyEmail { url: "u" },
+            Template::EmailChange {
+                name: "N",
+                url: "u",
+            },
+            Template::EmailChanged {
+                new_email: "n@e.w",
+                url: "u",
+            },
+            Template::TelegramRelogin {
+                account: "A",
+                url: "u",
+            },
+        ];
+        for lang in Lang::ALL {
+            for template in &templates {
+                let (subject, lines, _, button) = words(template, lang);
+                for text in std::iter::once(&subject).chain(&lines).chain([&button]) {
+                    assert!(!text.starts_with("email-"), "{text} is missing in {lang:?}");
+                }
+            }
+        }
     }
 }

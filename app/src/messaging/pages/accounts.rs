@@ -5,6 +5,7 @@ use super::format::{clock, now_ms, short_time};
 use super::state::{inbox_href, use_inbox};
 use crate::components::Skeleton;
 use crate::error::AppError;
+use crate::i18n::Msg;
 use crate::i18n::{use_strings, InboxStrings};
 use crate::messaging::{connect_bot, list_channel_accounts, AccountView, ConnectAccount};
 use crate::providers::{use_hydrated, ToastKind};
@@ -207,7 +208,6 @@ fn ConnectBot() -> impl IntoView {
         error.set(None);
         pending.set(true);
         // Read now: the page (and `t`) may be gone by the time the answer comes.
-        let connected = t.get_untracked().inbox.bot_connected;
         leptos::task::spawn_local(async move {
             match connect_bot(input.token).await {
                 Ok(account) => {
@@ -218,7 +218,9 @@ fn ConnectBot() -> impl IntoView {
                             None => list.push(account),
                         }
                     });
-                    inbox.toasts.push(ToastKind::Success, connected);
+                    inbox
+                        .toasts
+                        .push(ToastKind::Success, Msg::new("toast-bot-connected"));
                 }
                 Err(e) => {
                     error.try_set(Some(e));

@@ -103,7 +103,7 @@ fn ChatRows(
                     inbox.extend_chats(p.items);
                     page.try_set(next);
                 }
-                Err(e) => inbox.toasts.push(ToastKind::Error, e.error),
+                Err(e) => inbox.toasts.push(ToastKind::Error, e),
             }
             loading.try_set(false);
         });

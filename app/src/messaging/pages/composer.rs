@@ -7,6 +7,7 @@ use super::format::file_size;
 use super::send_file::{send_file, MAX_FILE_BYTES};
 use super::state::use_inbox;
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::messaging::{send_message, SendInput};
 use crate::providers::{use_hydrated, ToastKind};
 use leptos::prelude::*;
@@ -38,10 +39,9 @@ pub fn Composer(
     let choose = move |picked: Option<web_sys::File>| {
         let Some(picked) = picked else { return };
         if picked.size() > MAX_FILE_BYTES {
-            inbox.toasts.push(
-                ToastKind::Error,
-                t.get_untracked().inbox.file_too_large.to_string(),
-            );
+            inbox
+                .toasts
+                .push(ToastKind::Error, Msg::new("toast-file-too-large"));
         } else {
             file.set(Some((picked.name(), picked.size())));
             PICKED.with(|p| *p.borrow_mut() = Some(picked));
@@ -62,11 +62,7 @@ pub fn Composer(
         };
         if let Err(e) = input.validate() {
             let e: crate::error::AppError = e.into();
-            let message = e
-                .field_error("text")
-                .map(|f| crate::translate_field(t.get_untracked(), f))
-                .unwrap_or(e.error);
-            inbox.toasts.push(ToastKind::Error, message);
+            inbox.toasts.push(ToastKind::Error, e);
             return;
         }
         sending.set(true);
@@ -99,12 +95,7 @@ pub fn Composer(
                             *now = body;
                         }
                     });
-                    let message = e
-                        .details
-                        .first()
-                        .map(|f| crate::translate_field(t.get_untracked(), f))
-                        .unwrap_or(e.error);
-                    inbox.toasts.push(ToastKind::Error, message);
+                    inbox.toasts.push(ToastKind::Error, e);
                 }
             }
             sending.try_set(false);

@@ -3,7 +3,7 @@
 
 use super::composer::Composer;
 use super::crm_panel::CrmPanel;
-use super::format::day_of;
+use super::format::{day_label, day_of};
 use super::live;
 use super::message::Message;
 use super::state::{inbox_href, use_inbox, MESSAGE_PAGE};
@@ -116,7 +116,7 @@ fn Conversation(
                     inbox.older.try_set(p.next_before);
                 }
                 Ok(_) => {}
-                Err(e) => inbox.toasts.push(ToastKind::Error, e.error),
+                Err(e) => inbox.toasts.push(ToastKind::Error, e),
             }
             loading.try_set(false);
         });
@@ -186,9 +186,12 @@ fn Conversation(
                         <ol class="messages" aria-label=move || t.get().inbox.history>
                             <For each=rows key=|r| r.clone() let:row>
                                 {match row {
-                                    Row::Day(day, _) => view! {
-                                        <li class="messages__day"><time datetime=day.clone()>{day.clone()}</time></li>
-                                    }.into_any(),
+                                    Row::Day(day, _) => {
+                                        let key = day.clone();
+                                        view! {
+                                            <li class="messages__day"><time datetime=day>{move || day_label(&key)}</time></li>
+                                        }.into_any()
+                                    }
                                     Row::Message(id) => view! { <Message id/> }.into_any(),
                                 }}
                             </For>

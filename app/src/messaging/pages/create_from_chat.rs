@@ -5,25 +5,13 @@ use super::state::use_inbox;
 use crate::contacts::ContactInput;
 use crate::crm::field_error;
 use crate::deals::DealInput;
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::messaging::{create_from_chat, ChatToCrm};
 use crate::providers::{use_hydrated, ToastKind};
 use leptos::prelude::*;
 use validator::Validate;
-
-/// An amount typed as `1 250.50` in minor units; empty is zero.
-fn parse_amount(text: &str) -> Option<i64> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != ',')
-        .collect();
-    if cleaned.is_empty() {
-        return Some(0);
-    }
-    let value: f64 = cleaned.parse().ok()?;
-    (value.is_finite() && (0.0..1e13).contains(&value)).then(|| (value * 100.0).round() as i64)
-}
 
 /// Creates a contact (named from the chat title) and optionally a deal, linked to the chat.
 #[component]
@@ -40,6 +28,7 @@ pub fn CreateFromChat() -> impl IntoView {
     let deal_title = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());
     let currency = RwSignal::new("USD".to_string());
+    let lang = crate::i18n::use_lang();
     let error = RwSignal::new(None::<AppError>);
     let pending = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -48,8 +37,9 @@ pub fn CreateFromChat() -> impl IntoView {
             first.get(),
             last.get(),
             deal_title.get(),
-            &value.get(),
+            value.get(),
             currency.get(),
+            lang.get(),
         ) {
             Err(e) => error.set(Some(e)),
             Ok(input) => {
@@ -58,16 +48,17 @@ pub fn CreateFromChat() -> impl IntoView {
                 pending.set(true);
                 // Read now: once the conversation is linked, the panel replaces this form and
                 // disposes its signals (`t` among them) while this task still runs.
-                let created = t.get_untracked().inbox.created;
                 leptos::task::spawn_local(async move {
                     match create_from_chat(id, input).await {
                         Ok(c) => {
-                            inbox.toasts.push(ToastKind::Success, created);
+                            inbox
+                                .toasts
+                                .push(ToastKind::Success, Msg::new("toast-contact-created-linked"));
                             inbox.apply_conversation(c);
                         }
                         Err(e) => {
                             if e.details.is_empty() {
-                                inbox.toasts.push(ToastKind::Error, e.error.clone());
+                                inbox.toasts.push(ToastKind::Error, e.clone());
                             }
                             error.try_set(Some(e));
                         }
@@ -78,6 +69,8 @@ pub fn CreateFromChat() -> impl IntoView {
         }
     };
     let err = move |field: &'static str| field_error(error, t, field);
+    let value_error =
+        Signal::derive(move || err("amount").get().or_else(|| err("valueMinor").get()));
     let name_error =
         Signal::derive(move || err("firstName").get().or_else(|| err("displayName").get()));
     view! {
@@ -87,7 +80,7 @@ pub fn CreateFromChat() -> impl IntoView {
             <Field id="crm-last-name" label=Signal::derive(move || t.get().last_name) value=last error=err("lastName")/>
             <Field id="crm-deal-title" label=Signal::derive(move || t.get().inbox.deal_title) value=deal_title error=err("title")/>
             <div class="crm-panel__row">
-                <Field id="crm-deal-value" label=Signal::derive(move || t.get().inbox.deal_value) value=value error=err("valueMinor")/>
+                <Field id="crm-deal-value" label=Signal::derive(move || t.get().inbox.deal_value) value=value error=value_error/>
                 <Field id="crm-deal-currency" label=Signal::derive(move || t.get().currency) value=currency error=err("currency")/>
             </div>
             <button class="button button--primary" type="submit" data-testid="create-contact-submit"
@@ -103,8 +96,9 @@ fn input(
     first: String,
     last: String,
     title: String,
-    value: &str,
+    value: String,
     currency: String,
+    lang: crate::i18n::Lang,
 ) -> Result<ChatToCrm, AppError> {
     let contact = ContactInput {
         first_name: first,
@@ -116,21 +110,16 @@ fn input(
     let deal = if title.trim().is_empty() {
         None
     } else {
-        let Some(value_minor) = parse_amount(value) else {
-            return Err(AppError::validation(vec![FieldError {
-                field: "valueMinor".into(),
-                message: "Enter an amount".into(),
-                code: Some("range".into()),
-            }]));
-        };
+        // Sent as typed; the server reads it with the rule checked here.
         let deal = DealInput {
             title,
-            value_minor,
+            amount: Some(value),
+            amount_locale: Some(lang.code().to_string()),
             currency,
             ..Default::default()
         }
         .normalized();
-        deal.validate()?;
+        deal.clone().read_amount()?.validate()?;
         Some(deal)
     };
     Ok(ChatToCrm { contact, deal })

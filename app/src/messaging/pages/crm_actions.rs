@@ -5,6 +5,7 @@
 use super::state::use_inbox;
 use crate::deals::{change_deal_stage, get_deal, StageChange};
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::pipelines::{list_pipelines, StageKind, StageView};
 use crate::providers::{client_fetch, ToastKind};
 use crate::timeline::{add_note, NoteInput, SubjectRef};
@@ -53,13 +54,15 @@ pub fn DealStage(deal_id: i64) -> impl IntoView {
             };
             match change_deal_stage(deal_id, change).await {
                 Ok(d) => {
-                    let moved = format!("{} {}", t.get_untracked().inbox.moved_to, d.stage_name);
-                    inbox.toasts.push(ToastKind::Success, moved);
+                    inbox.toasts.push(
+                        ToastKind::Success,
+                        Msg::new("toast-deal-moved").arg("stage", d.stage_name.clone()),
+                    );
                     fetched.try_set(Some(Ok(d)));
                     target.try_set(None);
                     reason.try_set(String::new());
                 }
-                Err(e) => inbox.toasts.push(ToastKind::Error, e.error),
+                Err(e) => inbox.toasts.push(ToastKind::Error, e),
             }
             busy.try_set(false);
         });
@@ -112,10 +115,10 @@ pub fn QuickNote(
                 Ok(_) => {
                     inbox
                         .toasts
-                        .push(ToastKind::Success, t.get_untracked().inbox.note_added);
+                        .push(ToastKind::Success, Msg::new("toast-note-added"));
                     body.try_set(String::new());
                 }
-                Err(e) => inbox.toasts.push(ToastKind::Error, e.error),
+                Err(e) => inbox.toasts.push(ToastKind::Error, e),
             }
             busy.try_set(false);
         });

@@ -109,7 +109,7 @@ where
     leptos::task::spawn_local(async move {
         match change(id).await {
             Ok(c) => inbox.apply_conversation(c),
-            Err(e) => inbox.toasts.push(ToastKind::Error, e.error),
+            Err(e) => inbox.toasts.push(ToastKind::Error, e),
         }
     });
 }

@@ -1,32 +1,40 @@
-//! Times and sizes as the inbox shows them. Times are UTC, so the server-rendered page and
-//! the hydrated one agree.
+//! Times and sizes as the inbox shows them: in the member's time zone and language (read from
+//! the page's context, so the server-rendered page and the hydrated one agree).
 
-fn utc(ms: i64) -> Option<time::OffsetDateTime> {
-    time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000).ok()
-}
+use crate::components::current_zone;
+use crate::i18n::{clock as time_of, current_lang};
 
-/// `2026-11-26`: the day a message belongs to (UTC, identical on server and browser).
+/// `2026-11-26`: the day a message belongs to in the member's time zone.
 pub fn day_of(ms: i64) -> String {
+    time_of::day_key(ms, &current_zone())
+}
+
+/// A day separator's words for a `day_of` key: `November 26, 2026` / `26 ноября 2026 г.`.
+pub fn day_label(key: &str) -> String {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    utc(ms)
-        .and_then(|t| t.format(&fmt).ok())
-        .unwrap_or_default()
+    time::Date::parse(key, &fmt)
+        .map(|d| {
+            let noon = d
+                .with_hms(12, 0, 0)
+                .map(|t| t.assume_utc().unix_timestamp() * 1000);
+            time_of::format_day(noon.unwrap_or(0), current_lang(), "UTC")
+        })
+        .unwrap_or_else(|_| key.to_string())
 }
 
-/// `07:38` (UTC).
+/// `10:38 PM` / `22:38` in the member's time zone.
 pub fn clock(ms: i64) -> String {
-    let fmt = time::macros::format_description!("[hour]:[minute]");
-    utc(ms)
-        .and_then(|t| t.format(&fmt).ok())
-        .unwrap_or_default()
+    time_of::format_clock(ms, current_lang(), &current_zone())
 }
 
-/// The chat list's time: the clock for today's messages, the day otherwise.
+/// The chat list's time: the clock for today's messages (today in the member's time zone),
+/// the day otherwise.
 pub fn short_time(ms: i64, now: i64) -> String {
-    if day_of(ms) == day_of(now) {
+    let zone = current_zone();
+    if time_of::day_key(ms, &zone) == time_of::day_key(now, &zone) {
         clock(ms)
     } else {
-        day_of(ms)
+        time_of::format_short_day(ms, now, current_lang(), &zone)
     }
 }
 

@@ -100,7 +100,7 @@ pub fn mark_read(inbox: Inbox) {
     leptos::task::spawn_local(async move {
         match mark_conversation_read(id).await {
             Ok(c) => inbox.apply_conversation(c),
-            Err(e) => inbox.toasts.push(ToastKind::Error, e.error),
+            Err(e) => inbox.toasts.push(ToastKind::Error, e),
         }
     });
 }

@@ -172,7 +172,7 @@ fn retry(inbox: super::state::Inbox, id: i64) {
             Ok(m) => {
                 inbox.apply_message(m);
             }
-            Err(e) => inbox.toasts.push(ToastKind::Error, e.error),
+            Err(e) => inbox.toasts.push(ToastKind::Error, e),
         }
     });
 }

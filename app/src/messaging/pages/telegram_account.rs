@@ -6,6 +6,7 @@ use super::format::{now_ms, short_time};
 use crate::components::ConfirmDialog;
 use crate::error::AppError;
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::messaging::{
     disconnect_account, get_channel_account, list_account_chats, pick_account_chats,
     resync_account, AccountChatView, AccountChats, AccountView,
@@ -86,21 +87,19 @@ fn Health(
     let may = session.may_on(Action::ConnectChannels, account.owner_id);
     let confirm = RwSignal::new(false);
     let resync = move |_| {
-        let asked = t.get_untracked().telegram.resync_asked;
         leptos::task::spawn_local(async move {
             match resync_account(id).await {
-                Ok(()) => toasts.push(ToastKind::Success, asked),
-                Err(e) => toasts.push(ToastKind::Error, e.error),
+                Ok(()) => toasts.push(ToastKind::Success, Msg::new("toast-resync-started")),
+                Err(e) => toasts.push(ToastKind::Error, e),
             }
             version.try_update(|v| *v += 1);
         });
     };
     let disconnect = Callback::new(move |_| {
-        let done = t.get_untracked().telegram.disconnected;
         leptos::task::spawn_local(async move {
             match disconnect_account(id).await {
-                Ok(()) => toasts.push(ToastKind::Success, done),
-                Err(e) => toasts.push(ToastKind::Error, e.error),
+                Ok(()) => toasts.push(ToastKind::Success, Msg::new("toast-account-disconnected")),
+                Err(e) => toasts.push(ToastKind::Error, e),
             }
             version.try_update(|v| *v += 1);
         });
@@ -201,10 +200,9 @@ fn Picker(
     };
     let save = move |_| {
         let ids: Vec<String> = picked.get_untracked().into_iter().collect();
-        let saved = t.get_untracked().telegram.picked_saved;
         leptos::task::spawn_local(async move {
             match pick_account_chats(account_id, ids).await {
-                Ok(_) => toasts.push(ToastKind::Success, saved),
+                Ok(_) => toasts.push(ToastKind::Success, Msg::new("toast-chats-picked")),
                 Err(e) => {
                     error.try_set(Some(e));
                 }

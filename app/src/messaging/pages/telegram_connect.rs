@@ -4,6 +4,7 @@
 
 use crate::error::AppError;
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::messaging::{
     answer_telegram_login, set_telegram_app, start_telegram_login, telegram_app, LoginView,
 };
@@ -51,11 +52,10 @@ fn AppForm(
         ev.prevent_default();
         let id = api_id.get().trim().parse::<i64>().unwrap_or(0);
         let hash = api_hash.get();
-        let saved = t.get_untracked().telegram.app_saved;
         leptos::task::spawn_local(async move {
             match set_telegram_app(id, hash).await {
                 Ok(_) => {
-                    toasts.push(ToastKind::Success, saved);
+                    toasts.push(ToastKind::Success, Msg::new("toast-telegram-app-saved"));
                     version.update(|v| *v += 1);
                 }
                 Err(e) => {

@@ -6,6 +6,7 @@ mod stages;
 use super::{delete_pipeline, list_pipelines, save_pipeline, PipelineInput, PipelineView};
 use crate::components::{ConfirmDialog, Skeleton};
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::providers::{use_session, use_toasts, ToastKind};
 use crate::realtime::use_realtime;
 use leptos::prelude::*;
@@ -87,7 +88,7 @@ fn Pipelines(
                     selected.set(Some(p.id));
                     version.update(|v| *v += 1);
                 }
-                Err(e) => toasts.push(ToastKind::Error, e.error),
+                Err(e) => toasts.push(ToastKind::Error, e),
             }
         });
     };
@@ -143,10 +144,10 @@ fn PipelineEditor(
         leptos::task::spawn_local(async move {
             match save_pipeline(Some(id), input).await {
                 Ok(_) => {
-                    toasts.push(ToastKind::Success, t.get_untracked().saved);
+                    toasts.push(ToastKind::Success, Msg::new("toast-saved"));
                     version.update(|v| *v += 1);
                 }
-                Err(e) => toasts.push(ToastKind::Error, e.error),
+                Err(e) => toasts.push(ToastKind::Error, e),
             }
         });
     };
@@ -155,10 +156,10 @@ fn PipelineEditor(
         leptos::task::spawn_local(async move {
             match delete_pipeline(id, to).await {
                 Ok(()) => {
-                    toasts.push(ToastKind::Success, t.get_untracked().board.deleted);
+                    toasts.push(ToastKind::Success, Msg::new("toast-pipeline-deleted"));
                     version.update(|v| *v += 1);
                 }
-                Err(e) => toasts.push(ToastKind::Error, e.error),
+                Err(e) => toasts.push(ToastKind::Error, e),
             }
         });
     });

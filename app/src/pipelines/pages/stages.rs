@@ -3,6 +3,7 @@
 
 use crate::components::ConfirmDialog;
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::pipelines::{
     delete_stage, reorder_stages, save_stage, PipelineView, StageInput, StageKind, StageView,
 };
@@ -20,9 +21,9 @@ pub fn StageEditor(pipeline: PipelineView, version: RwSignal<u64>) -> impl IntoV
         let ids: Vec<i64> = order.get_untracked().iter().map(|s| s.id).collect();
         leptos::task::spawn_local(async move {
             match reorder_stages(pipeline_id, ids).await {
-                Ok(_) => toasts.push(ToastKind::Success, t.get_untracked().board.reordered),
+                Ok(_) => toasts.push(ToastKind::Success, Msg::new("toast-stages-reordered")),
                 Err(e) => {
-                    toasts.push(ToastKind::Error, e.error);
+                    toasts.push(ToastKind::Error, e);
                     version.update(|v| *v += 1);
                 }
             }
@@ -93,7 +94,7 @@ pub fn StageEditor(pipeline: PipelineView, version: RwSignal<u64>) -> impl IntoV
                     new_name.try_set(String::new());
                     order.try_update(|o| o.push(stage));
                 }
-                Err(e) => toasts.push(ToastKind::Error, e.error),
+                Err(e) => toasts.push(ToastKind::Error, e),
             }
         });
     };
@@ -174,14 +175,8 @@ fn StageRow(
         };
         leptos::task::spawn_local(async move {
             match save_stage(Some(id), input).await {
-                Ok(_) => toasts.push(ToastKind::Success, t.get_untracked().saved),
-                Err(e) => toasts.push(
-                    ToastKind::Error,
-                    e.details
-                        .first()
-                        .map(|d| format!("{}: {}", d.field, d.message))
-                        .unwrap_or(e.error),
-                ),
+                Ok(_) => toasts.push(ToastKind::Success, Msg::new("toast-saved")),
+                Err(e) => toasts.push(ToastKind::Error, e),
             }
         });
     };
@@ -190,10 +185,10 @@ fn StageRow(
         leptos::task::spawn_local(async move {
             match delete_stage(id, to).await {
                 Ok(()) => {
-                    toasts.push(ToastKind::Success, t.get_untracked().board.deleted);
+                    toasts.push(ToastKind::Success, Msg::new("toast-pipeline-deleted"));
                     version.update(|v| *v += 1);
                 }
-                Err(e) => toasts.push(ToastKind::Error, e.error),
+                Err(e) => toasts.push(ToastKind::Error, e),
             }
         });
     });

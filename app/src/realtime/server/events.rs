@@ -147,16 +147,22 @@ pub async fn since(
     rows.iter().map(to_event).collect()
 }
 
-/// The newest `limit` events, newest first.
+/// The newest `limit` events that belong in the activity feed, newest first.
 pub async fn recent(
     db: &Db,
     workspace_id: WorkspaceId,
     limit: i64,
 ) -> Result<Vec<RealtimeEvent>, sqlx::Error> {
-    let rows = sqlx::query(
+    // The kinds left out are constants of the code, not input.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT seq, type, data, created_at FROM events \
-         WHERE workspace_id = $1 ORDER BY seq DESC LIMIT $2",
-    )
+         WHERE workspace_id = $1 AND type NOT IN ({}) ORDER BY seq DESC LIMIT $2",
+        crate::realtime::NOT_IN_FEED
+            .iter()
+            .map(|k| format!("'{k}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )))
     .bind(workspace_id.0)
     .bind(limit)
     .fetch_all(&db.pool)

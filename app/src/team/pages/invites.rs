@@ -2,6 +2,7 @@ use super::role_options;
 use crate::components::format_time;
 use crate::error::AppError;
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::providers::{use_toasts, ToastKind};
 use crate::team::{
     CreateInviteLink, EmailInvite, InviteMember, InviteView, LinkInvite, RevokeInvite,
@@ -27,12 +28,12 @@ pub fn InvitePanel(invites: Vec<InviteView>, version: RwSignal<u64>) -> impl Int
     Effect::new(move |_| match invite.value().get() {
         Some(Ok(_)) => {
             email.set(String::new());
-            toasts.push(ToastKind::Success, t.get_untracked().team.invite_sent);
+            toasts.push(ToastKind::Success, Msg::new("toast-invite-sent"));
             version.update(|v| *v += 1);
         }
         Some(Err(e)) => {
             if e.details.is_empty() {
-                toasts.push(ToastKind::Error, e.error.clone());
+                toasts.push(ToastKind::Error, e.clone());
             }
             error.set(Some(e));
         }
@@ -40,15 +41,15 @@ pub fn InvitePanel(invites: Vec<InviteView>, version: RwSignal<u64>) -> impl Int
     });
     Effect::new(move |_| match create_link.value().get() {
         Some(Ok(_)) => {
-            toasts.push(ToastKind::Success, t.get_untracked().team.link_created);
+            toasts.push(ToastKind::Success, Msg::new("toast-link-created"));
             version.update(|v| *v += 1);
         }
-        Some(Err(e)) => toasts.push(ToastKind::Error, e.error),
+        Some(Err(e)) => toasts.push(ToastKind::Error, e),
         None => {}
     });
     Effect::new(move |_| match revoke.value().get() {
         Some(Ok(())) => version.update(|v| *v += 1),
-        Some(Err(e)) => toasts.push(ToastKind::Error, e.error),
+        Some(Err(e)) => toasts.push(ToastKind::Error, e),
         None => {}
     });
     let send = move |ev: leptos::ev::SubmitEvent| {
@@ -77,10 +78,7 @@ pub fn InvitePanel(invites: Vec<InviteView>, version: RwSignal<u64>) -> impl Int
             Ok(()) => {
                 create_link.dispatch(CreateInviteLink { input });
             }
-            Err(e) => toasts.push(
-                ToastKind::Error,
-                crate::first_message(t.get_untracked(), &AppError::from(e)),
-            ),
+            Err(e) => toasts.push(ToastKind::Error, AppError::from(e)),
         }
     };
     let email_error = Signal::derive(move || {

@@ -68,6 +68,8 @@ fn JoinForm(preview: InvitePreview, token: String, signed_in: bool) -> impl Into
                 email: (!fixed_email).then(|| email.get()),
                 name: Some(name.get()),
                 password: Some(password.get()),
+                locale: Some(crate::i18n::use_lang().get_untracked().code().to_string()),
+                time_zone: crate::auth::pages::browser_time_zone(),
             }
         } else {
             AcceptInvite {

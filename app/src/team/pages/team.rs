@@ -2,6 +2,7 @@ use super::invites::InvitePanel;
 use super::role_options;
 use crate::components::{format_time, Skeleton};
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::providers::{use_session, use_toasts, ToastKind};
 use crate::team::permissions::Action;
 use crate::team::{
@@ -32,7 +33,7 @@ pub fn TeamPage() -> impl IntoView {
 }
 
 /// Reloads the team after an action succeeds; shows its error as a toast otherwise.
-fn after<T>(action: ServerAction<T>, version: RwSignal<u64>, done: Option<&'static str>)
+fn after<T>(action: ServerAction<T>, version: RwSignal<u64>, done: Option<Msg>)
 where
     T: Clone + Send + Sync + 'static,
     T: leptos::server_fn::ServerFn<Output = (), Error = crate::error::AppError>,
@@ -40,12 +41,12 @@ where
     let toasts = use_toasts();
     Effect::new(move |_| match action.value().get() {
         Some(Ok(())) => {
-            if let Some(text) = done {
+            if let Some(text) = done.clone() {
                 toasts.push(ToastKind::Success, text);
             }
             version.update(|v| *v += 1);
         }
-        Some(Err(e)) => toasts.push(ToastKind::Error, e.error),
+        Some(Err(e)) => toasts.push(ToastKind::Error, e),
         None => {}
     });
 }
@@ -59,7 +60,7 @@ fn TeamBody(data: TeamData, version: RwSignal<u64>) -> impl IntoView {
     let manages = my_role.may(Action::ManageTeam);
     let change = ServerAction::<ChangeMemberRole>::new();
     let remove = ServerAction::<RemoveMember>::new();
-    after(change, version, Some(t.get_untracked().team.saved));
+    after(change, version, Some(Msg::new("toast-team-saved")));
     after(remove, version, None);
     let leaving = RwSignal::new(false);
     Effect::new(move |_| {
@@ -179,7 +180,7 @@ fn TransferCard(
 ) -> impl IntoView {
     let t = use_strings();
     let transfer = ServerAction::<TransferOwnership>::new();
-    after(transfer, version, Some(t.get_untracked().team.saved));
+    after(transfer, version, Some(Msg::new("toast-team-saved")));
     let chosen = RwSignal::new(String::new());
     let confirm = RwSignal::new(false);
     let options: Vec<(String, String)> = members
@@ -229,11 +230,11 @@ fn PolicyCard(required: bool) -> impl IntoView {
     Effect::new(move |_| match set.value().get() {
         Some(Ok(policy)) => {
             on.set(policy.require_two_factor);
-            toasts.push(ToastKind::Success, t.get_untracked().team.saved);
+            toasts.push(ToastKind::Success, Msg::new("toast-team-saved"));
         }
         Some(Err(e)) => {
             on.set(!on.get_untracked());
-            toasts.push(ToastKind::Error, e.error);
+            toasts.push(ToastKind::Error, e);
         }
         None => {}
     });

@@ -96,7 +96,19 @@ pub async fn accept(
                     AppError::field("email", "required", "This field is required")
                 })?,
             };
-            service::insert_user(&mut tx, &email, &hash, &name, invited_email.is_some())
+            let (locale, time_zone) = crate::auth::server::profile::sign_up_prefs(
+                input.locale.as_deref(),
+                input.time_zone.as_deref(),
+            );
+            let new_user = service::NewUser {
+                email: &email,
+                password_hash: &hash,
+                name: &name,
+                verified: invited_email.is_some(),
+                locale,
+                time_zone: &time_zone,
+            };
+            service::insert_user(&mut tx, new_user)
                 .await
                 .map_err(|mut e| {
                     if e.code == crate::error::ErrorCode::Conflict {

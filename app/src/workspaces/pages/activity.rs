@@ -1,41 +1,46 @@
 use crate::components::format_time;
-use crate::i18n::{use_strings, Strings};
+use crate::i18n::{tr, use_lang, use_strings, Arg, Lang};
 use crate::realtime::RealtimeEvent;
 use leptos::prelude::*;
 
-/// One line of the activity feed, in the current language.
-pub fn describe(t: &Strings, e: &RealtimeEvent) -> String {
-    let str_of = |k: &str| {
+/// One line of the activity feed, in `lang`: `event-<kind>` of the translation files with the
+/// event's names put in; a kind without a message reads "something changed", never raw.
+pub fn describe(lang: Lang, e: &RealtimeEvent) -> String {
+    let text = |pointer: &str| {
         e.data
-            .get(k)
+            .pointer(pointer)
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_string()
     };
-    match e.kind.as_str() {
-        "workspace.created" => t.event_workspace_created.to_string(),
-        "workspace.renamed" => format!("{} «{}»", t.event_workspace_renamed, str_of("name")),
-        "member.joined" => format!("{} {}", str_of("name"), t.event_member_joined),
-        "contact.created" => format!("{}: {}", t.ev_contact_created, str_of("displayName")),
-        "contact.updated" => format!("{}: {}", t.ev_contact_updated, str_of("displayName")),
-        "contact.deleted" => t.ev_contact_deleted.to_string(),
-        "contacts.imported" => t.ev_imported.to_string(),
-        "company.created" => format!("{}: {}", t.ev_company_created, str_of("name")),
-        "company.updated" => format!("{}: {}", t.ev_company_updated, str_of("name")),
-        "company.deleted" => t.ev_company_deleted.to_string(),
-        "deal.created" => format!("{}: {}", t.ev_deal_created, str_of("title")),
-        "deal.updated" => format!("{}: {}", t.ev_deal_updated, str_of("title")),
-        "deal.stage_changed" => format!(
-            "{}: {} → {}",
-            t.ev_deal_stage,
-            str_of("title"),
-            str_of("stageName")
+    let args: [(&str, Arg); 7] = [
+        ("name", text("/name").into()),
+        ("displayName", text("/displayName").into()),
+        (
+            "title",
+            {
+                let t = text("/title");
+                if t.is_empty() {
+                    text("/reminder/title")
+                } else {
+                    t
+                }
+            }
+            .into(),
         ),
-        "deal.deleted" => t.ev_deal_deleted.to_string(),
-        "note.created" => t.ev_note.to_string(),
-        "reminder.created" | "reminder.updated" | "reminder.deleted" => t.ev_reminder.to_string(),
-        "reminder.due" => t.ev_reminder_due.to_string(),
-        other => format!("{}: {other}", t.event_other),
+        ("stageName", text("/stageName").into()),
+        ("pipeline", text("/pipeline/name").into()),
+        ("chat", text("/conversation/title").into()),
+        (
+            "count",
+            Arg::Number(e.data.get("created").and_then(|v| v.as_i64()).unwrap_or(0)),
+        ),
+    ];
+    let id = format!("event-{}", e.kind.replace('.', "-"));
+    if crate::i18n::has_message(lang, &id) {
+        tr(lang, &id, &args)
+    } else {
+        tr(lang, "event-unknown", &[])
     }
 }
 
@@ -47,6 +52,7 @@ pub fn ActivityList(
     events: Signal<Vec<RealtimeEvent>>,
 ) -> impl IntoView {
     let t = use_strings();
+    let lang = use_lang();
     view! {
         <Show
             when=move || !events.get().is_empty()
@@ -57,9 +63,9 @@ pub fn ActivityList(
                     <li class="activity__item">
                         <span class="activity__text">{
                             let e = event.clone();
-                            move || describe(t.get(), &e)
+                            move || describe(lang.get(), &e)
                         }</span>
-                        <time class="activity__time">{format_time(event.at)}</time>
+                        <time class="activity__time">{move || format_time(event.at)}</time>
                     </li>
                 </For>
             </ol>

@@ -1,7 +1,10 @@
 use super::activity::ActivityList;
 use crate::components::Skeleton;
+use crate::i18n::number::format_count;
 use crate::i18n::use_strings;
+use crate::i18n::{tr, use_lang};
 use crate::providers::use_session;
+use crate::realtime::NOT_IN_FEED;
 use crate::realtime::{use_realtime, RealtimeEvent};
 use crate::workspaces::{get_home, HomeData};
 use leptos::prelude::*;
@@ -33,7 +36,11 @@ fn HomeBody(data: HomeData) -> impl IntoView {
     let session = use_session();
     let events = RwSignal::new(data.recent_events);
     let reminders = data.reminders;
+    let lang = use_lang();
     use_realtime().on_event(move |e: &RealtimeEvent| {
+        if NOT_IN_FEED.contains(&e.kind.as_str()) {
+            return;
+        }
         let e = e.clone();
         events.update(|list| {
             if !list.iter().any(|x| x.seq == e.seq) {
@@ -48,15 +55,15 @@ fn HomeBody(data: HomeData) -> impl IntoView {
     view! {
         <div class="stats">
             <A href="/contacts" attr:class="card stat">
-                <span class="stat__value">{counts.contacts}</span>
+                <span class="stat__value">{move || format_count(counts.contacts, lang.get())}</span>
                 <span class="stat__label">{move || t.get().nav_contacts}</span>
             </A>
             <A href="/companies" attr:class="card stat">
-                <span class="stat__value">{counts.companies}</span>
+                <span class="stat__value">{move || format_count(counts.companies, lang.get())}</span>
                 <span class="stat__label">{move || t.get().nav_companies}</span>
             </A>
             <A href="/deals" attr:class="card stat">
-                <span class="stat__value">{counts.open_deals}</span>
+                <span class="stat__value">{move || format_count(counts.open_deals, lang.get())}</span>
                 <span class="stat__label">{move || t.get().open_deals}</span>
             </A>
             <div class="card stat stat--actions">
@@ -68,7 +75,7 @@ fn HomeBody(data: HomeData) -> impl IntoView {
         <div class="grid">
             <div class="card">
                 <h2 class="card__title">{move || session.me.get().workspace.name}</h2>
-                <p class="muted">{move || format!("{} {}", member_count, t.get().member_count)}</p>
+                <p class="muted">{move || tr(lang.get(), "members-count", &[("count", member_count.into())])}</p>
                 <h3 class="card__subtitle">{move || t.get().members}</h3>
                 <ul class="members">
                     {data.members.into_iter().map(|m| {

@@ -2,6 +2,7 @@ use crate::auth::SignOut;
 use crate::components::TextField;
 use crate::error::AppError;
 use crate::i18n::use_strings;
+use crate::i18n::Msg;
 use crate::providers::{use_session, use_toasts, ToastKind};
 use crate::workspaces::{RenameWorkspace, WorkspaceInput};
 use leptos::prelude::*;
@@ -29,11 +30,11 @@ pub fn SettingsPage() -> impl IntoView {
     Effect::new(move |_| match rename.value().get() {
         Some(Ok(ws)) => {
             session.me.update(|m| m.workspace.name = ws.name.clone());
-            toasts.push(ToastKind::Success, t.get_untracked().saved);
+            toasts.push(ToastKind::Success, Msg::new("toast-saved"));
         }
         Some(Err(e)) => {
             if e.details.is_empty() {
-                toasts.push(ToastKind::Error, e.error.clone());
+                toasts.push(ToastKind::Error, e.clone());
             }
             error.set(Some(e));
         }
@@ -77,6 +78,7 @@ pub fn SettingsPage() -> impl IntoView {
                 </Show>
             </form>
             <nav class="card form settings-links" aria-label=move || t.get().nav_settings>
+                <A href="/settings/profile">{move || t.get().profile.nav_profile}</A>
                 <A href="/settings/security">{move || t.get().team.nav_security}</A>
                 <Show when=move || can_manage()>
                     <A href="/settings/pipelines">{move || t.get().board.pipelines_title}</A>
