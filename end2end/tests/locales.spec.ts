@@ -33,11 +33,16 @@ test('an amount typed in Russian is saved exactly and shown the way each languag
   await expect(toast).toHaveText(/Saved/);
   await expect(page.locator('.facts')).toContainText(/RUB\s1,500\.50/);
 
-  // Editing shows the amount the way the language types it, and keeps it exact.
+  // Editing shows the amount the way the language types it; switching the language with the
+  // form open rewrites it, so it is still read as meant, and it stays exact.
   await page.getByRole('button', { name: 'Edit' }).click();
   await expect(page.getByLabel('Value')).toHaveValue('1500.50');
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.locator('.facts')).toContainText(/RUB\s1,500\.50/);
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('ru');
+  await expect(page.getByLabel('Сумма')).toHaveValue('1500,50');
+  await page.getByRole('button', { name: 'Сохранить' }).click();
+  await expect(page.locator('.facts')).toContainText(/1\s500,50\s₽/);
+  expect((await (await page.request.get(`/api/crm/deals/${id}`)).json()).valueMinor).toBe(150050);
+  await page.getByRole('combobox', { name: 'Язык' }).selectOption('en');
 
   // Home in English: recent activity in words.
   await gotoReady(page, '/');

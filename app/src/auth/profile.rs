@@ -3,6 +3,9 @@
 //! The rules run in the browser before submitting and again in the service; the server also
 //! checks a time zone against the IANA database, which the browser bundle does not carry.
 
+#[cfg(feature = "ssr")]
+pub use crate::i18n::clock::canonical_zone;
+use crate::i18n::clock::zone_shaped;
 use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidationError};
 
@@ -101,14 +104,6 @@ pub fn time_zone(value: &str) -> Result<(), ValidationError> {
     }
 }
 
-/// Letters, digits and `/ _ - +`, at most 64 characters: every IANA name, and safe in a cookie.
-fn zone_shaped(value: &str) -> bool {
-    (1..=64).contains(&value.len())
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'))
-}
-
 #[cfg(feature = "ssr")]
 fn known_zone(value: &str) -> bool {
     canonical_zone(value).is_some()
@@ -117,19 +112,6 @@ fn known_zone(value: &str) -> bool {
 #[cfg(not(feature = "ssr"))]
 fn known_zone(_: &str) -> bool {
     true
-}
-
-/// The database's spelling of a zone name (`asia/tokyo` → `Asia/Tokyo`), if it is one.
-#[cfg(feature = "ssr")]
-pub fn canonical_zone(value: &str) -> Option<String> {
-    if value == "UTC" {
-        return Some("UTC".into());
-    }
-    if !zone_shaped(value) {
-        return None;
-    }
-    let tz = jiff::tz::TimeZone::get(value).ok()?;
-    Some(tz.iana_name().unwrap_or(value).to_string())
 }
 
 /// Zones offered in the profile's list (the member's own is added when it is not here).

@@ -240,6 +240,12 @@ fn OutcomeDialog() -> impl IntoView {
     let value = RwSignal::new(String::new());
     let value_error = RwSignal::new(None::<&'static str>);
     let reason = RwSignal::new(String::new());
+    crate::components::amount_follows_language(value, move || {
+        board
+            .question
+            .with_untracked(|q| q.as_ref().map(|q| q.deal.currency.clone()))
+            .unwrap_or_default()
+    });
     Effect::new(move |_| {
         if let Some(q) = board.question.get() {
             value.set(amount_input(

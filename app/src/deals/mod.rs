@@ -98,11 +98,19 @@ impl DealInput {
         let Some(text) = self.amount.take() else {
             return Ok(self);
         };
-        let lang = self
-            .amount_locale
-            .take()
-            .and_then(|l| crate::i18n::Lang::parse(&l))
-            .unwrap_or_default();
+        let lang = match self.amount_locale.take() {
+            None => crate::i18n::Lang::En,
+            Some(code) => crate::i18n::Lang::ALL
+                .into_iter()
+                .find(|l| l.code() == code.trim())
+                .ok_or_else(|| {
+                    crate::error::AppError::validation(vec![crate::error::FieldError {
+                        field: "amountLocale".into(),
+                        message: "Use en or ru".into(),
+                        code: Some("locale".into()),
+                    }])
+                })?,
+        };
         if text.trim().is_empty() {
             self.value_minor = 0;
             return Ok(self);

@@ -28,10 +28,25 @@ pub fn offset_seconds(ms: i64, zone: &str) -> i32 {
     }
 }
 
-/// Whether a zone name is known (jiff's database).
+/// Letters, digits and `/ _ - +`, at most 64 characters: every IANA name, and safe in a cookie.
+pub fn zone_shaped(value: &str) -> bool {
+    (1..=64).contains(&value.len())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'))
+}
+
+/// The database's spelling of a zone name (`asia/tokyo` → `Asia/Tokyo`), if it is one.
 #[cfg(feature = "ssr")]
-pub fn is_known_zone(zone: &str) -> bool {
-    zone == "UTC" || jiff::tz::TimeZone::get(zone).is_ok()
+pub fn canonical_zone(value: &str) -> Option<String> {
+    if value == "UTC" {
+        return Some("UTC".into());
+    }
+    if !zone_shaped(value) {
+        return None;
+    }
+    let tz = jiff::tz::TimeZone::get(value).ok()?;
+    Some(tz.iana_name().unwrap_or(value).to_string())
 }
 
 /// The wall-clock date and time at `ms` in `zone`.

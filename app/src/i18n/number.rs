@@ -23,8 +23,9 @@ pub fn minor_digits(currency: &str) -> u32 {
     }
 }
 
-/// The largest amount accepted, in major units (ten trillion).
-const MAX_MAJOR: i64 = 10_000_000_000_000;
+/// The largest amount accepted, in minor units (the deal validator's bound: ten trillion
+/// dollars, a trillion dinars).
+pub const MAX_MINOR: i64 = 1_000_000_000_000_000;
 
 /// Why a typed amount was refused; `code()` is the field error's code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +36,7 @@ pub enum AmountError {
     Ambiguous,
     /// More decimals than the currency has (`1,505` yen).
     TooManyDecimals,
-    /// Beyond ten trillion.
+    /// Beyond [`MAX_MINOR`].
     TooLarge,
 }
 
@@ -54,7 +55,9 @@ impl AmountError {
 pub fn amount_message(e: AmountError) -> &'static str {
     match e {
         AmountError::Invalid => "Enter an amount such as 1500.50",
-        AmountError::Ambiguous => "This amount can be read two ways: write it as 1500.50",
+        AmountError::Ambiguous => {
+            "This amount can be read two ways: write it without a thousands separator"
+        }
         AmountError::TooManyDecimals => "This currency has fewer decimals",
         AmountError::TooLarge => "This amount is too large",
     }
@@ -118,7 +121,7 @@ fn is_space(c: char) -> bool {
 /// the last is the decimal point. Refused: a lone separator followed by exactly three digits
 /// that is not the language's group separator (`1,500` in Russian, `1.500` in English: a
 /// thousands separator from another language or a decimal?), groups that are not three
-/// digits, more decimals than the currency has, and more than ten trillion.
+/// digits, more decimals than the currency has, and more than [`MAX_MINOR`] minor units.
 pub fn parse_amount(text: &str, lang: Lang, currency: &str) -> Result<i64, AmountError> {
     parse_with(text, symbols(lang), currency)
 }
@@ -215,18 +218,15 @@ fn parse_with(text: &str, sym: Symbols, currency: &str) -> Result<i64, AmountErr
     if int_digits.is_empty() && frac_part.is_empty() {
         return Err(AmountError::Invalid);
     }
-    let major: i64 = if int_digits.is_empty() {
-        0
-    } else {
-        let trimmed = int_digits.trim_start_matches('0');
-        if trimmed.len() > 14 {
-            return Err(AmountError::TooLarge);
-        }
-        trimmed.parse().unwrap_or(0)
-    };
-    if major > MAX_MAJOR {
+    let trimmed = int_digits.trim_start_matches('0');
+    if trimmed.len() > 16 {
         return Err(AmountError::TooLarge);
     }
+    let major: i64 = if trimmed.is_empty() {
+        0
+    } else {
+        trimmed.parse().map_err(|_| AmountError::TooLarge)?
+    };
     let mut frac = frac_part.to_string();
     while frac.len() < minor {
         frac.push('0');
@@ -236,7 +236,11 @@ fn parse_with(text: &str, sym: Symbols, currency: &str) -> Result<i64, AmountErr
     } else {
         frac.parse().map_err(|_| AmountError::Invalid)?
     };
-    let value = major * 10_i64.pow(minor as u32) + frac;
+    let value = major
+        .checked_mul(10_i64.pow(minor as u32))
+        .and_then(|v| v.checked_add(frac))
+        .filter(|v| *v <= MAX_MINOR)
+        .ok_or(AmountError::TooLarge)?;
     Ok(if negative { -value } else { value })
 }
 
@@ -249,7 +253,8 @@ fn grouped_digits(int_part: &str) -> Result<String, AmountError> {
     if groups.len() == 1 {
         return Ok(groups[0].to_string());
     }
-    let first_ok = (1..=3).contains(&groups[0].len());
+    // `0,500` is not a thousands-grouped number.
+    let first_ok = (1..=3).contains(&groups[0].len()) && !groups[0].starts_with('0');
     if !first_ok || groups[1..].iter().any(|g| g.len() != 3) {
         return Err(AmountError::Ambiguous);
     }
@@ -397,6 +402,11 @@ mod tests {
             ("--5", Lang::En, "USD", Err(Invalid)),
             ("1e5", Lang::En, "USD", Err(Invalid)),
             ("99999999999999999999", Lang::En, "USD", Err(TooLarge)),
+            ("0,500", Lang::En, "USD", Err(Ambiguous)),
+            ("0 500", Lang::Ru, "RUB", Err(Ambiguous)),
+            ("0500", Lang::En, "USD", Ok(50_000)),
+            ("1000000000000", Lang::En, "KWD", Ok(1_000_000_000_000_000)),
+            ("1000000000001", Lang::En, "KWD", Err(TooLarge)),
             ("10000000000001", Lang::En, "USD", Err(TooLarge)),
             ("10000000000000", Lang::En, "USD", Ok(1_000_000_000_000_000)),
         ];

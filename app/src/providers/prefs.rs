@@ -52,6 +52,13 @@ pub fn use_time_zone() -> RwSignal<String> {
     expect_context::<TimeZoneCtx>().0
 }
 
+/// The member's time zone, outside a reactive context too (UTC where none is provided).
+pub fn current_zone() -> String {
+    use_context::<TimeZoneCtx>()
+        .map(|z| z.0.get())
+        .unwrap_or_else(|| "UTC".to_string())
+}
+
 /// The preferences a page is rendered with.
 pub struct Prefs {
     pub theme: Theme,
@@ -59,15 +66,14 @@ pub struct Prefs {
     pub time_zone: String,
 }
 
-/// A time-zone name as it may appear in a cookie or attribute; anything else is UTC.
+/// A time-zone name as it may appear in a cookie or attribute; anything else is UTC. The
+/// server keeps only zones its database knows (spelled its way), so both sides compute the
+/// same offsets; the browser takes what the server rendered.
 fn zone_name(raw: Option<String>) -> String {
-    raw.filter(|z| {
-        !z.is_empty()
-            && z.len() <= 64
-            && z.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'))
-    })
-    .unwrap_or_else(|| "UTC".to_string())
+    let raw = raw.filter(|z| crate::i18n::clock::zone_shaped(z));
+    #[cfg(feature = "ssr")]
+    let raw = raw.and_then(|z| crate::i18n::clock::canonical_zone(&z));
+    raw.unwrap_or_else(|| "UTC".to_string())
 }
 
 /// The preferences of this request (server) or of the rendered page (browser).

@@ -61,8 +61,10 @@ pub async fn search_all(term: String) -> Result<Vec<SearchHit>, AppError> {
                 href: format!("/companies/{}", c.id),
             });
         }
+        // Money in the language of the page that asked (its cookie).
+        let lang = crate::providers::prefs::initial().lang;
         for d in crate::deals::server::list(&state, &auth, &q).await?.items {
-            let subtitle = crate::components::format_money(d.value_minor, &d.currency);
+            let subtitle = crate::i18n::number::format_money(d.value_minor, &d.currency, lang);
             hits.push(SearchHit {
                 kind: "deal".into(),
                 id: d.id,

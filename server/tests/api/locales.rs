@@ -43,6 +43,9 @@ async fn an_amount_typed_in_russian_is_stored_in_minor_units_through_rest() {
             assert_eq!(body["code"], "VALIDATION", "{body}");
             assert_eq!((body["details"][0]["field"].as_str(), body["details"][0]["code"].as_str()), (Some("amount"), Some(code)), "{amount} {body}");
         }
+        // A language the server does not read amounts in is refused, not guessed.
+        let (s, body) = call(&app, &t, M::POST, "/api/crm/deals", Some(json!({"title": "Bad", "amount": "1,5", "amountLocale": "de", "currency": "EUR"}))).await;
+        assert_eq!((s, body["details"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("amountLocale")), "{body}");
         let (_, list) = call(&app, &t, M::GET, "/api/crm/deals?search=bad", None).await;
         assert_eq!(list["pagination"]["total"], 0);
         // Without a locale the amount is read the English way; `valueMinor` alone still works.
@@ -297,6 +300,90 @@ async fn joining_by_invitation_keeps_the_browsers_language_and_time_zone() {
         assert_eq!(res.status(), StatusCode::OK);
         let body: Value = res.json().await.unwrap();
         assert_eq!((body["user"]["locale"].as_str(), body["user"]["timeZone"].as_str()), (Some("en"), Some("UTC")), "{body}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_members_language_and_zone_reach_the_page_through_sign_in_cookies() {
+    on_each_backend(|app| async move {
+        let email = crate::helpers::unique_email("zone");
+        let (s, body) = app
+            .sign_up(&email, "correct horse battery", "Cookies")
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        let token = body["accessToken"].as_str().unwrap();
+        let res = app
+            .client
+            .post(app.url("/sfn/update_profile"))
+            .bearer_auth(token)
+            .form(&[
+                ("input[locale]", "ru"),
+                ("input[timeZone]", "asia/vladivostok"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let set: Vec<String> = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        assert!(
+            set.iter()
+                .any(|c| c.starts_with("parley_tz=Asia/Vladivostok;")),
+            "{set:?}"
+        );
+
+        // A new browser signs in: the cookies come from the account, and the page renders in them.
+        let fresh = reqwest::Client::new();
+        let res = fresh
+            .post(app.url("/sfn/sign_in"))
+            .form(&[
+                ("input[email]", email.as_str()),
+                ("input[password]", "correct horse battery"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let cookies: Vec<String> = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+            .collect();
+        assert!(
+            cookies.contains(&"parley_lang=ru".to_string())
+                && cookies.contains(&"parley_tz=Asia/Vladivostok".to_string()),
+            "{cookies:?}"
+        );
+        let page = fresh
+            .get(app.url("/"))
+            .header("cookie", cookies.join("; "))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("lang=\"ru\"") && page.contains("data-tz=\"Asia/Vladivostok\""),
+            "the page renders in the member's language and zone"
+        );
+        // A zone the server does not know is never passed on to the browser.
+        let page = fresh
+            .get(app.url("/signin"))
+            .header("cookie", "parley_tz=Mars/Olympus")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("data-tz=\"UTC\""));
     })
     .await;
 }

@@ -298,12 +298,8 @@ async fn an_email_change_is_mailed_to_the_new_address_in_russian_and_applies_onc
             "the link proved the address"
         );
         // The old address is told, in Russian, with the way back.
-        let notice = mail_to(&app, "system", &old, "Parley").await;
+        let notice = mail_to(&app, "system", &old, "изменён").await;
         assert!(notice["text"].as_str().unwrap().contains(&new), "{notice}");
-        assert!(
-            notice["subject"].as_str().unwrap().contains("изменён"),
-            "{notice}"
-        );
         let again = confirm().await.unwrap();
         let status = again.status();
         let body: Value = again.json().await.unwrap();
@@ -403,6 +399,82 @@ async fn reset_and_invitation_emails_follow_the_language_set_in_the_profile() {
             mail["subject"].as_str().unwrap().contains("приглашает"),
             "{mail}"
         );
+    })
+    .await;
+}
+
+/// Asks for an email change to `new`; the link mailed to it.
+async fn change_link(app: &TestApp, token: &str, new: &str) -> String {
+    let body = json!({"newEmail": new, "currentPassword": PASSWORD});
+    let (status, body) = call(app, token, Method::POST, "/api/auth/email", Some(body)).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let mail = mail_to(app, "system", new, "Parley").await;
+    token_of(&link_in(mail["text"].as_str().unwrap()))
+}
+
+async fn confirm_change(app: &TestApp, link_token: &str) -> StatusCode {
+    reqwest::Client::new()
+        .post(app.url("/api/auth/email/confirm"))
+        .json(&json!({"token": link_token}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn only_the_newest_email_change_link_works_and_a_password_change_ends_it() {
+    on_each_backend(|app| async move {
+        let old = unique_email("links");
+        let token = account(&app, &old).await;
+        // A mistyped address, then the right one: the first link no longer works.
+        let mistyped = change_link(&app, &token, &unique_email("typo")).await;
+        let right = change_link(&app, &token, &unique_email("right")).await;
+        assert_eq!(
+            confirm_change(&app, &mistyped).await,
+            StatusCode::BAD_REQUEST
+        );
+        // The password changes before the right link is opened: it stops working too.
+        let body = json!({"currentPassword": PASSWORD, "newPassword": "another long password"});
+        let (status, body) =
+            call(&app, &token, Method::POST, "/api/auth/password", Some(body)).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+        assert_eq!(confirm_change(&app, &right).await, StatusCode::BAD_REQUEST);
+        let (_, me) = call(&app, &token, Method::GET, "/api/auth/me", None).await;
+        assert_eq!(me["user"]["email"], old, "{me}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_old_address_takes_the_account_back_and_signs_everyone_out() {
+    on_each_backend(|app| async move {
+        let old = unique_email("victim");
+        let token = account(&app, &old).await;
+        let taker = unique_email("taker");
+        let link = change_link(&app, &token, &taker).await;
+        assert_eq!(confirm_change(&app, &link).await, StatusCode::NO_CONTENT);
+        let notice = mail_to(&app, "system", &old, "another email address").await;
+        let back = token_of(&link_in(notice["text"].as_str().unwrap()));
+        assert_eq!(confirm_change(&app, &back).await, StatusCode::NO_CONTENT);
+        assert_eq!(
+            app.get_bearer("/api/auth/me", &token).await.status(),
+            StatusCode::UNAUTHORIZED,
+            "every session ends"
+        );
+        let (status, signed_in) = sign_in_elsewhere(&app, &old, PASSWORD).await;
+        assert_eq!(status, StatusCode::OK, "{signed_in}");
+        assert_eq!(signed_in["user"]["email"], old);
+        assert_eq!(
+            confirm_change(&app, &back).await,
+            StatusCode::BAD_REQUEST,
+            "once"
+        );
+        let fresh = signed_in["accessToken"].as_str().unwrap();
+        assert!(audit_actions(&app, fresh)
+            .await
+            .iter()
+            .any(|a| a == "auth.email_reverted"));
     })
     .await;
 }

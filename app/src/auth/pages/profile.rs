@@ -121,7 +121,10 @@ fn PrefsCard() -> impl IntoView {
     let hydrated = crate::providers::use_hydrated();
     let (lang_signal, zone_signal) = (use_lang(), use_time_zone());
     let user = session.me.get_untracked().user;
-    let locale = RwSignal::new(user.locale);
+    // The language shown is the member's (the top bar's switch saves it too): the field
+    // follows it, so saving the zone never writes back an older language.
+    let locale = RwSignal::new(lang_signal.get_untracked().code().to_string());
+    Effect::new(move |_| locale.set(lang_signal.get().code().to_string()));
     let zone = RwSignal::new(user.time_zone);
     let error = RwSignal::new(None::<AppError>);
     let save = ServerAction::<UpdateProfile>::new();

@@ -38,6 +38,8 @@ pub async fn request(
         return Err(email_taken("newEmail"));
     }
     let mut tx = state.db.begin().await?;
+    // Only the newest request counts: a link sent to a mistyped address stops working.
+    email_links::revoke(&mut tx, auth.user_id, &["email_change"]).await?;
     let token = email_links::issue_email_change(&mut tx, auth.user_id, &input.new_email).await?;
     let url = format!(
         "{}/confirm-email-change?token={token}",
@@ -67,12 +69,15 @@ pub async fn request(
 }
 
 /// Opens the link: the account takes the new address, confirmed, unless another account took
-/// it meanwhile (409 `email_taken`). Other pending change links stop working.
+/// it meanwhile (409 `email_taken`). Every other pending change or reset link stops working.
+/// The old address is told, with a link that takes the account back for a week (and ends
+/// every session): the way back when the change was not its owner's.
 pub async fn confirm(state: &AppState, token: &str, meta: &ClientMeta) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    let (user, new_email) = email_links::consume_email_change(&mut tx, token)
+    let moved = email_links::consume_email_change(&mut tx, token)
         .await?
         .ok_or_else(|| AppError::field("token", "invalid", "This link was used or has expired"))?;
+    let user = moved.user;
     let (old, locale): (String, String) =
         sqlx::query_as("SELECT email, locale FROM users WHERE id = $1")
             .bind(user.0)
@@ -82,7 +87,7 @@ pub async fn confirm(state: &AppState, token: &str, meta: &ClientMeta) -> Result
     let changed = sqlx::query(
         "UPDATE users SET email = $1, email_verified_at = $2, updated_at = $2 WHERE id = $3",
     )
-    .bind(&new_email)
+    .bind(&moved.email)
     .bind(now)
     .bind(user.0)
     .execute(&mut *tx)
@@ -94,40 +99,49 @@ pub async fn confirm(state: &AppState, token: &str, meta: &ClientMeta) -> Result
         Err(e) => return Err(e.into()),
         Ok(_) => {}
     }
-    sqlx::query(
-        "UPDATE auth_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = 'email_change' \
-         AND used_at IS NULL",
-    )
-    .bind(now)
-    .bind(user.0)
-    .execute(&mut *tx)
-    .await?;
-    // The old address hears of it: if this was not its owner, it is the way back.
-    let url = format!("{}/forgot-password", state.settings.app_url());
-    let notice = Template::EmailChanged {
-        new_email: &new_email,
-        url: &url,
+    email_links::revoke(&mut tx, user, &email_links::ACCOUNT_LINKS).await?;
+    let action = if moved.revert {
+        // Whoever moved the account away may still be signed in.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        "auth.email_reverted"
+    } else {
+        let back = email_links::issue_email_revert(&mut tx, user, &old).await?;
+        let url = format!(
+            "{}/confirm-email-change?token={back}",
+            state.settings.app_url()
+        );
+        let notice = Template::EmailChanged {
+            new_email: &moved.email,
+            url: &url,
+        };
+        email::queue(
+            &mut tx,
+            state,
+            None,
+            &email::templates::render(&notice, &locale, &old),
+        )
+        .await?;
+        "auth.email_changed"
     };
-    email::queue(
-        &mut tx,
-        state,
-        None,
-        &email::templates::render(&notice, &locale, &old),
-    )
-    .await?;
-    let details = serde_json::json!({ "from": old, "to": new_email });
+    let details = serde_json::json!({ "from": old, "to": moved.email });
     audit::log(
         &mut tx,
         actor(state, user, meta).await?,
-        "auth.email_changed",
+        action,
         ("user", user.0.to_string()),
         details,
     )
     .await?;
     tx.commit().await?;
     state.jobs_wake.notify_one();
+    if moved.revert {
+        state.auth_cache.forget_user_sessions(user);
+    }
     state.auth_cache.forget_profiles();
-    tracing::info!(user_id = %user, "email address changed");
+    tracing::info!(user_id = %user, revert = moved.revert, "email address changed");
     Ok(())
 }
 

@@ -28,6 +28,9 @@ pub(super) async fn issue(
     insert(tx, user, purpose, ttl_ms, None).await
 }
 
+/// How long the old address can take the account back after an email change.
+const REVERT_MS: i64 = 7 * 86_400_000;
+
 /// Stores a single-use token that moves `user` to `new_email` (valid for a day); returns it.
 pub(super) async fn issue_email_change(
     tx: &mut Tx,
@@ -36,6 +39,40 @@ pub(super) async fn issue_email_change(
 ) -> Result<String, sqlx::Error> {
     insert(tx, user, "email_change", VERIFY_MS, Some(new_email)).await
 }
+
+/// Stores a single-use token that moves `user` back to `old_email` (valid for a week), for
+/// the notice sent to that address; returns it.
+pub(super) async fn issue_email_revert(
+    tx: &mut Tx,
+    user: UserId,
+    old_email: &str,
+) -> Result<String, sqlx::Error> {
+    insert(tx, user, "email_revert", REVERT_MS, Some(old_email)).await
+}
+
+/// Ends the user's pending links of these purposes (a password change ends every link that
+/// could take the account: resets and email changes).
+pub(super) async fn revoke(
+    tx: &mut Tx,
+    user: UserId,
+    purposes: &[&'static str],
+) -> Result<(), sqlx::Error> {
+    for purpose in purposes {
+        sqlx::query(
+            "UPDATE auth_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 \
+             AND used_at IS NULL",
+        )
+        .bind(now_ms())
+        .bind(user.0)
+        .bind(*purpose)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Every link that can take over an account.
+pub(super) const ACCOUNT_LINKS: [&str; 3] = ["reset", "email_change", "email_revert"];
 
 async fn insert(
     tx: &mut Tx,
@@ -76,25 +113,36 @@ async fn consume(tx: &mut Tx, token: &str, purpose: &str) -> Result<Option<UserI
     Ok(user.map(UserId))
 }
 
-/// Uses an email-change token once; the user and the address it moves them to, or `None`
-/// when it is unknown, used or expired.
+/// An email-change or email-revert link, used.
+pub(super) struct AddressMove {
+    pub user: UserId,
+    /// The address the account moves to.
+    pub email: String,
+    /// The old address taking the account back (an `email_revert` link).
+    pub revert: bool,
+}
+
+/// Uses an email-change (or email-revert) token once, or `None` when it is unknown, used or
+/// expired.
 pub(super) async fn consume_email_change(
     tx: &mut Tx,
     token: &str,
-) -> Result<Option<(UserId, String)>, sqlx::Error> {
+) -> Result<Option<AddressMove>, sqlx::Error> {
     let row = sqlx::query(
-        "UPDATE auth_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = 'email_change' \
-         AND used_at IS NULL AND expires_at > $1 RETURNING user_id, new_email",
+        "UPDATE auth_tokens SET used_at = $1 WHERE token_hash = $2 \
+         AND purpose IN ('email_change', 'email_revert') \
+         AND used_at IS NULL AND expires_at > $1 RETURNING user_id, new_email, purpose",
     )
     .bind(now_ms())
     .bind(session::hash_token(token.trim()))
     .fetch_optional(&mut **tx)
     .await?;
     match row {
-        Some(r) => Ok(Some((
-            UserId(r.try_get("user_id")?),
-            r.try_get("new_email")?,
-        ))),
+        Some(r) => Ok(Some(AddressMove {
+            user: UserId(r.try_get("user_id")?),
+            email: r.try_get("new_email")?,
+            revert: r.try_get::<String, _>("purpose")? == "email_revert",
+        })),
         None => Ok(None),
     }
 }
@@ -242,12 +290,8 @@ pub async fn reset_password(
         .bind(user.0)
         .execute(&mut *tx)
         .await?;
-    // Other reset links sent before this one stop working too.
-    sqlx::query("UPDATE auth_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = 'reset' AND used_at IS NULL")
-        .bind(now)
-        .bind(user.0)
-        .execute(&mut *tx)
-        .await?;
+    // Other reset links sent before this one, and pending email changes, stop working too.
+    revoke(&mut tx, user, &ACCOUNT_LINKS).await?;
     let workspace = workspaces::default_membership(state, user)
         .await?
         .map(|(w, _)| w.0);

@@ -135,14 +135,8 @@ pub async fn change_password(
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    sqlx::query(
-        "UPDATE auth_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = 'reset' \
-         AND used_at IS NULL",
-    )
-    .bind(now)
-    .bind(auth.user_id.0)
-    .execute(&mut *tx)
-    .await?;
+    // Links sent before (a reset, an email change asked with the old password) stop working.
+    super::email_links::revoke(&mut tx, auth.user_id, &super::email_links::ACCOUNT_LINKS).await?;
     let details = serde_json::json!({ "sessionsEnded": ended });
     let target = ("user", auth.user_id.0.to_string());
     audit::log(&mut tx, auth, "auth.password_changed", target, details).await?;

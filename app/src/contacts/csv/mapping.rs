@@ -269,14 +269,23 @@ pub fn suggest_field(header: &str) -> Option<ImportField> {
 }
 
 /// The suggestion for every column, in order; a field goes to the first column that names it.
+/// A value or currency column is taken for a deal only when a deal title column is there too:
+/// a contact list with an "Amount" column is not a list of deals.
 pub fn suggest(columns: &[String]) -> Vec<Option<ImportField>> {
     let mut taken = Vec::new();
-    columns
+    let suggested: Vec<Option<ImportField>> = columns
         .iter()
         .map(|c| {
             let field = suggest_field(c).filter(|f| !taken.contains(f))?;
             taken.push(field);
             Some(field)
+        })
+        .collect();
+    let deals = taken.contains(&ImportField::DealTitle);
+    suggested
+        .into_iter()
+        .map(|f| {
+            f.filter(|f| deals || !matches!(f, ImportField::DealValue | ImportField::DealCurrency))
         })
         .collect()
 }
@@ -313,6 +322,21 @@ mod tests {
         }
         assert_eq!(suggest_field("Created at (UTC)"), None);
         assert_eq!(suggest_field("Отчество"), None);
+    }
+
+    #[test]
+    fn amounts_are_deal_values_only_beside_a_deal_title() {
+        let contacts = vec![
+            "Name".to_string(),
+            "Amount".to_string(),
+            "Currency".to_string(),
+        ];
+        assert_eq!(suggest(&contacts), vec![Some(DisplayName), None, None]);
+        let deals = vec!["Name".to_string(), "Deal".to_string(), "Amount".to_string()];
+        assert_eq!(
+            suggest(&deals),
+            vec![Some(DisplayName), Some(DealTitle), Some(DealValue)]
+        );
     }
 
     #[test]

@@ -211,17 +211,15 @@ pub async fn plan(
     })
 }
 
-/// Whether the contact already has a deal of this title (ignoring case): importing a file
-/// twice gives no second deal.
+/// Whether the contact already has a deal of this title (ignoring case, compared here so
+/// that both databases fold Cyrillic alike): importing a file twice gives no second deal.
 async fn has_deal(tx: &mut Tx, contact_id: i64, title: &str) -> Result<bool, AppError> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM deals WHERE contact_id = $1 AND LOWER(title) = LOWER($2) LIMIT 1",
-    )
-    .bind(contact_id)
-    .bind(title.trim())
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(found.is_some())
+    let titles: Vec<String> = sqlx::query_scalar("SELECT title FROM deals WHERE contact_id = $1")
+        .bind(contact_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    let wanted = title.trim().to_lowercase();
+    Ok(titles.iter().any(|t| t.trim().to_lowercase() == wanted))
 }
 
 /// The row's deal: a title, and a value read with the file's decimal separator in minor units
@@ -279,16 +277,22 @@ fn deal(
         ..Default::default()
     }
     .normalized();
+    // The deal service's rules, each reported on the column it came from.
     if let Err(e) = input.validate() {
-        errors.extend(
-            field_errors(&e)
-                .into_iter()
-                .filter(|f| f.field == "title")
-                .map(|f| FieldError {
-                    field: "dealTitle".into(),
+        for f in field_errors(&e) {
+            let column = match f.field.as_str() {
+                "title" => "dealTitle",
+                "valueMinor" => "dealValue",
+                "currency" => "dealCurrency",
+                _ => continue,
+            };
+            if !errors.iter().any(|x| x.field == column) {
+                errors.push(FieldError {
+                    field: column.into(),
                     ..f
-                }),
-        );
+                });
+            }
+        }
     }
     if errors.is_empty() {
         Ok(Some(DealDraft {

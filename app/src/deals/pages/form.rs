@@ -55,6 +55,7 @@ pub fn DealForm(
             .map(|d| d.currency.clone())
             .unwrap_or_else(|| "USD".into()),
     );
+    crate::components::amount_follows_language(value, move || currency.get_untracked());
     let stage = text(|d| d.stage_id.to_string());
     let contact = text(|d| id_value(d.contact_id));
     let company = text(|d| id_value(d.company_id));

@@ -22,7 +22,7 @@ pub enum Template<'a> {
         name: &'a str,
         url: &'a str,
     },
-    /// To the old address once the change is done; the link resets the password.
+    /// To the old address once the change is done; the link takes the address back.
     EmailChanged {
         new_email: &'a str,
         url: &'a str,

@@ -29,6 +29,7 @@ pub fn CreateFromChat() -> impl IntoView {
     let value = RwSignal::new(String::new());
     let currency = RwSignal::new("USD".to_string());
     let lang = crate::i18n::use_lang();
+    crate::components::amount_follows_language(value, move || currency.get_untracked());
     let error = RwSignal::new(None::<AppError>);
     let pending = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -1,8 +1,8 @@
 //! Times and sizes as the inbox shows them: in the member's time zone and language (read from
 //! the page's context, so the server-rendered page and the hydrated one agree).
 
-use crate::components::current_zone;
 use crate::i18n::{clock as time_of, current_lang};
+use crate::providers::prefs::current_zone;
 
 /// `2026-11-26`: the day a message belongs to in the member's time zone.
 pub fn day_of(ms: i64) -> String {
