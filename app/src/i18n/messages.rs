@@ -42,7 +42,7 @@ fn bundle(lang: Lang) -> Bundle {
     bundle
 }
 
-fn number_in<M>(value: &FluentValue, lang: Lang) -> Option<String> {
+fn number_in(value: &FluentValue, lang: Lang) -> Option<String> {
     match value {
         FluentValue::Number(n) if n.value.fract() == 0.0 && n.value.abs() < 9e15 => {
             Some(format_count(n.value as i64, lang))
@@ -52,11 +52,11 @@ fn number_in<M>(value: &FluentValue, lang: Lang) -> Option<String> {
 }
 
 fn number_en<M>(value: &FluentValue, _: &M) -> Option<String> {
-    number_in::<M>(value, Lang::En)
+    number_in(value, Lang::En)
 }
 
 fn number_ru<M>(value: &FluentValue, _: &M) -> Option<String> {
-    number_in::<M>(value, Lang::Ru)
+    number_in(value, Lang::Ru)
 }
 
 static BUNDLES: LazyLock<[Bundle; 2]> = LazyLock::new(|| [bundle(Lang::En), bundle(Lang::Ru)]);
