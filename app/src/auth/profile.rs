@@ -87,9 +87,11 @@ impl EmailChange {
 
 /// A language the app speaks: exactly `en` or `ru`.
 pub fn locale(value: &str) -> Result<(), ValidationError> {
-    match crate::i18n::Lang::parse(value) {
-        Some(lang) if lang.code() == value => Ok(()),
-        _ => Err(ValidationError::new("locale").with_message("Choose English or Russian".into())),
+    match crate::i18n::Lang::from_code(value) {
+        Some(_) => Ok(()),
+        None => {
+            Err(ValidationError::new("locale").with_message("Choose English or Russian".into()))
+        }
     }
 }
 

@@ -98,18 +98,11 @@ impl DealInput {
         let Some(text) = self.amount.take() else {
             return Ok(self);
         };
+        use crate::error::AppError;
         let lang = match self.amount_locale.take() {
             None => crate::i18n::Lang::En,
-            Some(code) => crate::i18n::Lang::ALL
-                .into_iter()
-                .find(|l| l.code() == code.trim())
-                .ok_or_else(|| {
-                    crate::error::AppError::validation(vec![crate::error::FieldError {
-                        field: "amountLocale".into(),
-                        message: "Use en or ru".into(),
-                        code: Some("locale".into()),
-                    }])
-                })?,
+            Some(code) => crate::i18n::Lang::from_code(&code)
+                .ok_or_else(|| AppError::field("amountLocale", "locale", "Use en or ru"))?,
         };
         if text.trim().is_empty() {
             self.value_minor = 0;
@@ -120,13 +113,11 @@ impl DealInput {
                 self.value_minor = v;
                 Ok(self)
             }
-            Err(e) => Err(crate::error::AppError::validation(vec![
-                crate::error::FieldError {
-                    field: "amount".into(),
-                    message: crate::i18n::number::amount_message(e).into(),
-                    code: Some(e.code().into()),
-                },
-            ])),
+            Err(e) => Err(AppError::field(
+                "amount",
+                e.code(),
+                crate::i18n::number::amount_message(e),
+            )),
         }
     }
 

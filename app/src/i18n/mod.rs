@@ -43,6 +43,11 @@ impl Lang {
             Lang::Ru => "ru",
         }
     }
+    /// The language of exactly this code (`en`, `ru`): what an API field must say.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code.trim())
+    }
+    /// The language a header or cookie names, leniently (`ru-RU`, `EN`).
     pub fn parse(code: &str) -> Option<Lang> {
         match code.trim().get(..2)?.to_ascii_lowercase().as_str() {
             "en" => Some(Lang::En),

@@ -95,14 +95,13 @@ pub async fn preview_invite(token: String) -> Result<InvitePreview, AppError> {
 /// session there.
 #[server(prefix = "/sfn", endpoint = "accept_invite")]
 pub async fn join_workspace(input: AcceptInvite) -> Result<(), AppError> {
-    use crate::auth::server::{session, AuthContext};
+    use crate::auth::server::AuthContext;
     crate::error::server::server_fn(async move {
         let (state, parts, meta) = crate::auth::ssr::request().await?;
         let caller = AuthContext::optional_from_server_fn().await?;
         let ok = super::server::joining::accept(&state, caller.as_ref(), input, &meta).await?;
         crate::auth::ssr::drop_previous(&state, &parts).await?;
-        crate::auth::ssr::set_cookie(session::cookie(&state.settings, &ok.access_token));
-        crate::auth::ssr::set_prefs(&ok.user);
+        crate::auth::ssr::signed_in(&state, &ok);
         Ok(())
     })
     .await

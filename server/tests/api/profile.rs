@@ -57,6 +57,17 @@ fn assert_field_error(
     );
 }
 
+/// Asserts the workspace's audit log holds each of `expected`.
+async fn assert_audited(app: &TestApp, token: &str, expected: &[&str]) {
+    let actions = audit_actions(app, token).await;
+    for action in expected {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} missing from {actions:?}"
+        );
+    }
+}
+
 async fn audit_actions(app: &TestApp, token: &str) -> Vec<String> {
     let (status, log) = call(app, token, Method::GET, "/api/audit?limit=100", None).await;
     assert_eq!(status, StatusCode::OK, "{log}");
@@ -238,13 +249,12 @@ async fn a_password_change_needs_the_current_password_and_ends_the_other_session
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         let (status, _) = sign_in_elsewhere(&app, &email, "a brand new password").await;
         assert_eq!(status, StatusCode::OK);
-        let actions = audit_actions(&app, &here).await;
-        for expected in ["auth.password_changed", "auth.password_check_failed"] {
-            assert!(
-                actions.iter().any(|a| a == expected),
-                "{expected} missing from {actions:?}"
-            );
-        }
+        assert_audited(
+            &app,
+            &here,
+            &["auth.password_changed", "auth.password_check_failed"],
+        )
+        .await;
     })
     .await;
 }
@@ -312,13 +322,12 @@ async fn an_email_change_is_mailed_to_the_new_address_in_russian_and_applies_onc
             sign_in_elsewhere(&app, &new, PASSWORD).await.0,
             StatusCode::OK
         );
-        let actions = audit_actions(&app, &token).await;
-        for expected in ["auth.email_change_requested", "auth.email_changed"] {
-            assert!(
-                actions.iter().any(|a| a == expected),
-                "{expected} missing from {actions:?}"
-            );
-        }
+        assert_audited(
+            &app,
+            &token,
+            &["auth.email_change_requested", "auth.email_changed"],
+        )
+        .await;
     })
     .await;
 }
@@ -471,10 +480,7 @@ async fn the_old_address_takes_the_account_back_and_signs_everyone_out() {
             "once"
         );
         let fresh = signed_in["accessToken"].as_str().unwrap();
-        assert!(audit_actions(&app, fresh)
-            .await
-            .iter()
-            .any(|a| a == "auth.email_reverted"));
+        assert_audited(&app, fresh, &["auth.email_reverted"]).await;
     })
     .await;
 }

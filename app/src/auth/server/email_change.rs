@@ -2,11 +2,12 @@
 //! single-use link emailed to the new address is opened (which also proves the address).
 
 use super::profile::check_password;
+use super::service::email_taken;
 use super::{email_links, AuthContext};
 use crate::auth::profile::EmailChange;
 use crate::email::server::{self as email, templates::Template};
 use crate::error::server::violates;
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use crate::ids::UserId;
 use crate::server::extract::ClientMeta;
 use crate::server::{now_ms, AppState};
@@ -158,15 +159,4 @@ async fn actor(
         user_id: Some(user.0),
         ip: meta.ip.to_string(),
     })
-}
-
-fn email_taken(field: &str) -> AppError {
-    let message = "An account with this email already exists";
-    let mut e = AppError::conflict(message);
-    e.details = vec![FieldError {
-        field: field.into(),
-        message: message.into(),
-        code: Some("email_taken".into()),
-    }];
-    e
 }

@@ -96,7 +96,7 @@ pub async fn insert_user(tx: &mut Tx, user: NewUser<'_>) -> Result<UserId, AppEr
     .await;
     match inserted {
         Ok(id) => Ok(UserId(id)),
-        Err(e) if violates(&e, "users_email_key", "users.email") => Err(email_taken()),
+        Err(e) if violates(&e, "users_email_key", "users.email") => Err(email_taken("email")),
         Err(e) => Err(e.into()),
     }
 }
@@ -110,10 +110,11 @@ fn member_data(input: &SignUpInput, user_id: UserId) -> serde_json::Value {
     serde_json::json!({ "userId": user_id, "name": display, "role": "owner" })
 }
 
-fn email_taken() -> AppError {
+/// 409 with the field error `email_taken` on `field`.
+pub(super) fn email_taken(field: &str) -> AppError {
     let mut e = AppError::conflict("An account with this email already exists");
     e.details = vec![FieldError {
-        field: "email".into(),
+        field: field.into(),
         message: "An account with this email already exists".into(),
         code: Some("email_taken".into()),
     }];
