@@ -5,6 +5,7 @@ source "$(dirname "$0")/scripts/lib.sh"
 cd "$PROJECT_ROOT"
 ensure_build_tools
 ensure_chromium
+ensure_prometheus
 if ensure_postgres; then
   export PARLEY_TEST_DATABASE_URL="${PARLEY_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 else

@@ -67,6 +67,14 @@ ensure_chromium() {
   fi
 }
 
+# Debian's Prometheus: the metrics test starts one on loopback and has it scrape /metrics.
+ensure_prometheus() {
+  if ! command -v prometheus >/dev/null; then
+    say "installing Debian's Prometheus for the metrics test"
+    apt_install prometheus
+  fi
+}
+
 # PostgreSQL on 127.0.0.1:5432 (trust auth) for the PostgreSQL half of the suite.
 ensure_postgres() {
   if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then

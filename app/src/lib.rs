@@ -20,6 +20,8 @@ mod layout;
 pub mod listing;
 pub mod messaging;
 pub mod pipelines;
+#[cfg(feature = "ssr")]
+pub mod platform;
 pub mod providers;
 pub mod realtime;
 pub mod search;

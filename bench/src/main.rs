@@ -85,6 +85,17 @@ async fn run(args: &Args) -> Result<Report> {
     let loaded_rss = parley.rss_bytes()?;
     drop(parley);
 
+    // The same server with metrics recorded (a scrape token configured), measured the same way.
+    let metrics_env = [("PARLEY_METRICS_TOKEN", "bench-scrape-token".to_string())];
+    let metered = Parley::start_with(&args.server, &args.site_root, None, &metrics_env).await?;
+    tokio::time::sleep(SETTLE).await;
+    let metered_token = http::sign_up(metered.addr).await?;
+    http::check_me(metered.addr, &metered_token).await?;
+    eprintln!("load: Parley GET /api/auth/me with metrics on ({plan}) …");
+    let target = Target::new(metered.addr, "/api/auth/me", Some(&metered_token))?;
+    let metered_stats = load::run(target, &plan).await?;
+    drop(metered);
+
     let wasm_path = args.site_root.join("pkg").join("parley.wasm");
     eprintln!("compressing {} (brotli q11) …", wasm_path.display());
     let wasm = wasm::measure(wasm_path).await?;
@@ -98,6 +109,7 @@ async fn run(args: &Args) -> Result<Report> {
         loaded_rss,
         hello: hello_stats,
         parley: parley_stats,
+        metered: metered_stats,
         wasm,
     })
 }

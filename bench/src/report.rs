@@ -10,6 +10,8 @@ const IDLE_RSS_TARGET_MB: f64 = 60.0;
 const RATIO_TARGET_PERCENT: f64 = 40.0;
 const P99_TARGET_MS: f64 = 10.0;
 const WASM_BROTLI_TARGET_KB: f64 = 600.0;
+/// What recording metrics may cost in `/api/auth/me` throughput.
+const METRICS_COST_TARGET_PERCENT: f64 = 5.0;
 /// More failures than this means the numbers describe an error path, not the server.
 pub const MAX_ERROR_RATE: f64 = 0.01;
 
@@ -25,12 +27,19 @@ pub struct Report {
     pub loaded_rss: u64,
     pub hello: LoadStats,
     pub parley: LoadStats,
+    /// The same load with metrics on.
+    pub metered: LoadStats,
     pub wasm: Option<WasmSize>,
 }
 
 impl Report {
     fn ratio_percent(&self) -> f64 {
         100.0 * self.parley.requests_per_sec() / self.hello.requests_per_sec()
+    }
+
+    /// Throughput lost to metrics, in percent of the run without them (negative: noise).
+    fn metrics_cost_percent(&self) -> f64 {
+        100.0 * (1.0 - self.metered.requests_per_sec() / self.parley.requests_per_sec())
     }
 
     fn idle_rss_mb(&self) -> f64 {
@@ -88,6 +97,7 @@ impl Report {
         );
         print_run("hello-world GET /", &self.hello);
         print_run("Parley GET /api/auth/me", &self.parley);
+        print_run("  … with metrics on", &self.metered);
         let ratio = self.ratio_percent();
         let p99 = self.parley.p99_ms();
         println!(
@@ -97,6 +107,11 @@ impl Report {
         println!(
             "  Parley p99           {p99:7.2} ms   target <= {P99_TARGET_MS} ms   {}",
             verdict(p99 <= P99_TARGET_MS)
+        );
+        let cost = self.metrics_cost_percent();
+        println!(
+            "  metrics cost         {cost:7.1} %    target <= {METRICS_COST_TARGET_PERCENT} %     {}",
+            verdict(cost <= METRICS_COST_TARGET_PERCENT)
         );
     }
 
@@ -129,6 +144,8 @@ impl Report {
             "loaded_rss_mb": round(self.loaded_rss as f64 / MB),
             "hello": run_json(&self.hello),
             "parley": run_json(&self.parley),
+            "parley_metrics_on": run_json(&self.metered),
+            "metrics_cost_percent": round(self.metrics_cost_percent()),
             "ratio_percent": round(ratio),
             "wasm_raw_kb": self.wasm.as_ref().map(|w| round(w.raw as f64 / KB)),
             "wasm_brotli_kb": wasm_brotli_kb.map(round),
@@ -136,6 +153,7 @@ impl Report {
                 "idle_rss": self.idle_rss_mb() <= IDLE_RSS_TARGET_MB,
                 "ratio": ratio >= RATIO_TARGET_PERCENT,
                 "parley_p99": p99 <= P99_TARGET_MS,
+                "metrics_cost": self.metrics_cost_percent() <= METRICS_COST_TARGET_PERCENT,
                 "wasm_brotli": wasm_brotli_kb.map(|kb| kb <= WASM_BROTLI_TARGET_KB),
             },
         })
@@ -143,7 +161,12 @@ impl Report {
 
     /// The targets are informational; only a run dominated by errors is a failure.
     pub fn check_errors(&self) -> Result<()> {
-        for (name, stats) in [("hello-world", &self.hello), ("Parley", &self.parley)] {
+        let runs = [
+            ("hello-world", &self.hello),
+            ("Parley", &self.parley),
+            ("Parley with metrics", &self.metered),
+        ];
+        for (name, stats) in runs {
             if stats.requests == 0 || stats.error_rate() > MAX_ERROR_RATE {
                 bail!(
                     "{name}: {} of {} requests failed (more than {}%): the results are not valid",

@@ -4,6 +4,7 @@
 #![recursion_limit = "512"]
 
 pub mod http;
+pub mod metrics;
 pub mod telemetry;
 mod workers;
 
@@ -22,13 +23,26 @@ use tokio::net::TcpListener;
 /// A built server, bound to its port but not yet serving.
 pub struct Application {
     listener: TcpListener,
+    /// `/metrics` alone, when `metrics_addr` is set.
+    metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
 }
 
 impl Application {
     /// Connects the database, applies migrations, binds the listener and builds the router.
-    pub async fn build(mut settings: Settings) -> anyhow::Result<Application> {
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        Application::build_with(settings, app::platform::job_registry()).await
+    }
+
+    /// Like [`Application::build`], running the job kinds of `jobs`.
+    pub async fn build_with(
+        mut settings: Settings,
+        jobs: app::server::jobs::JobRegistry,
+    ) -> anyhow::Result<Application> {
+        if settings.metrics_enabled() {
+            metrics::install()?;
+        }
         let db = Db::connect(&settings).await?;
         db.migrate().await?;
         let listener = TcpListener::bind(settings.addr)
@@ -42,10 +56,19 @@ impl Application {
             .build();
         // The address actually bound (port 0 picks one), for links in emails.
         settings.addr = listener.local_addr()?;
-        let state = AppState::new(db, settings, leptos_options)?;
+        let state = AppState::new(db, settings, leptos_options, jobs)?;
+        let metrics_listener = match state.settings.metrics_addr {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("binding the metrics address {addr}"))?,
+            ),
+            None => None,
+        };
         let router = router(state.clone());
         Ok(Application {
             listener,
+            metrics_listener,
             router,
             state,
         })
@@ -55,6 +78,13 @@ impl Application {
         self.listener
             .local_addr()
             .expect("a bound listener has an address")
+    }
+
+    /// The metrics listener's address, when it has one.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
     }
 
     pub fn state(&self) -> &AppState {
@@ -68,6 +98,23 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let workers = workers::spawn(self.state.clone());
+        if let Some(listener) = self.metrics_listener {
+            let metrics_only = Router::new()
+                .route("/metrics", get(metrics::open))
+                .with_state(self.state.clone());
+            let mut stop = self.state.shutdown.subscribe();
+            tokio::spawn(async move {
+                let stopped = async move {
+                    let _ = stop.wait_for(|stopping| *stopping).await;
+                };
+                if let Err(e) = axum::serve(listener, metrics_only)
+                    .with_graceful_shutdown(stopped)
+                    .await
+                {
+                    tracing::warn!(error = %e, "the metrics listener stopped");
+                }
+            });
+        }
         let stopping = self.state.shutdown.clone();
         let signal = async move {
             shutdown.await;
@@ -102,8 +149,19 @@ fn router(state: AppState) -> Router {
         .nest("/api", app::server::api::router())
         .route("/ws", get(app::realtime::server::ws_handler))
         .route("/healthz", get(http::health::healthz))
-        .route("/readyz", get(http::health::readyz))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
+        .route("/readyz", get(http::health::readyz));
+    let router = if state.settings.metrics_token.is_some() {
+        router.route("/metrics", get(metrics::guarded))
+    } else {
+        router
+    };
+    // Before the fallback: only matched routes carry a route label.
+    let router = if state.settings.metrics_enabled() {
+        router.route_layer(axum::middleware::from_fn(http::metrics::mark_route))
+    } else {
+        router
+    };
+    let router = router.fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
     // The simulated Telegram's control routes exist only when it is the configured backend.
     let router = match &state.telegram.simulated {
         Some(sim) => router.nest_service(

@@ -17,7 +17,7 @@ pub struct Workers {
 pub fn spawn(state: AppState) -> Workers {
     Workers {
         graceful: vec![
-            tokio::spawn(app::server::jobs::work(state.clone())),
+            tokio::spawn(app::server::jobs::worker::work(state.clone())),
             tokio::spawn(app::channels::telegram_bot::poller::supervise(
                 state.clone(),
             )),

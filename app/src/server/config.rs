@@ -73,6 +73,13 @@ pub struct Settings {
     pub telegram_history_limit: u32,
     /// The pause between two history requests, respecting Telegram's limits.
     pub telegram_history_pause_ms: u64,
+    /// Prometheus metrics on a listener of their own (`PARLEY_METRICS_ADDR`, e.g.
+    /// `127.0.0.1:9464`): only `/metrics` is served there, without a token.
+    pub metrics_addr: Option<SocketAddr>,
+    /// Prometheus metrics at `/metrics` on the main address, for a scraper sending
+    /// `Authorization: Bearer <token>` (`PARLEY_METRICS_TOKEN`). Without either setting,
+    /// metrics are neither recorded nor served.
+    pub metrics_token: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -194,6 +201,11 @@ impl Settings {
             .or_else(|| self.public_url.clone())
             .unwrap_or_else(|| format!("http://{}", self.addr));
         url.trim_end_matches('/').to_string()
+    }
+
+    /// Whether metrics are recorded (some way to read them is configured).
+    pub fn metrics_enabled(&self) -> bool {
+        self.metrics_addr.is_some() || self.metrics_token.is_some()
     }
 
     pub fn uses_postgres(&self) -> bool {

@@ -33,6 +33,8 @@ pub struct Db {
     /// fill the main pool.
     group_writer: AnyPool,
     pub backend: Backend,
+    /// Write transactions waiting for the writer (on SQLite, the one connection).
+    writers_waiting: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
 
 pub type Tx = Transaction<'static, Any>;
@@ -123,6 +125,7 @@ impl Db {
             writer,
             group_writer,
             backend,
+            writers_waiting: Default::default(),
         })
     }
 
@@ -174,9 +177,32 @@ impl Db {
 
     /// Starts a transaction that will write.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        let _waiting = Waiting::new(&self.writers_waiting);
         match self.backend {
             Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.writer.begin().await,
         }
+    }
+
+    /// Write transactions waiting for the writer now.
+    pub fn writers_waiting(&self) -> i64 {
+        self.writers_waiting
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Counts one waiter while it lives (a dropped future included).
+struct Waiting<'a>(&'a std::sync::atomic::AtomicI64);
+
+impl<'a> Waiting<'a> {
+    fn new(count: &'a std::sync::atomic::AtomicI64) -> Waiting<'a> {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Waiting(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
     }
 }

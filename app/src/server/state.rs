@@ -36,6 +36,8 @@ pub struct Inner {
     pub instance_id: String,
     /// Wakes the job worker when a job is queued here.
     pub jobs_wake: tokio::sync::Notify,
+    /// The job kinds the domains registered at start-up.
+    pub jobs: super::jobs::JobRegistry,
     /// Where email goes: SMTP or the local outbox.
     pub mailer: crate::email::server::Mailer,
     /// Wakes the channel supervisors when an account is connected.
@@ -56,6 +58,7 @@ impl AppState {
         db: Db,
         settings: Settings,
         leptos_options: LeptosOptions,
+        jobs: super::jobs::JobRegistry,
     ) -> anyhow::Result<AppState> {
         let hub = EventHub::new();
         let secrets = super::secrets::Secrets::load(&settings)?;
@@ -80,6 +83,7 @@ impl AppState {
             http,
             instance_id: format!("{}-{:08x}", std::process::id(), rand::random::<u32>()),
             jobs_wake: tokio::sync::Notify::new(),
+            jobs,
             channels_wake: tokio::sync::Notify::new(),
             telegram,
         })))

@@ -1,7 +1,8 @@
 //! The test harness: a real server on port 0 with a fresh database per test, on SQLite
 //! always and on PostgreSQL when `PARLEY_TEST_DATABASE_URL` names an admin connection.
 
-use app::server::Settings;
+use app::server::jobs::JobRegistry;
+use app::server::{AppState, Settings};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
 use sqlx::Connection;
@@ -52,8 +53,27 @@ where
     }
 }
 
+/// Like [`on_each_backend`], running the job kinds `jobs` makes (the platform's, and any a
+/// test defines).
+pub async fn on_each_backend_with_jobs<J, F, Fut>(jobs: J, test: F)
+where
+    J: Fn() -> JobRegistry,
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for backend in backends() {
+        eprintln!("-- on {backend:?}");
+        let app = TestApp::spawn_full(backend, &|_| {}, jobs()).await;
+        test(app).await;
+    }
+}
+
 pub struct TestApp {
     pub address: String,
+    /// The running server's state: its instance id, and services a test calls directly.
+    pub state: AppState,
+    /// The metrics listener, when `metrics_addr` was set.
+    pub metrics_addr: Option<std::net::SocketAddr>,
     pub client: Client,
     pub db_url: String,
     _data_dir: tempfile::TempDir,
@@ -121,6 +141,14 @@ pub async fn create_pg_database(admin_url: &str) -> String {
 
 impl TestApp {
     pub async fn spawn(backend: TestBackend, configure: &dyn Fn(&mut Settings)) -> TestApp {
+        TestApp::spawn_full(backend, configure, app::platform::job_registry()).await
+    }
+
+    pub async fn spawn_full(
+        backend: TestBackend,
+        configure: &dyn Fn(&mut Settings),
+        jobs: JobRegistry,
+    ) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf()).expect("settings");
         settings.addr = "127.0.0.1:0".parse().unwrap();
@@ -140,10 +168,12 @@ impl TestApp {
             use secrecy::ExposeSecret;
             settings.database_url().expose_secret().to_string()
         };
-        let app = server::Application::build(settings)
+        let app = server::Application::build_with(settings, jobs)
             .await
             .expect("build the server");
         let address = format!("http://{}", app.local_addr());
+        let state = app.state().clone();
+        let metrics_addr = app.metrics_addr();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = rx.await;
@@ -151,6 +181,8 @@ impl TestApp {
         let client = Client::builder().cookie_store(true).build().unwrap();
         TestApp {
             address,
+            state,
+            metrics_addr,
             client,
             db_url,
             _data_dir: data_dir,
@@ -173,15 +205,27 @@ impl TestApp {
 
     /// A second instance with settings adjusted first.
     pub async fn spawn_second_with(&self, configure: &dyn Fn(&mut Settings)) -> TestApp {
+        self.spawn_second_full(configure, app::platform::job_registry())
+            .await
+    }
+
+    /// A second instance with settings adjusted first, running the job kinds of `jobs`.
+    pub async fn spawn_second_full(
+        &self,
+        configure: &dyn Fn(&mut Settings),
+        jobs: JobRegistry,
+    ) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf()).expect("settings");
         settings.addr = "127.0.0.1:0".parse().unwrap();
         configure(&mut settings);
         settings.database_url = Some(self.db_url.clone().into());
-        let app = server::Application::build(settings)
+        let app = server::Application::build_with(settings, jobs)
             .await
             .expect("build the second server");
         let address = format!("http://{}", app.local_addr());
+        let state = app.state().clone();
+        let metrics_addr = app.metrics_addr();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = rx.await;
@@ -189,6 +233,8 @@ impl TestApp {
         let client = Client::builder().cookie_store(true).build().unwrap();
         TestApp {
             address,
+            state,
+            metrics_addr,
             client,
             db_url: self.db_url.clone(),
             _data_dir: data_dir,

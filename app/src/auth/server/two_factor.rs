@@ -10,6 +10,7 @@ use crate::auth::security::{RecoveryCodes, TwoFactorSetup};
 use crate::error::AppError;
 use crate::ids::UserId;
 use crate::server::db::Tx;
+use crate::server::secrets::constant_time_eq;
 use crate::server::{now_ms, AppState};
 use crate::team::server::audit;
 use base64::Engine;
@@ -68,10 +69,6 @@ fn matching_step(totp: &TOTP, code: &str) -> Option<i64> {
         let expected = totp.generate((*step as u64) * STEP_SECONDS);
         constant_time_eq(expected.as_bytes(), code.as_bytes())
     })
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn hash_code(code: &str) -> String {

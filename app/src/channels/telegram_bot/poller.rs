@@ -6,6 +6,7 @@
 
 use super::{BotClient, BotError};
 use crate::channels::lease;
+use crate::messaging::server::health::{self, Health};
 use crate::messaging::server::inbound::{store_update, Receiver};
 use crate::server::{now_ms, AppState};
 use sqlx::Row as _;
@@ -68,7 +69,7 @@ async fn poll(state: AppState, id: i64) {
                 failures += 1;
                 let wait = Duration::from_secs((1u64 << failures.min(5)).min(30));
                 tracing::warn!(account = id, error = %e, "polling a bot failed");
-                let _ = set_status(&state, id, "reconnecting", &e).await;
+                let _ = health::set(&state, id, Health::Reconnecting(&e)).await;
                 tokio::time::sleep(wait).await;
             }
         }
@@ -95,23 +96,17 @@ async fn round(state: &AppState, id: i64) -> Result<bool, String> {
         Ok(updates) => updates,
         Err(BotError::RetryAfter(secs)) => {
             let until = now_ms() + secs as i64 * 1000;
-            let _ = sqlx::query(
-                "UPDATE channel_accounts SET status = 'flood_wait', flood_wait_until = $1 WHERE id = $2",
-            )
-            .bind(until)
-            .bind(id)
-            .execute(state.db.writer())
-            .await;
+            health::set(state, id, Health::FloodWait(until))
+                .await
+                .map_err(|e| e.error)?;
             return Ok(true);
         }
         Err(BotError::Unauthorized) => {
-            let _ = set_status(
-                state,
-                id,
-                "needs_relogin",
-                "Telegram no longer accepts this bot's token",
-            )
-            .await;
+            let relogin = Health::NeedsRelogin {
+                reason: "Telegram no longer accepts this bot's token",
+                tell_owner: false,
+            };
+            let _ = health::set(state, id, relogin).await;
             return Ok(false);
         }
         Err(BotError::Api { code: 409, .. }) => {
@@ -132,33 +127,12 @@ async fn round(state: &AppState, id: i64) -> Result<bool, String> {
     }
     if updates.is_empty() {
         // A quiet round still proves the connection works.
-        let _ = sqlx::query(
-            "UPDATE channel_accounts SET last_sync_at = $1, status = 'connected', last_error = '' \
-             WHERE id = $2 AND status <> 'disconnected'",
-        )
-        .bind(now_ms())
-        .bind(id)
-        .execute(state.db.writer())
-        .await;
+        let _ = sqlx::query("UPDATE channel_accounts SET last_sync_at = $1 WHERE id = $2")
+            .bind(now_ms())
+            .bind(id)
+            .execute(state.db.writer())
+            .await;
+        let _ = health::set(state, id, Health::Connected).await;
     }
     Ok(true)
-}
-
-async fn set_status(
-    state: &AppState,
-    id: i64,
-    status: &str,
-    error: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE channel_accounts SET status = $1, last_error = $2, updated_at = $3 \
-         WHERE id = $4 AND status <> 'disconnected'",
-    )
-    .bind(status)
-    .bind(error)
-    .bind(now_ms())
-    .bind(id)
-    .execute(state.db.writer())
-    .await?;
-    Ok(())
 }

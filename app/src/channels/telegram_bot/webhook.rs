@@ -6,6 +6,7 @@ use super::types::Update;
 use super::BotClient;
 use crate::error::AppError;
 use crate::messaging::server::inbound::{store_update, Receiver};
+use crate::server::secrets::constant_time_eq;
 use crate::server::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -47,8 +48,4 @@ pub async fn receive(
     };
     store_update(&state, &client, to, &update).await?;
     Ok(StatusCode::OK)
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

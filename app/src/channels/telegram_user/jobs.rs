@@ -6,10 +6,34 @@ use super::boundary::{MtError, RemoteFile, UserClient};
 use crate::error::AppError;
 use crate::messaging::server::deliver::{OutgoingFile, SendError};
 use crate::server::db::Tx;
-use crate::server::jobs::{self, Job, Outcome};
+use crate::server::jobs::{self, Job, JobKind, Outcome};
 use crate::server::{now_ms, AppState};
+use serde::{Deserialize, Serialize};
 
-pub const READ_JOB_KIND: &str = "telegram.read";
+/// The job that marks a chat read in Telegram, run by the instance holding the account.
+pub struct MarkRead;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadPayload {
+    pub account_id: i64,
+    pub peer_id: String,
+    pub max_id: i64,
+}
+
+impl JobKind for MarkRead {
+    const KIND: &'static str = "telegram.read";
+    const MAX_ATTEMPTS: i64 = 60;
+    type Payload = ReadPayload;
+
+    fn affinity(payload: &ReadPayload) -> Option<i64> {
+        Some(payload.account_id)
+    }
+
+    async fn run(state: &AppState, job: &Job, payload: ReadPayload) -> Result<(), AppError> {
+        read(state, job, payload).await
+    }
+}
 
 /// Sends through the account's connection; answers Telegram's message id.
 pub async fn send(
@@ -49,27 +73,31 @@ pub async fn queue_read(
     peer_id: &str,
     max_id: i64,
 ) -> Result<(), sqlx::Error> {
-    jobs::enqueue(
-        tx,
-        Some(workspace_id),
-        READ_JOB_KIND,
-        serde_json::json!({ "accountId": account_id, "peerId": peer_id, "maxId": max_id }),
-        now_ms(),
-    )
-    .await?;
+    let payload = ReadPayload {
+        account_id,
+        peer_id: peer_id.to_string(),
+        max_id,
+    };
+    jobs::enqueue::<MarkRead>(tx, Some(workspace_id), &payload, now_ms()).await?;
     Ok(())
 }
 
-/// Runs a read job on the instance holding the account; others put it back for a moment.
-pub async fn read(state: &AppState, job: &Job) -> Result<(), AppError> {
-    let account_id = job.payload["accountId"].as_i64().unwrap_or(0);
-    let peer: i64 = job.payload["peerId"]
-        .as_str()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    let max_id = job.payload["maxId"].as_i64().unwrap_or(0);
+/// Runs a read job. It is claimed by the instance holding the account's lease; when nobody
+/// holds it, whoever claimed it waits a moment for a connection.
+async fn read(state: &AppState, job: &Job, payload: ReadPayload) -> Result<(), AppError> {
+    let ReadPayload {
+        account_id,
+        peer_id,
+        max_id,
+    } = payload;
+    let Ok(peer) = peer_id.parse::<i64>() else {
+        let why = format!("Not a Telegram chat: {peer_id}");
+        return Ok(jobs::finish_alone(&state.db, job.id, &Outcome::Failed(why)).await?);
+    };
     let outcome = match state.telegram.client(account_id) {
-        None if job.attempts >= 60 => Outcome::Failed("The account was not connected".into()),
+        None if job.attempts >= job.max_attempts => {
+            Outcome::Failed("The account was not connected".into())
+        }
         None => Outcome::Later(
             now_ms() + 2000,
             "Waiting for the account's connection".into(),
@@ -78,7 +106,8 @@ pub async fn read(state: &AppState, job: &Job) -> Result<(), AppError> {
             Ok(()) => Outcome::Done,
             Err(MtError::FloodWait(secs)) => {
                 let until = now_ms() + secs as i64 * 1000;
-                super::health::flood_wait(state, account_id, until).await?;
+                let wait = crate::messaging::server::health::Health::FloodWait(until);
+                crate::messaging::server::health::set(state, account_id, wait).await?;
                 Outcome::Later(until, format!("Telegram asked to wait {secs} s"))
             }
             Err(e @ MtError::Network(_)) if job.attempts < job.max_attempts => {
@@ -87,8 +116,6 @@ pub async fn read(state: &AppState, job: &Job) -> Result<(), AppError> {
             Err(e) => Outcome::Failed(e.to_string()),
         },
     };
-    let mut tx = state.db.begin().await?;
-    jobs::finish(&mut tx, job.id, &outcome).await?;
-    tx.commit().await?;
+    jobs::finish_alone(&state.db, job.id, &outcome).await?;
     Ok(())
 }

@@ -8,7 +8,6 @@
 pub mod boundary;
 pub mod chats;
 pub mod grammers;
-pub mod health;
 pub mod jobs;
 pub mod login;
 pub mod simulated;

@@ -11,11 +11,11 @@
 //! backoff.
 
 use super::boundary::{MtError, RemoteUpdate, UserClient};
-use super::health::{announce, flood_wait, needs_relogin, set_status};
 use super::store::{self, Account};
 use crate::channels::lease;
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
+use crate::messaging::server::health::{self, Health};
 use crate::realtime::server::record;
 use crate::server::{now_ms, AppState};
 use std::collections::HashMap;
@@ -97,14 +97,18 @@ async fn run(state: AppState, id: i64) {
                 break;
             }
             End::Mt(MtError::SessionRevoked) => {
-                if let Err(e) = needs_relogin(&state, id).await {
+                let relogin = Health::NeedsRelogin {
+                    reason: &MtError::SessionRevoked.to_string(),
+                    tell_owner: true,
+                };
+                if let Err(e) = health::set(&state, id, relogin).await {
                     tracing::warn!(account = id, error = %e, "could not mark the account for re-login");
                 }
                 break;
             }
             End::Mt(MtError::FloodWait(secs)) => {
                 let until = now_ms() + secs as i64 * 1000;
-                if let Err(e) = flood_wait(&state, id, until).await {
+                if let Err(e) = health::set(&state, id, Health::FloodWait(until)).await {
                     tracing::warn!(account = id, error = %e, "could not record a flood wait");
                 }
                 if !sleep_holding_lease(&state, id, Duration::from_secs(secs)).await {
@@ -113,7 +117,8 @@ async fn run(state: AppState, id: i64) {
             }
             End::Mt(e) => {
                 tracing::info!(account = id, error = %e, "Telegram connection lost");
-                let _ = set_status(&state, id, "reconnecting", &e.to_string()).await;
+                let why = e.to_string();
+                let _ = health::set(&state, id, Health::Reconnecting(&why)).await;
                 if !sleep_holding_lease(&state, id, backoff).await {
                     break;
                 }
@@ -203,16 +208,20 @@ async fn connected(state: &AppState, id: i64) -> Result<(), End> {
     let me = client.me().await?;
     state.telegram.set_client(id, Some(client.clone()));
     sqlx::query(
-        "UPDATE channel_accounts SET status = CASE WHEN status = 'flood_wait' AND flood_wait_until > $1 \
-         THEN status ELSE 'connected' END, name = $2, username = $3, last_error = '', updated_at = $1 WHERE id = $4",
+        "UPDATE channel_accounts SET name = $1, username = $2, updated_at = $3 WHERE id = $4",
     )
-    .bind(now_ms())
     .bind(&me.name)
     .bind(&me.username)
+    .bind(now_ms())
     .bind(id)
     .execute(state.db.writer())
     .await?;
-    announce(state, account).await?;
+    let flood_waiting =
+        loaded.flood_wait_until.is_some_and(|u| u > now_ms()) && loaded.status == "flood_wait";
+    if flood_waiting || !health::set(state, id, Health::Connected).await? {
+        // Its name may have changed all the same.
+        health::announce(state, id).await?;
+    }
     let wake = state.telegram.waker(id);
     let mut stop = state.shutdown.subscribe();
     let mut next_import = Instant::now();
@@ -237,8 +246,7 @@ async fn connected(state: &AppState, id: i64) -> Result<(), End> {
             return Ok(());
         }
         if now.status == "flood_wait" && now.flood_wait_until.is_some_and(|u| u <= now_ms()) {
-            set_status(state, id, "connected", "").await?;
-            announce(state, account).await?;
+            health::set(state, id, Health::Connected).await?;
         }
         if now.resync {
             let chats = client.chats().await?;

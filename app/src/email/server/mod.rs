@@ -9,7 +9,7 @@ use crate::email::OutboxMessage;
 use crate::error::AppError;
 use crate::server::config::SmtpTls;
 use crate::server::db::Tx;
-use crate::server::jobs::{self, Job, Outcome};
+use crate::server::jobs::{self, Job, JobKind, Outcome};
 use crate::server::{now_ms, AppState, Settings};
 use crate::team::permissions::Action;
 use lettre::message::{Mailbox, MultiPart};
@@ -20,7 +20,30 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub const JOB_KIND: &str = "email.send";
+/// The job that sends one email.
+pub struct SendEmail;
+
+/// The mail, sealed (it may carry single-use links), and its workspace (the outbox folder).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailPayload {
+    pub mail: String,
+    pub workspace_id: Option<i64>,
+}
+
+/// The email domain's job kinds.
+pub fn register_jobs(jobs: &mut jobs::JobRegistry) {
+    jobs.register::<SendEmail>();
+}
+
+impl JobKind for SendEmail {
+    const KIND: &'static str = "email.send";
+    type Payload = EmailPayload;
+
+    async fn run(state: &AppState, job: &Job, payload: EmailPayload) -> Result<(), AppError> {
+        deliver(state, job, payload).await
+    }
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Mail {
@@ -69,15 +92,18 @@ pub async fn queue(
     let sealed = state
         .secrets
         .seal(&serde_json::to_string(mail).map_err(|_| AppError::internal())?);
-    let payload = serde_json::json!({ "mail": sealed, "workspaceId": workspace_id });
-    jobs::enqueue(tx, workspace_id, JOB_KIND, payload, now_ms()).await?;
+    let payload = EmailPayload {
+        mail: sealed,
+        workspace_id,
+    };
+    jobs::enqueue::<SendEmail>(tx, workspace_id, &payload, now_ms()).await?;
     Ok(())
 }
 
 /// The job handler: sends one queued email.
-pub async fn deliver(state: &AppState, job: &Job) -> Result<(), AppError> {
-    let outcome = match open(state, job) {
-        Ok(mail) => match send(state, job, &mail).await {
+async fn deliver(state: &AppState, job: &Job, payload: EmailPayload) -> Result<(), AppError> {
+    let outcome = match open(state, &payload.mail) {
+        Ok(mail) => match send(state, job, payload.workspace_id, &mail).await {
             Ok(()) => Outcome::Done,
             Err(SendError::Permanent(why)) => Outcome::Failed(why),
             Err(SendError::Transient(why)) if job.attempts < job.max_attempts => {
@@ -96,8 +122,7 @@ pub async fn deliver(state: &AppState, job: &Job) -> Result<(), AppError> {
     Ok(())
 }
 
-fn open(state: &AppState, job: &Job) -> Result<Mail, String> {
-    let sealed = job.payload["mail"].as_str().unwrap_or_default();
+fn open(state: &AppState, sealed: &str) -> Result<Mail, String> {
     let plain = state
         .secrets
         .open(sealed)
@@ -110,7 +135,12 @@ enum SendError {
     Transient(String),
 }
 
-async fn send(state: &AppState, job: &Job, mail: &Mail) -> Result<(), SendError> {
+async fn send(
+    state: &AppState,
+    job: &Job,
+    workspace_id: Option<i64>,
+    mail: &Mail,
+) -> Result<(), SendError> {
     let from: Mailbox = state
         .settings
         .mail_from
@@ -135,7 +165,7 @@ async fn send(state: &AppState, job: &Job, mail: &Mail) -> Result<(), SendError>
             Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
             Err(e) => Err(SendError::Transient(e.to_string())),
         },
-        Mailer::Outbox(dir) => write_outbox(dir, job, mail, &message.formatted())
+        Mailer::Outbox(dir) => write_outbox(dir, job, workspace_id, mail, &message.formatted())
             .await
             .map_err(|e| SendError::Transient(format!("writing the outbox: {e}"))),
     }
@@ -152,10 +182,11 @@ fn outbox_folder(dir: &std::path::Path, workspace_id: Option<i64>) -> PathBuf {
 async fn write_outbox(
     dir: &std::path::Path,
     job: &Job,
+    workspace_id: Option<i64>,
     mail: &Mail,
     raw: &[u8],
 ) -> std::io::Result<()> {
-    let folder = outbox_folder(dir, job.payload["workspaceId"].as_i64());
+    let folder = outbox_folder(dir, workspace_id);
     tokio::fs::create_dir_all(&folder).await?;
     let now = now_ms();
     let stem = format!("{now}-{}", job.id);

@@ -1,15 +1,52 @@
 //! The send job: delivers one pending message to Telegram and records the outcome (see
 //! `send.rs` for how messages are queued and why an interrupted call is not repeated).
 
+use super::health::{self, Health};
 use super::media;
 use super::message_in;
 use crate::channels::telegram_bot::{BotClient, BotError, FileKind};
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
 use crate::realtime::server::{record, StoredEvent};
-use crate::server::jobs::{self, backoff_ms, Job, Outcome};
+use crate::server::jobs::{self, backoff_ms, Job, JobKind, Outcome};
 use crate::server::{now_ms, AppState};
+use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
+
+/// The job that delivers one outbound message.
+pub struct SendMessage;
+
+/// `{"messageId": …, "accountId": …}`: the account only when its connection lives on one
+/// instance (a user account), which then runs the job.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendPayload {
+    pub message_id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<i64>,
+}
+
+impl SendPayload {
+    pub fn new(message_id: i64, account_id: i64, account_kind: &str) -> SendPayload {
+        SendPayload {
+            message_id,
+            account_id: (account_kind == "telegram_user").then_some(account_id),
+        }
+    }
+}
+
+impl JobKind for SendMessage {
+    const KIND: &'static str = "message.send";
+    type Payload = SendPayload;
+
+    fn affinity(payload: &SendPayload) -> Option<i64> {
+        payload.account_id
+    }
+
+    async fn run(state: &AppState, job: &Job, payload: SendPayload) -> Result<(), AppError> {
+        deliver(state, job, payload.message_id).await
+    }
+}
 
 /// What the worker needs to deliver a message.
 struct Delivery {
@@ -65,8 +102,7 @@ async fn load(state: &AppState, message_id: i64) -> Result<Option<Delivery>, App
 }
 
 /// Runs one send job.
-pub async fn deliver(state: &AppState, job: &Job) -> Result<(), AppError> {
-    let message_id = job.payload["messageId"].as_i64().unwrap_or(0);
+async fn deliver(state: &AppState, job: &Job, message_id: i64) -> Result<(), AppError> {
     let Some(d) = load(state, message_id).await? else {
         return finish(
             state,
@@ -150,16 +186,13 @@ pub async fn deliver(state: &AppState, job: &Job) -> Result<(), AppError> {
     } else {
         bot_send(state, job, &d, reply_to, file).await?
     };
+    metrics::counter!("parley_sends_total", "channel" => d.kind.clone(), "outcome" => send_outcome(&sent))
+        .increment(1);
     match sent {
         Ok(external) => finish(state, job, message_id, ws, Outcome::Done, Some(external)).await,
         Err(SendError::FloodWait(secs)) => {
             let until = now_ms() + secs as i64 * 1000;
-            if d.kind == "telegram_user" {
-                crate::channels::telegram_user::health::flood_wait(state, d.account_id, until)
-                    .await?;
-            } else {
-                flood_wait(state, d.account_id, until).await?;
-            }
+            health::set(state, d.account_id, Health::FloodWait(until)).await?;
             let why = format!("Telegram asked to wait {secs} s");
             finish(state, job, message_id, ws, Outcome::Later(until, why), None).await
         }
@@ -172,11 +205,12 @@ pub async fn deliver(state: &AppState, job: &Job) -> Result<(), AppError> {
             finish(state, job, message_id, ws, Outcome::Failed(why), None).await
         }
         Err(SendError::Unauthorized(why)) => {
-            if d.kind == "telegram_user" {
-                crate::channels::telegram_user::health::needs_relogin(state, d.account_id).await?;
-            } else {
-                account_error(state, d.account_id, "needs_relogin", &why).await?;
-            }
+            // A user account's owner is told by email: only they can log in again.
+            let relogin = Health::NeedsRelogin {
+                reason: &why,
+                tell_owner: d.kind == "telegram_user",
+            };
+            health::set(state, d.account_id, relogin).await?;
             finish(state, job, message_id, ws, Outcome::Failed(why), None).await
         }
         Err(SendError::Unreachable(why) | SendError::Refused(why)) => {
@@ -307,32 +341,14 @@ async fn finish(
     Ok(())
 }
 
-async fn flood_wait(state: &AppState, account_id: i64, until: i64) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE channel_accounts SET status = 'flood_wait', flood_wait_until = $1, updated_at = $2 WHERE id = $3",
-    )
-    .bind(until)
-    .bind(now_ms())
-    .bind(account_id)
-    .execute(state.db.writer())
-    .await?;
-    Ok(())
-}
-
-async fn account_error(
-    state: &AppState,
-    account_id: i64,
-    status: &str,
-    error: &str,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE channel_accounts SET status = $1, last_error = $2, updated_at = $3 WHERE id = $4",
-    )
-    .bind(status)
-    .bind(error)
-    .bind(now_ms())
-    .bind(account_id)
-    .execute(state.db.writer())
-    .await?;
-    Ok(())
+/// A send's outcome as the metrics label it.
+fn send_outcome(sent: &Result<String, SendError>) -> &'static str {
+    match sent {
+        Ok(_) => "sent",
+        Err(SendError::FloodWait(_)) => "flood_wait",
+        Err(SendError::Unreachable(_)) => "unreachable",
+        Err(SendError::Unanswered(_)) => "unanswered",
+        Err(SendError::Unauthorized(_)) => "unauthorized",
+        Err(SendError::Refused(_)) => "refused",
+    }
 }

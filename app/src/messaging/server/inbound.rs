@@ -189,6 +189,8 @@ async fn insert_message(
     let Some(id) = inserted else {
         return Ok(None);
     };
+    metrics::counter!("parley_messages_total", "channel" => "telegram_bot", "direction" => "in")
+        .increment(1);
     let preview = preview(&body, media_id.is_some());
     sqlx::query(
         "UPDATE conversations SET unread_count = unread_count + 1, last_message_id = $1, last_message_text = $2, \

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod deliver;
 pub mod folders;
+pub mod health;
 pub mod inbound;
 pub mod links;
 pub mod media;
@@ -19,6 +20,11 @@ use crate::server::db::{Row, Tx};
 use crate::server::query::values_list;
 use crate::server::AppState;
 use sqlx::{AssertSqlSafe, Row as _};
+
+/// The inbox's job kinds.
+pub fn register_jobs(jobs: &mut crate::server::jobs::JobRegistry) {
+    jobs.register::<send::SendMessage>();
+}
 
 const CONVERSATION_SELECT: &str = "SELECT c.id, c.account_id, c.kind, c.title, c.username, c.contact_id, \
     ct.display_name AS contact_name, c.deal_id, d.title AS deal_title, c.assignee_id, c.unread_count, \

@@ -16,10 +16,7 @@ use crate::server::{now_ms, AppState};
 use crate::team::permissions::Action;
 use validator::Validate;
 
-pub use super::deliver::deliver;
-
-/// The job kind that delivers one outbound message (`{"messageId": …}`).
-pub const JOB_KIND: &str = "message.send";
+pub use super::deliver::{SendMessage, SendPayload};
 
 /// Telegram's longest caption of a photo or document.
 pub const MAX_CAPTION_CHARS: usize = 1024;
@@ -48,10 +45,11 @@ pub async fn send(
     let mut tx = state.db.begin().await?;
     let conversation = conversation_in(&mut tx, ws, input.conversation_id).await?;
     auth.require_on(Action::ReplyInConversations, conversation.assignee_id)?;
-    let status: String = sqlx::query_scalar("SELECT status FROM channel_accounts WHERE id = $1")
-        .bind(conversation.account_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let (status, account_kind): (String, String) =
+        sqlx::query_as("SELECT status, kind FROM channel_accounts WHERE id = $1")
+            .bind(conversation.account_id)
+            .fetch_one(&mut *tx)
+            .await?;
     match status.as_str() {
         "disconnected" => {
             return Err(AppError::conflict(
@@ -115,14 +113,8 @@ pub async fn send(
     .bind(conversation.id)
     .execute(&mut *tx)
     .await?;
-    jobs::enqueue(
-        &mut tx,
-        Some(ws),
-        JOB_KIND,
-        serde_json::json!({ "messageId": id }),
-        now,
-    )
-    .await?;
+    let payload = SendPayload::new(id, conversation.account_id, &account_kind);
+    jobs::enqueue::<SendMessage>(&mut tx, Some(ws), &payload, now).await?;
     let message = message_in(&mut tx, ws, id).await?;
     let conversation = conversation_in(&mut tx, ws, conversation.id).await?;
     let event = record(
@@ -158,14 +150,13 @@ pub async fn retry(state: &AppState, auth: &AuthContext, id: i64) -> Result<Mess
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    jobs::enqueue(
-        &mut tx,
-        Some(ws),
-        JOB_KIND,
-        serde_json::json!({ "messageId": id }),
-        now,
-    )
-    .await?;
+    let account_kind: String =
+        sqlx::query_scalar("SELECT kind FROM channel_accounts WHERE id = $1")
+            .bind(conversation.account_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let payload = SendPayload::new(id, conversation.account_id, &account_kind);
+    jobs::enqueue::<SendMessage>(&mut tx, Some(ws), &payload, now).await?;
     let message = message_in(&mut tx, ws, id).await?;
     let event = record(
         &mut tx,

@@ -31,6 +31,7 @@ impl EventHub {
     /// Announces events whose transaction has committed.
     pub fn publish(&self, events: impl IntoIterator<Item = StoredEvent>) {
         for e in events {
+            metrics::counter!("parley_events_published_total").increment(1);
             self.observe(e.workspace_id, e.event.seq);
             // No receivers is normal: nobody is connected.
             let _ = self.tx.send(Arc::new(e));

@@ -26,9 +26,12 @@ pub async fn ws_handler(
             auth,
             last_sent: 0,
         };
+        let clients = metrics::gauge!("parley_websocket_clients");
+        clients.increment(1.0);
         if let Err(e) = stream.run().await {
             tracing::debug!(error = %e, "websocket closed");
         }
+        clients.decrement(1.0);
     })
 }
 

@@ -186,6 +186,8 @@ async fn insert(
     let Some(id) = inserted else {
         return Ok(None);
     };
+    metrics::counter!("parley_messages_total", "channel" => "telegram_user", "direction" => direction)
+        .increment(1);
     let unread = i64::from(live && !m.outgoing);
     sqlx::query(
         "UPDATE conversations SET unread_count = unread_count + $1, \

@@ -1,0 +1,152 @@
+//! The one writer of a channel account's health, for every channel: `connected`,
+//! `reconnecting` (with the error), `flood_wait` until a time (sends wait, the account page
+//! counts down), `needs_relogin` (the channel no longer accepts the credentials). Transitions
+//! are guarded — nothing here overwrites `disconnected` (only connecting again does), and only
+//! a new login leaves `needs_relogin` — and every change that happened is announced as an
+//! event, so open inboxes see it live.
+
+use crate::error::AppError;
+use crate::ids::WorkspaceId;
+use crate::realtime::server::record;
+use crate::server::{now_ms, AppState};
+
+/// What happened to an account's connection.
+pub enum Health<'a> {
+    Connected,
+    Reconnecting(&'a str),
+    /// The network asks to wait until this time (ms).
+    FloodWait(i64),
+    /// The credentials no longer work; `tell_owner` emails the owner a link to connect again.
+    NeedsRelogin {
+        reason: &'a str,
+        tell_owner: bool,
+    },
+}
+
+impl Health<'_> {
+    fn status(&self) -> &'static str {
+        match self {
+            Health::Connected => "connected",
+            Health::Reconnecting(_) => "reconnecting",
+            Health::FloodWait(_) => "flood_wait",
+            Health::NeedsRelogin { .. } => "needs_relogin",
+        }
+    }
+}
+
+/// Records `health` on the account when the transition is allowed and changes something;
+/// answers whether it did.
+pub async fn set(state: &AppState, id: i64, health: Health<'_>) -> Result<bool, AppError> {
+    let status = health.status();
+    let (error, until) = match &health {
+        Health::Connected => ("", None),
+        Health::Reconnecting(why) => (*why, None),
+        Health::FloodWait(until) => ("", Some(*until)),
+        Health::NeedsRelogin { reason, .. } => (*reason, None),
+    };
+    // Leaving needs_relogin takes a new login (the account upsert), never this writer.
+    let from = match health {
+        Health::NeedsRelogin { .. } => "('disconnected')",
+        _ => "('disconnected', 'needs_relogin')",
+    };
+    let lease = match health {
+        // Nobody can drive the account until it is connected again: hand the lease back.
+        Health::NeedsRelogin { .. } => ", lease_owner = NULL, lease_until = NULL",
+        _ => "",
+    };
+    let mut tx = state.db.begin().await?;
+    let changed = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE channel_accounts SET status = $1, last_error = $2, flood_wait_until = $3, updated_at = $4{lease} \
+         WHERE id = $5 AND status NOT IN {from} \
+         AND NOT (status = $1 AND last_error = $2 AND COALESCE(flood_wait_until, -1) = COALESCE($3, -1))"
+    )))
+    .bind(status)
+    .bind(error)
+    .bind(until)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !changed {
+        return Ok(false);
+    }
+    let (workspace_id, owner_id, kind, name, email, locale): (
+        i64,
+        Option<i64>,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT a.workspace_id, a.owner_id, a.kind, a.name, u.email, u.locale FROM channel_accounts a \
+         LEFT JOIN users u ON u.id = a.owner_id WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Health::FloodWait(_) = health {
+        metrics::counter!("parley_flood_waits_total", "channel" => kind).increment(1);
+    }
+    let event = match health {
+        Health::NeedsRelogin { tell_owner, .. } => {
+            if let (true, Some(email), Some(locale)) = (tell_owner, email, locale) {
+                // The owner hears it by email too: they may not be looking at Parley.
+                let url = format!("{}/inbox/telegram/connect", state.settings.app_url());
+                let mail = crate::email::server::templates::render(
+                    &crate::email::server::templates::Template::TelegramRelogin {
+                        account: &name,
+                        url: &url,
+                    },
+                    &locale,
+                    &email,
+                );
+                crate::email::server::queue(&mut tx, state, Some(workspace_id), &mail).await?;
+            }
+            record(
+                &mut tx,
+                WorkspaceId(workspace_id),
+                None,
+                "account.needs_relogin",
+                serde_json::json!({ "id": id, "ownerId": owner_id }),
+            )
+            .await?
+        }
+        _ => {
+            record(
+                &mut tx,
+                WorkspaceId(workspace_id),
+                None,
+                "account.updated",
+                serde_json::json!({ "id": id }),
+            )
+            .await?
+        }
+    };
+    tx.commit().await?;
+    state.hub.publish([event]);
+    state.jobs_wake.notify_one();
+    Ok(true)
+}
+
+/// Announces the account as it now is (its name or chats changed, not its health).
+pub async fn announce(state: &AppState, id: i64) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let workspace_id: i64 =
+        sqlx::query_scalar("SELECT workspace_id FROM channel_accounts WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let event = record(
+        &mut tx,
+        WorkspaceId(workspace_id),
+        None,
+        "account.updated",
+        serde_json::json!({ "id": id }),
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.publish([event]);
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! The composition root: what each domain plugs into the shared infrastructure at start-up.
+//! The infrastructure (`server/`) names no domain; this module names them all, and nothing
+//! imports it but the server binary.
+
+use crate::server::jobs::JobRegistry;
+
+/// Every job kind the domains run.
+pub fn job_registry() -> JobRegistry {
+    let mut jobs = JobRegistry::new();
+    crate::messaging::server::register_jobs(&mut jobs);
+    crate::email::server::register_jobs(&mut jobs);
+    crate::channels::register_jobs(&mut jobs);
+    jobs
+}
