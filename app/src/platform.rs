@@ -2,6 +2,7 @@
 //! The infrastructure (`server/`) names no domain; this module names them all, and nothing
 //! imports it but the server binary.
 
+use crate::messaging::server::channel::ChannelRegistry;
 use crate::server::jobs::JobRegistry;
 
 /// Every job kind the domains run.
@@ -9,6 +10,13 @@ pub fn job_registry() -> JobRegistry {
     let mut jobs = JobRegistry::new();
     crate::messaging::server::register_jobs(&mut jobs);
     crate::email::server::register_jobs(&mut jobs);
-    crate::channels::register_jobs(&mut jobs);
     jobs
+}
+
+/// Every channel the inbox talks through. Adding one is a folder under `channels/` and a
+/// line in `channels::register`.
+pub fn channel_registry() -> ChannelRegistry {
+    let mut channels = ChannelRegistry::new();
+    crate::channels::register(&mut channels);
+    channels
 }

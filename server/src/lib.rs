@@ -56,7 +56,13 @@ impl Application {
             .build();
         // The address actually bound (port 0 picks one), for links in emails.
         settings.addr = listener.local_addr()?;
-        let state = AppState::new(db, settings, leptos_options, jobs)?;
+        let state = AppState::new(
+            db,
+            settings,
+            leptos_options,
+            jobs,
+            app::platform::channel_registry(),
+        )?;
         let metrics_listener = match state.settings.metrics_addr {
             Some(addr) => Some(
                 TcpListener::bind(addr)

@@ -5,7 +5,9 @@ pub mod lease;
 pub mod telegram_bot;
 pub mod telegram_user;
 
-/// The channels' own job kinds (sending is the inbox's job, through each channel).
-pub fn register_jobs(jobs: &mut crate::server::jobs::JobRegistry) {
-    jobs.register::<telegram_user::jobs::MarkRead>();
+/// Every channel, for the inbox's registry.
+pub fn register(channels: &mut crate::messaging::server::channel::ChannelRegistry) {
+    channels
+        .register(telegram_bot::channel::BotChannel)
+        .register(telegram_user::channel::UserChannel);
 }

@@ -38,6 +38,8 @@ pub struct Inner {
     pub jobs_wake: tokio::sync::Notify,
     /// The job kinds the domains registered at start-up.
     pub jobs: super::jobs::JobRegistry,
+    /// The networks the inbox talks through.
+    pub channels: crate::messaging::server::channel::ChannelRegistry,
     /// Where email goes: SMTP or the local outbox.
     pub mailer: crate::email::server::Mailer,
     /// Wakes the channel supervisors when an account is connected.
@@ -59,6 +61,7 @@ impl AppState {
         settings: Settings,
         leptos_options: LeptosOptions,
         jobs: super::jobs::JobRegistry,
+        channels: crate::messaging::server::channel::ChannelRegistry,
     ) -> anyhow::Result<AppState> {
         let hub = EventHub::new();
         let secrets = super::secrets::Secrets::load(&settings)?;
@@ -84,6 +87,7 @@ impl AppState {
             instance_id: format!("{}-{:08x}", std::process::id(), rand::random::<u32>()),
             jobs_wake: tokio::sync::Notify::new(),
             jobs,
+            channels,
             channels_wake: tokio::sync::Notify::new(),
             telegram,
         })))

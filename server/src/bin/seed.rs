@@ -159,7 +159,13 @@ async fn main() -> anyhow::Result<()> {
     let db = Db::connect(&settings).await?;
     db.migrate().await?;
     let leptos = LeptosOptions::builder().output_name("parley").build();
-    let state = AppState::new(db.clone(), settings, leptos, app::platform::job_registry())?;
+    let state = AppState::new(
+        db.clone(),
+        settings,
+        leptos,
+        app::platform::job_registry(),
+        app::platform::channel_registry(),
+    )?;
     let started = Instant::now();
     let (user, workspace, new) = account(&state, &options).await?;
     println!(

@@ -2,7 +2,9 @@
 //! bot across instances, through a lease) or by webhook, and sending through the messaging
 //! job worker.
 
+pub mod channel;
 pub mod client;
+pub mod inbound;
 pub mod poller;
 pub mod types;
 pub mod webhook;

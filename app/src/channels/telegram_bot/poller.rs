@@ -4,10 +4,10 @@
 //! poller renews the lease on every round; when it stops (crash, shutdown), the lease runs
 //! out and another instance takes over, resuming from the stored offset.
 
+use super::inbound::{store_update, Receiver};
 use super::{BotClient, BotError};
 use crate::channels::lease;
 use crate::messaging::server::health::{self, Health};
-use crate::messaging::server::inbound::{store_update, Receiver};
 use crate::server::{now_ms, AppState};
 use sqlx::Row as _;
 use std::time::Duration;

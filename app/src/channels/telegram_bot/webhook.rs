@@ -2,10 +2,10 @@
 //! the secret given to `setWebhook` in `X-Telegram-Bot-Api-Secret-Token`. A wrong or missing
 //! secret is refused before the body is read as an update.
 
+use super::inbound::{store_update, Receiver};
 use super::types::Update;
 use super::BotClient;
 use crate::error::AppError;
-use crate::messaging::server::inbound::{store_update, Receiver};
 use crate::server::secrets::constant_time_eq;
 use crate::server::AppState;
 use axum::extract::{Path, State};

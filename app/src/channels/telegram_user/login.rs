@@ -7,8 +7,8 @@
 use super::boundary::{LoginStep, Me, MtError, UserClient};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
+use crate::messaging::server::accounts::{self, NewAccount};
 use crate::messaging::{LoginAnswer, LoginView, StartLogin};
-use crate::realtime::server::record;
 use crate::server::{now_ms, AppState};
 use crate::team::permissions::Action;
 use std::collections::HashMap;
@@ -290,66 +290,19 @@ async fn store_account(
     let sealed = state
         .secrets
         .seal(&base64::engine::general_purpose::STANDARD.encode(session));
-    let external_id = me.user_id.to_string();
-    let now = now_ms();
-    let mut tx = state.db.begin().await?;
-    let existing: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT id, workspace_id FROM channel_accounts WHERE kind = 'telegram_user' AND external_id = $1",
+    accounts::upsert(
+        state,
+        auth,
+        NewAccount {
+            kind: super::channel::KIND,
+            external_id: &me.user_id.to_string(),
+            name: &me.name,
+            username: &me.username,
+            phone,
+            sealed_secret: &sealed,
+            webhook_secret: "",
+            receive_mode: "mtproto",
+        },
     )
-    .bind(&external_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let id = match existing {
-        Some((_, ws)) if ws != auth.workspace_id.0 => {
-            return Err(AppError::conflict(
-                "This Telegram account is already connected to another workspace",
-            ))
-        }
-        Some((id, _)) => {
-            sqlx::query(
-                "UPDATE channel_accounts SET name = $1, username = $2, phone = $3, secret = $4, \
-                 status = 'connected', last_error = '', flood_wait_until = NULL, owner_id = $5, \
-                 resync_requested_at = $6, updated_at = $6 WHERE id = $7",
-            )
-            .bind(&me.name)
-            .bind(&me.username)
-            .bind(phone)
-            .bind(&sealed)
-            .bind(auth.user_id.0)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-            id
-        }
-        None => {
-            sqlx::query_scalar(
-                "INSERT INTO channel_accounts (workspace_id, kind, external_id, name, username, phone, owner_id, \
-                 secret, receive_mode, status, resync_requested_at, created_at, updated_at) \
-                 VALUES ($1, 'telegram_user', $2, $3, $4, $5, $6, $7, 'mtproto', 'connected', $8, $8, $8) RETURNING id",
-            )
-            .bind(auth.workspace_id.0)
-            .bind(&external_id)
-            .bind(&me.name)
-            .bind(&me.username)
-            .bind(phone)
-            .bind(auth.user_id.0)
-            .bind(&sealed)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?
-        }
-    };
-    let event = record(
-        &mut tx,
-        auth.workspace_id,
-        Some(auth.user_id),
-        "account.connected",
-        serde_json::json!({ "id": id, "type": "telegram_user", "name": me.name }),
-    )
-    .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
-    state.channels_wake.notify_waiters();
-    Ok(id)
+    .await
 }

@@ -2,13 +2,13 @@
 //! goes through the boundary traits (`boundary.rs`); `grammers/` implements them against
 //! Telegram, `simulated/` in process for tests. The rest is Parley's: logging in
 //! (`login.rs`), the account's chats and which are synced (`chats.rs`), the worker that owns a
-//! connected account under a lease (`worker.rs`) and its health (`health.rs`), storing what arrives (`store.rs`), and the
-//! send and read jobs (`jobs.rs`).
+//! connected account under a lease (`worker.rs`), storing what arrives (`store.rs`), and sending and
+//! marking read for the inbox (`channel.rs`).
 
 pub mod boundary;
+pub mod channel;
 pub mod chats;
 pub mod grammers;
-pub mod jobs;
 pub mod login;
 pub mod simulated;
 pub mod store;

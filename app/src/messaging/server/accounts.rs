@@ -1,14 +1,13 @@
-//! Channel accounts: connecting a Telegram bot by token, listing, disconnecting.
+//! Channel accounts, whatever their network: connecting by token through the account's channel,
+//! the one upsert every channel stores its accounts with, listing, disconnecting.
 
 use crate::auth::server::AuthContext;
-use crate::channels::telegram_bot::{BotClient, BotError};
 use crate::error::AppError;
 use crate::messaging::{AccountView, ConnectAccount};
 use crate::realtime::server::record;
 use crate::server::db::Row;
 use crate::server::{now_ms, AppState};
 use crate::team::permissions::Action;
-use secrecy::SecretString;
 use sqlx::{AssertSqlSafe, Row as _};
 use validator::Validate;
 
@@ -57,8 +56,8 @@ pub async fn get(state: &AppState, auth: &AuthContext, id: i64) -> Result<Accoun
     Ok(view(&row)?)
 }
 
-/// Connects a bot: the token is checked with `getMe`, sealed, and stored; the bot then
-/// receives by long polling (or by webhook when a public URL is configured).
+/// Connects an account by token (a bot): the channel of `input.kind` checks the token with
+/// its network and stores the account through [`upsert`].
 pub async fn connect(
     state: &AppState,
     auth: &AuthContext,
@@ -66,59 +65,70 @@ pub async fn connect(
 ) -> Result<AccountView, AppError> {
     auth.require(Action::ConnectChannels)?;
     input.validate()?;
-    if input.kind != "telegram_bot" {
+    let Some(channel) = state.channels.get(&input.kind) else {
         return Err(AppError::field(
             "type",
             "invalid",
-            "Only telegram_bot accounts are connected by token",
+            "No channel connects accounts of this type",
         ));
-    }
-    let token = input.token.trim().to_string();
-    let client = BotClient::new(
-        state.http.clone(),
-        &state.settings.telegram_api_base,
-        SecretString::from(token.clone()),
-    );
-    let me = client.get_me().await.map_err(|e| match e {
-        BotError::Unauthorized => AppError::field(
-            "token",
-            "invalid",
-            "Telegram does not accept this bot token",
-        ),
-        other => AppError::bad_request(format!("Could not check the token: {other}")),
-    })?;
-    let external_id = me.id.to_string();
-    let webhook_secret = crate::channels::telegram_bot::new_webhook_secret();
-    let receive_mode = if state.settings.public_url.is_some() {
-        "webhook"
-    } else {
-        "polling"
     };
+    let id = channel
+        .connect_by_token(state, auth, input.token.trim())
+        .await?;
+    state.channels_wake.notify_waiters();
+    get(state, auth, id).await
+}
+
+/// An account as its channel found it on the network, to be stored.
+pub struct NewAccount<'a> {
+    pub kind: &'static str,
+    /// The account's id on the network: one network account serves one workspace.
+    pub external_id: &'a str,
+    pub name: &'a str,
+    pub username: &'a str,
+    pub phone: &'a str,
+    /// The credentials, sealed (`state.secrets.seal`).
+    pub sealed_secret: &'a str,
+    pub webhook_secret: &'a str,
+    /// `polling`, `webhook` or `mtproto`.
+    pub receive_mode: &'a str,
+}
+
+/// THE account upsert, for every channel: the account is stored connected, owned by the
+/// caller, its chats to be listed again; a network account already connected to another
+/// workspace is refused. Announces `account.connected` after the commit.
+pub async fn upsert(
+    state: &AppState,
+    auth: &AuthContext,
+    account: NewAccount<'_>,
+) -> Result<i64, AppError> {
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     let existing: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT id, workspace_id FROM channel_accounts WHERE kind = 'telegram_bot' AND external_id = $1",
+        "SELECT id, workspace_id FROM channel_accounts WHERE kind = $1 AND external_id = $2",
     )
-    .bind(&external_id)
+    .bind(account.kind)
+    .bind(account.external_id)
     .fetch_optional(&mut *tx)
     .await?;
     let id = match existing {
         Some((_, ws)) if ws != auth.workspace_id.0 => {
             return Err(AppError::conflict(
-                "This bot is already connected to another workspace",
+                "This account is already connected to another workspace",
             ))
         }
         Some((id, _)) => {
             sqlx::query(
-                "UPDATE channel_accounts SET name = $1, username = $2, secret = $3, webhook_secret = $4, \
-                 receive_mode = $5, status = 'connected', last_error = '', flood_wait_until = NULL, \
-                 owner_id = $6, updated_at = $7 WHERE id = $8",
+                "UPDATE channel_accounts SET name = $1, username = $2, phone = $3, secret = $4, webhook_secret = $5, \
+                 receive_mode = $6, status = 'connected', last_error = '', flood_wait_until = NULL, \
+                 owner_id = $7, resync_requested_at = $8, updated_at = $8 WHERE id = $9",
             )
-            .bind(me.full_name())
-            .bind(me.username.clone().unwrap_or_default())
-            .bind(state.secrets.seal(&token))
-            .bind(&webhook_secret)
-            .bind(receive_mode)
+            .bind(account.name)
+            .bind(account.username)
+            .bind(account.phone)
+            .bind(account.sealed_secret)
+            .bind(account.webhook_secret)
+            .bind(account.receive_mode)
             .bind(auth.user_id.0)
             .bind(now)
             .bind(id)
@@ -128,18 +138,20 @@ pub async fn connect(
         }
         None => {
             sqlx::query_scalar(
-                "INSERT INTO channel_accounts (workspace_id, kind, external_id, name, username, owner_id, secret, \
-                 webhook_secret, receive_mode, status, created_at, updated_at) \
-                 VALUES ($1, 'telegram_bot', $2, $3, $4, $5, $6, $7, $8, 'connected', $9, $9) RETURNING id",
+                "INSERT INTO channel_accounts (workspace_id, kind, external_id, name, username, phone, owner_id, \
+                 secret, webhook_secret, receive_mode, status, resync_requested_at, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'connected', $11, $11, $11) RETURNING id",
             )
             .bind(auth.workspace_id.0)
-            .bind(&external_id)
-            .bind(me.full_name())
-            .bind(me.username.clone().unwrap_or_default())
+            .bind(account.kind)
+            .bind(account.external_id)
+            .bind(account.name)
+            .bind(account.username)
+            .bind(account.phone)
             .bind(auth.user_id.0)
-            .bind(state.secrets.seal(&token))
-            .bind(&webhook_secret)
-            .bind(receive_mode)
+            .bind(account.sealed_secret)
+            .bind(account.webhook_secret)
+            .bind(account.receive_mode)
             .bind(now)
             .fetch_one(&mut *tx)
             .await?
@@ -150,27 +162,13 @@ pub async fn connect(
         auth.workspace_id,
         Some(auth.user_id),
         "account.connected",
-        serde_json::json!({ "id": id, "type": "telegram_bot", "name": me.full_name() }),
+        serde_json::json!({ "id": id, "type": account.kind, "name": account.name }),
     )
     .await?;
     tx.commit().await?;
     state.hub.publish([event]);
-    // Switch Telegram to the way this server receives; a failure shows in the account's health.
-    let switched = match &state.settings.public_url {
-        Some(base) => client
-            .set_webhook(
-                &crate::channels::telegram_bot::webhook_url(base, id),
-                &webhook_secret,
-            )
-            .await
-            .map(|_| ()),
-        None => client.delete_webhook().await.map(|_| ()),
-    };
-    if let Err(e) = switched {
-        tracing::warn!(account = id, error = %e, "could not set how the bot receives");
-    }
     state.channels_wake.notify_waiters();
-    get(state, auth, id).await
+    Ok(id)
 }
 
 /// Disconnects an account: its token is erased and receiving stops; its conversations and

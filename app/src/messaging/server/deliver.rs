@@ -1,10 +1,10 @@
 //! The send job: delivers one pending message to Telegram and records the outcome (see
 //! `send.rs` for how messages are queued and why an interrupted call is not repeated).
 
+use super::channel::{Outgoing, OutgoingFile, Recipient, SendError};
 use super::health::{self, Health};
 use super::media;
 use super::message_in;
-use crate::channels::telegram_bot::{BotClient, BotError, FileKind};
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
 use crate::realtime::server::{record, StoredEvent};
@@ -27,10 +27,16 @@ pub struct SendPayload {
 }
 
 impl SendPayload {
-    pub fn new(message_id: i64, account_id: i64, account_kind: &str) -> SendPayload {
+    /// The job for `message_id`, pinned to the account's instance when its channel keeps
+    /// the connection on one.
+    pub fn new(state: &AppState, message_id: i64, account_id: i64, kind: &str) -> SendPayload {
+        let on_one_instance = state
+            .channels
+            .get(kind)
+            .is_some_and(|c| c.capabilities().connection_on_one_instance);
         SendPayload {
             message_id,
-            account_id: (account_kind == "telegram_user").then_some(account_id),
+            account_id: on_one_instance.then_some(account_id),
         }
     }
 }
@@ -156,7 +162,18 @@ async fn deliver(state: &AppState, job: &Job, message_id: i64) -> Result<(), App
         )
         .await;
     }
-    let reply_to = d.reply_to_external.as_deref().and_then(|e| e.parse().ok());
+    let Some(channel) = state.channels.get(&d.kind) else {
+        let why = format!("No channel sends for {} accounts", d.kind);
+        return finish(
+            state,
+            job,
+            message_id,
+            d.workspace_id,
+            Outcome::Failed(why),
+            None,
+        )
+        .await;
+    };
     let file = match &d.media {
         Some((sha, file_name, mime_type, kind)) => Some(OutgoingFile {
             bytes: media::read_file(state, sha).await?,
@@ -167,25 +184,18 @@ async fn deliver(state: &AppState, job: &Job, message_id: i64) -> Result<(), App
         None => None,
     };
     let ws = d.workspace_id;
-    let sent = if d.kind == "telegram_user" {
-        // Sent through the account's connection, held by the instance that holds its lease.
-        let Some(client) = state.telegram.client(d.account_id) else {
-            let why = "Waiting for the account's connection".to_string();
-            let at = now_ms() + 2000;
-            return finish(state, job, message_id, ws, Outcome::Later(at, why), None).await;
-        };
-        jobs::mark_in_flight(&state.db, job.id).await?;
-        crate::channels::telegram_user::jobs::send(
-            client.as_ref(),
-            &d.peer_id,
-            &d.text,
-            reply_to,
-            file,
-        )
-        .await
-    } else {
-        bot_send(state, job, &d, reply_to, file).await?
+    let to = Recipient {
+        account_id: d.account_id,
+        secret: &d.secret,
+        peer_id: &d.peer_id,
     };
+    let message = Outgoing {
+        text: d.text.clone(),
+        reply_to: d.reply_to_external.clone(),
+        file,
+    };
+    jobs::mark_in_flight(&state.db, job.id).await?;
+    let sent = channel.send(state, &to, message).await;
     metrics::counter!("parley_sends_total", "channel" => d.kind.clone(), "outcome" => send_outcome(&sent))
         .increment(1);
     match sent {
@@ -193,8 +203,13 @@ async fn deliver(state: &AppState, job: &Job, message_id: i64) -> Result<(), App
         Err(SendError::FloodWait(secs)) => {
             let until = now_ms() + secs as i64 * 1000;
             health::set(state, d.account_id, Health::FloodWait(until)).await?;
-            let why = format!("Telegram asked to wait {secs} s");
+            let why = format!("The network asked to wait {secs} s");
             finish(state, job, message_id, ws, Outcome::Later(until, why), None).await
+        }
+        Err(SendError::NotHere(why)) => {
+            // Nothing was sent: the account's connection is elsewhere or not up yet.
+            let at = now_ms() + 2000;
+            finish(state, job, message_id, ws, Outcome::Later(at, why), None).await
         }
         Err(SendError::Unreachable(why)) if job.attempts < job.max_attempts => {
             let at = now_ms() + backoff_ms(job.attempts);
@@ -205,10 +220,11 @@ async fn deliver(state: &AppState, job: &Job, message_id: i64) -> Result<(), App
             finish(state, job, message_id, ws, Outcome::Failed(why), None).await
         }
         Err(SendError::Unauthorized(why)) => {
-            // A user account's owner is told by email: only they can log in again.
+            // The owner of an account on one instance (their own login) is told by email:
+            // only they can log in again.
             let relogin = Health::NeedsRelogin {
                 reason: &why,
-                tell_owner: d.kind == "telegram_user",
+                tell_owner: channel.capabilities().connection_on_one_instance,
             };
             health::set(state, d.account_id, relogin).await?;
             finish(state, job, message_id, ws, Outcome::Failed(why), None).await
@@ -217,70 +233,6 @@ async fn deliver(state: &AppState, job: &Job, message_id: i64) -> Result<(), App
             finish(state, job, message_id, ws, Outcome::Failed(why), None).await
         }
     }
-}
-
-/// A file to send with a message.
-pub struct OutgoingFile {
-    pub bytes: Vec<u8>,
-    pub file_name: String,
-    pub mime_type: String,
-    /// `photo` or `document`.
-    pub kind: String,
-}
-
-/// Why a send did not go through, whatever the channel.
-pub enum SendError {
-    /// Telegram asks to wait this many seconds.
-    FloodWait(u64),
-    /// Not reached: worth trying again.
-    Unreachable(String),
-    /// Sent but not answered: it may have been delivered.
-    Unanswered(String),
-    /// The token or session is no longer valid.
-    Unauthorized(String),
-    Refused(String),
-}
-
-/// Sends through the Bot API.
-async fn bot_send(
-    state: &AppState,
-    job: &Job,
-    d: &Delivery,
-    reply_to: Option<i64>,
-    file: Option<OutgoingFile>,
-) -> Result<Result<String, SendError>, AppError> {
-    let token = state.secrets.open(&d.secret).map_err(|e| {
-        tracing::error!(account = d.account_id, error = %e, "a bot token does not open");
-        AppError::internal()
-    })?;
-    let client = BotClient::new(state.http.clone(), &state.settings.telegram_api_base, token);
-    jobs::mark_in_flight(&state.db, job.id).await?;
-    let sent = match file {
-        Some(f) => {
-            let kind = if f.kind == "photo" {
-                FileKind::Photo
-            } else {
-                FileKind::Document
-            };
-            client
-                .send_file(
-                    kind,
-                    &d.peer_id,
-                    (f.bytes, f.file_name, f.mime_type),
-                    &d.text,
-                    reply_to,
-                )
-                .await
-        }
-        None => client.send_message(&d.peer_id, &d.text, reply_to).await,
-    };
-    Ok(sent.map(|m| m.message_id.to_string()).map_err(|e| match e {
-        BotError::RetryAfter(secs) => SendError::FloodWait(secs),
-        BotError::Unreachable(why) => SendError::Unreachable(why),
-        BotError::Unanswered(why) => SendError::Unanswered(why),
-        BotError::Unauthorized => SendError::Unauthorized(e.to_string()),
-        other => SendError::Refused(other.to_string()),
-    }))
 }
 
 /// Writes the job's outcome and the message's new state in one transaction.
@@ -349,6 +301,7 @@ fn send_outcome(sent: &Result<String, SendError>) -> &'static str {
         Err(SendError::Unreachable(_)) => "unreachable",
         Err(SendError::Unanswered(_)) => "unanswered",
         Err(SendError::Unauthorized(_)) => "unauthorized",
+        Err(SendError::NotHere(_)) => "not_here",
         Err(SendError::Refused(_)) => "refused",
     }
 }

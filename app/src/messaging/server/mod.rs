@@ -2,12 +2,13 @@
 //! Accounts, inbound storage, sending and media have their own files.
 
 pub mod accounts;
+pub mod channel;
 pub mod deliver;
 pub mod folders;
 pub mod health;
-pub mod inbound;
 pub mod links;
 pub mod media;
+pub mod read_remote;
 pub mod search;
 pub mod send;
 
@@ -24,6 +25,7 @@ use sqlx::{AssertSqlSafe, Row as _};
 /// The inbox's job kinds.
 pub fn register_jobs(jobs: &mut crate::server::jobs::JobRegistry) {
     jobs.register::<send::SendMessage>();
+    jobs.register::<read_remote::MarkRead>();
 }
 
 const CONVERSATION_SELECT: &str = "SELECT c.id, c.account_id, c.kind, c.title, c.username, c.contact_id, \
@@ -339,26 +341,17 @@ pub async fn mark_read(
     .execute(&mut *tx)
     .await?;
     let after = conversation_in(&mut tx, ws, conversation_id).await?;
-    // A rep's own Telegram account: the chat is marked read in Telegram too.
-    let telegram: Option<(String, String, Option<i64>)> = sqlx::query_as(
-        "SELECT a.kind, c.peer_id, CAST((SELECT MAX(CAST(m.external_id AS BIGINT)) FROM messages m \
+    // Where the channel can, the chat is marked read on the network too.
+    let remote: Option<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT c.peer_id, CAST((SELECT MAX(CAST(m.external_id AS BIGINT)) FROM messages m \
          WHERE m.conversation_id = c.id AND m.direction = 'in') AS BIGINT) \
-         FROM conversations c JOIN channel_accounts a ON a.id = c.account_id WHERE c.id = $1",
+         FROM conversations c WHERE c.id = $1",
     )
     .bind(conversation_id)
     .fetch_optional(&mut *tx)
     .await?;
-    if let Some((kind, peer, Some(max_id))) = telegram {
-        if kind == "telegram_user" {
-            crate::channels::telegram_user::jobs::queue_read(
-                &mut tx,
-                ws,
-                after.account_id,
-                &peer,
-                max_id,
-            )
-            .await?;
-        }
+    if let Some((peer, Some(max_id))) = remote {
+        read_remote::queue(state, &mut tx, ws, after.account_id, &peer, max_id).await?;
     }
     let read = record(
         &mut tx,
@@ -380,4 +373,15 @@ pub async fn mark_read(
     state.hub.publish([read, updated]);
     state.jobs_wake.notify_one();
     Ok(after)
+}
+
+/// What the chat list shows of a message.
+pub fn preview(text: &str, has_media: bool) -> String {
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let line: String = line.chars().take(200).collect();
+    match (line.is_empty(), has_media) {
+        (true, true) => "📎".into(),
+        (false, true) => format!("📎 {line}"),
+        _ => line,
+    }
 }

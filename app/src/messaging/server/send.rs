@@ -50,6 +50,17 @@ pub async fn send(
             .bind(conversation.account_id)
             .fetch_one(&mut *tx)
             .await?;
+    let takes_files = state
+        .channels
+        .get(&account_kind)
+        .is_some_and(|c| c.capabilities().media);
+    if file.is_some() && !takes_files {
+        return Err(AppError::field(
+            "file",
+            "unsupported",
+            "This account's network does not take files",
+        ));
+    }
     match status.as_str() {
         "disconnected" => {
             return Err(AppError::conflict(
@@ -108,12 +119,12 @@ pub async fn send(
          updated_at = $3 WHERE id = $4",
     )
     .bind(id)
-    .bind(super::inbound::preview(&text, media_id.is_some()))
+    .bind(super::preview(&text, media_id.is_some()))
     .bind(now)
     .bind(conversation.id)
     .execute(&mut *tx)
     .await?;
-    let payload = SendPayload::new(id, conversation.account_id, &account_kind);
+    let payload = SendPayload::new(state, id, conversation.account_id, &account_kind);
     jobs::enqueue::<SendMessage>(&mut tx, Some(ws), &payload, now).await?;
     let message = message_in(&mut tx, ws, id).await?;
     let conversation = conversation_in(&mut tx, ws, conversation.id).await?;
@@ -155,7 +166,7 @@ pub async fn retry(state: &AppState, auth: &AuthContext, id: i64) -> Result<Mess
             .bind(conversation.account_id)
             .fetch_one(&mut *tx)
             .await?;
-    let payload = SendPayload::new(id, conversation.account_id, &account_kind);
+    let payload = SendPayload::new(state, id, conversation.account_id, &account_kind);
     jobs::enqueue::<SendMessage>(&mut tx, Some(ws), &payload, now).await?;
     let message = message_in(&mut tx, ws, id).await?;
     let event = record(

@@ -5,8 +5,8 @@
 use super::boundary::{RemoteMessage, RemoteUpdate};
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
-use crate::messaging::server::inbound::preview;
 use crate::messaging::server::media::{self, Upload};
+use crate::messaging::server::preview;
 use crate::messaging::server::{conversation_in, message_in};
 use crate::realtime::server::{record, StoredEvent};
 use crate::server::db::Tx;

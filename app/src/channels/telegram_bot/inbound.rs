@@ -2,12 +2,12 @@
 //! a message, stored once however often the update arrives — the message's external id is
 //! unique per conversation, and the account's update offset advances in the same transaction.
 
-use super::media::{self, Upload};
-use super::{conversation_in, message_in};
-use crate::channels::telegram_bot::types::{Message, Update};
-use crate::channels::telegram_bot::{BotClient, BotError};
+use super::types::{Message, Update};
+use super::{BotClient, BotError};
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
+use crate::messaging::server::media::{self, Upload};
+use crate::messaging::server::{conversation_in, message_in, preview};
 use crate::realtime::server::record;
 use crate::server::db::Tx;
 use crate::server::{now_ms, AppState};
@@ -215,17 +215,6 @@ async fn insert_message(
     )
     .await?;
     Ok(Some(vec![received]))
-}
-
-/// What the chat list shows of a message.
-pub fn preview(text: &str, has_media: bool) -> String {
-    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let line: String = line.chars().take(200).collect();
-    match (line.is_empty(), has_media) {
-        (true, true) => "📎".into(),
-        (false, true) => format!("📎 {line}"),
-        _ => line,
-    }
 }
 
 async fn apply_edit(

@@ -1,0 +1,133 @@
+//! The inbox's port to the networks. A channel (a folder under `channels/`) implements
+//! [`Channel`] and is registered at start-up (`app::platform`); the inbox sends, marks read
+//! and asks about capabilities through the registry and never names a network.
+
+use crate::auth::server::AuthContext;
+use crate::error::AppError;
+use crate::server::AppState;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What a channel can do, so the inbox and the job worker can decide without naming it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Photos and documents can be sent.
+    pub media: bool,
+    /// Reading a chat here can mark it read on the network.
+    pub read_receipts: bool,
+    /// An account's connection lives on one instance (the lease holder): its sends and reads
+    /// run there (the job's affinity).
+    pub connection_on_one_instance: bool,
+}
+
+/// Where a message goes: the account (with its sealed credentials) and the chat.
+pub struct Recipient<'a> {
+    pub account_id: i64,
+    pub secret: &'a str,
+    pub peer_id: &'a str,
+}
+
+/// A message to send.
+pub struct Outgoing {
+    pub text: String,
+    /// The network's id of the message this one answers.
+    pub reply_to: Option<String>,
+    pub file: Option<OutgoingFile>,
+}
+
+/// A file to send with a message.
+pub struct OutgoingFile {
+    pub bytes: Vec<u8>,
+    pub file_name: String,
+    pub mime_type: String,
+    /// `photo` or `document`.
+    pub kind: String,
+}
+
+/// Why a send (or a read) did not go through, whatever the channel.
+#[derive(Debug)]
+pub enum SendError {
+    /// This instance cannot reach the account now (its connection is elsewhere or not up
+    /// yet): nothing was sent, try again shortly.
+    NotHere(String),
+    /// The network asks to wait this many seconds.
+    FloodWait(u64),
+    /// Not reached: worth trying again.
+    Unreachable(String),
+    /// Sent but not answered: it may have been delivered.
+    Unanswered(String),
+    /// The token or session is no longer valid.
+    Unauthorized(String),
+    Refused(String),
+}
+
+/// One network, as the inbox sees it.
+#[async_trait::async_trait]
+pub trait Channel: Send + Sync + 'static {
+    /// The account kind this channel serves (`channel_accounts.kind`).
+    fn kind(&self) -> &'static str;
+    fn capabilities(&self) -> Capabilities;
+    /// Sends one message; answers the network's id of it. The inbox records that the
+    /// irreversible step began before calling, so an interrupted send is never repeated.
+    async fn send(
+        &self,
+        state: &AppState,
+        to: &Recipient<'_>,
+        message: Outgoing,
+    ) -> Result<String, SendError>;
+    /// Marks the chat read up to the network's message `max_id` (only called when
+    /// [`Capabilities::read_receipts`]).
+    async fn mark_read(
+        &self,
+        state: &AppState,
+        to: &Recipient<'_>,
+        max_id: i64,
+    ) -> Result<(), SendError>;
+
+    /// Connects an account by token (checked with the network, stored through
+    /// `accounts::upsert`); answers its id. Channels whose accounts log in another way refuse.
+    async fn connect_by_token(
+        &self,
+        _state: &AppState,
+        _auth: &AuthContext,
+        _token: &str,
+    ) -> Result<i64, AppError> {
+        Err(AppError::field(
+            "type",
+            "invalid",
+            "Accounts of this type are not connected by token",
+        ))
+    }
+}
+
+/// The registered channels, by account kind.
+#[derive(Default, Clone)]
+pub struct ChannelRegistry {
+    channels: HashMap<&'static str, Arc<dyn Channel>>,
+}
+
+impl ChannelRegistry {
+    pub fn new() -> ChannelRegistry {
+        ChannelRegistry::default()
+    }
+
+    /// Adds a channel; a kind registered twice is a programming error.
+    pub fn register(&mut self, channel: impl Channel) -> &mut Self {
+        let kind = channel.kind();
+        let previous = self.channels.insert(kind, Arc::new(channel));
+        assert!(previous.is_none(), "channel {kind} registered twice");
+        self
+    }
+
+    /// The channel of an account kind (`None` for a kind no channel serves any more).
+    pub fn get(&self, kind: &str) -> Option<Arc<dyn Channel>> {
+        self.channels.get(kind).cloned()
+    }
+
+    /// The registered kinds, sorted.
+    pub fn kinds(&self) -> Vec<&'static str> {
+        let mut kinds: Vec<_> = self.channels.keys().copied().collect();
+        kinds.sort_unstable();
+        kinds
+    }
+}
