@@ -5,7 +5,6 @@
 
 pub mod auth;
 pub mod board;
-#[cfg(feature = "ssr")]
 pub mod channels;
 pub mod companies;
 pub mod components;
@@ -104,8 +103,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("deals/new") view=deals::NewDealPage ssr=SsrMode::Async/>
                     <Route path=path!("deals/:id") view=deals::DealPage ssr=SsrMode::Async/>
                     <Route path=path!("inbox") view=messaging::InboxPage ssr=SsrMode::Async/>
-                    <Route path=path!("inbox/telegram/connect") view=messaging::TelegramConnectPage ssr=SsrMode::Async/>
-                    <Route path=path!("inbox/accounts/:id") view=messaging::TelegramAccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("inbox/telegram/connect") view=channels::telegram_user::TelegramConnectPage ssr=SsrMode::Async/>
+                    <Route path=path!("inbox/accounts/:id") view=channels::telegram_user::TelegramAccountPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

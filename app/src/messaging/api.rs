@@ -178,3 +178,12 @@ pub async fn set_conversation_folders(
     })
     .await
 }
+
+#[server(prefix = "/sfn", endpoint = "get_channel_account")]
+pub async fn get_channel_account(id: i64) -> Result<super::AccountView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::server::sfn::caller().await?;
+        super::server::accounts::get(&state, &auth, id).await
+    })
+    .await
+}

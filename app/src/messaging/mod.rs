@@ -2,7 +2,7 @@
 //! channel (a Telegram bot today; Telegram user accounts plug into the same model).
 
 mod api;
-mod pages;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]
@@ -10,16 +10,12 @@ pub mod server;
 #[cfg(feature = "ssr")]
 pub mod upload;
 mod user_accounts;
-mod user_api;
-#[cfg(feature = "ssr")]
-mod user_rest;
 
 use crate::ids::EpochMs;
 pub use api::*;
-pub use pages::{InboxPage, TelegramAccountPage, TelegramConnectPage};
+pub use pages::InboxPage;
 use serde::{Deserialize, Serialize};
 pub use user_accounts::*;
-pub use user_api::*;
 use validator::Validate;
 
 /// A connected channel account, as members see it (never its token).

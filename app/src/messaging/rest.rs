@@ -36,7 +36,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(rename_folder, delete_folder))
         .routes(routes!(set_folders))
         .merge(super::upload::routes())
-        .merge(super::user_rest::routes())
 }
 
 /// The workspace's custom folders with their unread totals.

@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .nest("/crm", crate::contacts::csv::rest::routes())
         .nest("/pipeline", crate::pipelines::rest::routes())
         .nest("/messaging", crate::messaging::rest::routes())
+        .merge(crate::channels::telegram_user::rest::routes())
         .nest("/team", crate::team::rest::team_routes())
         .nest("/invites", crate::team::rest::invite_routes())
         .nest("/audit", crate::team::rest::audit_routes())

@@ -2,14 +2,14 @@
 //! sync, last error, resync, disconnect) and the picker of the chats it syncs, kept live by the
 //! account's events.
 
-use super::format::{now_ms, short_time};
+use crate::channels::telegram_user::api::{list_account_chats, pick_account_chats, resync_account};
 use crate::components::ConfirmDialog;
 use crate::error::AppError;
 use crate::i18n::use_strings;
 use crate::i18n::Msg;
+use crate::messaging::pages::format::{now_ms, short_time};
 use crate::messaging::{
-    disconnect_account, get_channel_account, list_account_chats, pick_account_chats,
-    resync_account, AccountChatView, AccountChats, AccountView,
+    disconnect_account, get_channel_account, AccountChatView, AccountChats, AccountView,
 };
 use crate::providers::{use_session, use_toasts, ToastKind};
 use crate::realtime::use_realtime;

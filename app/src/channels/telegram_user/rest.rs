@@ -1,12 +1,13 @@
-//! REST routes of Telegram user accounts under `/api/messaging`: logging in by phone or QR
+//! REST routes of Telegram user accounts under `/api/messaging` (merged into `/api` beside the inbox's): logging in by phone or QR
 //! code, the account's chats and which are synced, resync, and the workspace's Telegram app.
 
-use super::{
+use super::telegram_app as workspace_app;
+use super::{chats, login};
+use crate::auth::server::AuthContext;
+use crate::error::AppError;
+use crate::messaging::{
     AccountChats, LoginAnswer, LoginView, PickChats, StartLogin, TelegramAppInput, TelegramAppView,
 };
-use crate::auth::server::AuthContext;
-use crate::channels::telegram_user::{chats, login, telegram_app};
-use crate::error::AppError;
 use crate::server::extract::{ApiJson, ApiPath};
 use crate::server::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::server::AppState;
@@ -28,7 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// Start connecting a Telegram account: `phone` sends a login code, `qr` shows a QR code.
 #[utoipa::path(
-    post, path = "/telegram/logins", operation_id = "startTelegramLogin", tag = "messaging",
+    post, path = "/messaging/telegram/logins", operation_id = "startTelegramLogin", tag = "messaging",
     request_body = StartLogin,
     responses(
         (status = 201, description = "The login and its next step", body = LoginView),
@@ -51,7 +52,7 @@ async fn start_login(
 /// Where a login stands; for a QR login, whether it was scanned (the code is refreshed before
 /// it expires).
 #[utoipa::path(
-    get, path = "/telegram/logins/{id}", operation_id = "telegramLogin", tag = "messaging",
+    get, path = "/messaging/telegram/logins/{id}", operation_id = "telegramLogin", tag = "messaging",
     params(("id" = String, Path, description = "The login's id")),
     responses(
         (status = 200, description = "The login", body = LoginView),
@@ -68,7 +69,7 @@ async fn login_state(
 
 /// Abandon a login.
 #[utoipa::path(
-    delete, path = "/telegram/logins/{id}", operation_id = "cancelTelegramLogin", tag = "messaging",
+    delete, path = "/messaging/telegram/logins/{id}", operation_id = "cancelTelegramLogin", tag = "messaging",
     params(("id" = String, Path, description = "The login's id")),
     responses((status = 204, description = "Abandoned"), (status = 404, response = NotFound))
 )]
@@ -83,7 +84,7 @@ async fn cancel_login(
 
 /// The login code (step `code`) or the cloud password (step `password`).
 #[utoipa::path(
-    post, path = "/telegram/logins/{id}/answer", operation_id = "answerTelegramLogin", tag = "messaging",
+    post, path = "/messaging/telegram/logins/{id}/answer", operation_id = "answerTelegramLogin", tag = "messaging",
     params(("id" = String, Path, description = "The login's id")),
     request_body = LoginAnswer,
     responses(
@@ -104,7 +105,7 @@ async fn answer_login(
 
 /// A user account's chats (as loaded from Telegram), its folders, and which chats are synced.
 #[utoipa::path(
-    get, path = "/accounts/{id}/chats", operation_id = "accountChats", tag = "messaging",
+    get, path = "/messaging/accounts/{id}/chats", operation_id = "accountChats", tag = "messaging",
     params(("id" = i64, Path, description = "The account's id")),
     responses(
         (status = 200, description = "The chats", body = AccountChats),
@@ -122,7 +123,7 @@ async fn account_chats(
 /// Choose the chats that appear in Parley (nothing changes in Telegram); their recent history
 /// is imported.
 #[utoipa::path(
-    put, path = "/accounts/{id}/chats", operation_id = "pickAccountChats", tag = "messaging",
+    put, path = "/messaging/accounts/{id}/chats", operation_id = "pickAccountChats", tag = "messaging",
     params(("id" = i64, Path, description = "The account's id")),
     request_body = PickChats,
     responses(
@@ -143,7 +144,7 @@ async fn pick_chats(
 
 /// Reload the account's chats and folders from Telegram and import what is missing.
 #[utoipa::path(
-    post, path = "/accounts/{id}/resync", operation_id = "resyncAccount", tag = "messaging",
+    post, path = "/messaging/accounts/{id}/resync", operation_id = "resyncAccount", tag = "messaging",
     params(("id" = i64, Path, description = "The account's id")),
     responses(
         (status = 202, description = "Asked of the account's worker"),
@@ -162,19 +163,19 @@ async fn resync(
 
 /// Whether the workspace's Telegram application (my.telegram.org) is set.
 #[utoipa::path(
-    get, path = "/telegram/app", operation_id = "telegramApp", tag = "messaging",
+    get, path = "/messaging/telegram/app", operation_id = "telegramApp", tag = "messaging",
     responses((status = 200, description = "The application", body = TelegramAppView))
 )]
 async fn telegram_app(
     State(s): State<AppState>,
     auth: AuthContext,
 ) -> Result<Json<TelegramAppView>, AppError> {
-    Ok(Json(telegram_app::get(&s, &auth).await?))
+    Ok(Json(workspace_app::get(&s, &auth).await?))
 }
 
 /// Set the workspace's Telegram application (owners and admins; the hash is sealed).
 #[utoipa::path(
-    put, path = "/telegram/app", operation_id = "setTelegramApp", tag = "messaging",
+    put, path = "/messaging/telegram/app", operation_id = "setTelegramApp", tag = "messaging",
     request_body = TelegramAppInput,
     responses(
         (status = 200, description = "Saved", body = TelegramAppView),
@@ -187,5 +188,5 @@ async fn set_telegram_app(
     auth: AuthContext,
     ApiJson(input): ApiJson<TelegramAppInput>,
 ) -> Result<Json<TelegramAppView>, AppError> {
-    Ok(Json(telegram_app::set(&s, &auth, input).await?))
+    Ok(Json(workspace_app::set(&s, &auth, input).await?))
 }

@@ -2,12 +2,13 @@
 //! cloud password when set) or by QR code (refreshed before it expires). Owners and admins
 //! set the workspace's Telegram application here first when it is missing.
 
+use crate::channels::telegram_user::api::{
+    answer_telegram_login, set_telegram_app, start_telegram_login, telegram_app,
+};
 use crate::error::AppError;
 use crate::i18n::use_strings;
 use crate::i18n::Msg;
-use crate::messaging::{
-    answer_telegram_login, set_telegram_app, start_telegram_login, telegram_app, LoginView,
-};
+use crate::messaging::LoginView;
 use crate::providers::{use_hydrated, use_session, use_toasts, ToastKind};
 use crate::team::permissions::Action;
 use leptos::prelude::*;
@@ -160,7 +161,7 @@ fn LoginFlow() -> impl IntoView {
                     return;
                 }
                 leptos::task::spawn_local(async move {
-                    match crate::messaging::telegram_login_state(id).await {
+                    match crate::channels::telegram_user::api::telegram_login_state(id).await {
                         Ok(view) => {
                             login.try_set(Some(view));
                         }

@@ -1,15 +1,15 @@
 //! Server functions for Telegram user accounts: logging in, picking chats, resync, and the
 //! workspace's Telegram application.
 
-use super::{AccountChats, LoginView, TelegramAppView};
 use crate::error::AppError;
+use crate::messaging::{AccountChats, LoginView, TelegramAppView};
 use leptos::prelude::*;
 
 #[server(prefix = "/sfn", endpoint = "start_telegram_login")]
 pub async fn start_telegram_login(method: String, phone: String) -> Result<LoginView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::server::sfn::caller().await?;
-        let input = super::StartLogin { method, phone };
+        let input = crate::messaging::StartLogin { method, phone };
         crate::channels::telegram_user::login::start(&state, &auth, input).await
     })
     .await
@@ -28,7 +28,7 @@ pub async fn telegram_login_state(id: String) -> Result<LoginView, AppError> {
 pub async fn answer_telegram_login(id: String, value: String) -> Result<LoginView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::server::sfn::caller().await?;
-        let input = super::LoginAnswer { value };
+        let input = crate::messaging::LoginAnswer { value };
         crate::channels::telegram_user::login::answer(&state, &auth, &id, input).await
     })
     .await
@@ -56,7 +56,7 @@ pub async fn list_account_chats(id: i64) -> Result<AccountChats, AppError> {
 pub async fn pick_account_chats(id: i64, peer_ids: Vec<String>) -> Result<AccountChats, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::server::sfn::caller().await?;
-        let input = super::PickChats { peer_ids };
+        let input = crate::messaging::PickChats { peer_ids };
         crate::channels::telegram_user::chats::pick(&state, &auth, id, input).await
     })
     .await
@@ -67,15 +67,6 @@ pub async fn resync_account(id: i64) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::server::sfn::caller().await?;
         crate::channels::telegram_user::chats::resync(&state, &auth, id).await
-    })
-    .await
-}
-
-#[server(prefix = "/sfn", endpoint = "get_channel_account")]
-pub async fn get_channel_account(id: i64) -> Result<super::AccountView, AppError> {
-    crate::error::server::server_fn(async move {
-        let (state, auth) = crate::server::sfn::caller().await?;
-        super::server::accounts::get(&state, &auth, id).await
     })
     .await
 }
@@ -93,7 +84,7 @@ pub async fn telegram_app() -> Result<TelegramAppView, AppError> {
 pub async fn set_telegram_app(api_id: i64, api_hash: String) -> Result<TelegramAppView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::server::sfn::caller().await?;
-        let input = super::TelegramAppInput { api_id, api_hash };
+        let input = crate::messaging::TelegramAppInput { api_id, api_hash };
         crate::channels::telegram_user::telegram_app::set(&state, &auth, input).await
     })
     .await
