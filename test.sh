@@ -13,7 +13,7 @@ else
 fi
 build_release
 say "unit and integration tests (SQLite$([ -n "${PARLEY_TEST_DATABASE_URL:-}" ] && echo ' and PostgreSQL'))"
-cargo test --release -p app --features ssr -p server -p fake-telegram
+cargo test --release -p app --features ssr -p server -p fake-telegram -p layers
 say "end-to-end tests (Playwright, Chromium)"
 (cd end2end && npx playwright test)
 say "all tests passed"

@@ -152,7 +152,7 @@ fn router(state: AppState) -> Router {
             move || provide_context(context_state.clone()),
             move || shell(options.clone()),
         )
-        .nest("/api", app::server::api::router())
+        .nest("/api", app::platform::api::router())
         .route("/ws", get(app::realtime::server::ws_handler))
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz));

@@ -1,6 +1,5 @@
 //! Server-only infrastructure shared by every domain: configuration, database, state.
 
-pub mod api;
 pub mod config;
 pub mod counts;
 pub mod csp;
@@ -11,7 +10,6 @@ pub mod openapi;
 pub mod query;
 pub mod refs;
 pub mod secrets;
-pub mod sfn;
 pub mod state;
 
 pub use config::Settings;

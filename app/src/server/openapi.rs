@@ -72,8 +72,9 @@ pub struct RateLimited(pub AppError);
 #[derive(utoipa::ToResponse)]
 pub struct Internal(pub AppError);
 
-/// The whole document: the base above, the routes' paths under `/api`, and the shared rules.
-pub fn document(routes: Document) -> Document {
+/// The whole document: the base above, the routes' paths under `/api`, and the shared rules;
+/// the bearer token and the session cookie (named `session_cookie`) as security schemes.
+pub fn document(routes: Document, session_cookie: &str) -> Document {
     let mut doc = Base::openapi().nest("/api", routes);
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
@@ -90,7 +91,7 @@ pub fn document(routes: Document) -> Document {
     components.add_security_scheme(
         COOKIE,
         SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-            crate::auth::server::SESSION_COOKIE,
+            session_cookie,
             "The session cookie that sign-up and sign-in set (browsers)",
         ))),
     );

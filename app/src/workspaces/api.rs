@@ -52,7 +52,7 @@ pub async fn switch_workspace(workspace_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "list_members")]
 pub async fn list_members() -> Result<Vec<super::MemberView>, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::server::sfn::caller().await?;
+        let (state, auth) = crate::auth::server::sfn::caller().await?;
         super::server::members(&state, auth.workspace_id).await
     })
     .await

@@ -12,6 +12,7 @@ pub mod security;
 mod security_rest;
 pub mod service;
 pub mod session;
+pub mod sfn;
 pub mod throttle;
 pub mod two_factor;
 

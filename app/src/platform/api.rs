@@ -15,8 +15,8 @@
 //!    but leave it out of the document.
 //! 3. Add its method and path to `EXPECTED_OPERATIONS` in `server/tests/api/openapi.rs`.
 
-use super::openapi;
 use crate::error::AppError;
+use crate::server::openapi;
 use crate::server::AppState;
 use axum::body::Bytes;
 use axum::http::header;
@@ -41,7 +41,7 @@ pub fn router() -> Router<AppState> {
         .nest("/audit", crate::team::rest::audit_routes())
         .split_for_parts();
     let json = Bytes::from(
-        openapi::document(routes)
+        openapi::document(routes, crate::auth::server::SESSION_COOKIE)
             .to_json()
             .expect("the OpenAPI document serialises"),
     );

@@ -2,6 +2,8 @@
 //! The infrastructure (`server/`) names no domain; this module names them all, and nothing
 //! imports it but the server binary.
 
+pub mod api;
+
 use crate::messaging::server::channel::ChannelRegistry;
 use crate::server::jobs::JobRegistry;
 
