@@ -34,7 +34,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// The form of `send-file` (for the OpenAPI document).
-#[allow(dead_code)]
+#[expect(
+    dead_code,
+    reason = "only its schema is used: multipart fields are read one by one"
+)]
 #[derive(utoipa::ToSchema)]
 #[schema(rename_all = "camelCase")]
 struct SendFileForm {

@@ -19,7 +19,7 @@ mod messaging_send;
 mod messaging_support;
 mod metrics;
 mod openapi;
-mod pipelines;
+pub(crate) mod pipelines;
 mod platform;
 mod profile;
 mod realtime;

@@ -1,7 +1,7 @@
 //! Personal API tokens: `pat_` + 32 random bytes, shown once, stored as SHA-256, acting with
 //! their owner's current role in the workspace they were created in.
 
-use super::{session, AuthContext};
+use super::{session, Actor, AuthContext};
 use crate::auth::security::{ApiTokenInput, ApiTokenView, NewApiToken};
 use crate::error::AppError;
 use crate::ids::{SessionId, UserId, WorkspaceId};
@@ -146,6 +146,7 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>
         ip: None,
         api_token_id: Some(id),
         must_enrol_two_factor: must_enrol != 0,
+        actor: Actor::Member,
     };
     state.auth_cache.put_session(
         token_hash,

@@ -11,6 +11,17 @@ use axum::http::{header, request::Parts, HeaderMap};
 
 pub const SESSION_COOKIE: &str = "parley_session";
 
+/// Who a change is made by, beyond the member whose rights it runs with: the member
+/// themselves (in the app or through the API), an automation rule, a campaign, or Parley
+/// itself. Stage history's source derives from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Member,
+    Automation { rule_id: i64 },
+    Campaign { campaign_id: i64 },
+    System,
+}
+
 /// An authenticated caller in their current workspace.
 #[derive(Debug, Clone)]
 pub struct AuthContext {
@@ -28,9 +39,60 @@ pub struct AuthContext {
     /// The workspace requires two-factor sign-in and this session's user has not set it up:
     /// every permission check refuses until they do.
     pub must_enrol_two_factor: bool,
+    /// Who the change is made by (a member, unless a rule, a campaign or Parley acts).
+    pub actor: Actor,
 }
 
 impl AuthContext {
+    /// The same rights, acting as `actor` (a rule acts with its author's rights, a campaign
+    /// with its owner's).
+    pub fn acting_as(mut self, actor: Actor) -> AuthContext {
+        self.actor = actor;
+        self.session_id = SessionId(0);
+        self.api_token_id = None;
+        self.ip = None;
+        self
+    }
+
+    /// Parley itself acting in a workspace, with its owner's rights (the owner answers for
+    /// the workspace); its changes record the source `system`.
+    pub async fn system(
+        state: &AppState,
+        workspace_id: WorkspaceId,
+    ) -> Result<AuthContext, AppError> {
+        let owner: Option<i64> = sqlx::query_scalar(
+            "SELECT user_id FROM memberships WHERE workspace_id = $1 AND role = 'owner' \
+             ORDER BY created_at, user_id LIMIT 1",
+        )
+        .bind(workspace_id.0)
+        .fetch_optional(&state.db.pool)
+        .await?;
+        let owner = owner.ok_or_else(|| AppError::not_found("Workspace"))?;
+        Ok(AuthContext {
+            session_id: SessionId(0),
+            user_id: UserId(owner),
+            workspace_id,
+            role: Role::Owner,
+            via_api: false,
+            ip: None,
+            api_token_id: None,
+            must_enrol_two_factor: false,
+            actor: Actor::System,
+        })
+    }
+
+    /// How the change is made, as stage history records it: `manual` (the app), `api`,
+    /// `automation`, `campaign` or `system`.
+    pub fn source(&self) -> &'static str {
+        match self.actor {
+            Actor::Member if self.via_api => "api",
+            Actor::Member => "manual",
+            Actor::Automation { .. } => "automation",
+            Actor::Campaign { .. } => "campaign",
+            Actor::System => "system",
+        }
+    }
+
     /// The caller of the current server function, or 401.
     pub async fn from_server_fn() -> Result<AuthContext, AppError> {
         Self::optional_from_server_fn()

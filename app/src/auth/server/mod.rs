@@ -17,5 +17,5 @@ pub mod throttle;
 pub mod two_factor;
 
 pub use context::{
-    cookie_value as context_cookie, token_from_headers, AuthContext, SESSION_COOKIE,
+    cookie_value as context_cookie, token_from_headers, Actor, AuthContext, SESSION_COOKIE,
 };

@@ -1,7 +1,7 @@
 //! Server-side sessions: random tokens, stored only as SHA-256, with idle and absolute expiry.
 
 use super::cache::CachedSession;
-use super::AuthContext;
+use super::{Actor, AuthContext};
 use crate::error::AppError;
 use crate::ids::{SessionId, UserId, WorkspaceId};
 use crate::server::db::Tx;
@@ -106,6 +106,7 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>
         ip: None,
         api_token_id: None,
         must_enrol_two_factor: must_enrol != 0,
+        actor: Actor::Member,
     };
     state.auth_cache.put_session(
         token_hash,

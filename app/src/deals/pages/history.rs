@@ -33,6 +33,8 @@ pub fn StageHistory(deal_id: i64) -> impl IntoView {
         let source = match m.source.as_str() {
             "api" => tt.board.source_api,
             "automation" => tt.board.source_automation,
+            "campaign" => tt.board.source_campaign,
+            "system" => tt.board.source_system,
             _ => tt.board.source_manual,
         };
         let who = m.actor_name.clone().unwrap_or_default();

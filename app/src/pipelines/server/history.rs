@@ -9,13 +9,9 @@ use crate::server::query::values_list;
 use crate::server::{now_ms, AppState};
 use sqlx::{AssertSqlSafe, Row as _};
 
-/// How a move was made: the app, the REST API, or an automation rule.
+/// How a move was made: the app, the REST API, a rule, a campaign or Parley itself.
 pub fn source(auth: &AuthContext) -> &'static str {
-    if auth.via_api {
-        "api"
-    } else {
-        "manual"
-    }
+    auth.source()
 }
 
 /// Records a move (`from` is `None` for a deal's creation) in the writing transaction.

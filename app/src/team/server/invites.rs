@@ -148,7 +148,10 @@ async fn names(
     Ok((row.try_get("workspace")?, inviter, locale))
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one invitation row's columns, each from a different source"
+)]
 async fn insert(
     tx: &mut Tx,
     auth: &AuthContext,
