@@ -20,6 +20,22 @@ use std::future::Future;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
+/// What the domains plug in at start-up that a test may add to: job kinds and event consumers.
+pub struct Plugins {
+    pub jobs: app::server::jobs::JobRegistry,
+    pub consumers: app::realtime::server::consumers::ConsumerRegistry,
+}
+
+impl Default for Plugins {
+    /// Everything the domains register (`app::platform`).
+    fn default() -> Plugins {
+        Plugins {
+            jobs: app::platform::job_registry(),
+            consumers: app::platform::consumer_registry(),
+        }
+    }
+}
+
 /// A built server, bound to its port but not yet serving.
 pub struct Application {
     listener: TcpListener,
@@ -32,14 +48,15 @@ pub struct Application {
 impl Application {
     /// Connects the database, applies migrations, binds the listener and builds the router.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        Application::build_with(settings, app::platform::job_registry()).await
+        Application::build_with(settings, Plugins::default()).await
     }
 
-    /// Like [`Application::build`], running the job kinds of `jobs`.
+    /// Like [`Application::build`], running the job kinds and event consumers of `plugins`.
     pub async fn build_with(
         mut settings: Settings,
-        jobs: app::server::jobs::JobRegistry,
+        plugins: Plugins,
     ) -> anyhow::Result<Application> {
+        let Plugins { jobs, consumers } = plugins;
         if settings.metrics_enabled() {
             metrics::install()?;
         }
@@ -62,6 +79,7 @@ impl Application {
             leptos_options,
             jobs,
             app::platform::channel_registry(),
+            consumers,
         )?;
         let metrics_listener = match state.settings.metrics_addr {
             Some(addr) => Some(

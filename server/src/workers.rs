@@ -18,6 +18,7 @@ pub fn spawn(state: AppState) -> Workers {
     Workers {
         graceful: vec![
             tokio::spawn(app::server::jobs::worker::work(state.clone())),
+            tokio::spawn(app::realtime::server::consumers::run(state.clone())),
             tokio::spawn(app::channels::telegram_bot::poller::supervise(
                 state.clone(),
             )),

@@ -5,6 +5,7 @@
 pub mod api;
 
 use crate::messaging::server::channel::ChannelRegistry;
+use crate::realtime::server::consumers::ConsumerRegistry;
 use crate::server::jobs::JobRegistry;
 
 /// Every job kind the domains run.
@@ -21,4 +22,11 @@ pub fn channel_registry() -> ChannelRegistry {
     let mut channels = ChannelRegistry::new();
     crate::channels::register(&mut channels);
     channels
+}
+
+/// Every durable consumer of the event log.
+pub fn consumer_registry() -> ConsumerRegistry {
+    let mut consumers = ConsumerRegistry::new();
+    crate::messaging::server::register_consumers(&mut consumers);
+    consumers
 }

@@ -40,6 +40,8 @@ pub struct Inner {
     pub jobs: super::jobs::JobRegistry,
     /// The networks the inbox talks through.
     pub channels: crate::messaging::server::channel::ChannelRegistry,
+    /// The durable consumers of the event log.
+    pub consumers: crate::realtime::server::consumers::ConsumerRegistry,
     /// Where email goes: SMTP or the local outbox.
     pub mailer: crate::email::server::Mailer,
     /// Wakes the channel supervisors when an account is connected.
@@ -62,6 +64,7 @@ impl AppState {
         leptos_options: LeptosOptions,
         jobs: super::jobs::JobRegistry,
         channels: crate::messaging::server::channel::ChannelRegistry,
+        consumers: crate::realtime::server::consumers::ConsumerRegistry,
     ) -> anyhow::Result<AppState> {
         let hub = EventHub::new();
         let secrets = super::secrets::Secrets::load(&settings)?;
@@ -88,6 +91,7 @@ impl AppState {
             jobs_wake: tokio::sync::Notify::new(),
             jobs,
             channels,
+            consumers,
             channels_wake: tokio::sync::Notify::new(),
             telegram,
         })))

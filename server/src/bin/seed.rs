@@ -165,6 +165,7 @@ async fn main() -> anyhow::Result<()> {
         leptos,
         app::platform::job_registry(),
         app::platform::channel_registry(),
+        app::platform::consumer_registry(),
     )?;
     let started = Instant::now();
     let (user, workspace, new) = account(&state, &options).await?;

@@ -1,7 +1,6 @@
 //! The test harness: a real server on port 0 with a fresh database per test, on SQLite
 //! always and on PostgreSQL when `PARLEY_TEST_DATABASE_URL` names an admin connection.
 
-use app::server::jobs::JobRegistry;
 use app::server::{AppState, Settings};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
@@ -53,17 +52,17 @@ where
     }
 }
 
-/// Like [`on_each_backend`], running the job kinds `jobs` makes (the platform's, and any a
-/// test defines).
-pub async fn on_each_backend_with_jobs<J, F, Fut>(jobs: J, test: F)
+/// Like [`on_each_backend`], with the job kinds and event consumers `plugins` makes (the
+/// platform's, and any a test defines).
+pub async fn on_each_backend_with_plugins<J, F, Fut>(plugins: J, test: F)
 where
-    J: Fn() -> JobRegistry,
+    J: Fn() -> server::Plugins,
     F: Fn(TestApp) -> Fut,
     Fut: Future<Output = ()>,
 {
     for backend in backends() {
         eprintln!("-- on {backend:?}");
-        let app = TestApp::spawn_full(backend, &|_| {}, jobs()).await;
+        let app = TestApp::spawn_full(backend, &|_| {}, plugins()).await;
         test(app).await;
     }
 }
@@ -141,13 +140,13 @@ pub async fn create_pg_database(admin_url: &str) -> String {
 
 impl TestApp {
     pub async fn spawn(backend: TestBackend, configure: &dyn Fn(&mut Settings)) -> TestApp {
-        TestApp::spawn_full(backend, configure, app::platform::job_registry()).await
+        TestApp::spawn_full(backend, configure, server::Plugins::default()).await
     }
 
     pub async fn spawn_full(
         backend: TestBackend,
         configure: &dyn Fn(&mut Settings),
-        jobs: JobRegistry,
+        plugins: server::Plugins,
     ) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf()).expect("settings");
@@ -168,7 +167,7 @@ impl TestApp {
             use secrecy::ExposeSecret;
             settings.database_url().expose_secret().to_string()
         };
-        let app = server::Application::build_with(settings, jobs)
+        let app = server::Application::build_with(settings, plugins)
             .await
             .expect("build the server");
         let address = format!("http://{}", app.local_addr());
@@ -205,22 +204,22 @@ impl TestApp {
 
     /// A second instance with settings adjusted first.
     pub async fn spawn_second_with(&self, configure: &dyn Fn(&mut Settings)) -> TestApp {
-        self.spawn_second_full(configure, app::platform::job_registry())
+        self.spawn_second_full(configure, server::Plugins::default())
             .await
     }
 
-    /// A second instance with settings adjusted first, running the job kinds of `jobs`.
+    /// A second instance with settings adjusted first, running `plugins`.
     pub async fn spawn_second_full(
         &self,
         configure: &dyn Fn(&mut Settings),
-        jobs: JobRegistry,
+        plugins: server::Plugins,
     ) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf()).expect("settings");
         settings.addr = "127.0.0.1:0".parse().unwrap();
         configure(&mut settings);
         settings.database_url = Some(self.db_url.clone().into());
-        let app = server::Application::build_with(settings, jobs)
+        let app = server::Application::build_with(settings, plugins)
             .await
             .expect("build the second server");
         let address = format!("http://{}", app.local_addr());

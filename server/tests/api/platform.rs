@@ -2,12 +2,12 @@
 //! jobs claimed only by the instance holding their account, and the one account-health writer.
 
 use crate::crm_support::call;
-use crate::helpers::{on_each_backend_with_jobs, TestApp};
+use crate::helpers::{on_each_backend_with_plugins, TestApp};
 use crate::messaging_support::{connected_chat, eventually, new_bot, with_fake_telegram};
 use crate::realtime::{connect, next_json};
 use app::error::AppError;
 use app::messaging::server::health::{self, Health};
-use app::server::jobs::{self, Job, JobKind, JobRegistry, Outcome};
+use app::server::jobs::{self, Job, JobKind, Outcome};
 use app::server::{now_ms, AppState};
 use reqwest::{Method as M, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -45,10 +45,10 @@ impl JobKind for Note {
     }
 }
 
-fn with_note() -> JobRegistry {
-    let mut jobs = app::platform::job_registry();
-    jobs.register::<Note>();
-    jobs
+fn with_note() -> server::Plugins {
+    let mut plugins = server::Plugins::default();
+    plugins.jobs.register::<Note>();
+    plugins
 }
 
 fn runs_of(prefix: &str) -> Vec<(String, String, i64)> {
@@ -97,7 +97,7 @@ async fn job_done(app: &TestApp, id: i64) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_kind_registered_outside_the_infrastructure_runs_with_its_typed_payload() {
-    on_each_backend_with_jobs(with_note, |app| async move {
+    on_each_backend_with_plugins(with_note, |app| async move {
         let text = format!("registered-{}", app.state.instance_id);
         let id = queue_note(&app, &text, None).await;
         let done = job_done(&app, id).await;
@@ -113,7 +113,7 @@ async fn a_job_kind_registered_outside_the_infrastructure_runs_with_its_typed_pa
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_corrupt_payload_fails_its_job_with_the_reason() {
-    on_each_backend_with_jobs(with_note, |app| async move {
+    on_each_backend_with_plugins(with_note, |app| async move {
         let now = now_ms();
         let mut ids = Vec::new();
         for (kind, payload) in [
@@ -178,7 +178,7 @@ async fn account_leased_to(app: &TestApp, workspace_id: i64, holder: &str, n: i6
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_instance_runs_the_jobs_of_the_accounts_it_holds_and_burns_no_attempt() {
-    on_each_backend_with_jobs(with_note, |app| async move {
+    on_each_backend_with_plugins(with_note, |app| async move {
         let second = app.spawn_second_full(&|_| {}, with_note()).await;
         let (token, _) = app.new_account("Affinity").await;
         let (_, me) = call(&app, &token, M::GET, "/api/auth/me", None).await;
@@ -384,6 +384,113 @@ async fn changes_made_by_a_rule_or_by_parley_record_their_source() {
         ];
         expected.sort();
         assert_eq!(sources, expected, "{history}");
+    })
+    .await;
+}
+
+/// A consumer defined here: it writes each event it is handed into `consumer_tally`, in the
+/// transaction that moves its cursor.
+struct Tally;
+
+impl app::realtime::server::consumers::Consumer for Tally {
+    const NAME: &'static str = "test.tally";
+
+    fn wants(_kind: &str) -> bool {
+        true
+    }
+
+    async fn handle(
+        _state: &AppState,
+        tx: &mut app::server::db::Tx,
+        workspace_id: app::ids::WorkspaceId,
+        event: &app::realtime::RealtimeEvent,
+    ) -> Result<(), AppError> {
+        sqlx::query("INSERT INTO consumer_tally (workspace_id, seq) VALUES ($1, $2)")
+            .bind(workspace_id.0)
+            .bind(event.seq)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+}
+
+fn with_tally() -> server::Plugins {
+    let mut plugins = server::Plugins::default();
+    plugins.consumers.register::<Tally>();
+    plugins
+}
+
+/// (rows, distinct sequence numbers, the workspace's newest sequence number).
+async fn tally(app: &TestApp, ws: i64) -> (i64, i64, i64) {
+    let (rows, distinct): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT seq) FROM consumer_tally WHERE workspace_id = $1",
+    )
+    .bind(ws)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let newest: i64 = sqlx::query_scalar("SELECT event_seq FROM workspaces WHERE id = $1")
+        .bind(ws)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    (rows, distinct, newest)
+}
+
+async fn caught_up(app: &TestApp, ws: i64) -> (i64, i64, i64) {
+    let start = std::time::Instant::now();
+    loop {
+        let t = tally(app, ws).await;
+        if t.1 == t.2 || start.elapsed() > std::time::Duration::from_secs(15) {
+            return t;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_durable_consumer_sees_every_event_exactly_once_across_a_restart() {
+    on_each_backend_with_plugins(with_tally, |mut app| async move {
+        sqlx::query(
+            "CREATE TABLE consumer_tally (workspace_id BIGINT NOT NULL, seq BIGINT NOT NULL)",
+        )
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+        let (t, _) = app.new_account("Consumed").await;
+        let (_, me) = call(&app, &t, M::GET, "/api/auth/me", None).await;
+        let ws = me["workspace"]["id"].as_i64().unwrap();
+        let contact = |n: usize| json!({"firstName": format!("Lead {n}")});
+        for n in 0..10 {
+            let (s, _) = call(&app, &t, M::POST, "/api/crm/contacts", Some(contact(n))).await;
+            assert_eq!(s, StatusCode::CREATED);
+        }
+        let first = caught_up(&app, ws).await;
+        assert_eq!(first.0, first.2, "every event once: {first:?}");
+
+        // A second instance with the same consumer runs beside the first, then alone.
+        let second = app.spawn_second_full(&|_| {}, with_tally()).await;
+        for n in 10..15 {
+            let (s, _) = call(&second, &t, M::POST, "/api/crm/contacts", Some(contact(n))).await;
+            assert_eq!(s, StatusCode::CREATED);
+        }
+        app.stop_server();
+        for n in 15..25 {
+            let (s, _) = call(&second, &t, M::POST, "/api/crm/contacts", Some(contact(n))).await;
+            assert_eq!(s, StatusCode::CREATED);
+        }
+        let (rows, distinct, newest) = caught_up(&second, ws).await;
+        assert!(newest >= first.2 + 20, "{newest}");
+        assert_eq!(distinct, newest, "every event seen");
+        assert_eq!(rows, newest, "none seen twice");
+        let cursor: i64 = sqlx::query_scalar(
+            "SELECT last_seq FROM event_consumers WHERE name = 'test.tally' AND workspace_id = $1",
+        )
+        .bind(ws)
+        .fetch_one(&second.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(cursor, newest);
     })
     .await;
 }

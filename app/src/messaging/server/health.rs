@@ -72,44 +72,23 @@ pub async fn set(state: &AppState, id: i64, health: Health<'_>) -> Result<bool, 
     if !changed {
         return Ok(false);
     }
-    let (workspace_id, owner_id, kind, name, email, locale): (
-        i64,
-        Option<i64>,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-    ) = sqlx::query_as(
-        "SELECT a.workspace_id, a.owner_id, a.kind, a.name, u.email, u.locale FROM channel_accounts a \
-         LEFT JOIN users u ON u.id = a.owner_id WHERE a.id = $1",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let (workspace_id, owner_id, kind): (i64, Option<i64>, String) =
+        sqlx::query_as("SELECT workspace_id, owner_id, kind FROM channel_accounts WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
     if let Health::FloodWait(_) = health {
         metrics::counter!("parley_flood_waits_total", "channel" => kind).increment(1);
     }
     let event = match health {
         Health::NeedsRelogin { tell_owner, .. } => {
-            if let (true, Some(email), Some(locale)) = (tell_owner, email, locale) {
-                // The owner hears it by email too: they may not be looking at Parley.
-                let url = format!("{}/inbox/telegram/connect", state.settings.app_url());
-                let mail = crate::email::server::templates::render(
-                    &crate::email::server::templates::Template::TelegramRelogin {
-                        account: &name,
-                        url: &url,
-                    },
-                    &locale,
-                    &email,
-                );
-                crate::email::server::queue(&mut tx, state, Some(workspace_id), &mail).await?;
-            }
+            // The owner's email is the `relogin_email` consumer's work (see `relogin.rs`).
             record(
                 &mut tx,
                 WorkspaceId(workspace_id),
                 None,
                 "account.needs_relogin",
-                serde_json::json!({ "id": id, "ownerId": owner_id }),
+                serde_json::json!({ "id": id, "ownerId": owner_id, "tellOwner": tell_owner }),
             )
             .await?
         }

@@ -9,6 +9,7 @@ pub mod health;
 pub mod links;
 pub mod media;
 pub mod read_remote;
+pub mod relogin;
 pub mod search;
 pub mod send;
 
@@ -21,6 +22,11 @@ use crate::server::db::{Row, Tx};
 use crate::server::query::values_list;
 use crate::server::AppState;
 use sqlx::{AssertSqlSafe, Row as _};
+
+/// The inbox's consumers of the event log.
+pub fn register_consumers(consumers: &mut crate::realtime::server::consumers::ConsumerRegistry) {
+    consumers.register::<relogin::ReloginEmail>();
+}
 
 /// The inbox's job kinds.
 pub fn register_jobs(jobs: &mut crate::server::jobs::JobRegistry) {

@@ -1,5 +1,6 @@
 //! Server side of realtime: recording events, fanning them out, and the `/ws` endpoint.
 
+pub mod consumers;
 mod events;
 mod hub;
 pub mod listener;

@@ -1,0 +1,194 @@
+//! Durable consumers of the event log. A consumer has a name and, per workspace, a cursor (the
+//! last sequence number it handled) in `event_consumers`. The runner hands it the events after
+//! its cursor, in order, inside a transaction that also moves the cursor: what the consumer
+//! writes in that transaction happens exactly once per event, across crashes, restarts and
+//! instances (on PostgreSQL the cursor row is locked, on SQLite there is one writer). Effects
+//! outside the database (an HTTP call) happen at least once: make them idempotent by
+//! `(consumer, workspace, seq)`.
+//!
+//! Sequence numbers are handed out under the workspace row's lock and committed in that order,
+//! so a later commit never carries a smaller number than one already read.
+
+use crate::error::AppError;
+use crate::ids::WorkspaceId;
+use crate::realtime::RealtimeEvent;
+use crate::server::db::{Backend, Tx};
+use crate::server::{now_ms, AppState};
+use sqlx::Row as _;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Events handed to a consumer per transaction.
+const BATCH: i64 = 100;
+
+/// A consumer of the event log.
+pub trait Consumer: Send + Sync + 'static {
+    /// Its name in `event_consumers` (never rename one: it would start over).
+    const NAME: &'static str;
+
+    /// Whether it cares about events of this type (the others only move its cursor).
+    fn wants(kind: &str) -> bool;
+
+    /// Handles one event inside the transaction that moves the cursor past it.
+    fn handle(
+        state: &AppState,
+        tx: &mut Tx,
+        workspace_id: WorkspaceId,
+        event: &RealtimeEvent,
+    ) -> impl Future<Output = Result<(), AppError>> + Send;
+}
+
+type Handle = Box<
+    dyn for<'a> Fn(
+            &'a AppState,
+            &'a mut Tx,
+            WorkspaceId,
+            &'a RealtimeEvent,
+        ) -> Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'a>>
+        + Send
+        + Sync,
+>;
+
+struct Registered {
+    name: &'static str,
+    wants: fn(&str) -> bool,
+    handle: Handle,
+}
+
+/// The consumers the domains registered at start-up.
+#[derive(Default, Clone)]
+pub struct ConsumerRegistry {
+    consumers: Vec<Arc<Registered>>,
+}
+
+impl ConsumerRegistry {
+    pub fn new() -> ConsumerRegistry {
+        ConsumerRegistry::default()
+    }
+
+    pub fn register<C: Consumer>(&mut self) -> &mut Self {
+        assert!(
+            self.consumers.iter().all(|c| c.name != C::NAME),
+            "consumer {} registered twice",
+            C::NAME
+        );
+        self.consumers.push(Arc::new(Registered {
+            name: C::NAME,
+            wants: C::wants,
+            handle: Box::new(|state, tx, ws, event| Box::pin(C::handle(state, tx, ws, event))),
+        }));
+        self
+    }
+
+    pub fn names(&self) -> Vec<&'static str> {
+        self.consumers.iter().map(|c| c.name).collect()
+    }
+}
+
+/// Runs every consumer until shutdown: woken by events published here (at most every
+/// 200 ms) and every second for events written by other instances.
+pub async fn run(state: AppState) {
+    let mut stop = state.shutdown.subscribe();
+    let mut events = state.hub.subscribe();
+    loop {
+        for consumer in state.consumers.consumers.clone() {
+            if let Err(e) = catch_up(&state, &consumer).await {
+                tracing::warn!(consumer = consumer.name, error = %e, "an event consumer failed; it retries");
+            }
+        }
+        tokio::select! {
+            _ = events.recv() => tokio::time::sleep(Duration::from_millis(200)).await,
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = stop.changed() => return,
+        }
+        // Whatever else arrived meanwhile is covered by the next round.
+        events = events.resubscribe();
+    }
+}
+
+/// Brings one consumer up to date in every workspace that has events past its cursor.
+async fn catch_up(state: &AppState, consumer: &Registered) -> Result<(), AppError> {
+    let behind: Vec<i64> = sqlx::query_scalar(
+        "SELECT w.id FROM workspaces w LEFT JOIN event_consumers c \
+         ON c.workspace_id = w.id AND c.name = $1 \
+         WHERE w.event_seq > COALESCE(c.last_seq, 0) ORDER BY w.id",
+    )
+    .bind(consumer.name)
+    .fetch_all(&state.db.pool)
+    .await?;
+    for workspace in behind {
+        while step(state, consumer, WorkspaceId(workspace)).await? {}
+    }
+    Ok(())
+}
+
+/// Handles the next batch of one workspace's events; answers whether there may be more.
+async fn step(
+    state: &AppState,
+    consumer: &Registered,
+    workspace: WorkspaceId,
+) -> Result<bool, AppError> {
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO event_consumers (name, workspace_id, last_seq, updated_at) VALUES ($1, $2, 0, $3) \
+         ON CONFLICT (name, workspace_id) DO NOTHING",
+    )
+    .bind(consumer.name)
+    .bind(workspace.0)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    let lock = match state.db.backend {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+    };
+    let cursor: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT last_seq FROM event_consumers WHERE name = $1 AND workspace_id = $2{lock}"
+    )))
+    .bind(consumer.name)
+    .bind(workspace.0)
+    .fetch_one(&mut *tx)
+    .await?;
+    let rows = sqlx::query(
+        "SELECT seq, type, data, created_at FROM events WHERE workspace_id = $1 AND seq > $2 \
+         ORDER BY seq LIMIT $3",
+    )
+    .bind(workspace.0)
+    .bind(cursor)
+    .bind(BATCH)
+    .fetch_all(&mut *tx)
+    .await?;
+    let Some(last) = rows.last() else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    let last: i64 = last.try_get("seq")?;
+    for row in &rows {
+        let kind: String = row.try_get("type")?;
+        if !(consumer.wants)(&kind) {
+            continue;
+        }
+        let data: String = row.try_get("data")?;
+        let event = RealtimeEvent {
+            seq: row.try_get("seq")?,
+            kind,
+            data: serde_json::from_str(&data).unwrap_or_default(),
+            at: row.try_get("created_at")?,
+        };
+        (consumer.handle)(state, &mut tx, workspace, &event).await?;
+        metrics::counter!("parley_events_consumed_total", "consumer" => consumer.name).increment(1);
+    }
+    sqlx::query(
+        "UPDATE event_consumers SET last_seq = $1, updated_at = $2 WHERE name = $3 AND workspace_id = $4",
+    )
+    .bind(last)
+    .bind(now_ms())
+    .bind(consumer.name)
+    .bind(workspace.0)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows.len() as i64 == BATCH)
+}
