@@ -112,6 +112,7 @@ fn company_search_text(input: &CompanyInput) -> String {
     search_text(&[&input.name, &input.industry, &input.website])
 }
 
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0))]
 pub async fn create(
     state: &AppState,
     auth: &AuthContext,
@@ -161,6 +162,7 @@ pub async fn create(
     Ok(created)
 }
 
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, id))]
 pub async fn update(
     state: &AppState,
     auth: &AuthContext,
@@ -249,6 +251,7 @@ async fn refresh_contact_search(
 
 /// Deletes a company. With deals attached it answers 409 unless `detach_deals` is set, in
 /// which case the deals (and contacts) stay and lose the link.
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, id))]
 pub async fn delete(
     state: &AppState,
     auth: &AuthContext,

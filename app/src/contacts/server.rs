@@ -142,6 +142,7 @@ async fn contact_search_text(tx: &mut Tx, input: &ContactInput) -> Result<String
     ]))
 }
 
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0))]
 pub async fn create(
     state: &AppState,
     auth: &AuthContext,
@@ -204,6 +205,7 @@ pub async fn create_in(
     get_in(tx, auth.workspace_id.0, id).await
 }
 
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, id))]
 pub async fn update(
     state: &AppState,
     auth: &AuthContext,
@@ -231,6 +233,7 @@ pub async fn update(
     Ok(after)
 }
 
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, id))]
 pub async fn patch(
     state: &AppState,
     auth: &AuthContext,
@@ -288,6 +291,7 @@ pub async fn update_in(
     Ok(after)
 }
 
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, id))]
 pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
     auth.require(Action::DeleteRecords)?;
     let mut tx = state.db.begin().await?;

@@ -185,6 +185,7 @@ async fn deal_search_text(tx: &mut Tx, input: &DealInput) -> Result<String, AppE
     ]))
 }
 
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0))]
 pub async fn create(
     state: &AppState,
     auth: &AuthContext,
@@ -254,6 +255,7 @@ pub async fn create_in(
     Ok((created, event))
 }
 
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, id))]
 pub async fn update(
     state: &AppState,
     auth: &AuthContext,
@@ -346,6 +348,7 @@ pub async fn update(
     Ok(after)
 }
 
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, id))]
 pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
     auth.require(Action::DeleteRecords)?;
     let mut tx = state.db.begin().await?;

@@ -128,6 +128,7 @@ const TRIES: usize = 4;
 /// `moves`. A stage of another pipeline answers 400 `VALIDATION`. Moving into a `lost` stage
 /// keeps `reason` as the lost reason; into a `won` stage, `valueMinor` (when given) becomes
 /// the deal's value.
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, id))]
 pub async fn change_stage(
     state: &AppState,
     auth: &AuthContext,

@@ -58,6 +58,7 @@ pub async fn get(state: &AppState, auth: &AuthContext, id: i64) -> Result<Accoun
 
 /// Connects an account by token (a bot): the channel of `input.kind` checks the token with
 /// its network and stores the account through [`upsert`].
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0))]
 pub async fn connect(
     state: &AppState,
     auth: &AuthContext,
@@ -97,6 +98,7 @@ pub struct NewAccount<'a> {
 /// THE account upsert, for every channel: the account is stored connected, owned by the
 /// caller, its chats to be listed again; a network account already connected to another
 /// workspace is refused. Announces `account.connected` after the commit.
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0))]
 pub async fn upsert(
     state: &AppState,
     auth: &AuthContext,
@@ -173,6 +175,7 @@ pub async fn upsert(
 
 /// Disconnects an account: its token is erased and receiving stops; its conversations and
 /// messages stay. The owner of the account or a manager may do it.
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, id))]
 pub async fn disconnect(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
     auth.require(Action::ConnectChannels)?;
     let account = get(state, auth, id).await?;

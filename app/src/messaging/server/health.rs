@@ -36,6 +36,7 @@ impl Health<'_> {
 
 /// Records `health` on the account when the transition is allowed and changes something;
 /// answers whether it did.
+#[tracing::instrument(skip_all, fields(id))]
 pub async fn set(state: &AppState, id: i64, health: Health<'_>) -> Result<bool, AppError> {
     let status = health.status();
     let (error, until) = match &health {

@@ -314,6 +314,7 @@ pub(crate) async fn message_in(
 
 /// Marks a conversation read for everyone who shares it: its unread count drops to zero and
 /// its inbound messages become `read`. Announced as `conversation.updated` and `message.read`.
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0))]
 pub async fn mark_read(
     state: &AppState,
     auth: &AuthContext,

@@ -22,6 +22,7 @@ pub use super::deliver::{SendMessage, SendPayload};
 pub const MAX_CAPTION_CHARS: usize = 1024;
 
 /// Queues a text message (and optionally a file) for a conversation of the caller's workspace.
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0))]
 pub async fn send(
     state: &AppState,
     auth: &AuthContext,
@@ -143,6 +144,7 @@ pub async fn send(
 }
 
 /// Sends a failed message again (a new attempt, a new job).
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, id))]
 pub async fn retry(state: &AppState, auth: &AuthContext, id: i64) -> Result<MessageView, AppError> {
     auth.require(Action::ReplyInConversations)?;
     let ws = auth.workspace_id.0;
