@@ -39,7 +39,76 @@ pub fn install() -> anyhow::Result<PrometheusHandle> {
             .cloned()
             .ok_or_else(|| anyhow::anyhow!("a metrics recorder other than Parley's is installed"));
     }
+    describe();
     Ok(HANDLE.get_or_init(|| handle).clone())
+}
+
+/// Every series' help text (and unit), as Prometheus shows it.
+fn describe() {
+    use metrics::{describe_counter, describe_gauge, describe_histogram, Unit};
+    describe_counter!(
+        "parley_http_requests_total",
+        "HTTP requests answered, by method, matched route and status"
+    );
+    describe_histogram!(
+        "parley_http_request_duration_seconds",
+        Unit::Seconds,
+        "Time to answer an HTTP request, by method and matched route"
+    );
+    describe_gauge!(
+        "parley_http_requests_in_flight",
+        "HTTP requests being answered now"
+    );
+    describe_gauge!(
+        "parley_websocket_clients",
+        "Live-update WebSocket clients connected"
+    );
+    describe_counter!(
+        "parley_events_published_total",
+        "Events published to this instance's live-update hub"
+    );
+    describe_counter!(
+        "parley_events_consumed_total",
+        "Events handled by durable consumers, by consumer"
+    );
+    describe_counter!(
+        "parley_jobs_claimed_total",
+        "Jobs claimed by this instance, by kind"
+    );
+    describe_counter!(
+        "parley_jobs_failed_total",
+        "Job runs that failed, by kind and reason (error, timeout, payload, unknown_kind)"
+    );
+    describe_histogram!(
+        "parley_job_run_seconds",
+        Unit::Seconds,
+        "Time one job run took, by kind"
+    );
+    describe_gauge!("parley_jobs_queued", "Jobs waiting in the queue, by kind");
+    describe_counter!(
+        "parley_messages_total",
+        "Messages stored from a channel, by channel and direction"
+    );
+    describe_counter!(
+        "parley_sends_total",
+        "Sends attempted through a channel, by channel and outcome"
+    );
+    describe_counter!(
+        "parley_flood_waits_total",
+        "Flood waits a network imposed on an account, by channel"
+    );
+    describe_gauge!(
+        "parley_db_pool_connections",
+        "Connections open in the database pool"
+    );
+    describe_gauge!(
+        "parley_db_pool_idle",
+        "Idle connections in the database pool"
+    );
+    describe_gauge!(
+        "parley_db_writers_waiting",
+        "Write transactions waiting for the writer (SQLite's single writer)"
+    );
 }
 
 /// The text format, with the figures that are read rather than counted brought up to date.

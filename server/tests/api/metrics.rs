@@ -137,9 +137,9 @@ async fn a_real_prometheus_scrapes_the_requests_this_test_made() {
         let out = promtool.wait_with_output().await.unwrap();
         let said = String::from_utf8_lossy(&out.stdout).to_string()
             + &String::from_utf8_lossy(&out.stderr);
-        // promtool exits 1 for lint advice (e.g. counters' naming); 3 means it did not parse.
-        assert_ne!(out.status.code(), Some(3), "{said}");
-        assert!(!said.contains("error while linting"), "{said}");
+        // It parses, and every series has its help text and a well-formed name (promtool
+        // exits 3 with lint advice, 1 when the text does not parse).
+        assert!(out.status.success(), "{said}");
 
         // The listener serves metrics only; the public address has no /metrics at all.
         let res = reqwest::get(format!("http://{target}/api/auth/me")).await.unwrap();

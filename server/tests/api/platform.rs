@@ -363,7 +363,7 @@ async fn changes_made_by_a_rule_or_by_parley_record_their_source() {
             None,
         )
         .await;
-        let mut sources: Vec<(i64, String)> = history["items"]
+        let mut sources: Vec<(i64, String)> = history
             .as_array()
             .unwrap()
             .iter()
@@ -480,7 +480,7 @@ async fn a_durable_consumer_sees_every_event_exactly_once_across_a_restart() {
             assert_eq!(s, StatusCode::CREATED);
         }
         let (rows, distinct, newest) = caught_up(&second, ws).await;
-        assert!(newest >= first.2 + 20, "{newest}");
+        assert!(newest >= first.2 + 15, "{newest}");
         assert_eq!(distinct, newest, "every event seen");
         assert_eq!(rows, newest, "none seen twice");
         let cursor: i64 = sqlx::query_scalar(
