@@ -12,6 +12,9 @@ else
   echo "PostgreSQL is not reachable on 127.0.0.1:5432: the PostgreSQL run is skipped" >&2
 fi
 build_release
+say "format and lint policy (rustfmt, clippy with warnings as errors)"
+cargo fmt --all -- --check
+cargo clippy --release -p app --features ssr -p server -p fake-telegram -p bench -p layers --tests -- -D warnings
 say "unit and integration tests (SQLite$([ -n "${PARLEY_TEST_DATABASE_URL:-}" ] && echo ' and PostgreSQL'))"
 cargo test --release -p app --features ssr -p server -p fake-telegram -p layers
 say "end-to-end tests (Playwright, Chromium)"

@@ -96,10 +96,9 @@ pub fn modules(root: &Path) -> std::io::Result<BTreeSet<String>> {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default();
-        if path.is_dir() || path.extension().is_some_and(|e| e == "rs") {
-            if name != "lib" && name != "main" {
-                found.insert(name.to_string());
-            }
+        let module = path.is_dir() || path.extension().is_some_and(|e| e == "rs");
+        if module && name != "lib" && name != "main" {
+            found.insert(name.to_string());
         }
     }
     Ok(found)

@@ -4,7 +4,15 @@
 //! - a message queued (`pending`) but not yet sent when the server is killed is sent exactly
 //!   once after the restart (the fake Telegram server's log counts the deliveries).
 
-#[allow(dead_code)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test reports by panicking; the lint policy's `allow-unwrap-in-tests` covers #[test] functions, not their helpers"
+)]
+
+#[expect(
+    dead_code,
+    reason = "the crash tests use part of the API tests' harness"
+)]
 #[path = "api/helpers.rs"]
 mod helpers;
 

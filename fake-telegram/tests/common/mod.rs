@@ -1,7 +1,10 @@
 //! A started fake with one registered bot, and a plain reqwest client that talks to it the
 //! way a Bot API client does.
 
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "shared by several test binaries, each using part of it"
+)]
 
 use fake_telegram::{FakeTelegram, FromUser, Inject, NewBot};
 use serde_json::Value;

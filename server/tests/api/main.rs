@@ -1,4 +1,8 @@
 //! Integration tests against the real server, on SQLite and PostgreSQL.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test reports by panicking; the lint policy's `allow-unwrap-in-tests` covers #[test] functions, not their helpers"
+)]
 
 mod account_security;
 mod auth;

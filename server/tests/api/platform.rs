@@ -324,7 +324,7 @@ async fn changes_made_by_a_rule_or_by_parley_record_their_source() {
             stage_id(&p, "Talking"),
             stage_id(&p, "Won"),
         );
-        let id = deal(&app, &t, "Acme", new, pipeline, 100_00, "EUR").await;
+        let id = deal(&app, &t, "Acme", new, pipeline, 10_000, "EUR").await;
         let (_, me) = call(&app, &t, M::GET, "/api/auth/me", None).await;
         let ws = WorkspaceId(me["workspace"]["id"].as_i64().unwrap());
 

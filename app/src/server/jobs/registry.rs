@@ -39,6 +39,7 @@ pub trait JobKind: Send + Sync + 'static {
 }
 
 type BoxFuture<'a> = Pin<Box<dyn Future<Output = Result<Ran, AppError>> + Send + 'a>>;
+type RunFn = dyn for<'a> Fn(&'a AppState, &'a Job) -> BoxFuture<'a> + Send + Sync;
 
 /// How a run went, as far as the worker needs to know.
 pub(super) enum Ran {
@@ -51,7 +52,7 @@ pub(super) enum Ran {
 /// A registered kind, with its payload type erased.
 pub(super) struct Handler {
     pub timeout: Duration,
-    run: Box<dyn for<'a> Fn(&'a AppState, &'a Job) -> BoxFuture<'a> + Send + Sync>,
+    run: Box<RunFn>,
 }
 
 impl Handler {
