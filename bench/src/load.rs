@@ -40,6 +40,7 @@ impl fmt::Display for LoadPlan {
 }
 
 /// What the requests of a run ask for; headers are built once and cloned per request.
+#[derive(Clone)]
 pub struct Target {
     addr: SocketAddr,
     method: Method,
@@ -201,6 +202,20 @@ impl LoadStats {
 
     pub fn max_ms(&self) -> f64 {
         micros_to_ms(self.latency.max())
+    }
+
+    /// Two runs of the same target as one: their requests over their summed time.
+    pub fn combined(&self, other: &LoadStats) -> Result<LoadStats> {
+        let mut latency = self.latency.clone();
+        latency
+            .add(&other.latency)
+            .map_err(|e| anyhow!("merging histograms: {e:?}"))?;
+        Ok(LoadStats {
+            requests: self.requests + other.requests,
+            errors: self.errors + other.errors,
+            duration: self.duration + other.duration,
+            latency,
+        })
     }
 }
 

@@ -81,20 +81,24 @@ async fn run(args: &Args) -> Result<Report> {
 
     eprintln!("load: Parley GET /api/auth/me ({plan}) …");
     let target = Target::new(parley.addr, "/api/auth/me", Some(&token))?;
-    let parley_stats = load::run(target, &plan).await?;
+    let parley_stats = load::run(target.clone(), &plan).await?;
     let loaded_rss = parley.rss_bytes()?;
-    drop(parley);
 
-    // The same server with metrics recorded (a scrape token configured), measured the same way.
+    // The same server with metrics recorded (a scrape token configured), beside the first:
+    // measured in the order off, on, on, off, so neither side always runs later.
     let metrics_env = [("PARLEY_METRICS_TOKEN", "bench-scrape-token".to_string())];
     let metered = Parley::start_with(&args.server, &args.site_root, None, &metrics_env).await?;
     tokio::time::sleep(SETTLE).await;
     let metered_token = http::sign_up(metered.addr).await?;
     http::check_me(metered.addr, &metered_token).await?;
-    eprintln!("load: Parley GET /api/auth/me with metrics on ({plan}) …");
-    let target = Target::new(metered.addr, "/api/auth/me", Some(&metered_token))?;
-    let metered_stats = load::run(target, &plan).await?;
+    let metered_target = Target::new(metered.addr, "/api/auth/me", Some(&metered_token))?;
+    eprintln!("load: Parley GET /api/auth/me with metrics on, twice ({plan}) …");
+    let on = load::run(metered_target.clone(), &plan).await?;
+    let on = on.combined(&load::run(metered_target, &plan).await?)?;
+    eprintln!("load: Parley GET /api/auth/me with metrics off again ({plan}) …");
+    let off = parley_stats.combined(&load::run(target, &plan).await?)?;
     drop(metered);
+    drop(parley);
 
     let wasm_path = args.site_root.join("pkg").join("parley.wasm");
     eprintln!("compressing {} (brotli q11) …", wasm_path.display());
@@ -109,7 +113,8 @@ async fn run(args: &Args) -> Result<Report> {
         loaded_rss,
         hello: hello_stats,
         parley: parley_stats,
-        metered: metered_stats,
+        unmetered: off,
+        metered: on,
         wasm,
     })
 }

@@ -27,7 +27,8 @@ pub struct Report {
     pub loaded_rss: u64,
     pub hello: LoadStats,
     pub parley: LoadStats,
-    /// The same load with metrics on.
+    /// Metrics off (the run above and one after the metrics-on runs) and on (two runs).
+    pub unmetered: LoadStats,
     pub metered: LoadStats,
     pub wasm: Option<WasmSize>,
 }
@@ -39,7 +40,7 @@ impl Report {
 
     /// Throughput lost to metrics, in percent of the run without them (negative: noise).
     fn metrics_cost_percent(&self) -> f64 {
-        100.0 * (1.0 - self.metered.requests_per_sec() / self.parley.requests_per_sec())
+        100.0 * (1.0 - self.metered.requests_per_sec() / self.unmetered.requests_per_sec())
     }
 
     fn idle_rss_mb(&self) -> f64 {
@@ -97,7 +98,8 @@ impl Report {
         );
         print_run("hello-world GET /", &self.hello);
         print_run("Parley GET /api/auth/me", &self.parley);
-        print_run("  … with metrics on", &self.metered);
+        print_run("  metrics off (2 runs)", &self.unmetered);
+        print_run("  metrics on (2 runs)", &self.metered);
         let ratio = self.ratio_percent();
         let p99 = self.parley.p99_ms();
         println!(
@@ -144,6 +146,7 @@ impl Report {
             "loaded_rss_mb": round(self.loaded_rss as f64 / MB),
             "hello": run_json(&self.hello),
             "parley": run_json(&self.parley),
+            "parley_metrics_off": run_json(&self.unmetered),
             "parley_metrics_on": run_json(&self.metered),
             "metrics_cost_percent": round(self.metrics_cost_percent()),
             "ratio_percent": round(ratio),

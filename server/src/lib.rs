@@ -181,7 +181,7 @@ fn router(state: AppState) -> Router {
     };
     // Before the fallback: only matched routes carry a route label.
     let router = if state.settings.metrics_enabled() {
-        router.route_layer(axum::middleware::from_fn(http::metrics::mark_route))
+        router.route_layer(axum::middleware::from_fn(http::metrics::track))
     } else {
         router
     };

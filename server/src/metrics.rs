@@ -129,6 +129,7 @@ pub async fn render(state: &AppState, handle: &PrometheusHandle) -> String {
     metrics::gauge!("parley_db_pool_connections").set(pool.size() as f64);
     metrics::gauge!("parley_db_pool_idle").set(pool.num_idle() as f64);
     metrics::gauge!("parley_db_writers_waiting").set(state.db.writers_waiting() as f64);
+    metrics::gauge!("parley_http_requests_in_flight").set(crate::http::metrics::in_flight() as f64);
     handle.run_upkeep();
     handle.render()
 }

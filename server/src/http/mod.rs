@@ -45,12 +45,6 @@ pub fn apply(router: axum::Router<AppState>, state: &AppState) -> axum::Router<A
         .layer(CompressionLayer::new())
         .layer(tower::util::option_layer(cors(state)))
         .layer(from_fn_with_state((state.clone(), limiter), guard::guard))
-        .layer(tower::util::option_layer(
-            state
-                .settings
-                .metrics_enabled()
-                .then(|| from_fn(metrics::track)),
-        ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http()
