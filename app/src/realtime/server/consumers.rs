@@ -22,6 +22,11 @@ use std::time::Duration;
 
 /// Events handed to a consumer per transaction.
 const BATCH: i64 = 100;
+/// Events looked through per round for one the consumer wants.
+const SCAN: i64 = 2000;
+/// How often a cursor that only skipped unwanted events is written (writing it after every
+/// batch would take SQLite's one writer dozens of times a second under heavy board use).
+const SKIP_PERSIST: Duration = Duration::from_secs(5);
 
 /// A consumer of the event log.
 pub trait Consumer: Send + Sync + 'static {
@@ -119,9 +124,75 @@ async fn catch_up(state: &AppState, consumer: &Registered) -> Result<(), AppErro
     .fetch_all(&state.db.pool)
     .await?;
     for workspace in behind {
-        while step(state, consumer, WorkspaceId(workspace)).await? {}
+        let workspace = WorkspaceId(workspace);
+        if !skip_unwanted(state, consumer, workspace).await? {
+            while step(state, consumer, workspace).await? {}
+        }
     }
     Ok(())
+}
+
+/// When none of the next events is one the consumer wants, moves its cursor past them without
+/// handing it anything — at most every few seconds per workspace, since nothing depends on it
+/// (after a crash the same unwanted events are skipped again). Answers whether it skipped.
+async fn skip_unwanted(
+    state: &AppState,
+    consumer: &Registered,
+    workspace: WorkspaceId,
+) -> Result<bool, AppError> {
+    static LAST_WRITTEN: std::sync::LazyLock<
+        std::sync::Mutex<std::collections::HashMap<(&'static str, i64), std::time::Instant>>,
+    > = std::sync::LazyLock::new(Default::default);
+    let cursor: Option<i64> = sqlx::query_scalar(
+        "SELECT last_seq FROM event_consumers WHERE name = $1 AND workspace_id = $2",
+    )
+    .bind(consumer.name)
+    .bind(workspace.0)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let Some(cursor) = cursor else {
+        return Ok(false);
+    };
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT seq, type FROM events WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+    )
+    .bind(workspace.0)
+    .bind(cursor)
+    .bind(SCAN)
+    .fetch_all(&state.db.pool)
+    .await?;
+    if rows.iter().any(|(_, kind)| (consumer.wants)(kind)) {
+        return Ok(false);
+    }
+    let Some((last, _)) = rows.last() else {
+        return Ok(true);
+    };
+    let key = (consumer.name, workspace.0);
+    let due = LAST_WRITTEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(&key)
+        .is_none_or(|at| at.elapsed() >= SKIP_PERSIST);
+    if due {
+        let mut tx = state.db.begin().await?;
+        // Only forward: a runner elsewhere may have handled further meanwhile.
+        sqlx::query(
+            "UPDATE event_consumers SET last_seq = $1, updated_at = $2 \
+             WHERE name = $3 AND workspace_id = $4 AND last_seq < $1",
+        )
+        .bind(*last)
+        .bind(now_ms())
+        .bind(consumer.name)
+        .bind(workspace.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        LAST_WRITTEN
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, std::time::Instant::now());
+    }
+    Ok(true)
 }
 
 /// Handles the next batch of one workspace's events; answers whether there may be more.
