@@ -124,6 +124,11 @@ impl ChannelRegistry {
         self.channels.get(kind).cloned()
     }
 
+    /// What the channel of an account kind can do (`None`: no channel serves it).
+    pub fn capabilities(&self, kind: &str) -> Option<Capabilities> {
+        self.channels.get(kind).map(|c| c.capabilities())
+    }
+
     /// The registered kinds, sorted.
     pub fn kinds(&self) -> Vec<&'static str> {
         let mut kinds: Vec<_> = self.channels.keys().copied().collect();

@@ -32,8 +32,8 @@ impl SendPayload {
     pub fn new(state: &AppState, message_id: i64, account_id: i64, kind: &str) -> SendPayload {
         let on_one_instance = state
             .channels
-            .get(kind)
-            .is_some_and(|c| c.capabilities().connection_on_one_instance);
+            .capabilities(kind)
+            .is_some_and(|c| c.connection_on_one_instance);
         SendPayload {
             message_id,
             account_id: on_one_instance.then_some(account_id),

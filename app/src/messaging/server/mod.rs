@@ -349,16 +349,17 @@ pub async fn mark_read(
     .await?;
     let after = conversation_in(&mut tx, ws, conversation_id).await?;
     // Where the channel can, the chat is marked read on the network too.
-    let remote: Option<(String, Option<i64>)> = sqlx::query_as(
-        "SELECT c.peer_id, CAST((SELECT MAX(CAST(m.external_id AS BIGINT)) FROM messages m \
+    let remote: Option<(String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT a.kind, c.peer_id, CAST((SELECT MAX(CAST(m.external_id AS BIGINT)) FROM messages m \
          WHERE m.conversation_id = c.id AND m.direction = 'in') AS BIGINT) \
-         FROM conversations c WHERE c.id = $1",
+         FROM conversations c JOIN channel_accounts a ON a.id = c.account_id WHERE c.id = $1",
     )
     .bind(conversation_id)
     .fetch_optional(&mut *tx)
     .await?;
-    if let Some((peer, Some(max_id))) = remote {
-        read_remote::queue(state, &mut tx, ws, after.account_id, &peer, max_id).await?;
+    if let Some((kind, peer, Some(max_id))) = remote {
+        let account = (after.account_id, kind.as_str());
+        read_remote::queue(state, &mut tx, ws, account, &peer, max_id).await?;
     }
     let read = record(
         &mut tx,

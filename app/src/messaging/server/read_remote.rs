@@ -37,20 +37,17 @@ impl JobKind for MarkRead {
     }
 }
 
-/// Queues "mark read up to `max_id`" when the account's channel has read receipts.
+/// Queues "mark read up to `max_id`" when the channel of the account (of `kind`) has read
+/// receipts.
 pub async fn queue(
     state: &AppState,
     tx: &mut Tx,
     workspace_id: i64,
-    account_id: i64,
+    (account_id, kind): (i64, &str),
     peer_id: &str,
     max_id: i64,
 ) -> Result<(), AppError> {
-    let kind: String = sqlx::query_scalar("SELECT kind FROM channel_accounts WHERE id = $1")
-        .bind(account_id)
-        .fetch_one(&mut **tx)
-        .await?;
-    let Some(caps) = state.channels.get(&kind).map(|c| c.capabilities()) else {
+    let Some(caps) = state.channels.capabilities(kind) else {
         return Ok(());
     };
     if !caps.read_receipts {

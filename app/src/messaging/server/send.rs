@@ -53,8 +53,8 @@ pub async fn send(
             .await?;
     let takes_files = state
         .channels
-        .get(&account_kind)
-        .is_some_and(|c| c.capabilities().media);
+        .capabilities(&account_kind)
+        .is_some_and(|c| c.media);
     if file.is_some() && !takes_files {
         return Err(AppError::field(
             "file",
