@@ -59,13 +59,7 @@ pub const RULES: &[Rule] = &[
 
 /// Imports the rules forbid that are still there, each with the reason it is tolerated.
 /// (file relative to `app/src`, imported module, reason)
-pub const EXCEPTIONS: &[(&str, &str, &str)] = &[(
-    "server/state.rs",
-    "*",
-    "AppState still holds each domain's part (auth cache, sign-in throttle, the stage-move \
-         queue, the event hub, the mailer, the Telegram clients, the channel registry); they \
-         move behind typed extensions the domains register",
-)];
+pub const EXCEPTIONS: &[(&str, &str, &str)] = &[];
 
 /// One import across the rule.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -73,14 +73,8 @@ impl Application {
             .build();
         // The address actually bound (port 0 picks one), for links in emails.
         settings.addr = listener.local_addr()?;
-        let state = AppState::new(
-            db,
-            settings,
-            leptos_options,
-            jobs,
-            app::platform::channel_registry(),
-            consumers,
-        )?;
+        let parts = app::platform::parts(&settings, &db, consumers)?;
+        let state = AppState::new(db, settings, leptos_options, jobs, parts)?;
         let metrics_listener = match state.settings.metrics_addr {
             Some(addr) => Some(
                 TcpListener::bind(addr)
@@ -187,7 +181,7 @@ fn router(state: AppState) -> Router {
     };
     let router = router.fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
     // The simulated Telegram's control routes exist only when it is the configured backend.
-    let router = match &state.telegram.simulated {
+    let router = match &state.telegram().simulated {
         Some(sim) => router.nest_service(
             "/api/simulated-telegram",
             app::channels::telegram_user::simulated::routes::router(sim.clone()),

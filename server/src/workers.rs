@@ -77,7 +77,7 @@ async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
-        state.signin_throttle.retain_recent();
+        state.signin_throttle().retain_recent();
         let idle_ms = state.settings.session_idle_minutes as i64 * 60_000;
         let now = now_ms();
         let swept =

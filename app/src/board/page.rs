@@ -5,12 +5,13 @@ use super::column::Column;
 use super::dnd::{BoardState, ColumnData};
 use super::{load_board, BoardData, BoardQuery};
 use crate::components::{SearchBox, Skeleton};
+use crate::deals::DealEvent;
 use crate::i18n::number::{amount_input, parse_amount};
 use crate::i18n::use_lang;
 use crate::i18n::use_strings;
 use crate::pipelines::StageKind;
 use crate::providers::{use_session, use_toasts};
-use crate::realtime::use_realtime;
+use crate::realtime::{use_realtime, DomainEvent};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -132,20 +133,18 @@ fn Board(data: BoardData, query: BoardQuery, version: RwSignal<u64>) -> impl Int
 
 /// Other users' changes, and our own coming back, as they happen.
 fn listen_live(board: BoardState, version: RwSignal<u64>) {
-    use_realtime().on_event(move |e| match e.kind.as_str() {
-        "deal.created" | "deal.updated" | "deal.stage_changed" => {
-            if let Ok(deal) = serde_json::from_value::<crate::deals::DealView>(e.data.clone()) {
-                board.apply(deal);
-                board.refresh_totals();
-            }
+    use_realtime().on_event(move |e| match DealEvent::from_stream(e) {
+        Some(
+            DealEvent::Created(deal)
+            | DealEvent::Updated(deal)
+            | DealEvent::StageChanged { deal, .. },
+        ) => {
+            board.apply(deal);
+            board.refresh_totals();
         }
-        "deal.deleted" => {
-            if let Some(id) = e.data.get("id").and_then(|v| v.as_i64()) {
-                board.remove(id);
-            }
-        }
-        kind if kind.starts_with("pipeline.") => version.update(|v| *v += 1),
-        _ => {}
+        Some(DealEvent::Deleted { id }) => board.remove(id),
+        None if e.kind.starts_with("pipeline.") => version.update(|v| *v += 1),
+        None => {}
     });
 }
 

@@ -81,3 +81,17 @@ pub struct DeleteCompanyOptions {
     /// Detach the company's deals instead of refusing with 409 while it has any.
     pub detach_deals: bool,
 }
+
+/// Companies' events, as the server records them and the browser reads them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+pub enum CompanyEvent {
+    #[serde(rename = "company.created")]
+    Created(CompanyView),
+    #[serde(rename = "company.updated")]
+    Updated(CompanyView),
+    #[serde(rename = "company.deleted")]
+    Deleted { id: i64 },
+}
+
+impl crate::realtime::DomainEvent for CompanyEvent {}

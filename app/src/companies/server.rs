@@ -1,10 +1,11 @@
 //! Company queries and services.
 
+use super::CompanyEvent;
 use super::{CompanyInput, CompanyView};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
-use crate::realtime::server::record;
+use crate::realtime::server::UnitOfWork;
 use crate::server::db::{Row, Tx};
 use crate::server::query::{order_by, search_text, Conditions};
 use crate::server::{now_ms, refs, AppState};
@@ -122,8 +123,8 @@ pub async fn create(
     let input = input.normalized();
     input.validate()?;
     auth.require_on(Action::EditRecords, input.owner_id)?;
-    let mut tx = state.db.begin().await?;
-    refs::member(&mut tx, auth.workspace_id.0, input.owner_id, "ownerId").await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    refs::member(&mut uow, auth.workspace_id.0, input.owner_id, "ownerId").await?;
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO companies (workspace_id, name, industry, size, website, description, owner_id, search_text, created_at, updated_at) \
@@ -138,27 +139,24 @@ pub async fn create(
     .bind(input.owner_id)
     .bind(company_search_text(&input))
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(uow.conn())
     .await?;
     record_activity(
-        &mut tx,
+        &mut uow,
         auth,
         Subject::Company(id),
         "created",
         serde_json::json!({ "name": input.name }),
     )
     .await?;
-    let created = get_in(&mut tx, auth.workspace_id.0, id).await?;
-    let event = record(
-        &mut tx,
+    let created = get_in(&mut uow, auth.workspace_id.0, id).await?;
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "company.created",
-        serde_json::to_value(&created).unwrap_or_default(),
+        &CompanyEvent::Created(created.clone()),
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(created)
 }
 
@@ -172,11 +170,11 @@ pub async fn update(
     auth.require(Action::EditRecords)?;
     let input = input.normalized();
     input.validate()?;
-    let mut tx = state.db.begin().await?;
-    let before = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let before = get_in(&mut uow, auth.workspace_id.0, id).await?;
     auth.require_on(Action::EditRecords, before.owner_id)?;
     auth.require_on(Action::EditRecords, input.owner_id)?;
-    refs::member(&mut tx, auth.workspace_id.0, input.owner_id, "ownerId").await?;
+    refs::member(&mut uow, auth.workspace_id.0, input.owner_id, "ownerId").await?;
     sqlx::query(
         "UPDATE companies SET name = $1, industry = $2, size = $3, website = $4, description = $5, owner_id = $6, \
          search_text = $7, updated_at = $8 WHERE id = $9 AND workspace_id = $10",
@@ -191,12 +189,13 @@ pub async fn update(
     .bind(now_ms())
     .bind(id)
     .bind(auth.workspace_id.0)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await?;
     if before.name != input.name {
-        refresh_contact_search(&mut tx, auth.workspace_id.0, id, &before.name, &input.name).await?;
+        refresh_contact_search(&mut uow, auth.workspace_id.0, id, &before.name, &input.name)
+            .await?;
     }
-    let after = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    let after = get_in(&mut uow, auth.workspace_id.0, id).await?;
     let fields = changed_fields(
         &before,
         &after,
@@ -210,7 +209,7 @@ pub async fn update(
     );
     if !fields.is_empty() {
         record_activity(
-            &mut tx,
+            &mut uow,
             auth,
             Subject::Company(id),
             "edited",
@@ -218,16 +217,13 @@ pub async fn update(
         )
         .await?;
     }
-    let event = record(
-        &mut tx,
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "company.updated",
-        serde_json::to_value(&after).unwrap_or_default(),
+        &CompanyEvent::Updated(after.clone()),
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(after)
 }
 
@@ -259,8 +255,8 @@ pub async fn delete(
     detach_deals: bool,
 ) -> Result<(), AppError> {
     auth.require(Action::DeleteRecords)?;
-    let mut tx = state.db.begin().await?;
-    let company = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let company = get_in(&mut uow, auth.workspace_id.0, id).await?;
     auth.require_on(Action::DeleteRecords, company.owner_id)?;
     if company.deal_count > 0 && !detach_deals {
         return Err(AppError::conflict(format!(
@@ -271,28 +267,25 @@ pub async fn delete(
     sqlx::query("UPDATE deals SET company_id = NULL WHERE company_id = $1 AND workspace_id = $2")
         .bind(id)
         .bind(auth.workspace_id.0)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
-    refresh_contact_search(&mut tx, auth.workspace_id.0, id, &company.name, "").await?;
+    refresh_contact_search(&mut uow, auth.workspace_id.0, id, &company.name, "").await?;
     sqlx::query("DELETE FROM companies WHERE id = $1 AND workspace_id = $2")
         .bind(id)
         .bind(auth.workspace_id.0)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
     sqlx::query("DELETE FROM activities WHERE workspace_id = $1 AND subject_type = 'company' AND subject_id = $2")
         .bind(auth.workspace_id.0)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
-    let event = record(
-        &mut tx,
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "company.deleted",
-        serde_json::json!({ "id": id }),
+        &CompanyEvent::Deleted { id },
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(())
 }

@@ -136,3 +136,17 @@ impl ContactPatch {
         }
     }
 }
+
+/// Contacts' events, as the server records them and the browser reads them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+pub enum ContactEvent {
+    #[serde(rename = "contact.created")]
+    Created(ContactView),
+    #[serde(rename = "contact.updated")]
+    Updated(ContactView),
+    #[serde(rename = "contact.deleted")]
+    Deleted { id: i64 },
+}
+
+impl crate::realtime::DomainEvent for ContactEvent {}

@@ -1,10 +1,11 @@
 //! Contact queries and services.
 
+use super::ContactEvent;
 use super::{ContactInput, ContactPatch, ContactView};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
-use crate::realtime::server::record;
+use crate::realtime::server::UnitOfWork;
 use crate::server::db::{Row, Tx};
 use crate::server::query::{order_by, search_text, Conditions};
 use crate::server::{now_ms, refs, AppState};
@@ -151,19 +152,16 @@ pub async fn create(
     auth.require(Action::CreateRecords)?;
     let input = input.normalized();
     auth.require_on(Action::EditRecords, input.owner_id)?;
-    let mut tx = state.db.begin().await?;
-    check(&mut tx, auth, &input).await?;
-    let created = create_in(&mut tx, auth, &input).await?;
-    let event = record(
-        &mut tx,
+    let mut uow = UnitOfWork::begin(state).await?;
+    check(&mut uow, auth, &input).await?;
+    let created = create_in(&mut uow, auth, &input).await?;
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "contact.created",
-        serde_json::to_value(&created).unwrap_or_default(),
+        &ContactEvent::Created(created.clone()),
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(created)
 }
 
@@ -214,22 +212,19 @@ pub async fn update(
 ) -> Result<ContactView, AppError> {
     auth.require(Action::EditRecords)?;
     let input = input.normalized();
-    let mut tx = state.db.begin().await?;
-    let before = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let before = get_in(&mut uow, auth.workspace_id.0, id).await?;
     auth.require_on(Action::EditRecords, before.owner_id)?;
     auth.require_on(Action::EditRecords, input.owner_id)?;
-    check(&mut tx, auth, &input).await?;
-    let after = update_in(&mut tx, auth, &before, &input).await?;
-    let event = record(
-        &mut tx,
+    check(&mut uow, auth, &input).await?;
+    let after = update_in(&mut uow, auth, &before, &input).await?;
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "contact.updated",
-        serde_json::to_value(&after).unwrap_or_default(),
+        &ContactEvent::Updated(after.clone()),
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(after)
 }
 
@@ -294,19 +289,19 @@ pub async fn update_in(
 #[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, id))]
 pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
     auth.require(Action::DeleteRecords)?;
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     let owner: Option<Option<i64>> =
         sqlx::query_scalar("SELECT owner_id FROM contacts WHERE id = $1 AND workspace_id = $2")
             .bind(id)
             .bind(auth.workspace_id.0)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(uow.conn())
             .await?;
     let owner = owner.ok_or_else(|| AppError::not_found("Contact"))?;
     auth.require_on(Action::DeleteRecords, owner)?;
     let done = sqlx::query("DELETE FROM contacts WHERE id = $1 AND workspace_id = $2")
         .bind(id)
         .bind(auth.workspace_id.0)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::not_found("Contact"));
@@ -314,17 +309,14 @@ pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(),
     sqlx::query("DELETE FROM activities WHERE workspace_id = $1 AND subject_type = 'contact' AND subject_id = $2")
         .bind(auth.workspace_id.0)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
-    let event = record(
-        &mut tx,
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "contact.deleted",
-        serde_json::json!({ "id": id }),
+        &ContactEvent::Deleted { id },
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(())
 }

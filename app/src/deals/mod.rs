@@ -156,3 +156,25 @@ pub struct StageChange {
     ))]
     pub value_minor: Option<i64>,
 }
+
+/// Deals' events, as the server records them and the browser reads them. (A stage move's
+/// `deal.stage_changed` is written by the group commit of moves, many in one statement.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+pub enum DealEvent {
+    #[serde(rename = "deal.created")]
+    Created(DealView),
+    #[serde(rename = "deal.updated")]
+    Updated(DealView),
+    #[serde(rename = "deal.deleted")]
+    Deleted { id: i64 },
+    /// The deal after the move, and the stage it left.
+    #[serde(rename = "deal.stage_changed", rename_all = "camelCase")]
+    StageChanged {
+        #[serde(flatten)]
+        deal: DealView,
+        from_stage_id: i64,
+    },
+}
+
+impl crate::realtime::DomainEvent for DealEvent {}

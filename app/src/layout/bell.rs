@@ -1,9 +1,10 @@
 use crate::components::format_time;
 use crate::i18n::use_strings;
 use crate::i18n::Msg;
+use crate::messaging::MessagingEvent;
 use crate::providers::{use_session, use_toasts, ToastKind};
-use crate::realtime::use_realtime;
-use crate::timeline::{my_reminders, ReminderView};
+use crate::realtime::{use_realtime, DomainEvent};
+use crate::timeline::{my_reminders, ReminderView, TimelineEvent};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -19,23 +20,31 @@ pub fn Bell() -> impl IntoView {
         my_reminders()
     });
     use_realtime().on_event(move |e| match e.kind.as_str() {
-        "reminder.due" if e.data.get("userId").and_then(|v| v.as_i64()) == Some(me) => {
-            let title = e
-                .data
-                .pointer("/reminder/title")
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string();
-            toasts.push(
-                ToastKind::Info,
-                Msg::new("toast-reminder-due").arg("title", title),
-            );
+        "account.needs_relogin" => {
+            if let Some(MessagingEvent::AccountNeedsRelogin {
+                owner_id: Some(owner),
+                ..
+            }) = MessagingEvent::from_stream(e)
+            {
+                if owner == me {
+                    toasts.push(ToastKind::Error, Msg::new("toast-relogin-needed"));
+                }
+            }
+        }
+        "reminder.due" => {
+            if let Some(TimelineEvent::ReminderDue { reminder, user_id }) =
+                TimelineEvent::from_stream(e)
+            {
+                if user_id == me {
+                    toasts.push(
+                        ToastKind::Info,
+                        Msg::new("toast-reminder-due").arg("title", reminder.title),
+                    );
+                }
+            }
             version.update(|v| *v += 1);
         }
         k if k.starts_with("reminder.") => version.update(|v| *v += 1),
-        "account.needs_relogin" if e.data.get("ownerId").and_then(|v| v.as_i64()) == Some(me) => {
-            toasts.push(ToastKind::Error, Msg::new("toast-relogin-needed"));
-        }
         _ => {}
     });
     let due = Signal::derive(move || {

@@ -11,7 +11,8 @@ mod workspace_switcher;
 use crate::auth::{get_me, Me};
 use crate::components::Skeleton;
 use crate::providers::Session;
-use crate::realtime::provide_realtime;
+use crate::realtime::{provide_realtime, DomainEvent};
+use crate::workspaces::WorkspaceEvent;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
 
@@ -39,10 +40,8 @@ fn SignedIn(me: Me) -> impl IntoView {
     provide_context(Session { me });
     // The workspace name in the frame follows renames made anywhere.
     realtime.on_event(move |e| {
-        if e.kind == "workspace.renamed" {
-            if let Some(name) = e.data.get("name").and_then(|n| n.as_str()) {
-                me.update(|m| m.workspace.name = name.to_string());
-            }
+        if let Some(WorkspaceEvent::Renamed { name }) = WorkspaceEvent::from_stream(e) {
+            me.update(|m| m.workspace.name = name);
         }
         // The caller's own role changed or ownership moved: reload with the new permissions.
         let mine =

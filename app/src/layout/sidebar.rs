@@ -1,6 +1,7 @@
 use crate::i18n::use_strings;
+use crate::messaging::MessagingEvent;
 use crate::providers::{client_fetch, use_session};
-use crate::realtime::use_realtime;
+use crate::realtime::{use_realtime, DomainEvent};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::time::Duration;
@@ -57,12 +58,14 @@ fn inbox_unread() -> Signal<i64> {
     let generation = StoredValue::new(0u64);
     use_realtime().on_event(move |e| {
         let relevant = matches!(
-            e.kind.as_str(),
-            "message.received"
-                | "message.read"
-                | "conversation.updated"
-                | "account.connected"
-                | "account.disconnected"
+            MessagingEvent::from_stream(e),
+            Some(
+                MessagingEvent::MessageReceived { .. }
+                    | MessagingEvent::MessageRead { .. }
+                    | MessagingEvent::ConversationUpdated(_)
+                    | MessagingEvent::AccountConnected { .. }
+                    | MessagingEvent::AccountDisconnected { .. }
+            )
         );
         if !relevant {
             return;

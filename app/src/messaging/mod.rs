@@ -2,6 +2,7 @@
 //! channel (a Telegram bot today; Telegram user accounts plug into the same model).
 
 mod api;
+mod events;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod rest;
@@ -13,6 +14,7 @@ mod user_accounts;
 
 use crate::ids::EpochMs;
 pub use api::*;
+pub use events::MessagingEvent;
 pub use pages::InboxPage;
 use serde::{Deserialize, Serialize};
 pub use user_accounts::*;

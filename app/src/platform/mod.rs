@@ -6,7 +6,30 @@ pub mod api;
 
 use crate::messaging::server::channel::ChannelRegistry;
 use crate::realtime::server::consumers::ConsumerRegistry;
+use crate::realtime::server::EventHub;
 use crate::server::jobs::JobRegistry;
+use crate::server::parts::Parts;
+use crate::server::{Db, Settings};
+
+/// Each domain's part of the `AppState`, with the event consumers given (the server passes
+/// [`consumer_registry`], a test may add its own).
+pub fn parts(settings: &Settings, db: &Db, consumers: ConsumerRegistry) -> anyhow::Result<Parts> {
+    let hub = EventHub::new();
+    let mut parts = Parts::new();
+    parts
+        .insert(crate::deals::server::moves::MoveQueue::start(
+            db.clone(),
+            hub.clone(),
+        ))
+        .insert(hub)
+        .insert(crate::auth::server::throttle::SignInThrottle::new(settings))
+        .insert(crate::auth::server::cache::AuthCache::new())
+        .insert(crate::email::server::Mailer::from_settings(settings)?)
+        .insert(crate::channels::telegram_user::TelegramUsers::from_settings(settings))
+        .insert(channel_registry())
+        .insert(consumers);
+    Ok(parts)
+}
 
 /// Every job kind the domains run.
 pub fn job_registry() -> JobRegistry {

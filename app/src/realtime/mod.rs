@@ -23,6 +23,37 @@ pub struct RealtimeEvent {
     pub at: EpochMs,
 }
 
+/// A domain's events, one enum per domain, shared by the server (which records them) and the
+/// browser (which reads them off the stream). Its serde form is tagged `type` with content
+/// `data` (`#[serde(tag = "type", content = "data")]`, a `rename` per variant), so the JSON is
+/// exactly the stream's `{type, data}`: a variant's name on the wire is its event kind.
+pub trait DomainEvent: Serialize + serde::de::DeserializeOwned {
+    /// This domain's event in a stream event, or `None` when the kind is another domain's
+    /// (or its data does not have this version's shape).
+    fn from_stream(e: &RealtimeEvent) -> Option<Self> {
+        let tagged = serde_json::json!({ "type": e.kind, "data": e.data });
+        serde_json::from_value(tagged).ok()
+    }
+
+    /// The event's kind and data, as the event log stores them.
+    fn to_stream(&self) -> Result<(String, serde_json::Value), serde_json::Error> {
+        let mut tagged = serde_json::to_value(self)?;
+        let kind = match tagged.get("type") {
+            Some(serde_json::Value::String(kind)) => kind.clone(),
+            _ => {
+                return Err(serde::ser::Error::custom(
+                    "a domain event serialises as {type, data}",
+                ))
+            }
+        };
+        let data = tagged
+            .get_mut("data")
+            .map(serde_json::Value::take)
+            .unwrap_or(serde_json::Value::Null);
+        Ok((kind, data))
+    }
+}
+
 /// What a client may send.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]

@@ -7,6 +7,7 @@ pub mod db;
 pub mod extract;
 pub mod jobs;
 pub mod openapi;
+pub mod parts;
 pub mod query;
 pub mod refs;
 pub mod secrets;

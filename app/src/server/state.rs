@@ -2,11 +2,8 @@
 //!
 //! It is cloned for every request and every middleware, so it is a single `Arc`.
 
+use super::parts::Parts;
 use super::{Db, Settings};
-use crate::auth::server::cache::AuthCache;
-use crate::auth::server::throttle::SignInThrottle;
-use crate::deals::server::moves::MoveQueue;
-use crate::realtime::server::EventHub;
 use leptos::config::LeptosOptions;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -17,13 +14,8 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub db: Db,
     pub settings: Settings,
-    pub hub: EventHub,
-    pub signin_throttle: SignInThrottle,
-    pub auth_cache: AuthCache,
     /// List totals, remembered per workspace event sequence (see `counts.rs`).
     pub counts: super::counts::Counts,
-    /// The group commit of stage moves (see `deals::server::moves`).
-    pub moves: MoveQueue,
     pub leptos_options: LeptosOptions,
     /// Flips to `true` when the server starts shutting down; long-lived work (WebSockets,
     /// workers) watches it and finishes.
@@ -38,16 +30,11 @@ pub struct Inner {
     pub jobs_wake: tokio::sync::Notify,
     /// The job kinds the domains registered at start-up.
     pub jobs: super::jobs::JobRegistry,
-    /// The networks the inbox talks through.
-    pub channels: crate::messaging::server::channel::ChannelRegistry,
-    /// The durable consumers of the event log.
-    pub consumers: crate::realtime::server::consumers::ConsumerRegistry,
-    /// Where email goes: SMTP or the local outbox.
-    pub mailer: crate::email::server::Mailer,
     /// Wakes the channel supervisors when an account is connected.
     pub channels_wake: tokio::sync::Notify,
-    /// Telegram user accounts: the MTProto connector, logins under way, connected clients.
-    pub telegram: crate::channels::telegram_user::TelegramUsers,
+    /// Each domain's part (its cache, queue, hub, registry, clients), read through the
+    /// accessor the domain defines (`state.hub()`, `state.auth_cache()`, …).
+    pub(super) parts: Parts,
 }
 
 impl Deref for AppState {
@@ -58,29 +45,22 @@ impl Deref for AppState {
 }
 
 impl AppState {
+    /// The state of a server: the infrastructure built here, the domains' `parts` built by
+    /// the composition root.
     pub fn new(
         db: Db,
         settings: Settings,
         leptos_options: LeptosOptions,
         jobs: super::jobs::JobRegistry,
-        channels: crate::messaging::server::channel::ChannelRegistry,
-        consumers: crate::realtime::server::consumers::ConsumerRegistry,
+        parts: Parts,
     ) -> anyhow::Result<AppState> {
-        let hub = EventHub::new();
         let secrets = super::secrets::Secrets::load(&settings)?;
         let http = reqwest::Client::builder()
             .user_agent(concat!("Parley/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(std::time::Duration::from_secs(10))
             .build()?;
-        let mailer = crate::email::server::Mailer::from_settings(&settings)?;
-        let telegram = crate::channels::telegram_user::TelegramUsers::from_settings(&settings);
         Ok(AppState(Arc::new(Inner {
-            mailer,
-            moves: MoveQueue::start(db.clone(), hub.clone()),
             db,
-            hub,
-            signin_throttle: SignInThrottle::new(&settings),
-            auth_cache: AuthCache::new(),
             counts: Default::default(),
             settings,
             leptos_options,
@@ -90,10 +70,8 @@ impl AppState {
             instance_id: format!("{}-{:08x}", std::process::id(), rand::random::<u32>()),
             jobs_wake: tokio::sync::Notify::new(),
             jobs,
-            channels,
-            consumers,
             channels_wake: tokio::sync::Notify::new(),
-            telegram,
+            parts,
         })))
     }
 

@@ -156,6 +156,9 @@ pub struct AuditView {
     #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub details: serde_json::Value,
     pub ip: String,
+    /// How the change was made: `manual` (in the app), `api`, `automation`, `campaign` or
+    /// `system` (Parley itself).
+    pub source: String,
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub created_at: EpochMs,
 }

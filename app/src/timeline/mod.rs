@@ -23,6 +23,9 @@ pub struct ActivityView {
     pub kind: String,
     pub data: serde_json::Value,
     pub actor_name: Option<String>,
+    /// How the change was made: `manual` (in the app), `api`, `automation`, `campaign` or
+    /// `system` (Parley itself).
+    pub source: String,
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub at: EpochMs,
 }
@@ -104,3 +107,27 @@ pub struct ReminderPatch {
     pub due_at: Option<EpochMs>,
     pub done: Option<bool>,
 }
+
+/// Notes' and reminders' events, as the server records them and the browser reads them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+pub enum TimelineEvent {
+    #[serde(rename = "note.created")]
+    NoteCreated(NoteView),
+    #[serde(rename = "note.deleted")]
+    NoteDeleted { id: i64 },
+    #[serde(rename = "reminder.created")]
+    ReminderCreated(ReminderView),
+    #[serde(rename = "reminder.updated")]
+    ReminderUpdated(ReminderView),
+    #[serde(rename = "reminder.deleted")]
+    ReminderDeleted { id: i64 },
+    /// A reminder came due; its owner is told.
+    #[serde(rename = "reminder.due", rename_all = "camelCase")]
+    ReminderDue {
+        reminder: ReminderView,
+        user_id: i64,
+    },
+}
+
+impl crate::realtime::DomainEvent for TimelineEvent {}

@@ -87,10 +87,22 @@ pub fn TimelinePanel(
                     Some(Ok(d)) => d.activities.into_iter().map(|a| {
                         let at = a.at;
                         let who = a.actor_name.clone().unwrap_or_default();
+                        let source = a.source.clone();
+                        let source_attr = a.source.clone();
+                        // A change a member made shows who; one made for them shows how.
+                        let by = move || {
+                            let b = t.get().board;
+                            match source.as_str() {
+                                "automation" => b.source_automation.to_string(),
+                                "campaign" => b.source_campaign.to_string(),
+                                "system" => b.source_system.to_string(),
+                                _ => who.clone(),
+                            }
+                        };
                         view! {
-                            <li class="activity__item">
+                            <li class="activity__item" data-source=source_attr>
                                 <span class="activity__text">{move || describe(lang.get(), &a)}</span>
-                                <time class="activity__time">{move || format!("{who} · {}", format_time(at))}</time>
+                                <time class="activity__time">{move || format!("{} · {}", by(), format_time(at))}</time>
                             </li>
                         }
                     }).collect_view().into_any(),

@@ -120,3 +120,15 @@ impl WorkspaceInput {
         self
     }
 }
+
+/// The workspace's own events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+pub enum WorkspaceEvent {
+    #[serde(rename = "workspace.created")]
+    Created { name: String },
+    #[serde(rename = "workspace.renamed")]
+    Renamed { name: String },
+}
+
+impl crate::realtime::DomainEvent for WorkspaceEvent {}

@@ -1,10 +1,11 @@
 //! Workspace queries and services.
 
+use super::WorkspaceEvent;
 use super::{HomeData, MemberView, MembershipView, Role, WorkspaceInput, WorkspaceView};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::ids::{UserId, WorkspaceId};
-use crate::realtime::server::{recent, record, StoredEvent};
+use crate::realtime::server::{recent, record_event, StoredEvent, UnitOfWork};
 use crate::server::db::{Row, Tx};
 use crate::server::{now_ms, AppState};
 use crate::team::permissions::Action;
@@ -72,14 +73,10 @@ pub async fn create(
         .execute(&mut **tx)
         .await?;
     crate::pipelines::server::create_default(tx, workspace.id.0).await?;
-    let event = record(
-        tx,
-        workspace.id,
-        Some(owner),
-        "workspace.created",
-        serde_json::json!({ "name": name }),
-    )
-    .await?;
+    let created = WorkspaceEvent::Created {
+        name: name.to_string(),
+    };
+    let event = record_event(tx, workspace.id, Some(owner), &created).await?;
     Ok((workspace, vec![event]))
 }
 
@@ -181,31 +178,30 @@ pub async fn rename(
     auth.require(Action::ManageWorkspace)?;
     let input = input.normalized();
     input.validate()?;
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     let row = sqlx::query(
         "UPDATE workspaces SET name = $1, updated_at = $2 WHERE id = $3 RETURNING id, name, slug, time_zone",
     )
     .bind(&input.name)
     .bind(now_ms())
     .bind(auth.workspace_id.0)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(uow.conn())
     .await?
     .ok_or_else(|| AppError::not_found("Workspace"))?;
     let workspace = view(&row)?;
     let details = serde_json::json!({ "after": { "name": workspace.name } });
     let target = ("workspace", auth.workspace_id.0.to_string());
-    crate::team::server::audit::log(&mut tx, auth, "workspace.renamed", target, details).await?;
-    let event = record(
-        &mut tx,
+    crate::team::server::audit::log(&mut uow, auth, "workspace.renamed", target, details).await?;
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "workspace.renamed",
-        serde_json::json!({ "name": workspace.name }),
+        &WorkspaceEvent::Renamed {
+            name: workspace.name.clone(),
+        },
     )
     .await?;
-    tx.commit().await?;
-    state.auth_cache.forget_profiles();
-    state.hub.publish([event]);
+    uow.commit().await?;
+    state.auth_cache().forget_profiles();
     Ok(workspace)
 }
 
@@ -217,17 +213,17 @@ pub async fn create_for(
 ) -> Result<WorkspaceView, AppError> {
     let input = input.normalized();
     input.validate()?;
-    let mut tx = state.db.begin().await?;
-    let (workspace, events) = create(&mut tx, auth.user_id, &input.name).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let (workspace, events) = create(&mut uow, auth.user_id, &input.name).await?;
     sqlx::query("UPDATE sessions SET workspace_id = $1 WHERE id = $2")
         .bind(workspace.id.0)
         .bind(auth.session_id.0)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
-    tx.commit().await?;
-    state.auth_cache.forget_session(auth.session_id);
-    state.auth_cache.forget_profiles();
-    state.hub.publish(events);
+    uow.recorded(events);
+    uow.commit().await?;
+    state.auth_cache().forget_session(auth.session_id);
+    state.auth_cache().forget_profiles();
     Ok(workspace)
 }
 

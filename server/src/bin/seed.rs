@@ -159,13 +159,13 @@ async fn main() -> anyhow::Result<()> {
     let db = Db::connect(&settings).await?;
     db.migrate().await?;
     let leptos = LeptosOptions::builder().output_name("parley").build();
+    let parts = app::platform::parts(&settings, &db, app::platform::consumer_registry())?;
     let state = AppState::new(
         db.clone(),
         settings,
         leptos,
         app::platform::job_registry(),
-        app::platform::channel_registry(),
-        app::platform::consumer_registry(),
+        parts,
     )?;
     let started = Instant::now();
     let (user, workspace, new) = account(&state, &options).await?;

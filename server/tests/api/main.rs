@@ -13,6 +13,7 @@ mod csv_import;
 mod fuzz;
 mod fuzz_cases;
 mod helpers;
+mod ingest;
 mod isolation;
 mod isolation_support;
 mod locales;

@@ -384,6 +384,42 @@ async fn changes_made_by_a_rule_or_by_parley_record_their_source() {
         ];
         expected.sort();
         assert_eq!(sources, expected, "{history}");
+
+        // The deal's timeline says how each move was made, and shows no member for those a
+        // rule or Parley made.
+        let (_, timeline) = call(
+            &app,
+            &t,
+            M::GET,
+            &format!("/api/crm/deals/{id}/activities"),
+            None,
+        )
+        .await;
+        let mut moves: Vec<&str> = timeline
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["kind"] == "stage_changed")
+            .map(|a| a["source"].as_str().unwrap())
+            .collect();
+        moves.sort();
+        assert_eq!(moves, ["api", "automation", "system"], "{timeline}");
+
+        // The audit log records Parley as the author of what it changed.
+        let input = app::workspaces::WorkspaceInput {
+            name: "Actors renamed".into(),
+        };
+        app::workspaces::server::rename(&app.state, &system, input)
+            .await
+            .unwrap();
+        let (_, log) = call(&app, &t, M::GET, "/api/audit?action=workspace", None).await;
+        let renamed = log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == "workspace.renamed")
+            .unwrap_or_else(|| panic!("{log}"));
+        assert_eq!(renamed["source"], "system");
     })
     .await;
 }

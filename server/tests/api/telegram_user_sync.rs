@@ -86,7 +86,18 @@ async fn only_picked_chats_are_stored_with_their_history_once() {
             json!({"type": "message", "peerId": 702, "text": "secret from Oleg"}),
         )
         .await;
-        // A message in a picked chat is, with the sender matched to a (new) contact.
+        // A message in a picked chat is stored, with the sender matched to the contact that
+        // carries their Telegram id (added since the chat was picked). No contact is invented.
+        assert!(conversation_of(&app, &token, "Lena Petrova").await.unwrap()["contactId"].is_null());
+        let (s, lena_contact) = call(
+            &app,
+            &token,
+            M::POST,
+            "/api/crm/contacts",
+            Some(json!({"firstName": "Lena", "lastName": "Petrova", "telegramUserId": 701, "telegramUsername": "lena_p"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{lena_contact}");
         poke(
             &app,
             &phone,
@@ -108,6 +119,12 @@ async fn only_picked_chats_are_stored_with_their_history_once() {
         .unwrap();
         assert_eq!(leaked, 0);
         let contact = lena["contactId"].as_i64().expect("a contact was matched");
+        assert_eq!(lena["contactId"], lena_contact["id"]);
+        let contacts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contacts")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        assert_eq!(contacts, 1, "no contact is created by a message");
         let (_, c) = call(
             &app,
             &token,

@@ -102,14 +102,14 @@ pub async fn revoke(state: &AppState, auth: &AuthContext, id: i64) -> Result<(),
     )
     .await?;
     tx.commit().await?;
-    state.auth_cache.forget_token(&hash);
+    state.auth_cache().forget_token(&hash);
     Ok(())
 }
 
 /// Resolves a `pat_` token to its owner's context, or `None` for an unknown one.
 pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>, AppError> {
     let token_hash = session::hash_token(token);
-    if let Some(cached) = state.auth_cache.session(&token_hash) {
+    if let Some(cached) = state.auth_cache().session(&token_hash) {
         return Ok(Some(cached.ctx));
     }
     let row = sqlx::query(
@@ -148,7 +148,7 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>
         must_enrol_two_factor: must_enrol != 0,
         actor: Actor::Member,
     };
-    state.auth_cache.put_session(
+    state.auth_cache().put_session(
         token_hash,
         super::cache::CachedSession {
             ctx: ctx.clone(),

@@ -94,3 +94,10 @@ impl AuthCache {
         self.profiles.invalidate_all();
     }
 }
+
+impl crate::server::AppState {
+    /// The cache of verified sessions and tokens.
+    pub fn auth_cache(&self) -> &AuthCache {
+        self.part()
+    }
+}

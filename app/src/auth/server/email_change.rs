@@ -139,9 +139,9 @@ pub async fn confirm(state: &AppState, token: &str, meta: &ClientMeta) -> Result
     tx.commit().await?;
     state.jobs_wake.notify_one();
     if moved.revert {
-        state.auth_cache.forget_user_sessions(user);
+        state.auth_cache().forget_user_sessions(user);
     }
-    state.auth_cache.forget_profiles();
+    state.auth_cache().forget_profiles();
     tracing::info!(user_id = %user, revert = moved.revert, "email address changed");
     Ok(())
 }
@@ -158,5 +158,6 @@ async fn actor(
         workspace_id: workspace,
         user_id: Some(user.0),
         ip: meta.ip.to_string(),
+        source: "manual",
     })
 }

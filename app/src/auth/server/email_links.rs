@@ -163,7 +163,7 @@ pub async fn queue_verification(
 
 /// Sends the caller a new verification email.
 pub async fn resend_verification(state: &AppState, auth: &AuthContext) -> Result<(), AppError> {
-    state.signin_throttle.attempt(
+    state.signin_throttle().attempt(
         &format!("verify:{}", auth.user_id),
         auth.ip.unwrap_or([0, 0, 0, 0].into()),
     )?;
@@ -197,7 +197,7 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<(), AppError>
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    state.auth_cache.forget_profiles();
+    state.auth_cache().forget_profiles();
     Ok(())
 }
 
@@ -210,7 +210,7 @@ pub async fn forgot_password(
 ) -> Result<(), AppError> {
     let email = input.email.trim().to_lowercase();
     state
-        .signin_throttle
+        .signin_throttle()
         .attempt(&format!("reset:{email}"), meta.ip)?;
     if crate::validation::email(&email).is_err() {
         return Err(AppError::field(
@@ -249,6 +249,7 @@ async fn send_reset(state: &AppState, email: &str, ip: String) -> Result<(), App
         workspace_id: workspace,
         user_id: Some(user.0),
         ip,
+        source: "manual",
     };
     audit::log(
         &mut tx,
@@ -270,7 +271,7 @@ pub async fn reset_password(
     meta: &ClientMeta,
 ) -> Result<(), AppError> {
     input.validate()?;
-    state.signin_throttle.attempt("reset-token", meta.ip)?;
+    state.signin_throttle().attempt("reset-token", meta.ip)?;
     let hash = password::hash(input.password.clone()).await?;
     let mut tx = state.db.begin().await?;
     let user = consume(&mut tx, &input.token, "reset")
@@ -299,6 +300,7 @@ pub async fn reset_password(
         workspace_id: workspace,
         user_id: Some(user.0),
         ip: meta.ip.to_string(),
+        source: "manual",
     };
     audit::log(
         &mut tx,
@@ -309,6 +311,6 @@ pub async fn reset_password(
     )
     .await?;
     tx.commit().await?;
-    state.auth_cache.forget_user_sessions(user);
+    state.auth_cache().forget_user_sessions(user);
     Ok(())
 }

@@ -36,7 +36,7 @@ pub async fn update(
     .bind(auth.user_id.0)
     .execute(state.db.writer())
     .await?;
-    state.auth_cache.forget_profiles();
+    state.auth_cache().forget_profiles();
     service::load_user(state, auth.user_id).await
 }
 
@@ -74,7 +74,7 @@ pub(super) async fn check_password(
 ) -> Result<Account, AppError> {
     let ip = auth.ip.unwrap_or([0, 0, 0, 0].into());
     state
-        .signin_throttle
+        .signin_throttle()
         .attempt(&format!("password:{}", auth.user_id), ip)?;
     let row = sqlx::query("SELECT email, name, password_hash, locale FROM users WHERE id = $1")
         .bind(auth.user_id.0)
@@ -141,7 +141,7 @@ pub async fn change_password(
     let target = ("user", auth.user_id.0.to_string());
     audit::log(&mut tx, auth, "auth.password_changed", target, details).await?;
     tx.commit().await?;
-    state.auth_cache.forget_user_sessions(auth.user_id);
+    state.auth_cache().forget_user_sessions(auth.user_id);
     tracing::info!(user_id = %auth.user_id, ended, "password changed");
     Ok(())
 }

@@ -54,7 +54,7 @@ pub async fn sign_up(
     );
     super::email_links::queue_verification(&mut tx, state, user_id, &input.email, locale).await?;
     tx.commit().await?;
-    state.hub.publish(events);
+    state.hub().publish(events);
     state.jobs_wake.notify_one();
     tracing::info!(user_id = %user_id, workspace_id = %workspace.id, "account created");
     Ok(AuthSuccess {
@@ -129,7 +129,7 @@ pub async fn sign_in(
     meta: &ClientMeta,
 ) -> Result<SignInOutcome, AppError> {
     let input = input.normalized();
-    state.signin_throttle.attempt(&input.email, meta.ip)?;
+    state.signin_throttle().attempt(&input.email, meta.ip)?;
     input.validate()?;
     let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1")
         .bind(&input.email)
@@ -188,7 +188,7 @@ pub async fn validate_two_factor(
         AppError::unauthorized("This sign-in has expired: enter your email and password again")
     })?);
     state
-        .signin_throttle
+        .signin_throttle()
         .attempt(&format!("2fa:{user}"), meta.ip)?;
     let mut tx = state.db.begin().await?;
     let used = two_factor::check_second_factor(
@@ -248,6 +248,7 @@ async fn open_session(
         workspace_id: Some(workspace_id.0),
         user_id: Some(user_id.0),
         ip: meta.ip.to_string(),
+        source: "manual",
     };
     let details = serde_json::json!({ "method": method });
     audit::log(
@@ -286,6 +287,7 @@ async fn audit_sign_in(
         workspace_id: workspace,
         user_id: user.map(|u| u.0),
         ip: meta.ip.to_string(),
+        source: "manual",
     };
     let target = ("user", user.map(|u| u.0.to_string()).unwrap_or_default());
     audit::log_now(state, actor, action, target, details).await
@@ -293,8 +295,8 @@ async fn audit_sign_in(
 
 /// The caller's profile; served from the profile cache when fresh (see `cache`).
 pub async fn me(state: &AppState, auth: &AuthContext) -> Result<Me, AppError> {
-    let event_seq = state.hub.latest(auth.workspace_id);
-    if let Some(cached) = state.auth_cache.profile(auth.user_id, auth.workspace_id) {
+    let event_seq = state.hub().latest(auth.workspace_id);
+    if let Some(cached) = state.auth_cache().profile(auth.user_id, auth.workspace_id) {
         if cached.role == auth.role {
             let mut me = (*cached).clone();
             me.event_seq = event_seq.unwrap_or(me.event_seq).max(me.event_seq);
@@ -305,7 +307,7 @@ pub async fn me(state: &AppState, auth: &AuthContext) -> Result<Me, AppError> {
         Some(seq) => seq,
         None => {
             let seq = crate::realtime::server::latest_seq(&state.db, auth.workspace_id).await?;
-            state.hub.observe(auth.workspace_id, seq);
+            state.hub().observe(auth.workspace_id, seq);
             seq
         }
     };
@@ -318,7 +320,7 @@ pub async fn me(state: &AppState, auth: &AuthContext) -> Result<Me, AppError> {
         security: security_flags(state, auth).await?,
     };
     state
-        .auth_cache
+        .auth_cache()
         .put_profile(std::sync::Arc::new(me.clone()));
     Ok(me)
 }
@@ -386,6 +388,6 @@ pub async fn switch_workspace(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    state.auth_cache.forget_session(auth.session_id);
+    state.auth_cache().forget_session(auth.session_id);
     Ok(())
 }

@@ -59,11 +59,11 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>
         return super::api_tokens::lookup(state, token).await;
     }
     let token_hash = hash_token(token);
-    if let Some(cached) = state.auth_cache.session(&token_hash) {
+    if let Some(cached) = state.auth_cache().session(&token_hash) {
         if live(state, cached.last_seen_at, cached.expires_at) {
             return Ok(Some(cached.ctx));
         }
-        state.auth_cache.forget_token(&token_hash);
+        state.auth_cache().forget_token(&token_hash);
     }
     let row = sqlx::query(
         "SELECT s.id, s.user_id, s.workspace_id, s.last_seen_at, s.expires_at, m.role, \
@@ -108,7 +108,7 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>
         must_enrol_two_factor: must_enrol != 0,
         actor: Actor::Member,
     };
-    state.auth_cache.put_session(
+    state.auth_cache().put_session(
         token_hash,
         CachedSession {
             ctx: ctx.clone(),
@@ -141,7 +141,7 @@ pub async fn revoke(state: &AppState, id: SessionId) -> Result<(), sqlx::Error> 
         .bind(id.0)
         .execute(&state.db.pool)
         .await?;
-    state.auth_cache.forget_session(id);
+    state.auth_cache().forget_session(id);
     Ok(())
 }
 
@@ -151,7 +151,7 @@ pub async fn revoke_all(state: &AppState, user_id: UserId) -> Result<u64, sqlx::
         .bind(user_id.0)
         .execute(&state.db.pool)
         .await?;
-    state.auth_cache.forget_user_sessions(user_id);
+    state.auth_cache().forget_user_sessions(user_id);
     Ok(done.rows_affected())
 }
 
@@ -162,7 +162,7 @@ pub async fn revoke_token(state: &AppState, token: &str) -> Result<(), sqlx::Err
         .bind(&token_hash)
         .execute(&state.db.pool)
         .await?;
-    state.auth_cache.forget_token(&token_hash);
+    state.auth_cache().forget_token(&token_hash);
     Ok(())
 }
 

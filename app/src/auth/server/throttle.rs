@@ -43,3 +43,10 @@ impl SignInThrottle {
         self.per_ip.retain_recent();
     }
 }
+
+impl crate::server::AppState {
+    /// The sign-in throttle.
+    pub fn signin_throttle(&self) -> &SignInThrottle {
+        self.part()
+    }
+}

@@ -179,7 +179,7 @@ pub async fn verify_setup(
     auth: &AuthContext,
     code: &str,
 ) -> Result<RecoveryCodes, AppError> {
-    state.signin_throttle.attempt(
+    state.signin_throttle().attempt(
         &format!("2fa:{}", auth.user_id),
         auth.ip.unwrap_or([0, 0, 0, 0].into()),
     )?;
@@ -229,7 +229,7 @@ async fn new_recovery_codes(tx: &mut Tx, user: UserId) -> Result<Vec<String>, Ap
 
 /// Turns two-factor sign-in off; needs a current code.
 pub async fn disable(state: &AppState, auth: &AuthContext, code: &str) -> Result<(), AppError> {
-    state.signin_throttle.attempt(
+    state.signin_throttle().attempt(
         &format!("2fa:{}", auth.user_id),
         auth.ip.unwrap_or([0, 0, 0, 0].into()),
     )?;
@@ -260,8 +260,8 @@ async fn finish(
     let target = ("user", auth.user_id.0.to_string());
     audit::log(&mut tx, auth, action, target, serde_json::json!({})).await?;
     tx.commit().await?;
-    state.auth_cache.forget_user_sessions(auth.user_id);
-    state.auth_cache.forget_profiles();
+    state.auth_cache().forget_user_sessions(auth.user_id);
+    state.auth_cache().forget_profiles();
     Ok(())
 }
 

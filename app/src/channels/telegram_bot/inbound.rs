@@ -5,10 +5,10 @@
 use super::types::{Message, Update};
 use super::{BotClient, BotError};
 use crate::error::AppError;
-use crate::ids::WorkspaceId;
-use crate::messaging::server::media::{self, Upload};
-use crate::messaging::server::{conversation_in, message_in, preview};
-use crate::realtime::server::record;
+use crate::messaging::server::health::{self, Health};
+use crate::messaging::server::ingest;
+use crate::messaging::server::media::Upload;
+use crate::realtime::server::UnitOfWork;
 use crate::server::db::Tx;
 use crate::server::{now_ms, AppState};
 
@@ -32,28 +32,27 @@ pub async fn store_update(
         Some(message) => fetch_attachment(client, message).await?,
         None => Ok(None),
     };
-    let mut tx = state.db.begin().await?;
-    let mut events = Vec::new();
+    let mut uow = UnitOfWork::begin(state).await?;
     let mut new = false;
     if let Some(message) = &update.message {
-        if let Some(stored) = insert_message(state, &mut tx, to, message, attachment).await? {
-            new = true;
-            events.extend(stored);
-        }
+        new = insert_message(&mut uow, to, message, attachment).await?;
     } else if let Some(edited) = &update.edited_message {
-        events.extend(apply_edit(&mut tx, to, edited).await?);
+        apply_edit(&mut uow, to, edited).await?;
     }
     sqlx::query(
         "UPDATE channel_accounts SET poll_offset = CASE WHEN poll_offset < $1 THEN $1 ELSE poll_offset END, \
-         last_sync_at = $2, status = 'connected', last_error = '' WHERE id = $3",
+         last_sync_at = $2 WHERE id = $3",
     )
     .bind(update.update_id + 1)
     .bind(now_ms())
     .bind(to.account_id)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await?;
-    tx.commit().await?;
-    state.hub.publish(events);
+    // An update arrived, so the bot is reachable (never un-disconnects it: the writer guards).
+    if health::set_in(&mut uow, to.account_id, Health::Connected).await? {
+        uow.wake_jobs();
+    }
+    uow.commit().await?;
     Ok(new)
 }
 
@@ -97,159 +96,81 @@ async fn fetch_attachment(client: &BotClient, message: &Message) -> Result<Attac
     }
 }
 
+impl Receiver {
+    fn ingest(self) -> ingest::Account {
+        ingest::Account {
+            id: self.account_id,
+            workspace_id: self.workspace_id,
+            kind: super::channel::KIND,
+        }
+    }
+}
+
+/// The conversation of a message's chat, opened on first contact.
+async fn conversation_of(tx: &mut Tx, to: Receiver, message: &Message) -> Result<i64, AppError> {
+    let chat = &message.chat;
+    let peer = ingest::Peer {
+        peer_id: &chat.id.to_string(),
+        kind: chat.conversation_kind(),
+        title: &chat.display_title(),
+        username: chat.username.as_deref().unwrap_or_default(),
+    };
+    ingest::open_conversation(tx, to.ingest(), &peer).await
+}
+
 async fn insert_message(
-    state: &AppState,
-    tx: &mut Tx,
+    uow: &mut UnitOfWork<'_>,
     to: Receiver,
     message: &Message,
     attachment: Attachment,
-) -> Result<Option<Vec<crate::realtime::server::StoredEvent>>, AppError> {
-    let chat = &message.chat;
-    let now = now_ms();
-    let sent_at = message.date * 1000;
-    let title = chat.display_title();
-    let username = chat.username.clone().unwrap_or_default();
-    let search = format!("{} {}", title, username).to_lowercase();
-    let (conversation_id, contact_id): (i64, Option<i64>) = sqlx::query_as(
-        "INSERT INTO conversations (workspace_id, account_id, peer_id, kind, title, username, search_text, \
-         last_message_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
-         ON CONFLICT (account_id, peer_id) DO UPDATE SET title = excluded.title, username = excluded.username, \
-         search_text = excluded.search_text RETURNING id, contact_id",
-    )
-    .bind(to.workspace_id)
-    .bind(to.account_id)
-    .bind(chat.id.to_string())
-    .bind(chat.conversation_kind())
-    .bind(&title)
-    .bind(&username)
-    .bind(&search)
-    .bind(sent_at)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
-    if contact_id.is_none() && chat.kind == "private" {
-        // A contact who carries this Telegram user id fills the CRM panel by itself.
-        sqlx::query(
-            "UPDATE conversations SET contact_id = (SELECT MIN(id) FROM contacts WHERE workspace_id = $1 \
-             AND telegram_user_id = $2) WHERE id = $3",
-        )
-        .bind(to.workspace_id)
-        .bind(chat.id)
-        .bind(conversation_id)
-        .execute(&mut **tx)
-        .await?;
-    }
-    let (media_id, error) = match attachment {
-        Ok(Some(upload)) => (
-            Some(media::insert(state, tx, to.workspace_id, &upload).await?),
-            String::new(),
-        ),
-        Ok(None) => (None, String::new()),
-        Err(why) => (
-            None,
-            format!("The attachment could not be downloaded: {why}"),
-        ),
+) -> Result<bool, AppError> {
+    let conversation_id = conversation_of(uow, to, message).await?;
+    let inbound = ingest::Inbound {
+        external_id: message.message_id.to_string(),
+        direction: ingest::Direction::In,
+        sender_name: message
+            .from
+            .as_ref()
+            .map(|u| u.full_name())
+            .unwrap_or_else(|| message.chat.display_title()),
+        text: message.body(),
+        attachment,
+        reply_to: message
+            .reply_to_message
+            .as_ref()
+            .map(|r| r.message_id.to_string()),
+        sent_at: message.date * 1000,
+        edited_at: None,
     };
-    let reply_to: Option<i64> = match &message.reply_to_message {
-        Some(r) => {
-            sqlx::query_scalar(
-                "SELECT id FROM messages WHERE conversation_id = $1 AND external_id = $2",
-            )
-            .bind(conversation_id)
-            .bind(r.message_id.to_string())
-            .fetch_optional(&mut **tx)
-            .await?
-        }
-        None => None,
-    };
-    let sender = message
-        .from
-        .as_ref()
-        .map(|u| u.full_name())
-        .unwrap_or_else(|| title.clone());
-    let body = message.body();
-    let inserted: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO messages (workspace_id, conversation_id, direction, sender_name, text, media_id, reply_to_id, \
-         state, error, external_id, sent_at, created_at, updated_at) \
-         VALUES ($1, $2, 'in', $3, $4, $5, $6, 'delivered', $7, $8, $9, $10, $10) \
-         ON CONFLICT (conversation_id, external_id) DO NOTHING RETURNING id",
+    ingest::message(
+        uow,
+        to.ingest(),
+        conversation_id,
+        inbound,
+        ingest::Arrival::Live,
     )
-    .bind(to.workspace_id)
-    .bind(conversation_id)
-    .bind(&sender)
-    .bind(&body)
-    .bind(media_id)
-    .bind(reply_to)
-    .bind(&error)
-    .bind(message.message_id.to_string())
-    .bind(sent_at)
-    .bind(now)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(id) = inserted else {
-        return Ok(None);
-    };
-    metrics::counter!("parley_messages_total", "channel" => "telegram_bot", "direction" => "in")
-        .increment(1);
-    let preview = preview(&body, media_id.is_some());
-    sqlx::query(
-        "UPDATE conversations SET unread_count = unread_count + 1, last_message_id = $1, last_message_text = $2, \
-         last_message_at = $3, updated_at = $4 WHERE id = $5",
-    )
-    .bind(id)
-    .bind(&preview)
-    .bind(sent_at)
-    .bind(now)
-    .bind(conversation_id)
-    .execute(&mut **tx)
-    .await?;
-    let view = message_in(tx, to.workspace_id, id).await?;
-    let conversation = conversation_in(tx, to.workspace_id, conversation_id).await?;
-    let ws = WorkspaceId(to.workspace_id);
-    let received = record(
-        tx,
-        ws,
-        None,
-        "message.received",
-        serde_json::json!({ "message": view, "conversation": conversation }),
-    )
-    .await?;
-    Ok(Some(vec![received]))
+    .await
 }
 
+/// An edit of a message stored before; edits of messages never stored are ignored.
 async fn apply_edit(
-    tx: &mut Tx,
+    uow: &mut UnitOfWork<'_>,
     to: Receiver,
     edited: &Message,
-) -> Result<Vec<crate::realtime::server::StoredEvent>, AppError> {
-    let id: Option<i64> = sqlx::query_scalar(
-        "SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id \
-         WHERE c.account_id = $1 AND c.peer_id = $2 AND m.external_id = $3",
-    )
-    .bind(to.account_id)
-    .bind(edited.chat.id.to_string())
-    .bind(edited.message_id.to_string())
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(id) = id else {
-        return Ok(Vec::new());
+) -> Result<(), AppError> {
+    let conversation_id: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM conversations WHERE account_id = $1 AND peer_id = $2")
+            .bind(to.account_id)
+            .bind(edited.chat.id.to_string())
+            .fetch_optional(uow.conn())
+            .await?;
+    let Some(conversation_id) = conversation_id else {
+        return Ok(());
     };
-    let edited_at = edited.edit_date.map(|d| d * 1000).unwrap_or_else(now_ms);
-    sqlx::query("UPDATE messages SET text = $1, edited_at = $2, updated_at = $3 WHERE id = $4")
-        .bind(edited.body())
-        .bind(edited_at)
-        .bind(now_ms())
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    let view = message_in(tx, to.workspace_id, id).await?;
-    let event = record(
-        tx,
-        WorkspaceId(to.workspace_id),
-        None,
-        "message.updated",
-        serde_json::json!({ "message": view }),
-    )
-    .await?;
-    Ok(vec![event])
+    let edit = ingest::Edit {
+        external_id: &edited.message_id.to_string(),
+        text: &edited.body(),
+        edited_at: edited.edit_date.map(|d| d * 1000).unwrap_or_else(now_ms),
+    };
+    ingest::edit(uow, to.workspace_id, conversation_id, edit).await
 }

@@ -31,7 +31,7 @@ impl Channel for UserChannel {
     ) -> Result<String, SendError> {
         let peer = peer(to)?;
         let client = state
-            .telegram
+            .telegram()
             .client(to.account_id)
             .ok_or_else(|| SendError::NotHere("Waiting for the account's connection".into()))?;
         let reply_to = message.reply_to.as_deref().and_then(|r| r.parse().ok());
@@ -60,7 +60,7 @@ impl Channel for UserChannel {
     ) -> Result<(), SendError> {
         let peer = peer(to)?;
         let client = state
-            .telegram
+            .telegram()
             .client(to.account_id)
             .ok_or_else(|| SendError::NotHere("Waiting for the account's connection".into()))?;
         client.mark_read(peer, max_id).await.map_err(|e| match e {

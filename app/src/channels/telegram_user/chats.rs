@@ -5,9 +5,10 @@
 use super::boundary::{RemoteChat, RemoteFolder};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
+use crate::messaging::server::ingest;
+use crate::messaging::MessagingEvent;
 use crate::messaging::{AccountChatView, AccountChats, PickChats, TelegramFolderView};
-use crate::realtime::server::{record, StoredEvent};
-use crate::server::db::Tx;
+use crate::realtime::server::UnitOfWork;
 use crate::server::{now_ms, AppState};
 use crate::team::permissions::Action;
 use sqlx::Row as _;
@@ -93,12 +94,12 @@ pub async fn pick(
     auth.require_on(Action::ConnectChannels, found.owner_id)?;
     let wanted: HashSet<String> = input.peer_ids.into_iter().collect();
     let now = now_ms();
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     let rows: Vec<(String, String, String, String, i64, String)> = sqlx::query_as(
         "SELECT peer_id, kind, title, username, picked, folder_ids FROM account_chats WHERE account_id = $1",
     )
     .bind(id)
-    .fetch_all(&mut *tx)
+    .fetch_all(uow.conn())
     .await?;
     let known: HashSet<&String> = rows.iter().map(|r| &r.0).collect();
     if let Some(unknown) = wanted.iter().find(|p| !known.contains(p)) {
@@ -108,7 +109,6 @@ pub async fn pick(
             format!("The account has no chat {unknown}"),
         ));
     }
-    let mut events = Vec::new();
     for (peer, kind, title, username, picked, folder_ids) in &rows {
         let pick = wanted.contains(peer);
         if pick == (*picked != 0) {
@@ -122,7 +122,7 @@ pub async fn pick(
         .bind(now)
         .bind(id)
         .bind(peer)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
         if pick {
             let chat = Chat {
@@ -132,12 +132,11 @@ pub async fn pick(
                 username,
                 folder_ids,
             };
-            events.push(open_conversation(&mut tx, auth.workspace_id.0, id, &chat).await?);
+            open_conversation(&mut uow, auth.workspace_id.0, id, &chat).await?;
         }
     }
-    tx.commit().await?;
-    state.hub.publish(events);
-    state.telegram.wake(id);
+    uow.commit().await?;
+    state.telegram().wake(id);
     list(state, auth, id).await
 }
 
@@ -154,11 +153,11 @@ struct Chat<'a> {
 /// The conversation of a newly picked chat (created empty; history follows), in the mirrored
 /// folders Telegram has it in.
 async fn open_conversation(
-    tx: &mut Tx,
+    uow: &mut UnitOfWork<'_>,
     workspace_id: i64,
     account_id: i64,
     chat: &Chat<'_>,
-) -> Result<StoredEvent, AppError> {
+) -> Result<(), AppError> {
     let Chat {
         peer,
         kind,
@@ -166,35 +165,18 @@ async fn open_conversation(
         username,
         folder_ids,
     } = *chat;
-    let now = now_ms();
-    let search = format!("{title} {username}").to_lowercase();
-    let conversation_id: i64 = sqlx::query_scalar(
-        "INSERT INTO conversations (workspace_id, account_id, peer_id, kind, title, username, search_text, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
-         ON CONFLICT (account_id, peer_id) DO UPDATE SET title = excluded.title, username = excluded.username \
-         RETURNING id",
-    )
-    .bind(workspace_id)
-    .bind(account_id)
-    .bind(peer)
-    .bind(kind)
-    .bind(title)
-    .bind(username)
-    .bind(search)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
-    if kind == "private" {
-        sqlx::query(
-            "UPDATE conversations SET contact_id = (SELECT MIN(id) FROM contacts WHERE workspace_id = $1 \
-             AND telegram_user_id = $2) WHERE id = $3 AND contact_id IS NULL",
-        )
-        .bind(workspace_id)
-        .bind(peer.parse::<i64>().unwrap_or(0))
-        .bind(conversation_id)
-        .execute(&mut **tx)
-        .await?;
-    }
+    let account = ingest::Account {
+        id: account_id,
+        workspace_id,
+        kind: super::channel::KIND,
+    };
+    let peer = ingest::Peer {
+        peer_id: peer,
+        kind,
+        title,
+        username,
+    };
+    let conversation_id = ingest::open_conversation(uow, account, &peer).await?;
     let folders: Vec<i64> = serde_json::from_str(folder_ids).unwrap_or_default();
     for folder in folders {
         sqlx::query(
@@ -204,18 +186,14 @@ async fn open_conversation(
         .bind(conversation_id)
         .bind(account_id)
         .bind(folder.to_string())
-        .execute(&mut **tx)
+        .execute(uow.conn())
         .await?;
     }
-    let view = crate::messaging::server::conversation_in(tx, workspace_id, conversation_id).await?;
-    Ok(record(
-        tx,
-        crate::ids::WorkspaceId(workspace_id),
-        None,
-        "conversation.updated",
-        serde_json::to_value(&view).unwrap_or_default(),
-    )
-    .await?)
+    let view =
+        crate::messaging::server::conversation_in(uow, workspace_id, conversation_id).await?;
+    let event = MessagingEvent::ConversationUpdated(view);
+    uow.record(crate::ids::WorkspaceId(workspace_id), None, &event)
+        .await
 }
 
 /// Asks the account's worker to reload chats and folders and to import what is missing.
@@ -223,22 +201,22 @@ pub async fn resync(state: &AppState, auth: &AuthContext, id: i64) -> Result<(),
     auth.require(Action::ConnectChannels)?;
     let found = account(state, auth, id).await?;
     auth.require_on(Action::ConnectChannels, found.owner_id)?;
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     sqlx::query(
         "UPDATE channel_accounts SET resync_requested_at = $1, updated_at = $1 WHERE id = $2",
     )
     .bind(now_ms())
     .bind(id)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await?;
     sqlx::query(
         "UPDATE account_chats SET history_state = 'queued', history_error = '' WHERE account_id = $1 AND picked = 1",
     )
     .bind(id)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await?;
-    tx.commit().await?;
-    state.telegram.wake(id);
+    uow.commit().await?;
+    state.telegram().wake(id);
     state.channels_wake.notify_waiters();
     Ok(())
 }
@@ -253,7 +231,7 @@ pub async fn save_listing(
     folders: &[RemoteFolder],
 ) -> Result<(), AppError> {
     let now = now_ms();
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     for chat in chats {
         let folder_ids = serde_json::to_string(&chat.folder_ids).unwrap_or_else(|_| "[]".into());
         sqlx::query(
@@ -273,7 +251,7 @@ pub async fn save_listing(
         .bind(chat.last_message_at_ms)
         .bind(folder_ids)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
     }
     let mut mirrored = Vec::new();
@@ -289,7 +267,7 @@ pub async fn save_listing(
         .bind(account_id)
         .bind(folder.id.to_string())
         .bind(now)
-        .fetch_one(&mut *tx)
+        .fetch_one(uow.conn())
         .await?;
         mirrored.push((folder.id, id));
     }
@@ -298,13 +276,13 @@ pub async fn save_listing(
     let existing: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, external_id FROM folders WHERE account_id = $1")
             .bind(account_id)
-            .fetch_all(&mut *tx)
+            .fetch_all(uow.conn())
             .await?;
     for (id, external) in existing {
         if !keep.contains(&external) {
             sqlx::query("DELETE FROM folders WHERE id = $1")
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(uow.conn())
                 .await?;
         }
     }
@@ -316,7 +294,7 @@ pub async fn save_listing(
         )
         .bind(account_id)
         .bind(chat.peer_id.to_string())
-        .fetch_optional(&mut *tx)
+        .fetch_optional(uow.conn())
         .await?;
         let Some(conversation) = conversation else {
             continue;
@@ -327,7 +305,7 @@ pub async fn save_listing(
         )
         .bind(conversation)
         .bind(account_id)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
         for (external, folder) in &mirrored {
             if chat.folder_ids.contains(external) {
@@ -336,7 +314,7 @@ pub async fn save_listing(
                 )
                 .bind(folder)
                 .bind(conversation)
-                .execute(&mut *tx)
+                .execute(uow.conn())
                 .await?;
             }
         }
@@ -346,17 +324,17 @@ pub async fn save_listing(
     )
     .bind(now)
     .bind(account_id)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await?;
-    let event = record(
-        &mut tx,
+    uow.record(
         crate::ids::WorkspaceId(workspace_id),
         None,
-        "account.updated",
-        serde_json::json!({ "id": account_id, "chats": chats.len() }),
+        &MessagingEvent::AccountUpdated {
+            id: account_id,
+            chats: Some(chats.len()),
+        },
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(())
 }

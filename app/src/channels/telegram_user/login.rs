@@ -109,7 +109,7 @@ pub async fn start(
     }
     let api = super::telegram_app::credentials(state, auth.workspace_id.0).await?;
     let client = state
-        .telegram
+        .telegram()
         .connector
         .open(&api, None)
         .await
@@ -135,7 +135,7 @@ pub async fn start(
     let id = crate::auth::server::session::new_token();
     apply(state, auth, &mut flow, step).await?;
     let view = view(&id, &flow);
-    state.telegram.logins.insert(id, flow);
+    state.telegram().logins.insert(id, flow);
     Ok(view)
 }
 
@@ -164,7 +164,7 @@ pub async fn answer(
     apply(state, auth, &mut flow, step).await?;
     let view = view(id, &flow);
     if flow.step == "done" {
-        state.telegram.logins.remove(id);
+        state.telegram().logins.remove(id);
     }
     Ok(view)
 }
@@ -182,7 +182,7 @@ pub async fn poll(state: &AppState, auth: &AuthContext, id: &str) -> Result<Logi
     }
     let view = view(id, &flow);
     if flow.step == "done" {
-        state.telegram.logins.remove(id);
+        state.telegram().logins.remove(id);
     }
     Ok(view)
 }
@@ -191,7 +191,7 @@ pub async fn cancel(state: &AppState, auth: &AuthContext, id: &str) -> Result<()
     auth.require(Action::ConnectChannels)?;
     let flow = find(state, auth, id)?;
     owned(&*flow.lock().await, auth)?;
-    state.telegram.logins.remove(id);
+    state.telegram().logins.remove(id);
     Ok(())
 }
 
@@ -201,7 +201,7 @@ fn find(
     id: &str,
 ) -> Result<Arc<tokio::sync::Mutex<Flow>>, AppError> {
     let flow = state
-        .telegram
+        .telegram()
         .logins
         .get(id)
         .ok_or_else(|| AppError::not_found("Login"))?;

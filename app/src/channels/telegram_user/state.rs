@@ -68,3 +68,10 @@ impl TelegramUsers {
         };
     }
 }
+
+impl crate::server::AppState {
+    /// Telegram user accounts: the MTProto connector, logins under way, connected clients.
+    pub fn telegram(&self) -> &TelegramUsers {
+        self.part()
+    }
+}

@@ -16,7 +16,8 @@ use crate::channels::lease;
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
 use crate::messaging::server::health::{self, Health};
-use crate::realtime::server::record;
+use crate::messaging::MessagingEvent;
+use crate::realtime::server::UnitOfWork;
 use crate::server::{now_ms, AppState};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -32,7 +33,7 @@ const TYPING_EVERY_MS: i64 = 4_000;
 pub async fn supervise(state: AppState) {
     let candidates = |s: AppState| async move { accounts_to_run(&s).await };
     let clients = state.clone();
-    let stopped = move |id| clients.telegram.set_client(id, None);
+    let stopped = move |id| clients.telegram().set_client(id, None);
     lease::supervise(state, TICK, candidates, run, stopped).await
 }
 
@@ -81,7 +82,7 @@ async fn run(state: AppState, id: i64) {
     let mut backoff = Duration::from_secs(1);
     loop {
         let end = connection(&state, id).await;
-        state.telegram.set_client(id, None);
+        state.telegram().set_client(id, None);
         match end {
             End::Stop => break,
             End::Sealed => {
@@ -163,7 +164,7 @@ struct Loaded {
 async fn load(state: &AppState, id: i64) -> Result<Option<Loaded>, sqlx::Error> {
     use sqlx::Row as _;
     let row = sqlx::query(
-        "SELECT workspace_id, owner_id, secret, resync_requested_at, status, flood_wait_until \
+        "SELECT workspace_id, secret, resync_requested_at, status, flood_wait_until \
          FROM channel_accounts WHERE id = $1 AND kind = 'telegram_user'",
     )
     .bind(id)
@@ -174,7 +175,6 @@ async fn load(state: &AppState, id: i64) -> Result<Option<Loaded>, sqlx::Error> 
         account: Account {
             id,
             workspace_id: row.try_get("workspace_id")?,
-            owner_id: row.try_get("owner_id")?,
         },
         secret: row.try_get("secret")?,
         resync: row
@@ -203,10 +203,15 @@ async fn connected(state: &AppState, id: i64) -> Result<(), End> {
     let account = loaded.account;
     let session = open_session(state, &loaded.secret)?;
     let api = super::telegram_app::credentials(state, account.workspace_id).await?;
-    let client: Arc<dyn UserClient> =
-        Arc::from(state.telegram.connector.open(&api, Some(&session)).await?);
+    let client: Arc<dyn UserClient> = Arc::from(
+        state
+            .telegram()
+            .connector
+            .open(&api, Some(&session))
+            .await?,
+    );
     let me = client.me().await?;
-    state.telegram.set_client(id, Some(client.clone()));
+    state.telegram().set_client(id, Some(client.clone()));
     sqlx::query(
         "UPDATE channel_accounts SET name = $1, username = $2, updated_at = $3 WHERE id = $4",
     )
@@ -222,7 +227,7 @@ async fn connected(state: &AppState, id: i64) -> Result<(), End> {
         // Its name may have changed all the same.
         health::announce(state, id).await?;
     }
-    let wake = state.telegram.waker(id);
+    let wake = state.telegram().waker(id);
     let mut stop = state.shutdown.subscribe();
     let mut next_import = Instant::now();
     let mut typing: HashMap<i64, i64> = HashMap::new();
@@ -322,7 +327,7 @@ async fn progress(
     imported: i64,
     error: &str,
 ) -> Result<(), AppError> {
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     sqlx::query(
         "UPDATE account_chats SET history_state = $1, history_imported = history_imported + $2, \
          history_error = $3, updated_at = $4 WHERE account_id = $5 AND peer_id = $6",
@@ -333,18 +338,19 @@ async fn progress(
     .bind(now_ms())
     .bind(account.id)
     .bind(peer)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await?;
-    let event = record(
-        &mut tx,
+    uow.record(
         WorkspaceId(account.workspace_id),
         None,
-        "account.sync",
-        serde_json::json!({ "accountId": account.id, "peerId": peer, "state": history_state }),
+        &MessagingEvent::AccountSync {
+            account_id: account.id,
+            peer_id: peer.to_string(),
+            state: history_state.to_string(),
+        },
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(())
 }
 

@@ -127,8 +127,8 @@ pub async fn import(
         None
     };
     tx.commit().await?;
-    state.hub.publish(deal_events);
-    state.hub.publish(event);
+    state.hub().publish(deal_events);
+    state.hub().publish(event);
     tracing::info!(
         rows = table.rows.len(),
         created = report.created,

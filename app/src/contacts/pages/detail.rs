@@ -1,11 +1,12 @@
 use super::form::ContactForm;
 use crate::components::Skeleton;
+use crate::contacts::ContactEvent;
 use crate::contacts::{get_contact, ContactView, DeleteContact};
 use crate::crm::RecordHeader;
 use crate::i18n::use_strings;
 use crate::i18n::Msg;
 use crate::providers::{use_toasts, ToastKind};
-use crate::realtime::use_realtime;
+use crate::realtime::{use_realtime, DomainEvent};
 use crate::timeline::{SubjectRef, TimelinePanel};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -56,11 +57,8 @@ fn ContactBody(contact: ContactView) -> impl IntoView {
     let id = contact.id;
     // Changes made elsewhere arrive live (not while this user is editing).
     use_realtime().on_event(move |e| {
-        if e.kind == "contact.updated"
-            && e.data.get("id").and_then(|v| v.as_i64()) == Some(id)
-            && !editing.get_untracked()
-        {
-            if let Ok(c) = serde_json::from_value::<ContactView>(e.data.clone()) {
+        if let Some(ContactEvent::Updated(c)) = ContactEvent::from_stream(e) {
+            if c.id == id && !editing.get_untracked() {
                 current.set(c);
             }
         }

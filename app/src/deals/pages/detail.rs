@@ -1,12 +1,13 @@
 use super::form::DealForm;
 use crate::components::{format_money, Skeleton};
 use crate::crm::RecordHeader;
+use crate::deals::DealEvent;
 use crate::deals::{get_deal, ChangeDealStage, DealView, DeleteDeal, StageChange};
 use crate::i18n::use_strings;
 use crate::i18n::Msg;
 use crate::pipelines::list_pipelines;
 use crate::providers::{use_toasts, ToastKind};
-use crate::realtime::use_realtime;
+use crate::realtime::{use_realtime, DomainEvent};
 use crate::timeline::{SubjectRef, TimelinePanel};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -50,10 +51,10 @@ fn DealBody(deal: DealView) -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     let id = deal.id;
     use_realtime().on_event(move |e| {
-        if (e.kind == "deal.updated" || e.kind == "deal.stage_changed")
-            && e.data.get("id").and_then(|v| v.as_i64()) == Some(id)
+        if let Some(DealEvent::Updated(d) | DealEvent::StageChanged { deal: d, .. }) =
+            DealEvent::from_stream(e)
         {
-            if let Ok(d) = serde_json::from_value::<DealView>(e.data.clone()) {
+            if d.id == id {
                 current.set(d);
             }
         }

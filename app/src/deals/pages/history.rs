@@ -1,9 +1,10 @@
 //! A deal's stage history: every move with from, to, who, when, why and how.
 
 use crate::components::format_time;
+use crate::deals::DealEvent;
 use crate::i18n::use_strings;
 use crate::pipelines::{deal_stage_history, StageMove};
-use crate::realtime::use_realtime;
+use crate::realtime::{use_realtime, DomainEvent};
 use leptos::prelude::*;
 
 #[component]
@@ -15,10 +16,10 @@ pub fn StageHistory(deal_id: i64) -> impl IntoView {
         deal_stage_history(deal_id)
     });
     use_realtime().on_event(move |e| {
-        if e.kind == "deal.stage_changed"
-            && e.data.get("id").and_then(|v| v.as_i64()) == Some(deal_id)
-        {
-            version.update(|v| *v += 1);
+        if let Some(DealEvent::StageChanged { deal, .. }) = DealEvent::from_stream(e) {
+            if deal.id == deal_id {
+                version.update(|v| *v += 1);
+            }
         }
     });
     let line = move |m: &StageMove| {

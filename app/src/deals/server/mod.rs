@@ -6,11 +6,12 @@ pub use stage::change_stage;
 
 use super::{DealInput, DealView};
 use crate::auth::server::AuthContext;
+use crate::deals::DealEvent;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::pipelines::server::{default_placement, history, stage_in};
 use crate::pipelines::StageKind;
-use crate::realtime::server::{record, StoredEvent};
+use crate::realtime::server::{record_event, StoredEvent, UnitOfWork};
 use crate::server::db::{Row, Tx};
 use crate::server::query::{order_by, search_text, Conditions};
 use crate::server::{now_ms, refs, AppState};
@@ -192,10 +193,10 @@ pub async fn create(
     input: DealInput,
 ) -> Result<DealView, AppError> {
     auth.require(Action::CreateRecords)?;
-    let mut tx = state.db.begin().await?;
-    let (created, event) = create_in(&mut tx, auth, input).await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    let mut uow = UnitOfWork::begin(state).await?;
+    let (created, event) = create_in(&mut uow, auth, input).await?;
+    uow.recorded([event]);
+    uow.commit().await?;
     Ok(created)
 }
 
@@ -244,14 +245,8 @@ pub async fn create_in(
     )
     .await?;
     let created = get_in(tx, auth.workspace_id.0, id).await?;
-    let event = record(
-        tx,
-        auth.workspace_id,
-        Some(auth.user_id),
-        "deal.created",
-        serde_json::to_value(&created).unwrap_or_default(),
-    )
-    .await?;
+    let event = DealEvent::Created(created.clone());
+    let event = record_event(tx, auth.workspace_id, Some(auth.user_id), &event).await?;
     Ok((created, event))
 }
 
@@ -264,17 +259,17 @@ pub async fn update(
 ) -> Result<DealView, AppError> {
     auth.require(Action::EditRecords)?;
     let mut input = input.normalized().read_amount()?;
-    let mut tx = state.db.begin().await?;
-    let before = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let before = get_in(&mut uow, auth.workspace_id.0, id).await?;
     auth.require_on(Action::EditRecords, before.owner_id)?;
     auth.require_on(Action::EditRecords, input.owner_id)?;
     if input.pipeline_id.is_none() && input.stage_id.is_none() {
         input.pipeline_id = Some(before.pipeline_id);
         input.stage_id = Some(before.stage_id);
     }
-    let (pipeline_id, stage_id) = check(&mut tx, auth, &input).await?;
+    let (pipeline_id, stage_id) = check(&mut uow, auth, &input).await?;
     let now = now_ms();
-    let text = deal_search_text(&mut tx, &input).await?;
+    let text = deal_search_text(&mut uow, &input).await?;
     let moved = stage_id != before.stage_id;
     sqlx::query(
         "UPDATE deals SET title = $1, value_minor = $2, currency = $3, pipeline_id = $4, stage_id = $5, owner_id = $6, \
@@ -298,18 +293,18 @@ pub async fn update(
     .bind(text)
     .bind(id)
     .bind(auth.workspace_id.0)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await?;
     if moved {
-        history::write(&mut tx, auth, id, Some(before.stage_id), stage_id, "").await?;
-        let top = stage::top_position(&mut tx, stage_id).await?;
+        history::write(&mut uow, auth, id, Some(before.stage_id), stage_id, "").await?;
+        let top = stage::top_position(&mut uow, stage_id).await?;
         sqlx::query("UPDATE deals SET position = $1 WHERE id = $2")
             .bind(top)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(uow.conn())
             .await?;
     }
-    let after = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    let after = get_in(&mut uow, auth.workspace_id.0, id).await?;
     let fields = changed_fields(
         &before,
         &after,
@@ -327,7 +322,7 @@ pub async fn update(
     );
     if !fields.is_empty() {
         record_activity(
-            &mut tx,
+            &mut uow,
             auth,
             Subject::Deal(id),
             "edited",
@@ -335,29 +330,26 @@ pub async fn update(
         )
         .await?;
     }
-    let event = record(
-        &mut tx,
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "deal.updated",
-        serde_json::to_value(&after).unwrap_or_default(),
+        &DealEvent::Updated(after.clone()),
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(after)
 }
 
 #[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, id))]
 pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
     auth.require(Action::DeleteRecords)?;
-    let mut tx = state.db.begin().await?;
-    let before = get_in(&mut tx, auth.workspace_id.0, id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let before = get_in(&mut uow, auth.workspace_id.0, id).await?;
     auth.require_on(Action::DeleteRecords, before.owner_id)?;
     let done = sqlx::query("DELETE FROM deals WHERE id = $1 AND workspace_id = $2")
         .bind(id)
         .bind(auth.workspace_id.0)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::not_found("Deal"));
@@ -365,17 +357,14 @@ pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(),
     sqlx::query("DELETE FROM activities WHERE workspace_id = $1 AND subject_type = 'deal' AND subject_id = $2")
         .bind(auth.workspace_id.0)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
-    let event = record(
-        &mut tx,
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "deal.deleted",
-        serde_json::json!({ "id": id }),
+        &DealEvent::Deleted { id },
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(())
 }

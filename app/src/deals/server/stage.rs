@@ -164,7 +164,7 @@ pub async fn change_stage(
             stage,
             change: change.clone(),
         };
-        match state.moves.submit(mv).await? {
+        match state.moves().submit(mv).await? {
             Outcome::Moved(after) => return Ok(*after),
             Outcome::Stale => continue,
         }

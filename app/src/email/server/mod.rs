@@ -159,7 +159,7 @@ async fn send(
             mail.html.clone(),
         ))
         .map_err(|e| SendError::Permanent(e.to_string()))?;
-    match &state.mailer {
+    match &state.mailer() {
         Mailer::Smtp(transport) => match transport.send(message).await {
             Ok(_) => Ok(()),
             Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
@@ -206,7 +206,7 @@ async fn write_outbox(
 /// out by SMTP).
 pub async fn outbox(state: &AppState, auth: &AuthContext) -> Result<Vec<OutboxMessage>, AppError> {
     auth.require(Action::ManageWorkspace)?;
-    let Mailer::Outbox(dir) = &state.mailer else {
+    let Mailer::Outbox(dir) = &state.mailer() else {
         return Ok(Vec::new());
     };
     let folder = outbox_folder(dir, Some(auth.workspace_id.0));
@@ -232,4 +232,11 @@ pub async fn outbox(state: &AppState, auth: &AuthContext) -> Result<Vec<OutboxMe
     messages.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.file.cmp(&a.file)));
     messages.truncate(200);
     Ok(messages)
+}
+
+impl crate::server::AppState {
+    /// Where email goes: SMTP or the local outbox.
+    pub fn mailer(&self) -> &Mailer {
+        self.part()
+    }
 }

@@ -3,91 +3,78 @@
 
 use super::state::Inbox;
 use crate::i18n::use_strings;
-use crate::messaging::{
-    list_channel_accounts, mark_conversation_read, ConversationView, MessageView,
-};
+use crate::messaging::{list_channel_accounts, mark_conversation_read, MessagingEvent};
 use crate::providers::ToastKind;
-use crate::realtime::use_realtime;
+use crate::realtime::{use_realtime, DomainEvent};
 use leptos::prelude::*;
-use serde::Deserialize;
 use std::time::Duration;
-
-/// `message.received` and `message.sent`.
-#[derive(Deserialize)]
-struct MessageEvent {
-    message: MessageView,
-    conversation: ConversationView,
-}
-
-/// `message.updated`.
-#[derive(Deserialize)]
-struct MessageUpdate {
-    message: MessageView,
-}
 
 pub fn listen(inbox: Inbox) {
     let t = use_strings();
     let refresh = accounts_refresher(inbox);
-    use_realtime().on_event(move |e| match e.kind.as_str() {
-        "message.received" | "message.sent" => {
-            let Ok(ev) = serde_json::from_value::<MessageEvent>(e.data.clone()) else {
-                return;
-            };
-            let inbound = e.kind == "message.received";
-            let sender = ev.message.sender_name.clone();
-            if inbox.typing.get_untracked() == Some(ev.conversation.id) {
-                inbox.typing.set(None);
+    use_realtime().on_event(move |e| {
+        let Some(event) = MessagingEvent::from_stream(e) else {
+            return;
+        };
+        let inbound = matches!(event, MessagingEvent::MessageReceived { .. });
+        match event {
+            MessagingEvent::MessageReceived {
+                message,
+                conversation,
             }
-            inbox.apply_conversation(ev.conversation);
-            let added = inbox.apply_message(ev.message);
-            if inbound {
-                if added {
-                    let tt = t.get_untracked().inbox;
-                    inbox
-                        .announce
-                        .try_set(format!("{} {sender}", tt.new_message_from));
-                    if tab_visible() {
-                        mark_read(inbox);
-                    }
+            | MessagingEvent::MessageSent {
+                message,
+                conversation,
+            } => {
+                let sender = message.sender_name.clone();
+                if inbox.typing.get_untracked() == Some(conversation.id) {
+                    inbox.typing.set(None);
                 }
+                inbox.apply_conversation(conversation);
+                let added = inbox.apply_message(message);
+                if inbound {
+                    if added {
+                        let tt = t.get_untracked().inbox;
+                        inbox
+                            .announce
+                            .try_set(format!("{} {sender}", tt.new_message_from));
+                        if tab_visible() {
+                            mark_read(inbox);
+                        }
+                    }
+                    refresh();
+                }
+            }
+            MessagingEvent::MessageUpdated { message } => inbox.update_message(message),
+            MessagingEvent::ConversationUpdated(c) => {
+                inbox.apply_conversation(c);
                 refresh();
             }
-        }
-        "message.updated" => {
-            if let Ok(ev) = serde_json::from_value::<MessageUpdate>(e.data.clone()) {
-                inbox.update_message(ev.message);
+            MessagingEvent::Typing {
+                conversation_id: id,
+                ..
+            } => {
+                // Shown for a few seconds (Telegram repeats it while the person types).
+                if super::format::now_ms() - e.at > 6_000 {
+                    return;
+                }
+                inbox.typing.set(Some(id));
+                set_timeout(
+                    move || {
+                        if inbox.typing.get_untracked() == Some(id) {
+                            inbox.typing.try_set(None);
+                        }
+                    },
+                    Duration::from_secs(6),
+                );
             }
+            MessagingEvent::MessageRead { .. }
+            | MessagingEvent::AccountConnected { .. }
+            | MessagingEvent::AccountDisconnected { .. }
+            | MessagingEvent::AccountUpdated { .. }
+            | MessagingEvent::AccountNeedsRelogin { .. } => refresh(),
+            MessagingEvent::FolderChanged { .. } | MessagingEvent::AccountSync { .. } => {}
         }
-        "conversation.updated" => {
-            if let Ok(c) = serde_json::from_value::<ConversationView>(e.data.clone()) {
-                inbox.apply_conversation(c);
-            }
-            refresh();
-        }
-        "conversation.typing" => {
-            // Shown for a few seconds (Telegram repeats it while the person types).
-            let Some(id) = e.data.get("conversationId").and_then(|v| v.as_i64()) else {
-                return;
-            };
-            if super::format::now_ms() - e.at > 6_000 {
-                return;
-            }
-            inbox.typing.set(Some(id));
-            set_timeout(
-                move || {
-                    if inbox.typing.get_untracked() == Some(id) {
-                        inbox.typing.try_set(None);
-                    }
-                },
-                Duration::from_secs(6),
-            );
-        }
-        "message.read"
-        | "account.connected"
-        | "account.disconnected"
-        | "account.updated"
-        | "account.needs_relogin" => refresh(),
-        _ => {}
     });
     read_when_visible(inbox);
 }

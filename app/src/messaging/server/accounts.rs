@@ -3,8 +3,9 @@
 
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
+use crate::messaging::MessagingEvent;
 use crate::messaging::{AccountView, ConnectAccount};
-use crate::realtime::server::record;
+use crate::realtime::server::UnitOfWork;
 use crate::server::db::Row;
 use crate::server::{now_ms, AppState};
 use crate::team::permissions::Action;
@@ -66,7 +67,7 @@ pub async fn connect(
 ) -> Result<AccountView, AppError> {
     auth.require(Action::ConnectChannels)?;
     input.validate()?;
-    let Some(channel) = state.channels.get(&input.kind) else {
+    let Some(channel) = state.channels().get(&input.kind) else {
         return Err(AppError::field(
             "type",
             "invalid",
@@ -105,13 +106,13 @@ pub async fn upsert(
     account: NewAccount<'_>,
 ) -> Result<i64, AppError> {
     let now = now_ms();
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     let existing: Option<(i64, i64)> = sqlx::query_as(
         "SELECT id, workspace_id FROM channel_accounts WHERE kind = $1 AND external_id = $2",
     )
     .bind(account.kind)
     .bind(account.external_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(uow.conn())
     .await?;
     let id = match existing {
         Some((_, ws)) if ws != auth.workspace_id.0 => {
@@ -134,7 +135,7 @@ pub async fn upsert(
             .bind(auth.user_id.0)
             .bind(now)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(uow.conn())
             .await?;
             id
         }
@@ -155,20 +156,21 @@ pub async fn upsert(
             .bind(account.webhook_secret)
             .bind(account.receive_mode)
             .bind(now)
-            .fetch_one(&mut *tx)
+            .fetch_one(uow.conn())
             .await?
         }
     };
-    let event = record(
-        &mut tx,
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "account.connected",
-        serde_json::json!({ "id": id, "type": account.kind, "name": account.name }),
+        &MessagingEvent::AccountConnected {
+            id,
+            kind: account.kind.to_string(),
+            name: account.name.to_string(),
+        },
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     state.channels_wake.notify_waiters();
     Ok(id)
 }
@@ -180,7 +182,7 @@ pub async fn disconnect(state: &AppState, auth: &AuthContext, id: i64) -> Result
     auth.require(Action::ConnectChannels)?;
     let account = get(state, auth, id).await?;
     auth.require_on(Action::ConnectChannels, account.owner_id)?;
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     sqlx::query(
         "UPDATE channel_accounts SET status = 'disconnected', secret = '', lease_owner = NULL, \
          lease_until = NULL, updated_at = $1 WHERE id = $2 AND workspace_id = $3",
@@ -188,17 +190,14 @@ pub async fn disconnect(state: &AppState, auth: &AuthContext, id: i64) -> Result
     .bind(now_ms())
     .bind(id)
     .bind(auth.workspace_id.0)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await?;
-    let event = record(
-        &mut tx,
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "account.disconnected",
-        serde_json::json!({ "id": id }),
+        &MessagingEvent::AccountDisconnected { id },
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(())
 }

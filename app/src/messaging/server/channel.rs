@@ -136,3 +136,10 @@ impl ChannelRegistry {
         kinds
     }
 }
+
+impl crate::server::AppState {
+    /// The networks the inbox talks through.
+    pub fn channels(&self) -> &ChannelRegistry {
+        self.part()
+    }
+}

@@ -7,7 +7,8 @@ use super::media;
 use super::message_in;
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
-use crate::realtime::server::{record, StoredEvent};
+use crate::messaging::MessagingEvent;
+use crate::realtime::server::UnitOfWork;
 use crate::server::jobs::{self, backoff_ms, Job, JobKind, Outcome};
 use crate::server::{now_ms, AppState};
 use serde::{Deserialize, Serialize};
@@ -31,7 +32,7 @@ impl SendPayload {
     /// the connection on one.
     pub fn new(state: &AppState, message_id: i64, account_id: i64, kind: &str) -> SendPayload {
         let on_one_instance = state
-            .channels
+            .channels()
             .capabilities(kind)
             .is_some_and(|c| c.connection_on_one_instance);
         SendPayload {
@@ -162,7 +163,7 @@ async fn deliver(state: &AppState, job: &Job, message_id: i64) -> Result<(), App
         )
         .await;
     }
-    let Some(channel) = state.channels.get(&d.kind) else {
+    let Some(channel) = state.channels().get(&d.kind) else {
         let why = format!("No channel sends for {} accounts", d.kind);
         return finish(
             state,
@@ -244,10 +245,9 @@ async fn finish(
     outcome: Outcome,
     external_id: Option<String>,
 ) -> Result<(), AppError> {
-    let mut tx = state.db.begin().await?;
-    jobs::finish(&mut tx, job.id, &outcome).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    jobs::finish(&mut uow, job.id, &outcome).await?;
     let now = now_ms();
-    let mut events: Vec<StoredEvent> = Vec::new();
     let change = match (&outcome, &external_id) {
         (Outcome::Done, Some(external)) => Some(("sent", "", Some(external.clone()))),
         (Outcome::Failed(why), _) => Some(("failed", why.as_str(), None)),
@@ -256,7 +256,7 @@ async fn finish(
                 .bind(why)
                 .bind(now)
                 .bind(message_id)
-                .execute(&mut *tx)
+                .execute(uow.conn())
                 .await?;
             None
         }
@@ -272,25 +272,15 @@ async fn finish(
         .bind(external)
         .bind(now)
         .bind(message_id)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
         if updated.rows_affected() == 1 {
-            let message = message_in(&mut tx, ws, message_id).await?;
-            events.push(
-                record(
-                    &mut tx,
-                    WorkspaceId(ws),
-                    None,
-                    "message.updated",
-                    serde_json::json!({ "message": message }),
-                )
-                .await?,
-            );
+            let message = message_in(&mut uow, ws, message_id).await?;
+            let event = MessagingEvent::MessageUpdated { message };
+            uow.record(WorkspaceId(ws), None, &event).await?;
         }
     }
-    tx.commit().await?;
-    state.hub.publish(events);
-    Ok(())
+    uow.commit().await
 }
 
 /// A send's outcome as the metrics label it.

@@ -4,8 +4,9 @@
 use super::conversation_in;
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
+use crate::messaging::MessagingEvent;
 use crate::messaging::{ConversationView, FolderInput, FolderView};
-use crate::realtime::server::record;
+use crate::realtime::server::UnitOfWork;
 use crate::server::{now_ms, AppState};
 use crate::team::permissions::Action;
 use sqlx::Row as _;
@@ -54,7 +55,7 @@ pub async fn create(
     auth.require(Action::ManageFolders)?;
     let name = input.name.trim().to_string();
     FolderInput { name: name.clone() }.validate()?;
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO folders (workspace_id, name, position, created_at) VALUES ($1, $2, \
          (SELECT COALESCE(MAX(position), 0) + 1 FROM folders WHERE workspace_id = $1), $3) RETURNING id",
@@ -62,18 +63,15 @@ pub async fn create(
     .bind(auth.workspace_id.0)
     .bind(&name)
     .bind(now_ms())
-    .fetch_one(&mut *tx)
+    .fetch_one(uow.conn())
     .await?;
-    let event = record(
-        &mut tx,
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "folder.changed",
-        serde_json::json!({ "id": id }),
+        &MessagingEvent::FolderChanged { id, deleted: false },
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     get(state, auth, id).await
 }
 
@@ -88,23 +86,20 @@ pub async fn rename(
     FolderInput { name: name.clone() }.validate()?;
     get(state, auth, id).await?;
     refuse_mirrored(state, id).await?;
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     sqlx::query("UPDATE folders SET name = $1 WHERE id = $2 AND workspace_id = $3")
         .bind(&name)
         .bind(id)
         .bind(auth.workspace_id.0)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
-    let event = record(
-        &mut tx,
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "folder.changed",
-        serde_json::json!({ "id": id }),
+        &MessagingEvent::FolderChanged { id, deleted: false },
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     get(state, auth, id).await
 }
 
@@ -113,26 +108,23 @@ pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(),
     auth.require(Action::ManageFolders)?;
     get(state, auth, id).await?;
     refuse_mirrored(state, id).await?;
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     sqlx::query("DELETE FROM conversation_folders WHERE folder_id = $1")
         .bind(id)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
     sqlx::query("DELETE FROM folders WHERE id = $1 AND workspace_id = $2")
         .bind(id)
         .bind(auth.workspace_id.0)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
-    let event = record(
-        &mut tx,
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "folder.changed",
-        serde_json::json!({ "id": id, "deleted": true }),
+        &MessagingEvent::FolderChanged { id, deleted: true },
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(())
 }
 
@@ -145,8 +137,8 @@ pub async fn set_for_conversation(
 ) -> Result<ConversationView, AppError> {
     auth.require(Action::ManageFolders)?;
     let ws = auth.workspace_id.0;
-    let mut tx = state.db.begin().await?;
-    conversation_in(&mut tx, ws, id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    conversation_in(&mut uow, ws, id).await?;
     let mut ids = folder_ids;
     ids.sort_unstable();
     ids.dedup();
@@ -155,7 +147,7 @@ pub async fn set_for_conversation(
             sqlx::query_scalar("SELECT id FROM folders WHERE id = $1 AND workspace_id = $2")
                 .bind(folder)
                 .bind(ws)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(uow.conn())
                 .await?;
         if found.is_none() {
             return Err(AppError::field(
@@ -167,7 +159,7 @@ pub async fn set_for_conversation(
     }
     sqlx::query("DELETE FROM conversation_folders WHERE conversation_id = $1")
         .bind(id)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
     for folder in &ids {
         sqlx::query(
@@ -175,11 +167,11 @@ pub async fn set_for_conversation(
         )
         .bind(folder)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
     }
     // The conversation as it now is (its folders included) goes out like any other change.
-    super::links::finish(state, tx, auth, id, Vec::new()).await
+    super::links::finish(uow, auth, id).await
 }
 
 /// Folders mirrored from a Telegram account follow Telegram; only CRM folders are edited here.

@@ -7,7 +7,8 @@
 
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
-use crate::realtime::server::record;
+use crate::messaging::MessagingEvent;
+use crate::realtime::server::UnitOfWork;
 use crate::server::{now_ms, AppState};
 
 /// What happened to an account's connection.
@@ -38,6 +39,22 @@ impl Health<'_> {
 /// answers whether it did.
 #[tracing::instrument(skip_all, fields(id))]
 pub async fn set(state: &AppState, id: i64, health: Health<'_>) -> Result<bool, AppError> {
+    let mut uow = UnitOfWork::begin(state).await?;
+    if !set_in(&mut uow, id, health).await? {
+        return Ok(false);
+    }
+    uow.wake_jobs();
+    uow.commit().await?;
+    Ok(true)
+}
+
+/// [`set`] in the caller's unit of work (with the change that observed the health); answers
+/// whether it changed anything. Wake the job worker when the account may send again.
+pub async fn set_in(
+    uow: &mut UnitOfWork<'_>,
+    id: i64,
+    health: Health<'_>,
+) -> Result<bool, AppError> {
     let status = health.status();
     let (error, until) = match &health {
         Health::Connected => ("", None),
@@ -55,7 +72,6 @@ pub async fn set(state: &AppState, id: i64, health: Health<'_>) -> Result<bool, 
         Health::NeedsRelogin { .. } => ", lease_owner = NULL, lease_until = NULL",
         _ => "",
     };
-    let mut tx = state.db.begin().await?;
     let changed = sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE channel_accounts SET status = $1, last_error = $2, flood_wait_until = $3, updated_at = $4{lease} \
          WHERE id = $5 AND status NOT IN {from} \
@@ -66,7 +82,7 @@ pub async fn set(state: &AppState, id: i64, health: Health<'_>) -> Result<bool, 
     .bind(until)
     .bind(now_ms())
     .bind(id)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await?
     .rows_affected()
         == 1;
@@ -76,57 +92,33 @@ pub async fn set(state: &AppState, id: i64, health: Health<'_>) -> Result<bool, 
     let (workspace_id, owner_id, kind): (i64, Option<i64>, String) =
         sqlx::query_as("SELECT workspace_id, owner_id, kind FROM channel_accounts WHERE id = $1")
             .bind(id)
-            .fetch_one(&mut *tx)
+            .fetch_one(uow.conn())
             .await?;
     if let Health::FloodWait(_) = health {
         metrics::counter!("parley_flood_waits_total", "channel" => kind).increment(1);
     }
     let event = match health {
-        Health::NeedsRelogin { tell_owner, .. } => {
-            // The owner's email is the `relogin_email` consumer's work (see `relogin.rs`).
-            record(
-                &mut tx,
-                WorkspaceId(workspace_id),
-                None,
-                "account.needs_relogin",
-                serde_json::json!({ "id": id, "ownerId": owner_id, "tellOwner": tell_owner }),
-            )
-            .await?
-        }
-        _ => {
-            record(
-                &mut tx,
-                WorkspaceId(workspace_id),
-                None,
-                "account.updated",
-                serde_json::json!({ "id": id }),
-            )
-            .await?
-        }
+        // The owner's email is the `relogin_email` consumer's work (see `relogin.rs`).
+        Health::NeedsRelogin { tell_owner, .. } => MessagingEvent::AccountNeedsRelogin {
+            id,
+            owner_id,
+            tell_owner,
+        },
+        _ => MessagingEvent::AccountUpdated { id, chats: None },
     };
-    tx.commit().await?;
-    state.hub.publish([event]);
-    state.jobs_wake.notify_one();
+    uow.record(WorkspaceId(workspace_id), None, &event).await?;
     Ok(true)
 }
 
 /// Announces the account as it now is (its name or chats changed, not its health).
 pub async fn announce(state: &AppState, id: i64) -> Result<(), AppError> {
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     let workspace_id: i64 =
         sqlx::query_scalar("SELECT workspace_id FROM channel_accounts WHERE id = $1")
             .bind(id)
-            .fetch_one(&mut *tx)
+            .fetch_one(uow.conn())
             .await?;
-    let event = record(
-        &mut tx,
-        WorkspaceId(workspace_id),
-        None,
-        "account.updated",
-        serde_json::json!({ "id": id }),
-    )
-    .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
-    Ok(())
+    let event = MessagingEvent::AccountUpdated { id, chats: None };
+    uow.record(WorkspaceId(workspace_id), None, &event).await?;
+    uow.commit().await
 }

@@ -4,10 +4,12 @@
 use super::conversation_in;
 use crate::auth::server::AuthContext;
 use crate::contacts::server as contacts;
+use crate::contacts::ContactEvent;
 use crate::deals::server as deals;
 use crate::error::AppError;
+use crate::messaging::MessagingEvent;
 use crate::messaging::{ChatToCrm, ConversationView};
-use crate::realtime::server::{record, StoredEvent};
+use crate::realtime::server::UnitOfWork;
 use crate::server::db::Tx;
 use crate::server::{now_ms, refs, AppState};
 use crate::team::permissions::Action;
@@ -22,13 +24,13 @@ pub async fn create_from_chat(
 ) -> Result<ConversationView, AppError> {
     auth.require(Action::CreateRecords)?;
     let ws = auth.workspace_id.0;
-    let mut tx = state.db.begin().await?;
-    let conversation = conversation_in(&mut tx, ws, id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let conversation = conversation_in(&mut uow, ws, id).await?;
     auth.require_on(Action::ReplyInConversations, conversation.assignee_id)?;
     let mut contact = input.contact.normalized();
     if conversation.kind == "private" {
         if contact.telegram_user_id.is_none() {
-            contact.telegram_user_id = peer_user_id(&mut tx, id).await?;
+            contact.telegram_user_id = peer_user_id(&mut uow, id).await?;
         }
         if contact
             .telegram_username
@@ -40,23 +42,16 @@ pub async fn create_from_chat(
             contact.telegram_username = Some(conversation.username.clone());
         }
     }
-    contacts::check(&mut tx, auth, &contact).await?;
-    let created = contacts::create_in(&mut tx, auth, &contact).await?;
-    let mut events = vec![
-        record(
-            &mut tx,
-            auth.workspace_id,
-            Some(auth.user_id),
-            "contact.created",
-            serde_json::to_value(&created).unwrap_or_default(),
-        )
-        .await?,
-    ];
+    contacts::check(&mut uow, auth, &contact).await?;
+    let created = contacts::create_in(&mut uow, auth, &contact).await?;
+    let event = ContactEvent::Created(created.clone());
+    uow.record(auth.workspace_id, Some(auth.user_id), &event)
+        .await?;
     let deal_id = match input.deal {
         Some(mut deal) => {
             deal.contact_id = Some(created.id);
-            let (deal, event) = deals::create_in(&mut tx, auth, deal).await?;
-            events.push(event);
+            let (deal, event) = deals::create_in(&mut uow, auth, deal).await?;
+            uow.recorded([event]);
             Some(deal.id)
         }
         None => conversation.deal_id,
@@ -68,9 +63,9 @@ pub async fn create_from_chat(
     .bind(deal_id)
     .bind(now_ms())
     .bind(id)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await?;
-    finish(state, tx, auth, id, events).await
+    finish(uow, auth, id).await
 }
 
 /// A private chat's peer id is the Telegram user id.
@@ -92,11 +87,11 @@ pub async fn link(
 ) -> Result<ConversationView, AppError> {
     auth.require(Action::ReplyInConversations)?;
     let ws = auth.workspace_id.0;
-    let mut tx = state.db.begin().await?;
-    let conversation = conversation_in(&mut tx, ws, id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let conversation = conversation_in(&mut uow, ws, id).await?;
     auth.require_on(Action::ReplyInConversations, conversation.assignee_id)?;
-    refs::contact(&mut tx, ws, contact_id, "contactId").await?;
-    refs::deal(&mut tx, ws, deal_id, "dealId").await?;
+    refs::contact(&mut uow, ws, contact_id, "contactId").await?;
+    refs::deal(&mut uow, ws, deal_id, "dealId").await?;
     sqlx::query(
         "UPDATE conversations SET contact_id = $1, deal_id = $2, updated_at = $3 WHERE id = $4",
     )
@@ -104,9 +99,9 @@ pub async fn link(
     .bind(deal_id)
     .bind(now_ms())
     .bind(id)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await?;
-    finish(state, tx, auth, id, Vec::new()).await
+    finish(uow, auth, id).await
 }
 
 /// Assigns the conversation to a member (or to nobody).
@@ -119,17 +114,17 @@ pub async fn assign(
     auth.require(Action::AssignConversations)?;
     auth.require_on(Action::AssignConversations, assignee_id)?;
     let ws = auth.workspace_id.0;
-    let mut tx = state.db.begin().await?;
-    let conversation = conversation_in(&mut tx, ws, id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let conversation = conversation_in(&mut uow, ws, id).await?;
     auth.require_on(Action::AssignConversations, conversation.assignee_id)?;
-    refs::member(&mut tx, ws, assignee_id, "assigneeId").await?;
+    refs::member(&mut uow, ws, assignee_id, "assigneeId").await?;
     sqlx::query("UPDATE conversations SET assignee_id = $1, updated_at = $2 WHERE id = $3")
         .bind(assignee_id)
         .bind(now_ms())
         .bind(id)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
-    finish(state, tx, auth, id, Vec::new()).await
+    finish(uow, auth, id).await
 }
 
 /// Pins the conversation to the top of the chat list (for everyone), or unpins it.
@@ -140,38 +135,28 @@ pub async fn pin(
     pinned: bool,
 ) -> Result<ConversationView, AppError> {
     auth.require(Action::ReplyInConversations)?;
-    let mut tx = state.db.begin().await?;
-    let conversation = conversation_in(&mut tx, auth.workspace_id.0, id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let conversation = conversation_in(&mut uow, auth.workspace_id.0, id).await?;
     auth.require_on(Action::ReplyInConversations, conversation.assignee_id)?;
     sqlx::query("UPDATE conversations SET pinned = $1, updated_at = $2 WHERE id = $3")
         .bind(pinned as i64)
         .bind(now_ms())
         .bind(id)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
-    finish(state, tx, auth, id, Vec::new()).await
+    finish(uow, auth, id).await
 }
 
 /// Announces the conversation as it now is, commits, publishes.
 pub(super) async fn finish(
-    state: &AppState,
-    mut tx: Tx,
+    mut uow: UnitOfWork<'_>,
     auth: &AuthContext,
     id: i64,
-    mut events: Vec<StoredEvent>,
 ) -> Result<ConversationView, AppError> {
-    let after = conversation_in(&mut tx, auth.workspace_id.0, id).await?;
-    events.push(
-        record(
-            &mut tx,
-            auth.workspace_id,
-            Some(auth.user_id),
-            "conversation.updated",
-            serde_json::to_value(&after).unwrap_or_default(),
-        )
-        .await?,
-    );
-    tx.commit().await?;
-    state.hub.publish(events);
+    let after = conversation_in(&mut uow, auth.workspace_id.0, id).await?;
+    let event = MessagingEvent::ConversationUpdated(after.clone());
+    uow.record(auth.workspace_id, Some(auth.user_id), &event)
+        .await?;
+    uow.commit().await?;
     Ok(after)
 }

@@ -6,6 +6,7 @@ pub mod channel;
 pub mod deliver;
 pub mod folders;
 pub mod health;
+pub mod ingest;
 pub mod links;
 pub mod media;
 pub mod read_remote;
@@ -13,11 +14,12 @@ pub mod relogin;
 pub mod search;
 pub mod send;
 
+use super::MessagingEvent;
 use super::{ChatQuery, ConversationView, MediaView, MessagePage, MessageQuery, MessageView};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
-use crate::realtime::server::record;
+use crate::realtime::server::UnitOfWork;
 use crate::server::db::{Row, Tx};
 use crate::server::query::values_list;
 use crate::server::AppState;
@@ -321,8 +323,8 @@ pub async fn mark_read(
     conversation_id: i64,
 ) -> Result<ConversationView, AppError> {
     let ws = auth.workspace_id.0;
-    let mut tx = state.db.begin().await?;
-    let before = conversation_in(&mut tx, ws, conversation_id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let before = conversation_in(&mut uow, ws, conversation_id).await?;
     // A viewer's reading changes nothing: viewers never write, and the unread count is the
     // team's (the chat stays unread for those who answer it).
     if before.unread_count == 0
@@ -337,7 +339,7 @@ pub async fn mark_read(
         .bind(now)
         .bind(conversation_id)
         .bind(ws)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
     sqlx::query(
         "UPDATE messages SET state = 'read', updated_at = $1 \
@@ -345,9 +347,9 @@ pub async fn mark_read(
     )
     .bind(now)
     .bind(conversation_id)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await?;
-    let after = conversation_in(&mut tx, ws, conversation_id).await?;
+    let after = conversation_in(&mut uow, ws, conversation_id).await?;
     // Where the channel can, the chat is marked read on the network too.
     let remote: Option<(String, String, Option<i64>)> = sqlx::query_as(
         "SELECT a.kind, c.peer_id, CAST((SELECT MAX(CAST(m.external_id AS BIGINT)) FROM messages m \
@@ -355,31 +357,24 @@ pub async fn mark_read(
          FROM conversations c JOIN channel_accounts a ON a.id = c.account_id WHERE c.id = $1",
     )
     .bind(conversation_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(uow.conn())
     .await?;
     if let Some((kind, peer, Some(max_id))) = remote {
         let account = (after.account_id, kind.as_str());
-        read_remote::queue(state, &mut tx, ws, account, &peer, max_id).await?;
+        read_remote::queue(state, &mut uow, ws, account, &peer, max_id).await?;
     }
-    let read = record(
-        &mut tx,
-        auth.workspace_id,
-        Some(auth.user_id),
-        "message.read",
-        serde_json::json!({ "conversationId": conversation_id, "accountId": after.account_id, "readBy": auth.user_id.0 }),
-    )
-    .await?;
-    let updated = record(
-        &mut tx,
-        auth.workspace_id,
-        Some(auth.user_id),
-        "conversation.updated",
-        serde_json::to_value(&after).unwrap_or_default(),
-    )
-    .await?;
-    tx.commit().await?;
-    state.hub.publish([read, updated]);
-    state.jobs_wake.notify_one();
+    let read = MessagingEvent::MessageRead {
+        conversation_id,
+        account_id: after.account_id,
+        read_by: Some(auth.user_id.0),
+    };
+    uow.record(auth.workspace_id, Some(auth.user_id), &read)
+        .await?;
+    let updated = MessagingEvent::ConversationUpdated(after.clone());
+    uow.record(auth.workspace_id, Some(auth.user_id), &updated)
+        .await?;
+    uow.wake_jobs();
+    uow.commit().await?;
     Ok(after)
 }
 

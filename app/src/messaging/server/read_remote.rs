@@ -47,7 +47,7 @@ pub async fn queue(
     peer_id: &str,
     max_id: i64,
 ) -> Result<(), AppError> {
-    let Some(caps) = state.channels.capabilities(kind) else {
+    let Some(caps) = state.channels().capabilities(kind) else {
         return Ok(());
     };
     if !caps.read_receipts {
@@ -71,7 +71,7 @@ async fn read(state: &AppState, job: &Job, payload: ReadPayload) -> Result<(), A
             .await?;
     let channel = account
         .as_ref()
-        .and_then(|(kind, _)| state.channels.get(kind));
+        .and_then(|(kind, _)| state.channels().get(kind));
     let (Some((_, secret)), Some(channel)) = (&account, channel) else {
         let why = "The account is gone".to_string();
         return Ok(jobs::finish_alone(&state.db, job.id, &Outcome::Failed(why)).await?);

@@ -4,8 +4,9 @@
 
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
+use crate::messaging::MessagingEvent;
 use crate::realtime::server::consumers::Consumer;
-use crate::realtime::RealtimeEvent;
+use crate::realtime::{DomainEvent, RealtimeEvent};
 use crate::server::db::Tx;
 use crate::server::AppState;
 
@@ -24,10 +25,12 @@ impl Consumer for ReloginEmail {
         workspace_id: WorkspaceId,
         event: &RealtimeEvent,
     ) -> Result<(), AppError> {
-        if event.data["tellOwner"] != serde_json::Value::Bool(true) {
-            return Ok(());
-        }
-        let Some(account) = event.data["id"].as_i64() else {
+        let Some(MessagingEvent::AccountNeedsRelogin {
+            id: account,
+            tell_owner: true,
+            ..
+        }) = MessagingEvent::from_stream(event)
+        else {
             return Ok(());
         };
         let owner: Option<(String, String, String)> = sqlx::query_as(

@@ -9,8 +9,9 @@ use super::media::{self, Upload};
 use super::{conversation_in, message_in};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
+use crate::messaging::MessagingEvent;
 use crate::messaging::{MessageView, SendInput};
-use crate::realtime::server::record;
+use crate::realtime::server::UnitOfWork;
 use crate::server::jobs;
 use crate::server::{now_ms, AppState};
 use crate::team::permissions::Action;
@@ -43,16 +44,16 @@ pub async fn send(
         ));
     }
     let ws = auth.workspace_id.0;
-    let mut tx = state.db.begin().await?;
-    let conversation = conversation_in(&mut tx, ws, input.conversation_id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let conversation = conversation_in(&mut uow, ws, input.conversation_id).await?;
     auth.require_on(Action::ReplyInConversations, conversation.assignee_id)?;
     let (status, account_kind): (String, String) =
         sqlx::query_as("SELECT status, kind FROM channel_accounts WHERE id = $1")
             .bind(conversation.account_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(uow.conn())
             .await?;
     let takes_files = state
-        .channels
+        .channels()
         .capabilities(&account_kind)
         .is_some_and(|c| c.media);
     if file.is_some() && !takes_files {
@@ -80,7 +81,7 @@ pub async fn send(
             sqlx::query_scalar("SELECT id FROM messages WHERE id = $1 AND conversation_id = $2")
                 .bind(reply)
                 .bind(conversation.id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(uow.conn())
                 .await?;
         if found.is_none() {
             return Err(AppError::field(
@@ -91,13 +92,13 @@ pub async fn send(
         }
     }
     let media_id = match &file {
-        Some(upload) => Some(media::insert(state, &mut tx, ws, upload).await?),
+        Some(upload) => Some(media::insert(state, &mut uow, ws, upload).await?),
         None => None,
     };
     let sender: String =
         sqlx::query_scalar("SELECT COALESCE(NULLIF(name, ''), email) FROM users WHERE id = $1")
             .bind(auth.user_id.0)
-            .fetch_one(&mut *tx)
+            .fetch_one(uow.conn())
             .await?;
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
@@ -113,7 +114,7 @@ pub async fn send(
     .bind(media_id)
     .bind(input.reply_to_message_id)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(uow.conn())
     .await?;
     sqlx::query(
         "UPDATE conversations SET last_message_id = $1, last_message_text = $2, last_message_at = $3, \
@@ -123,23 +124,23 @@ pub async fn send(
     .bind(super::preview(&text, media_id.is_some()))
     .bind(now)
     .bind(conversation.id)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await?;
     let payload = SendPayload::new(state, id, conversation.account_id, &account_kind);
-    jobs::enqueue::<SendMessage>(&mut tx, Some(ws), &payload, now).await?;
-    let message = message_in(&mut tx, ws, id).await?;
-    let conversation = conversation_in(&mut tx, ws, conversation.id).await?;
-    let event = record(
-        &mut tx,
+    jobs::enqueue::<SendMessage>(&mut uow, Some(ws), &payload, now).await?;
+    let message = message_in(&mut uow, ws, id).await?;
+    let conversation = conversation_in(&mut uow, ws, conversation.id).await?;
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "message.sent",
-        serde_json::json!({ "message": message, "conversation": conversation }),
+        &MessagingEvent::MessageSent {
+            message: message.clone(),
+            conversation,
+        },
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
-    state.jobs_wake.notify_one();
+    uow.wake_jobs();
+    uow.commit().await?;
     Ok(message)
 }
 
@@ -148,9 +149,9 @@ pub async fn send(
 pub async fn retry(state: &AppState, auth: &AuthContext, id: i64) -> Result<MessageView, AppError> {
     auth.require(Action::ReplyInConversations)?;
     let ws = auth.workspace_id.0;
-    let mut tx = state.db.begin().await?;
-    let message = message_in(&mut tx, ws, id).await?;
-    let conversation = conversation_in(&mut tx, ws, message.conversation_id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let message = message_in(&mut uow, ws, id).await?;
+    let conversation = conversation_in(&mut uow, ws, message.conversation_id).await?;
     auth.require_on(Action::ReplyInConversations, conversation.assignee_id)?;
     if message.direction != "out" || message.state != "failed" {
         return Err(AppError::conflict(
@@ -161,26 +162,25 @@ pub async fn retry(state: &AppState, auth: &AuthContext, id: i64) -> Result<Mess
     sqlx::query("UPDATE messages SET state = 'pending', error = '', updated_at = $1 WHERE id = $2")
         .bind(now)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
     let account_kind: String =
         sqlx::query_scalar("SELECT kind FROM channel_accounts WHERE id = $1")
             .bind(conversation.account_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(uow.conn())
             .await?;
     let payload = SendPayload::new(state, id, conversation.account_id, &account_kind);
-    jobs::enqueue::<SendMessage>(&mut tx, Some(ws), &payload, now).await?;
-    let message = message_in(&mut tx, ws, id).await?;
-    let event = record(
-        &mut tx,
+    jobs::enqueue::<SendMessage>(&mut uow, Some(ws), &payload, now).await?;
+    let message = message_in(&mut uow, ws, id).await?;
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "message.updated",
-        serde_json::json!({ "message": message }),
+        &MessagingEvent::MessageUpdated {
+            message: message.clone(),
+        },
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
-    state.jobs_wake.notify_one();
+    uow.wake_jobs();
+    uow.commit().await?;
     Ok(message)
 }

@@ -96,9 +96,9 @@ impl ConsumerRegistry {
 /// 200 ms) and every second for events written by other instances.
 pub async fn run(state: AppState) {
     let mut stop = state.shutdown.subscribe();
-    let mut events = state.hub.subscribe();
+    let mut events = state.hub().subscribe();
     loop {
-        for consumer in state.consumers.consumers.clone() {
+        for consumer in state.consumers().consumers.clone() {
             if let Err(e) = catch_up(&state, &consumer).await {
                 tracing::warn!(consumer = consumer.name, error = %e, "an event consumer failed; it retries");
             }
@@ -262,4 +262,11 @@ async fn step(
     .await?;
     tx.commit().await?;
     Ok(rows.len() as i64 == BATCH)
+}
+
+impl crate::server::AppState {
+    /// The durable consumers of the event log.
+    pub fn consumers(&self) -> &ConsumerRegistry {
+        self.part()
+    }
 }

@@ -1,7 +1,7 @@
 //! The `events` table: written inside the caller's transaction, read for replay.
 
 use crate::ids::{UserId, WorkspaceId};
-use crate::realtime::RealtimeEvent;
+use crate::realtime::{DomainEvent, RealtimeEvent};
 use crate::server::db::Tx;
 use crate::server::query::values_list;
 use crate::server::{now_ms, Db};
@@ -60,6 +60,19 @@ pub async fn record(
             at,
         },
     })
+}
+
+/// Writes a domain's typed event in the caller's transaction (see [`record`]).
+pub async fn record_event<E: DomainEvent>(
+    tx: &mut Tx,
+    workspace_id: WorkspaceId,
+    actor: Option<UserId>,
+    event: &E,
+) -> Result<StoredEvent, sqlx::Error> {
+    let (kind, data) = event
+        .to_stream()
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    record(tx, workspace_id, actor, &kind, data).await
 }
 
 /// Writes several events of one workspace in the caller's transaction: one sequence update

@@ -62,3 +62,10 @@ impl EventHub {
         *entry = (*entry).max(seq);
     }
 }
+
+impl crate::server::AppState {
+    /// The live event hub of this instance.
+    pub fn hub(&self) -> &EventHub {
+        self.part()
+    }
+}

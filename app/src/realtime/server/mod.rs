@@ -4,8 +4,10 @@ pub mod consumers;
 mod events;
 mod hub;
 pub mod listener;
+mod unit_of_work;
 mod ws;
 
-pub use events::{latest_seq, recent, record, record_many, since, StoredEvent};
+pub use events::{latest_seq, recent, record, record_event, record_many, since, StoredEvent};
 pub use hub::EventHub;
+pub use unit_of_work::UnitOfWork;
 pub use ws::ws_handler;

@@ -46,7 +46,7 @@ struct Stream {
 impl Stream {
     async fn run(&mut self) -> anyhow::Result<()> {
         // Subscribe before reading the current position so nothing falls in between.
-        let mut rx = self.state.hub.subscribe();
+        let mut rx = self.state.hub().subscribe();
         self.last_sent = events::latest_seq(&self.state.db, self.auth.workspace_id).await?;
         let mut ping = tokio::time::interval(Duration::from_secs(25));
         let mut check = tokio::time::interval(Duration::from_secs(30));

@@ -16,6 +16,9 @@ pub struct Actor {
     pub workspace_id: Option<i64>,
     pub user_id: Option<i64>,
     pub ip: String,
+    /// How the change was made (`AuthContext::source`): `manual`, `api`, `automation`,
+    /// `campaign` or `system`.
+    pub source: &'static str,
 }
 
 impl From<&AuthContext> for Actor {
@@ -24,6 +27,7 @@ impl From<&AuthContext> for Actor {
             workspace_id: Some(auth.workspace_id.0),
             user_id: Some(auth.user_id.0),
             ip: auth.ip_text(),
+            source: auth.source(),
         }
     }
 }
@@ -38,8 +42,8 @@ pub async fn log(
 ) -> Result<(), sqlx::Error> {
     let actor = actor.into();
     sqlx::query(
-        "INSERT INTO audit_log (workspace_id, actor_id, action, target_type, target_id, details, ip, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO audit_log (workspace_id, actor_id, action, target_type, target_id, details, ip, source, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(actor.workspace_id)
     .bind(actor.user_id)
@@ -48,6 +52,7 @@ pub async fn log(
     .bind(target.1)
     .bind(details.to_string())
     .bind(actor.ip)
+    .bind(actor.source)
     .bind(now_ms())
     .execute(&mut **tx)
     .await?;
@@ -112,7 +117,7 @@ pub async fn list(
     .try_get("n")?;
     let rows = bind_all(format!(
         "SELECT a.id, a.actor_id, u.name, u.email, a.action, a.target_type, a.target_id, \
-         a.details, a.ip, a.created_at FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+         a.details, a.ip, a.source, a.created_at FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
          WHERE {filter} ORDER BY a.id DESC LIMIT {limit} OFFSET {}",
         (page - 1) * limit
     ))
@@ -137,6 +142,7 @@ pub async fn list(
                 target_id: r.try_get("target_id")?,
                 details: serde_json::from_str(&details).unwrap_or_default(),
                 ip: r.try_get("ip")?,
+                source: r.try_get("source")?,
                 created_at: r.try_get("created_at")?,
             })
         })

@@ -146,6 +146,7 @@ pub async fn accept(
         workspace_id: Some(ws.0),
         user_id: Some(user.0),
         ip: meta.ip.to_string(),
+        source: "manual",
     };
     let data = json!({ "userId": user, "role": role.as_str(), "inviteId": invite_id });
     let target = ("user", user.0.to_string());
@@ -153,10 +154,10 @@ pub async fn accept(
     let event = record(&mut tx, ws, Some(user), "member.joined", data).await?;
     tx.commit().await?;
     if let Some(auth) = caller {
-        state.auth_cache.forget_session(auth.session_id);
+        state.auth_cache().forget_session(auth.session_id);
     }
-    state.auth_cache.forget_profiles();
-    state.hub.publish([event]);
+    state.auth_cache().forget_profiles();
+    state.hub().publish([event]);
     Ok(AuthSuccess {
         user: service::load_user(state, user).await?,
         workspace: workspaces::load(state, ws).await?,

@@ -91,8 +91,8 @@ fn may_touch(auth: &AuthContext, target: Role, new_role: Option<Role>) -> Result
 /// their cached sessions everywhere (the role is re-read), and on removal their sessions and
 /// API tokens there.
 fn forget_member(state: &AppState, user: UserId) {
-    state.auth_cache.forget_user_sessions(user);
-    state.auth_cache.forget_profiles();
+    state.auth_cache().forget_user_sessions(user);
+    state.auth_cache().forget_profiles();
 }
 
 pub async fn change_role(
@@ -148,7 +148,7 @@ async fn finish(
     for user in affected {
         forget_member(state, *user);
     }
-    state.hub.publish([event]);
+    state.hub().publish([event]);
     Ok(())
 }
 
@@ -264,7 +264,7 @@ pub async fn set_policy(
     )
     .await?;
     tx.commit().await?;
-    state.auth_cache.forget_workspace_sessions(ws);
-    state.auth_cache.forget_profiles();
+    state.auth_cache().forget_workspace_sessions(ws);
+    state.auth_cache().forget_profiles();
     Ok(policy)
 }

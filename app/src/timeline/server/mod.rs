@@ -6,11 +6,12 @@ pub use reminders::*;
 use super::{ActivityView, NoteInput, NoteView};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
-use crate::realtime::server::record;
+use crate::realtime::server::UnitOfWork;
 use crate::server::db::{Row, Tx};
 use crate::server::query::values_list;
 use crate::server::{now_ms, AppState};
 use crate::team::permissions::Action;
+use crate::timeline::TimelineEvent;
 use sqlx::{AssertSqlSafe, Row as _};
 use validator::Validate;
 
@@ -63,8 +64,8 @@ pub async fn record_activity(
 ) -> Result<(), AppError> {
     let (subject_type, subject_id) = subject.parts();
     sqlx::query(
-        "INSERT INTO activities (workspace_id, subject_type, subject_id, kind, data, actor_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO activities (workspace_id, subject_type, subject_id, kind, data, actor_id, source, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(auth.workspace_id.0)
     .bind(subject_type)
@@ -72,6 +73,7 @@ pub async fn record_activity(
     .bind(kind)
     .bind(data.to_string())
     .bind(auth.user_id.0)
+    .bind(auth.source())
     .bind(now_ms())
     .execute(&mut **tx)
     .await?;
@@ -87,8 +89,8 @@ pub async fn record_activities(
         return Ok(());
     }
     let sql = format!(
-        "INSERT INTO activities (workspace_id, subject_type, subject_id, kind, data, actor_id, created_at) VALUES {}",
-        values_list(entries.len(), 7)
+        "INSERT INTO activities (workspace_id, subject_type, subject_id, kind, data, actor_id, source, created_at) VALUES {}",
+        values_list(entries.len(), 8)
     );
     let now = now_ms();
     let mut insert = sqlx::query(AssertSqlSafe(sql));
@@ -101,6 +103,7 @@ pub async fn record_activities(
             .bind(kind.to_string())
             .bind(data.to_string())
             .bind(auth.user_id.0)
+            .bind(auth.source())
             .bind(now);
     }
     insert.execute(&mut **tx).await?;
@@ -148,7 +151,7 @@ pub async fn activities(
     ensure_subject(state, auth, subject).await?;
     let (subject_type, subject_id) = subject.parts();
     let rows = sqlx::query(
-        "SELECT a.id, a.kind, a.data, a.created_at, COALESCE(NULLIF(u.name, ''), u.email) AS actor_name \
+        "SELECT a.id, a.kind, a.data, a.created_at, a.source, COALESCE(NULLIF(u.name, ''), u.email) AS actor_name \
          FROM activities a LEFT JOIN users u ON u.id = a.actor_id \
          WHERE a.workspace_id = $1 AND a.subject_type = $2 AND a.subject_id = $3 ORDER BY a.id DESC LIMIT 200",
     )
@@ -165,6 +168,7 @@ pub async fn activities(
                 kind: r.try_get("kind")?,
                 data: serde_json::from_str(&data).unwrap_or_default(),
                 actor_name: r.try_get("actor_name")?,
+                source: r.try_get("source")?,
                 at: r.try_get("created_at")?,
             })
         })
@@ -225,7 +229,7 @@ pub async fn add_note(
     input.validate()?;
     ensure_subject(state, auth, subject).await?;
     let (contact_id, deal_id) = subject.ids();
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO notes (workspace_id, contact_id, deal_id, author_id, body, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -236,11 +240,11 @@ pub async fn add_note(
     .bind(auth.user_id.0)
     .bind(&input.body)
     .bind(now_ms())
-    .fetch_one(&mut *tx)
+    .fetch_one(uow.conn())
     .await?;
     let excerpt: String = input.body.chars().take(140).collect();
     record_activity(
-        &mut tx,
+        &mut uow,
         auth,
         subject,
         "note_added",
@@ -250,30 +254,27 @@ pub async fn add_note(
     let note = note_view(
         &sqlx::query(AssertSqlSafe(format!("{NOTE_SELECT} WHERE n.id = $1")))
             .bind(id)
-            .fetch_one(&mut *tx)
+            .fetch_one(uow.conn())
             .await?,
     )?;
-    let event = record(
-        &mut tx,
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "note.created",
-        serde_json::to_value(&note).unwrap_or_default(),
+        &TimelineEvent::NoteCreated(note.clone()),
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(note)
 }
 
 pub async fn delete_note(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
     auth.require(Action::WriteNotes)?;
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     let author: Option<Option<i64>> =
         sqlx::query_scalar("SELECT author_id FROM notes WHERE id = $1 AND workspace_id = $2")
             .bind(id)
             .bind(auth.workspace_id.0)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(uow.conn())
             .await?;
     auth.require_on(
         Action::WriteNotes,
@@ -282,20 +283,17 @@ pub async fn delete_note(state: &AppState, auth: &AuthContext, id: i64) -> Resul
     let done = sqlx::query("DELETE FROM notes WHERE id = $1 AND workspace_id = $2")
         .bind(id)
         .bind(auth.workspace_id.0)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::not_found("Note"));
     }
-    let event = record(
-        &mut tx,
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "note.deleted",
-        serde_json::json!({ "id": id }),
+        &TimelineEvent::NoteDeleted { id },
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(())
 }

@@ -4,11 +4,12 @@
 use super::{ensure_subject, record_activity, subject_column, Subject};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
-use crate::ids::{UserId, WorkspaceId};
-use crate::realtime::server::{record, StoredEvent};
+use crate::ids::WorkspaceId;
+use crate::realtime::server::UnitOfWork;
 use crate::server::db::{Row, Tx};
 use crate::server::{now_ms, refs, AppState};
 use crate::team::permissions::Action;
+use crate::timeline::TimelineEvent;
 use crate::timeline::{ReminderInput, ReminderPatch, ReminderView};
 use sqlx::{AssertSqlSafe, Row as _};
 use validator::Validate;
@@ -96,8 +97,8 @@ pub async fn add_reminder(
     ensure_subject(state, auth, subject).await?;
     let owner = input.owner_id.unwrap_or(auth.user_id.0);
     let (contact_id, deal_id) = subject.ids();
-    let mut tx = state.db.begin().await?;
-    refs::member(&mut tx, auth.workspace_id.0, Some(owner), "ownerId").await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    refs::member(&mut uow, auth.workspace_id.0, Some(owner), "ownerId").await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO reminders (workspace_id, contact_id, deal_id, owner_id, title, due_at, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -109,27 +110,24 @@ pub async fn add_reminder(
     .bind(&input.title)
     .bind(input.due_at)
     .bind(now_ms())
-    .fetch_one(&mut *tx)
+    .fetch_one(uow.conn())
     .await?;
     record_activity(
-        &mut tx,
+        &mut uow,
         auth,
         subject,
         "reminder_added",
         serde_json::json!({ "reminderId": id, "title": input.title, "dueAt": input.due_at }),
     )
     .await?;
-    let reminder = reminder_in(&mut tx, auth.workspace_id, id).await?;
-    let event = record(
-        &mut tx,
+    let reminder = reminder_in(&mut uow, auth.workspace_id, id).await?;
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "reminder.created",
-        serde_json::to_value(&reminder).unwrap_or_default(),
+        &TimelineEvent::ReminderCreated(reminder.clone()),
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(reminder)
 }
 
@@ -145,8 +143,8 @@ pub async fn update_reminder(
         ..patch
     };
     patch.validate()?;
-    let mut tx = state.db.begin().await?;
-    let current = reminder_in(&mut tx, auth.workspace_id, id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let current = reminder_in(&mut uow, auth.workspace_id, id).await?;
     auth.require_on(Action::WriteNotes, Some(current.owner_id))?;
     let done_at = match patch.done {
         Some(true) => current.done_at.or(Some(now_ms())),
@@ -164,7 +162,7 @@ pub async fn update_reminder(
     .bind(done_at)
     .bind(id)
     .bind(auth.workspace_id.0)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await?;
     let subject = current
         .deal_id
@@ -172,7 +170,7 @@ pub async fn update_reminder(
         .or(current.contact_id.map(Subject::Contact));
     if let (Some(subject), true) = (subject, done_at.is_some() && current.done_at.is_none()) {
         record_activity(
-            &mut tx,
+            &mut uow,
             auth,
             subject,
             "reminder_done",
@@ -180,17 +178,14 @@ pub async fn update_reminder(
         )
         .await?;
     }
-    let reminder = reminder_in(&mut tx, auth.workspace_id, id).await?;
-    let event = record(
-        &mut tx,
+    let reminder = reminder_in(&mut uow, auth.workspace_id, id).await?;
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "reminder.updated",
-        serde_json::to_value(&reminder).unwrap_or_default(),
+        &TimelineEvent::ReminderUpdated(reminder.clone()),
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(reminder)
 }
 
@@ -200,27 +195,24 @@ pub async fn delete_reminder(
     id: i64,
 ) -> Result<(), AppError> {
     auth.require(Action::WriteNotes)?;
-    let mut tx = state.db.begin().await?;
-    let current = reminder_in(&mut tx, auth.workspace_id, id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let current = reminder_in(&mut uow, auth.workspace_id, id).await?;
     auth.require_on(Action::WriteNotes, Some(current.owner_id))?;
     let done = sqlx::query("DELETE FROM reminders WHERE id = $1 AND workspace_id = $2")
         .bind(id)
         .bind(auth.workspace_id.0)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::not_found("Reminder"));
     }
-    let event = record(
-        &mut tx,
+    uow.record(
         auth.workspace_id,
         Some(auth.user_id),
-        "reminder.deleted",
-        serde_json::json!({ "id": id }),
+        &TimelineEvent::ReminderDeleted { id },
     )
     .await?;
-    tx.commit().await?;
-    state.hub.publish([event]);
+    uow.commit().await?;
     Ok(())
 }
 
@@ -228,14 +220,14 @@ pub async fn delete_reminder(
 /// owner. Claiming with `notified_at` in the same transaction keeps it once across instances.
 pub async fn notify_due(state: &AppState) -> Result<usize, AppError> {
     let now = now_ms();
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     let rows = sqlx::query(AssertSqlSafe(format!(
         "{REMINDER_SELECT} WHERE r.done_at IS NULL AND r.notified_at IS NULL AND r.due_at <= $1 ORDER BY r.due_at LIMIT 100"
     )))
     .bind(now)
-    .fetch_all(&mut *tx)
+    .fetch_all(uow.conn())
     .await?;
-    let mut events: Vec<StoredEvent> = Vec::new();
+    let mut n = 0;
     for r in &rows {
         let workspace = WorkspaceId(r.try_get("workspace_id")?);
         let reminder = reminder_view(r)?;
@@ -244,16 +236,15 @@ pub async fn notify_due(state: &AppState) -> Result<usize, AppError> {
         )
         .bind(now)
         .bind(reminder.id)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
         if claimed.rows_affected() == 1 {
-            let owner = UserId(reminder.owner_id);
-            let data = serde_json::json!({ "reminder": reminder, "userId": owner });
-            events.push(record(&mut tx, workspace, None, "reminder.due", data).await?);
+            let user_id = reminder.owner_id;
+            let due = TimelineEvent::ReminderDue { reminder, user_id };
+            uow.record(workspace, None, &due).await?;
+            n += 1;
         }
     }
-    tx.commit().await?;
-    let n = events.len();
-    state.hub.publish(events);
+    uow.commit().await?;
     Ok(n)
 }

@@ -8,11 +8,12 @@ use crate::error::AppError;
 use crate::i18n::use_strings;
 use crate::i18n::Msg;
 use crate::messaging::pages::format::{now_ms, short_time};
+use crate::messaging::MessagingEvent;
 use crate::messaging::{
     disconnect_account, get_channel_account, AccountChatView, AccountChats, AccountView,
 };
 use crate::providers::{use_session, use_toasts, ToastKind};
-use crate::realtime::use_realtime;
+use crate::realtime::{use_realtime, DomainEvent};
 use crate::team::permissions::Action;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -36,9 +37,17 @@ pub fn TelegramAccountPage() -> impl IntoView {
         list_account_chats(id())
     });
     use_realtime().on_event(move |e| {
-        let mine = e.data.get("id").and_then(|v| v.as_i64()) == Some(id())
-            || e.data.get("accountId").and_then(|v| v.as_i64()) == Some(id());
-        if mine && e.kind.starts_with("account.") {
+        let account = match MessagingEvent::from_stream(e) {
+            Some(
+                MessagingEvent::AccountConnected { id, .. }
+                | MessagingEvent::AccountDisconnected { id }
+                | MessagingEvent::AccountUpdated { id, .. }
+                | MessagingEvent::AccountNeedsRelogin { id, .. },
+            ) => id,
+            Some(MessagingEvent::AccountSync { account_id, .. }) => account_id,
+            _ => return,
+        };
+        if account == id() {
             version.update(|v| *v += 1);
         }
     });

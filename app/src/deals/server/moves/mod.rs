@@ -213,3 +213,10 @@ fn won_value(mv: &Move) -> Option<i64> {
 fn reason(mv: &Move) -> &str {
     mv.change.reason.as_deref().unwrap_or("")
 }
+
+impl crate::server::AppState {
+    /// The group commit of stage moves.
+    pub fn moves(&self) -> &MoveQueue {
+        self.part()
+    }
+}

@@ -46,8 +46,8 @@ WITH v AS (
   INSERT INTO stage_history (workspace_id, deal_id, from_stage_id, to_stage_id, actor_id, reason, source, created_at)
   SELECT ws, id, from_stage, stage, actor, reason, source, $2 FROM applied WHERE moved
 ), timeline AS (
-  INSERT INTO activities (workspace_id, subject_type, subject_id, kind, data, actor_id, created_at)
-  SELECT ws, 'deal', id, 'stage_changed', activity, actor, $2 FROM applied WHERE moved
+  INSERT INTO activities (workspace_id, subject_type, subject_id, kind, data, actor_id, source, created_at)
+  SELECT ws, 'deal', id, 'stage_changed', activity, actor, source, $2 FROM applied WHERE moved
 ), counts AS (
   SELECT ws, COUNT(*) AS n FROM applied GROUP BY ws
 ), seqs AS (

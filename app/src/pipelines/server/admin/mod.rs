@@ -67,7 +67,7 @@ async fn finish(
     crate::team::server::audit::log(&mut tx, auth, kind, target, data.clone()).await?;
     let event = record(&mut tx, auth.workspace_id, Some(auth.user_id), kind, data).await?;
     tx.commit().await?;
-    state.hub.publish([event]);
+    state.hub().publish([event]);
     Ok(())
 }
 
