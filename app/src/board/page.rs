@@ -9,6 +9,7 @@ use crate::deals::DealEvent;
 use crate::i18n::number::{amount_input, parse_amount};
 use crate::i18n::use_lang;
 use crate::i18n::use_strings;
+use crate::pipelines::PipelineEvent;
 use crate::pipelines::StageKind;
 use crate::providers::{use_session, use_toasts};
 use crate::realtime::{use_realtime, DomainEvent};
@@ -143,7 +144,7 @@ fn listen_live(board: BoardState, version: RwSignal<u64>) {
             board.refresh_totals();
         }
         Some(DealEvent::Deleted { id }) => board.remove(id),
-        None if e.kind.starts_with("pipeline.") => version.update(|v| *v += 1),
+        None if PipelineEvent::from_stream(e).is_some() => version.update(|v| *v += 1),
         None => {}
     });
 }

@@ -147,6 +147,15 @@ pub enum ContactEvent {
     Updated(ContactView),
     #[serde(rename = "contact.deleted")]
     Deleted { id: i64 },
+    /// A CSV import changed the contacts (counts of rows).
+    #[serde(rename = "contacts.imported", rename_all = "camelCase")]
+    Imported {
+        created: u64,
+        updated: u64,
+        unchanged: u64,
+        companies_created: u64,
+        failed: u64,
+    },
 }
 
 impl crate::realtime::DomainEvent for ContactEvent {}

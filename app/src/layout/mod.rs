@@ -12,6 +12,7 @@ use crate::auth::{get_me, Me};
 use crate::components::Skeleton;
 use crate::providers::Session;
 use crate::realtime::{provide_realtime, DomainEvent};
+use crate::team::TeamEvent;
 use crate::workspaces::WorkspaceEvent;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
@@ -44,14 +45,12 @@ fn SignedIn(me: Me) -> impl IntoView {
             me.update(|m| m.workspace.name = name);
         }
         // The caller's own role changed or ownership moved: reload with the new permissions.
-        let mine =
-            e.data.get("userId").and_then(|u| u.as_i64()) == Some(me.get_untracked().user.id.0);
-        if mine
-            && matches!(
-                e.kind.as_str(),
-                "member.role_changed" | "ownership.transferred"
-            )
-        {
+        let changed = match TeamEvent::from_stream(e) {
+            Some(TeamEvent::RoleChanged { user_id, .. })
+            | Some(TeamEvent::OwnershipTransferred { user_id, .. }) => Some(user_id),
+            _ => None,
+        };
+        if changed == Some(me.get_untracked().user.id) {
             if let Some(w) = web_sys::window() {
                 let _ = w.location().reload();
             }

@@ -161,3 +161,48 @@ pub struct StageMove {
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub created_at: crate::ids::EpochMs,
 }
+
+/// Pipeline configuration's events (their data is also the audit log's details).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+pub enum PipelineEvent {
+    #[serde(rename = "pipeline.created", rename_all = "camelCase")]
+    Created {
+        pipeline: PipelineView,
+        actor_id: i64,
+    },
+    /// Renamed, reordered, or a stage added, changed or deleted (with where its deals went).
+    #[serde(rename = "pipeline.updated", rename_all = "camelCase")]
+    Updated {
+        pipeline: PipelineView,
+        actor_id: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        deleted_stage_id: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        move_to_stage_id: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        moved: Option<i64>,
+    },
+    /// Deleted, its deals moved to `move_to_stage_id`.
+    #[serde(rename = "pipeline.deleted", rename_all = "camelCase")]
+    Deleted {
+        id: i64,
+        actor_id: i64,
+        move_to_stage_id: Option<i64>,
+        moved: i64,
+    },
+}
+
+impl PipelineEvent {
+    /// The pipeline the change is about.
+    pub fn pipeline_id(&self) -> i64 {
+        match self {
+            PipelineEvent::Created { pipeline, .. } | PipelineEvent::Updated { pipeline, .. } => {
+                pipeline.id
+            }
+            PipelineEvent::Deleted { id, .. } => *id,
+        }
+    }
+}
+
+impl crate::realtime::DomainEvent for PipelineEvent {}

@@ -6,11 +6,12 @@ use crate::auth::{AuthSuccess, Me, MeSecurity, SignInInput, SignUpInput, UserVie
 use crate::error::server::violates;
 use crate::error::{AppError, FieldError};
 use crate::ids::{UserId, WorkspaceId};
-use crate::realtime::server::record;
+use crate::realtime::server::UnitOfWork;
 use crate::server::db::Tx;
 use crate::server::extract::ClientMeta;
 use crate::server::{now_ms, AppState};
 use crate::team::server::audit;
+use crate::team::TeamEvent;
 use crate::workspaces::{server as workspaces, Role};
 use sqlx::Row;
 use validator::Validate;
@@ -24,11 +25,11 @@ pub async fn sign_up(
     let input = input.normalized();
     input.validate()?;
     let password_hash = password::hash(input.password.clone()).await?;
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     let (locale, time_zone) =
         super::profile::sign_up_prefs(input.locale.as_deref(), input.time_zone.as_deref());
     let user_id = insert_user(
-        &mut tx,
+        &mut uow,
         NewUser {
             email: &input.email,
             password_hash: &password_hash,
@@ -39,23 +40,14 @@ pub async fn sign_up(
         },
     )
     .await?;
-    let (workspace, mut events) =
-        workspaces::create(&mut tx, user_id, &input.workspace_name).await?;
-    let token = session::create(&mut tx, &state.settings, user_id, workspace.id, meta).await?;
-    events.push(
-        record(
-            &mut tx,
-            workspace.id,
-            Some(user_id),
-            "member.joined",
-            member_data(&input, user_id),
-        )
-        .await?,
-    );
-    super::email_links::queue_verification(&mut tx, state, user_id, &input.email, locale).await?;
-    tx.commit().await?;
-    state.hub().publish(events);
-    state.jobs_wake.notify_one();
+    let (workspace, events) = workspaces::create(&mut uow, user_id, &input.workspace_name).await?;
+    uow.recorded(events);
+    let token = session::create(&mut uow, &state.settings, user_id, workspace.id, meta).await?;
+    let joined = member_data(&input, user_id);
+    uow.record(workspace.id, Some(user_id), &joined).await?;
+    super::email_links::queue_verification(&mut uow, state, user_id, &input.email, locale).await?;
+    uow.wake_jobs();
+    uow.commit().await?;
     tracing::info!(user_id = %user_id, workspace_id = %workspace.id, "account created");
     Ok(AuthSuccess {
         user: load_user(state, user_id).await?,
@@ -101,13 +93,18 @@ pub async fn insert_user(tx: &mut Tx, user: NewUser<'_>) -> Result<UserId, AppEr
     }
 }
 
-fn member_data(input: &SignUpInput, user_id: UserId) -> serde_json::Value {
+fn member_data(input: &SignUpInput, user_id: UserId) -> TeamEvent {
     let display = if input.name.is_empty() {
         input.email.clone()
     } else {
         input.name.clone()
     };
-    serde_json::json!({ "userId": user_id, "name": display, "role": "owner" })
+    TeamEvent::MemberJoined {
+        user_id,
+        role: "owner".into(),
+        name: Some(display),
+        invite_id: None,
+    }
 }
 
 /// 409 with the field error `email_taken` on `field`.

@@ -6,10 +6,10 @@ use super::read::{self, Record};
 use super::{FailedRow, ImportPreview, ImportReport, ImportRequest, PreviewRow, RowAction};
 use crate::auth::server::AuthContext;
 use crate::contacts::server::{create_in, update_in};
+use crate::contacts::ContactEvent;
 use crate::deals::DealInput;
 use crate::error::AppError;
-use crate::realtime::server::record;
-use crate::realtime::server::StoredEvent;
+use crate::realtime::server::{StoredEvent, UnitOfWork};
 use crate::server::db::Tx;
 use crate::server::query::search_text;
 use crate::server::{now_ms, AppState};
@@ -85,14 +85,13 @@ pub async fn import(
     let started = Instant::now();
     let table = read::parse(&req.csv)?;
     let mapping = read::resolve(&table.columns, req.mapping.as_ref())?;
-    let mut tx = state.db.begin().await?;
-    let mut index = Index::load(&mut tx, auth.workspace_id.0).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let mut index = Index::load(&mut uow, auth.workspace_id.0).await?;
     let mut report = ImportReport::default();
-    let mut deal_events = Vec::new();
     for record in &table.rows {
         let values = read::values(record, &mapping);
         let planned = plan(
-            &mut tx,
+            &mut uow,
             &index,
             auth.workspace_id.0,
             &values,
@@ -100,35 +99,23 @@ pub async fn import(
         )
         .await?;
         if let Some(event) =
-            apply_row(&mut tx, auth, &mut index, &mut report, record, planned).await?
+            apply_row(&mut uow, auth, &mut index, &mut report, record, planned).await?
         {
-            deal_events.push(event);
+            uow.recorded([event]);
         }
     }
-    let event = if report.created + report.updated + report.companies_created > 0 {
-        let data = serde_json::json!({
-            "created": report.created,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "companiesCreated": report.companies_created,
-            "failed": report.failed.len(),
-        });
-        Some(
-            record(
-                &mut tx,
-                auth.workspace_id,
-                Some(auth.user_id),
-                "contacts.imported",
-                data,
-            )
-            .await?,
-        )
-    } else {
-        None
-    };
-    tx.commit().await?;
-    state.hub().publish(deal_events);
-    state.hub().publish(event);
+    if report.created + report.updated + report.companies_created > 0 {
+        let imported = ContactEvent::Imported {
+            created: report.created,
+            updated: report.updated,
+            unchanged: report.unchanged,
+            companies_created: report.companies_created,
+            failed: report.failed.len() as u64,
+        };
+        uow.record(auth.workspace_id, Some(auth.user_id), &imported)
+            .await?;
+    }
+    uow.commit().await?;
     tracing::info!(
         rows = table.rows.len(),
         created = report.created,

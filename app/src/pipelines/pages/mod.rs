@@ -7,8 +7,9 @@ use super::{delete_pipeline, list_pipelines, save_pipeline, PipelineInput, Pipel
 use crate::components::{ConfirmDialog, Skeleton};
 use crate::i18n::use_strings;
 use crate::i18n::Msg;
+use crate::pipelines::PipelineEvent;
 use crate::providers::{use_session, use_toasts, ToastKind};
-use crate::realtime::use_realtime;
+use crate::realtime::{use_realtime, DomainEvent};
 use leptos::prelude::*;
 use stages::StageEditor;
 
@@ -23,8 +24,15 @@ pub fn PipelinesPage() -> impl IntoView {
     // what is being typed in the other rows).
     let me = session.me.get_untracked().user.id.0;
     use_realtime().on_event(move |e| {
-        let mine = e.data.get("actorId").and_then(|v| v.as_i64()) == Some(me);
-        if e.kind.starts_with("pipeline.") && !mine {
+        let by = match PipelineEvent::from_stream(e) {
+            Some(
+                PipelineEvent::Created { actor_id, .. }
+                | PipelineEvent::Updated { actor_id, .. }
+                | PipelineEvent::Deleted { actor_id, .. },
+            ) => actor_id,
+            None => return,
+        };
+        if by != me {
             version.update(|v| *v += 1);
         }
     });

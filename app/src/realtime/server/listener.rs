@@ -30,7 +30,7 @@ async fn listen(state: &AppState) -> anyhow::Result<()> {
         let Some((ws, seq)) = parse(note.payload()) else {
             continue;
         };
-        catch_up(state, &state.hub(), ws, seq).await?;
+        catch_up(state, state.hub(), ws, seq).await?;
     }
 }
 

@@ -8,10 +8,10 @@ use crate::auth::server::{password, service, session, AuthContext};
 use crate::auth::AuthSuccess;
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
-use crate::realtime::server::record;
+use crate::realtime::server::record_event;
 use crate::server::extract::ClientMeta;
 use crate::server::{now_ms, AppState};
-use crate::team::{AcceptInvite, InvitePreview};
+use crate::team::{AcceptInvite, InvitePreview, TeamEvent};
 use crate::workspaces::{server as workspaces, Role};
 use serde_json::json;
 use sqlx::Row;
@@ -148,10 +148,16 @@ pub async fn accept(
         ip: meta.ip.to_string(),
         source: "manual",
     };
-    let data = json!({ "userId": user, "role": role.as_str(), "inviteId": invite_id });
+    let joined = TeamEvent::MemberJoined {
+        user_id: user,
+        role: role.as_str().into(),
+        name: None,
+        invite_id: Some(invite_id),
+    };
+    let details = json!({ "userId": user, "role": role.as_str(), "inviteId": invite_id });
     let target = ("user", user.0.to_string());
-    audit::log(&mut tx, actor, "member.joined", target, data.clone()).await?;
-    let event = record(&mut tx, ws, Some(user), "member.joined", data).await?;
+    audit::log(&mut tx, actor, "member.joined", target, details).await?;
+    let event = record_event(&mut tx, ws, Some(user), &joined).await?;
     tx.commit().await?;
     if let Some(auth) = caller {
         state.auth_cache().forget_session(auth.session_id);

@@ -9,11 +9,12 @@ pub mod joining;
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::ids::{UserId, WorkspaceId};
-use crate::realtime::server::record;
+use crate::realtime::server::UnitOfWork;
+use crate::realtime::DomainEvent;
 use crate::server::db::Tx;
 use crate::server::{now_ms, AppState};
 use crate::team::permissions::Action;
-use crate::team::{SecurityPolicy, TeamData};
+use crate::team::{SecurityPolicy, TeamData, TeamEvent};
 use crate::workspaces::{server as workspaces, Role};
 use serde_json::json;
 
@@ -103,9 +104,9 @@ pub async fn change_role(
 ) -> Result<(), AppError> {
     auth.require(Action::ManageTeam)?;
     let ws = auth.workspace_id;
-    let mut tx = state.db.begin().await?;
-    lock_workspace(&mut tx, ws).await?;
-    let before = role_of(&mut tx, ws, user).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    lock_workspace(&mut uow, ws).await?;
+    let before = role_of(&mut uow, ws, user).await?;
     may_touch(auth, before, Some(role))?;
     if before == role {
         return Ok(());
@@ -114,41 +115,38 @@ pub async fn change_role(
         .bind(role.as_str())
         .bind(ws.0)
         .bind(user.0)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
-    ensure_an_owner_remains(&mut tx, ws).await?;
-    let change = json!({ "userId": user, "before": before.as_str(), "after": role.as_str() });
-    finish(
-        state,
-        tx,
-        auth,
-        "member.role_changed",
-        user,
-        change,
-        &[user],
-    )
-    .await
+    ensure_an_owner_remains(&mut uow, ws).await?;
+    let event = TeamEvent::RoleChanged {
+        user_id: user,
+        before: before.as_str().into(),
+        after: role.as_str().into(),
+    };
+    finish(state, uow, auth, event, &[user]).await
 }
 
-/// Audits and announces a change to `target`, commits, and makes the affected members' next
-/// request read their role again.
+/// Audits and records a change to a member (the event's data is the audit entry's details),
+/// commits, and makes the affected members' next request read their role again.
 async fn finish(
     state: &AppState,
-    mut tx: Tx,
+    mut uow: UnitOfWork<'_>,
     auth: &AuthContext,
-    action: &str,
-    target: UserId,
-    data: serde_json::Value,
+    event: TeamEvent,
     affected: &[UserId],
 ) -> Result<(), AppError> {
-    let target = ("user", target.0.to_string());
-    audit::log(&mut tx, auth, action, target, data.clone()).await?;
-    let event = record(&mut tx, auth.workspace_id, Some(auth.user_id), action, data).await?;
-    tx.commit().await?;
+    let (action, details) = event.to_stream().map_err(|e| {
+        tracing::error!(error = %e, "a team event did not serialise");
+        AppError::internal()
+    })?;
+    let target = ("user", event.member().0.to_string());
+    audit::log(&mut uow, auth, &action, target, details).await?;
+    uow.record(auth.workspace_id, Some(auth.user_id), &event)
+        .await?;
+    uow.commit().await?;
     for user in affected {
         forget_member(state, *user);
     }
-    state.hub().publish([event]);
     Ok(())
 }
 
@@ -157,9 +155,9 @@ async fn finish(
 pub async fn remove(state: &AppState, auth: &AuthContext, user: UserId) -> Result<(), AppError> {
     let ws = auth.workspace_id;
     let leaving = user == auth.user_id;
-    let mut tx = state.db.begin().await?;
-    lock_workspace(&mut tx, ws).await?;
-    let before = role_of(&mut tx, ws, user).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    lock_workspace(&mut uow, ws).await?;
+    let before = role_of(&mut uow, ws, user).await?;
     if !leaving {
         may_touch(auth, before, None)?;
     }
@@ -173,7 +171,7 @@ pub async fn remove(state: &AppState, auth: &AuthContext, user: UserId) -> Resul
         )
         .bind(ws.0)
         .bind(user.0)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
     }
     for sql in [
@@ -185,17 +183,23 @@ pub async fn remove(state: &AppState, auth: &AuthContext, user: UserId) -> Resul
         sqlx::query(sql)
             .bind(ws.0)
             .bind(user.0)
-            .execute(&mut *tx)
+            .execute(uow.conn())
             .await?;
     }
-    ensure_an_owner_remains(&mut tx, ws).await?;
-    let action = if leaving {
-        "member.left"
+    ensure_an_owner_remains(&mut uow, ws).await?;
+    let role = before.as_str().to_string();
+    let event = if leaving {
+        TeamEvent::Left {
+            user_id: user,
+            role,
+        }
     } else {
-        "member.removed"
+        TeamEvent::Removed {
+            user_id: user,
+            role,
+        }
     };
-    let data = json!({ "userId": user, "role": before.as_str() });
-    finish(state, tx, auth, action, user, data, &[user]).await
+    finish(state, uow, auth, event, &[user]).await
 }
 
 /// Makes `to` an owner and the caller an admin.
@@ -209,30 +213,24 @@ pub async fn transfer_ownership(
     if to == auth.user_id {
         return Err(AppError::field("userId", "self", "Choose another member"));
     }
-    let mut tx = state.db.begin().await?;
-    lock_workspace(&mut tx, ws).await?;
-    let before = role_of(&mut tx, ws, to).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    lock_workspace(&mut uow, ws).await?;
+    let before = role_of(&mut uow, ws, to).await?;
     for (user, role) in [(to, Role::Owner), (auth.user_id, Role::Admin)] {
         sqlx::query("UPDATE memberships SET role = $1 WHERE workspace_id = $2 AND user_id = $3")
             .bind(role.as_str())
             .bind(ws.0)
             .bind(user.0)
-            .execute(&mut *tx)
+            .execute(uow.conn())
             .await?;
     }
-    ensure_an_owner_remains(&mut tx, ws).await?;
-    let data = json!({ "userId": to, "before": before.as_str(), "from": auth.user_id });
-    let affected = [to, auth.user_id];
-    finish(
-        state,
-        tx,
-        auth,
-        "ownership.transferred",
-        to,
-        data,
-        &affected,
-    )
-    .await
+    ensure_an_owner_remains(&mut uow, ws).await?;
+    let event = TeamEvent::OwnershipTransferred {
+        user_id: to,
+        before: before.as_str().into(),
+        from: auth.user_id,
+    };
+    finish(state, uow, auth, event, &[to, auth.user_id]).await
 }
 
 /// Turns "every member must use two-factor sign-in" on or off (owners).

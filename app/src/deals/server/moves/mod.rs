@@ -19,10 +19,11 @@ mod sqlite;
 
 use super::stage::position_after;
 use crate::auth::server::AuthContext;
-use crate::deals::{DealView, StageChange};
+use crate::deals::{DealEvent, DealView, StageChange};
 use crate::error::AppError;
 use crate::pipelines::{StageKind, StageView};
 use crate::realtime::server::{EventHub, StoredEvent};
+use crate::realtime::DomainEvent;
 use crate::server::db::{Backend, Tx};
 use crate::server::Db;
 use tokio::sync::{mpsc, oneshot};
@@ -173,9 +174,11 @@ fn activity_data(mv: &Move) -> serde_json::Value {
 
 /// The `deal.stage_changed` event's data: the deal after the move and the stage it left.
 fn event_data(mv: &Move, after: &DealView) -> serde_json::Value {
-    let mut data = serde_json::to_value(after).unwrap_or_default();
-    data["fromStageId"] = mv.before.stage_id.into();
-    data
+    let event = DealEvent::StageChanged {
+        deal: after.clone(),
+        from_stage_id: mv.before.stage_id,
+    };
+    event.to_stream().map(|(_, data)| data).unwrap_or_default()
 }
 
 /// The deal as the move leaves it, from the view it was read with.

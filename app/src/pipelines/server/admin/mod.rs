@@ -8,8 +8,9 @@ pub use stages::{create_stage, delete_stage, reorder_stages, update_stage};
 use super::{stage_in, stage_view, STAGE_SELECT};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
-use crate::pipelines::{Deletion, PipelineInput, PipelineView, StageView};
-use crate::realtime::server::record;
+use crate::pipelines::{Deletion, PipelineEvent, PipelineInput, PipelineView, StageView};
+use crate::realtime::server::UnitOfWork;
+use crate::realtime::DomainEvent;
 use crate::server::db::Tx;
 use crate::server::{now_ms, AppState};
 use crate::team::permissions::Action;
@@ -48,27 +49,32 @@ pub async fn pipeline_in(
     })
 }
 
-/// Records `kind` with the pipeline as it is now, commits, and announces it.
+/// Audits and records `event` (its data is the audit entry's details), and commits.
 async fn finish(
-    state: &AppState,
+    mut uow: UnitOfWork<'_>,
     auth: &AuthContext,
-    mut tx: Tx,
-    kind: &str,
-    mut data: serde_json::Value,
+    event: PipelineEvent,
 ) -> Result<(), AppError> {
-    data["actorId"] = auth.user_id.0.into();
-    let target = (
-        "pipeline",
-        data["id"]
-            .as_i64()
-            .map(|i| i.to_string())
-            .unwrap_or_default(),
-    );
-    crate::team::server::audit::log(&mut tx, auth, kind, target, data.clone()).await?;
-    let event = record(&mut tx, auth.workspace_id, Some(auth.user_id), kind, data).await?;
-    tx.commit().await?;
-    state.hub().publish([event]);
-    Ok(())
+    let (kind, details) = event.to_stream().map_err(|e| {
+        tracing::error!(error = %e, "a pipeline event did not serialise");
+        AppError::internal()
+    })?;
+    let target = ("pipeline", event.pipeline_id().to_string());
+    crate::team::server::audit::log(&mut uow, auth, &kind, target, details).await?;
+    uow.record(auth.workspace_id, Some(auth.user_id), &event)
+        .await?;
+    uow.commit().await
+}
+
+/// `pipeline.updated` with the pipeline as it now is.
+fn updated(pipeline: PipelineView, auth: &AuthContext) -> PipelineEvent {
+    PipelineEvent::Updated {
+        pipeline,
+        actor_id: auth.user_id.0,
+        deleted_stage_id: None,
+        move_to_stage_id: None,
+        moved: None,
+    }
 }
 
 async fn set_default(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<(), AppError> {
@@ -92,7 +98,7 @@ pub async fn create_pipeline(
     };
     input.validate()?;
     let ws = auth.workspace_id.0;
-    let mut tx = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(state).await?;
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO pipelines (workspace_id, name, is_default, position, created_at, updated_at) \
@@ -101,14 +107,17 @@ pub async fn create_pipeline(
     .bind(ws)
     .bind(&input.name)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(uow.conn())
     .await?;
     if input.is_default {
-        set_default(&mut tx, ws, id).await?;
+        set_default(&mut uow, ws, id).await?;
     }
-    let view = pipeline_in(&mut tx, ws, id).await?;
-    let data = serde_json::json!({ "pipeline": view });
-    finish(state, auth, tx, "pipeline.created", data).await?;
+    let view = pipeline_in(&mut uow, ws, id).await?;
+    let event = PipelineEvent::Created {
+        pipeline: view.clone(),
+        actor_id: auth.user_id.0,
+    };
+    finish(uow, auth, event).await?;
     Ok(view)
 }
 
@@ -127,8 +136,8 @@ pub async fn update_pipeline(
     };
     input.validate()?;
     let ws = auth.workspace_id.0;
-    let mut tx = state.db.begin().await?;
-    pipeline_in(&mut tx, ws, id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    pipeline_in(&mut uow, ws, id).await?;
     sqlx::query(
         "UPDATE pipelines SET name = $1, updated_at = $2 WHERE id = $3 AND workspace_id = $4",
     )
@@ -136,14 +145,13 @@ pub async fn update_pipeline(
     .bind(now_ms())
     .bind(id)
     .bind(ws)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await?;
     if input.is_default {
-        set_default(&mut tx, ws, id).await?;
+        set_default(&mut uow, ws, id).await?;
     }
-    let view = pipeline_in(&mut tx, ws, id).await?;
-    let data = serde_json::json!({ "pipeline": view });
-    finish(state, auth, tx, "pipeline.updated", data).await?;
+    let view = pipeline_in(&mut uow, ws, id).await?;
+    finish(uow, auth, updated(view.clone(), auth)).await?;
     Ok(view)
 }
 
@@ -246,23 +254,23 @@ pub async fn delete_pipeline(
 ) -> Result<(), AppError> {
     auth.require(Action::ConfigurePipelines)?;
     let ws = auth.workspace_id.0;
-    let mut tx = state.db.begin().await?;
-    let pipeline = pipeline_in(&mut tx, ws, id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    let pipeline = pipeline_in(&mut uow, ws, id).await?;
     let pipelines: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM pipelines WHERE workspace_id = $1")
             .bind(ws)
-            .fetch_one(&mut *tx)
+            .fetch_one(uow.conn())
             .await?;
     if pipelines <= 1 {
         return Err(AppError::conflict(
             "A workspace keeps at least one pipeline",
         ));
     }
-    let deals = deal_count(&mut tx, "pipeline_id", id, ws).await?;
+    let deals = deal_count(&mut uow, "pipeline_id", id, ws).await?;
     let mut moved_to = None;
     if deals > 0 {
         let to = destination(
-            &mut tx,
+            &mut uow,
             ws,
             &deletion,
             deals,
@@ -272,27 +280,32 @@ pub async fn delete_pipeline(
         )
         .await?;
         let reason = format!("Pipeline “{}” deleted", pipeline.name);
-        move_deals(&mut tx, auth, "pipeline_id", id, &to, &reason).await?;
+        move_deals(&mut uow, auth, "pipeline_id", id, &to, &reason).await?;
         moved_to = Some(to.id);
     }
     sqlx::query("DELETE FROM stages WHERE pipeline_id = $1")
         .bind(id)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
     sqlx::query("DELETE FROM pipelines WHERE id = $1 AND workspace_id = $2")
         .bind(id)
         .bind(ws)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
     if pipeline.is_default {
         let next: i64 = sqlx::query_scalar(
             "SELECT id FROM pipelines WHERE workspace_id = $1 ORDER BY position, id LIMIT 1",
         )
         .bind(ws)
-        .fetch_one(&mut *tx)
+        .fetch_one(uow.conn())
         .await?;
-        set_default(&mut tx, ws, next).await?;
+        set_default(&mut uow, ws, next).await?;
     }
-    let data = serde_json::json!({ "id": id, "moveToStageId": moved_to, "moved": deals });
-    finish(state, auth, tx, "pipeline.deleted", data).await
+    let event = PipelineEvent::Deleted {
+        id,
+        actor_id: auth.user_id.0,
+        move_to_stage_id: moved_to,
+        moved: deals,
+    };
+    finish(uow, auth, event).await
 }

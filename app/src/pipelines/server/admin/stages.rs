@@ -1,10 +1,11 @@
 //! Stages of a pipeline: add, edit, reorder, delete (moving their deals).
 
-use super::{deal_count, destination, finish, move_deals, pipeline_in};
+use super::{deal_count, destination, finish, move_deals, pipeline_in, updated};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::pipelines::server::stage_in;
-use crate::pipelines::{Deletion, PipelineView, StageInput, StageView};
+use crate::pipelines::{Deletion, PipelineEvent, PipelineView, StageInput, StageView};
+use crate::realtime::server::UnitOfWork;
 use crate::server::db::Tx;
 use crate::server::{now_ms, AppState};
 use crate::team::permissions::Action;
@@ -61,8 +62,8 @@ pub async fn create_stage(
     let pipeline_id = input
         .pipeline_id
         .ok_or_else(|| AppError::field("pipelineId", "required", "Name the pipeline"))?;
-    let mut tx = state.db.begin().await?;
-    pipeline_in(&mut tx, ws, pipeline_id).await.map_err(|_| {
+    let mut uow = UnitOfWork::begin(state).await?;
+    pipeline_in(&mut uow, ws, pipeline_id).await.map_err(|_| {
         AppError::field(
             "pipelineId",
             "not_found",
@@ -82,16 +83,16 @@ pub async fn create_stage(
     .bind(input.probability)
     .bind(input.rotting_days)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(uow.conn())
     .await?;
     if let Some(position) = input.position {
-        place_stage(&mut tx, pipeline_id, id, position).await?;
+        place_stage(&mut uow, pipeline_id, id, position).await?;
     }
-    let stage = stage_in(&mut *tx, ws, id)
+    let stage = stage_in(uow.conn(), ws, id)
         .await?
         .ok_or_else(AppError::internal)?;
-    let data = serde_json::json!({ "pipeline": pipeline_in(&mut tx, ws, pipeline_id).await? });
-    finish(state, auth, tx, "pipeline.updated", data).await?;
+    let view = pipeline_in(&mut uow, ws, pipeline_id).await?;
+    finish(uow, auth, updated(view.clone(), auth)).await?;
     Ok(stage)
 }
 
@@ -106,8 +107,8 @@ pub async fn update_stage(
     let input = input.normalized();
     input.validate()?;
     let ws = auth.workspace_id.0;
-    let mut tx = state.db.begin().await?;
-    let before = stage_in(&mut *tx, ws, id)
+    let mut uow = UnitOfWork::begin(state).await?;
+    let before = stage_in(uow.conn(), ws, id)
         .await?
         .ok_or_else(|| AppError::not_found("Stage"))?;
     sqlx::query(
@@ -122,17 +123,16 @@ pub async fn update_stage(
     .bind(now_ms())
     .bind(id)
     .bind(ws)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await?;
     if let Some(position) = input.position {
-        place_stage(&mut tx, before.pipeline_id, id, position).await?;
+        place_stage(&mut uow, before.pipeline_id, id, position).await?;
     }
-    let stage = stage_in(&mut *tx, ws, id)
+    let stage = stage_in(uow.conn(), ws, id)
         .await?
         .ok_or_else(AppError::internal)?;
-    let data =
-        serde_json::json!({ "pipeline": pipeline_in(&mut tx, ws, before.pipeline_id).await? });
-    finish(state, auth, tx, "pipeline.updated", data).await?;
+    let view = pipeline_in(&mut uow, ws, before.pipeline_id).await?;
+    finish(uow, auth, updated(view.clone(), auth)).await?;
     Ok(stage)
 }
 
@@ -145,9 +145,9 @@ pub async fn reorder_stages(
 ) -> Result<PipelineView, AppError> {
     auth.require(Action::ConfigurePipelines)?;
     let ws = auth.workspace_id.0;
-    let mut tx = state.db.begin().await?;
-    pipeline_in(&mut tx, ws, pipeline_id).await?;
-    let mut current = stage_order(&mut tx, pipeline_id).await?;
+    let mut uow = UnitOfWork::begin(state).await?;
+    pipeline_in(&mut uow, ws, pipeline_id).await?;
+    let mut current = stage_order(&mut uow, pipeline_id).await?;
     let mut wanted = order.clone();
     current.sort_unstable();
     wanted.sort_unstable();
@@ -158,10 +158,9 @@ pub async fn reorder_stages(
             "List every stage of the pipeline exactly once",
         ));
     }
-    write_order(&mut tx, &order).await?;
-    let view = pipeline_in(&mut tx, ws, pipeline_id).await?;
-    let data = serde_json::json!({ "pipeline": view });
-    finish(state, auth, tx, "pipeline.updated", data).await?;
+    write_order(&mut uow, &order).await?;
+    let view = pipeline_in(&mut uow, ws, pipeline_id).await?;
+    finish(uow, auth, updated(view.clone(), auth)).await?;
     Ok(view)
 }
 
@@ -176,19 +175,19 @@ pub async fn delete_stage(
 ) -> Result<(), AppError> {
     auth.require(Action::ConfigurePipelines)?;
     let ws = auth.workspace_id.0;
-    let mut tx = state.db.begin().await?;
-    let stage = stage_in(&mut *tx, ws, id)
+    let mut uow = UnitOfWork::begin(state).await?;
+    let stage = stage_in(uow.conn(), ws, id)
         .await?
         .ok_or_else(|| AppError::not_found("Stage"))?;
-    let order = stage_order(&mut tx, stage.pipeline_id).await?;
+    let order = stage_order(&mut uow, stage.pipeline_id).await?;
     if order.len() <= 1 {
         return Err(AppError::conflict("A pipeline keeps at least one stage"));
     }
-    let deals = deal_count(&mut tx, "stage_id", id, ws).await?;
+    let deals = deal_count(&mut uow, "stage_id", id, ws).await?;
     let mut moved_to = None;
     if deals > 0 {
         let to = destination(
-            &mut tx,
+            &mut uow,
             ws,
             &deletion,
             deals,
@@ -198,19 +197,23 @@ pub async fn delete_stage(
         )
         .await?;
         let reason = format!("Stage “{}” deleted", stage.name);
-        move_deals(&mut tx, auth, "stage_id", id, &to, &reason).await?;
+        move_deals(&mut uow, auth, "stage_id", id, &to, &reason).await?;
         moved_to = Some(to.id);
     }
     sqlx::query("DELETE FROM stages WHERE id = $1 AND workspace_id = $2")
         .bind(id)
         .bind(ws)
-        .execute(&mut *tx)
+        .execute(uow.conn())
         .await?;
     let rest: Vec<i64> = order.into_iter().filter(|s| *s != id).collect();
-    write_order(&mut tx, &rest).await?;
-    let view = pipeline_in(&mut tx, ws, stage.pipeline_id).await?;
-    let data = serde_json::json!({
-        "pipeline": view, "deletedStageId": id, "moveToStageId": moved_to, "moved": deals,
-    });
-    finish(state, auth, tx, "pipeline.updated", data).await
+    write_order(&mut uow, &rest).await?;
+    let view = pipeline_in(&mut uow, ws, stage.pipeline_id).await?;
+    let event = PipelineEvent::Updated {
+        pipeline: view,
+        actor_id: auth.user_id.0,
+        deleted_stage_id: Some(id),
+        move_to_stage_id: moved_to,
+        moved: Some(deals),
+    };
+    finish(uow, auth, event).await
 }
