@@ -3,6 +3,7 @@
 
 mod api;
 mod events;
+mod kinds;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod rest;
@@ -15,6 +16,9 @@ mod user_accounts;
 use crate::ids::EpochMs;
 pub use api::*;
 pub use events::MessagingEvent;
+#[cfg(feature = "ssr")]
+pub(crate) use kinds::column;
+pub use kinds::{AccountStatus, ConversationKind, Direction, MessageState};
 pub use pages::InboxPage;
 use serde::{Deserialize, Serialize};
 pub use user_accounts::*;
@@ -33,8 +37,7 @@ pub struct AccountView {
     pub username: String,
     pub owner_id: Option<i64>,
     pub time_zone: String,
-    /// `connected`, `reconnecting`, `needs_relogin`, `flood_wait` or `disconnected`.
-    pub status: String,
+    pub status: AccountStatus,
     #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
     pub flood_wait_until: Option<EpochMs>,
     pub last_error: String,
@@ -65,8 +68,7 @@ pub struct ConnectAccount {
 pub struct ConversationView {
     pub id: i64,
     pub account_id: i64,
-    /// `private`, `group` or `channel`.
-    pub kind: String,
+    pub kind: ConversationKind,
     pub title: String,
     pub username: String,
     pub contact_id: Option<i64>,
@@ -105,15 +107,13 @@ pub struct ChatQuery {
 pub struct MessageView {
     pub id: i64,
     pub conversation_id: i64,
-    /// `in` or `out`.
-    pub direction: String,
+    pub direction: Direction,
     pub sender_name: String,
     pub author_id: Option<i64>,
     pub text: String,
     pub media: Option<MediaView>,
     pub reply_to_id: Option<i64>,
-    /// `pending`, `sent`, `delivered`, `read` or `failed`.
-    pub state: String,
+    pub state: MessageState,
     /// Why a message failed.
     pub error: String,
     pub external_id: Option<String>,

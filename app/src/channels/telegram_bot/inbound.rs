@@ -127,7 +127,7 @@ async fn insert_message(
     let conversation_id = conversation_of(uow, to, message).await?;
     let inbound = ingest::Inbound {
         external_id: message.message_id.to_string(),
-        direction: ingest::Direction::In,
+        direction: crate::messaging::Direction::In,
         sender_name: message
             .from
             .as_ref()

@@ -16,7 +16,7 @@ use crate::channels::lease;
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
 use crate::messaging::server::health::{self, Health};
-use crate::messaging::MessagingEvent;
+use crate::messaging::{AccountStatus, MessagingEvent};
 use crate::realtime::server::UnitOfWork;
 use crate::server::{now_ms, AppState};
 use std::collections::HashMap;
@@ -157,7 +157,7 @@ struct Loaded {
     account: Account,
     secret: String,
     resync: bool,
-    status: String,
+    status: AccountStatus,
     flood_wait_until: Option<i64>,
 }
 
@@ -180,7 +180,7 @@ async fn load(state: &AppState, id: i64) -> Result<Option<Loaded>, sqlx::Error> 
         resync: row
             .try_get::<Option<i64>, _>("resync_requested_at")?
             .is_some(),
-        status: row.try_get("status")?,
+        status: crate::messaging::column(&row, "status")?,
         flood_wait_until: row.try_get("flood_wait_until")?,
     }))
 }
@@ -197,7 +197,7 @@ async fn connected(state: &AppState, id: i64) -> Result<(), End> {
     let Some(loaded) = load(state, id).await? else {
         return Err(End::Stop);
     };
-    if loaded.status == "disconnected" || loaded.secret.is_empty() {
+    if loaded.status == AccountStatus::Disconnected || loaded.secret.is_empty() {
         return Err(End::Stop);
     }
     let account = loaded.account;
@@ -221,8 +221,8 @@ async fn connected(state: &AppState, id: i64) -> Result<(), End> {
     .bind(id)
     .execute(state.db.writer())
     .await?;
-    let flood_waiting =
-        loaded.flood_wait_until.is_some_and(|u| u > now_ms()) && loaded.status == "flood_wait";
+    let flood_waiting = loaded.flood_wait_until.is_some_and(|u| u > now_ms())
+        && loaded.status == AccountStatus::FloodWait;
     if flood_waiting || !health::set(state, id, Health::Connected).await? {
         // Its name may have changed all the same.
         health::announce(state, id).await?;
@@ -247,10 +247,12 @@ async fn connected(state: &AppState, id: i64) -> Result<(), End> {
         let Some(now) = load(state, id).await? else {
             return Ok(());
         };
-        if now.status == "disconnected" || now.secret.is_empty() {
+        if now.status == AccountStatus::Disconnected || now.secret.is_empty() {
             return Ok(());
         }
-        if now.status == "flood_wait" && now.flood_wait_until.is_some_and(|u| u <= now_ms()) {
+        if now.status == AccountStatus::FloodWait
+            && now.flood_wait_until.is_some_and(|u| u <= now_ms())
+        {
             health::set(state, id, Health::Connected).await?;
         }
         if now.resync {

@@ -7,7 +7,9 @@ use crate::components::Skeleton;
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::i18n::{use_strings, InboxStrings};
-use crate::messaging::{connect_bot, list_channel_accounts, AccountView, ConnectAccount};
+use crate::messaging::{
+    connect_bot, list_channel_accounts, AccountStatus, AccountView, ConnectAccount,
+};
 use crate::providers::{use_hydrated, ToastKind};
 use leptos::prelude::*;
 use validator::Validate;
@@ -101,11 +103,14 @@ fn AccountItem(
         let name = name.clone();
         move || unread_label(&name, unread, t.get().inbox)
     };
-    let status = account.status.clone();
+    let status = account.status;
     let status_text = move || {
         let tt = t.get().inbox;
-        let mut text = status_label(tt, &status).to_string();
-        if let Some(until) = account.flood_wait_until.filter(|_| status == "flood_wait") {
+        let mut text = status_label(tt, status).to_string();
+        if let Some(until) = account
+            .flood_wait_until
+            .filter(|_| status == AccountStatus::FloodWait)
+        {
             text = format!("{text} {} {}", tt.wait_until, clock(until));
         }
         text
@@ -114,7 +119,7 @@ fn AccountItem(
     view! {
         <li>
             <a class="accounts__item" href=move || inbox_href(inbox.open.get(), Some(id))
-                data-testid=format!("inbox-account-{id}") data-status=account.status.clone()
+                data-testid=format!("inbox-account-{id}") data-status=account.status.as_str()
                 aria-current=move || (inbox.account.get() == Some(id)).then_some("true")
                 aria-label=label>
                 <span class="accounts__name">{name}</span>
@@ -160,13 +165,14 @@ pub fn unread_label(name: &str, unread: i64, t: &InboxStrings) -> String {
     }
 }
 
-fn status_label(t: &'static InboxStrings, status: &str) -> &'static str {
+/// What an account's health is called on screen.
+pub fn status_label(t: &'static InboxStrings, status: AccountStatus) -> &'static str {
     match status {
-        "connected" => t.status_connected,
-        "reconnecting" => t.status_reconnecting,
-        "needs_relogin" => t.status_needs_relogin,
-        "flood_wait" => t.status_flood_wait,
-        _ => t.status_disconnected,
+        AccountStatus::Connected => t.status_connected,
+        AccountStatus::Reconnecting => t.status_reconnecting,
+        AccountStatus::NeedsRelogin => t.status_needs_relogin,
+        AccountStatus::FloodWait => t.status_flood_wait,
+        AccountStatus::Disconnected => t.status_disconnected,
     }
 }
 

@@ -4,7 +4,9 @@
 use super::format::{clock, file_size};
 use super::state::use_inbox;
 use crate::i18n::{use_strings, InboxStrings};
-use crate::messaging::{retry_message, MediaView, MessageView};
+use crate::messaging::{
+    retry_message, ConversationKind, Direction, MediaView, MessageState, MessageView,
+};
 use crate::providers::ToastKind;
 use leptos::prelude::*;
 
@@ -30,10 +32,11 @@ fn Bubble(
     let t = use_strings();
     let inbox = use_inbox();
     let id = message.id;
-    let outbound = message.direction == "out";
-    let group = inbox
-        .current
-        .with_untracked(|c| c.as_ref().is_some_and(|c| c.kind != "private"));
+    let outbound = message.direction == Direction::Out;
+    let group = inbox.current.with_untracked(|c| {
+        c.as_ref()
+            .is_some_and(|c| c.kind != ConversationKind::Private)
+    });
     let sender = (group && !outbound && !message.sender_name.is_empty())
         .then(|| message.sender_name.clone());
     let quote = message.reply_to_id.map(|reply_id| {
@@ -63,7 +66,7 @@ fn Bubble(
         inbox.reply_to.set(Some(reply_target.clone()));
         focus_composer();
     };
-    let failed = message.state == "failed";
+    let failed = message.state == MessageState::Failed;
     let error = message.error.clone();
     let time = clock(message.sent_at);
     let deleted = message.deleted_at.is_some();
@@ -77,7 +80,7 @@ fn Bubble(
             <div class="message__meta">
                 <time class="message__time">{time}</time>
                 {deleted.then(|| view! { <span class="message__deleted">{move || t.get().telegram.deleted}</span> })}
-                {outbound.then(|| view! { <Ticks id state=message.state.clone()/> })}
+                {outbound.then(|| view! { <Ticks id state=message.state/> })}
                 <button class="message__action" type="button" on:click=reply>{move || t.get().inbox.reply}</button>
             </div>
             {failed.then(|| view! {
@@ -98,37 +101,32 @@ fn Bubble(
 fn Ticks(
     /// The message's id.
     id: i64,
-    /// `pending`, `sent`, `delivered`, `read` or `failed`.
-    state: String,
+    state: MessageState,
 ) -> impl IntoView {
     let t = use_strings();
-    let glyph = match state.as_str() {
-        "pending" => "🕓",
-        "sent" => "✓",
-        "delivered" | "read" => "✓✓",
-        _ => "!",
+    let glyph = match state {
+        MessageState::Pending => "🕓",
+        MessageState::Sent => "✓",
+        MessageState::Delivered | MessageState::Read => "✓✓",
+        MessageState::Failed => "!",
     };
-    let label = {
-        let state = state.clone();
-        move || state_label(t.get().inbox, &state)
-    };
-    let title = label.clone();
+    let label = move || state_label(t.get().inbox, state);
     view! {
         <span class=format!("message__state message__state--{state}") data-testid=format!("message-state-{id}")
-            data-state=state.clone() title=title>
+            data-state=state.as_str() title=label>
             <span aria-hidden="true">{glyph}</span>
             <span class="visually-hidden">{label}</span>
         </span>
     }
 }
 
-fn state_label(t: &'static InboxStrings, state: &str) -> &'static str {
+fn state_label(t: &'static InboxStrings, state: MessageState) -> &'static str {
     match state {
-        "pending" => t.state_pending,
-        "sent" => t.state_sent,
-        "delivered" => t.state_delivered,
-        "read" => t.state_read,
-        _ => t.state_failed,
+        MessageState::Pending => t.state_pending,
+        MessageState::Sent => t.state_sent,
+        MessageState::Delivered => t.state_delivered,
+        MessageState::Read => t.state_read,
+        MessageState::Failed => t.state_failed,
     }
 }
 

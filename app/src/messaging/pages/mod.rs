@@ -1,6 +1,6 @@
 //! The inbox UI: accounts, the chat list and the open conversation, kept live.
 
-mod accounts;
+pub(crate) mod accounts;
 mod chat_list;
 mod composer;
 mod conversation;

@@ -1,7 +1,7 @@
 //! The inbox's shared state: accounts, the chat list and the open conversation, kept in
 //! signals that the panes render and that live events and server answers update.
 
-use crate::messaging::{AccountView, ConversationView, MessageView};
+use crate::messaging::{AccountView, ConversationView, MessageState, MessageView};
 use crate::providers::Toasts;
 use leptos::prelude::*;
 
@@ -130,7 +130,7 @@ impl Inbox {
         self.messages
             .try_update(|list| match list.iter_mut().find(|m| m.id == message.id) {
                 Some(old) => {
-                    if supersedes(&old.state, &message.state) {
+                    if supersedes(old.state, message.state) {
                         *old = message;
                     }
                 }
@@ -147,7 +147,7 @@ impl Inbox {
     pub fn update_message(&self, message: MessageView) {
         self.messages.try_update(|list| {
             if let Some(old) = list.iter_mut().find(|m| m.id == message.id) {
-                if supersedes(&old.state, &message.state) {
+                if supersedes(old.state, message.state) {
                     *old = message;
                 }
             }
@@ -176,17 +176,16 @@ pub fn sort_chats(chats: &mut [ConversationView]) {
 
 /// A server answer and a live event about the same message may arrive in either order: a
 /// state never goes back (pending → sent → delivered → read), except a failed message retried.
-fn supersedes(old: &str, new: &str) -> bool {
-    fn rank(state: &str) -> u8 {
+fn supersedes(old: MessageState, new: MessageState) -> bool {
+    fn rank(state: MessageState) -> u8 {
         match state {
-            "pending" => 0,
-            "sent" | "failed" => 1,
-            "delivered" => 2,
-            "read" => 3,
-            _ => 0,
+            MessageState::Pending => 0,
+            MessageState::Sent | MessageState::Failed => 1,
+            MessageState::Delivered => 2,
+            MessageState::Read => 3,
         }
     }
-    old == "failed" || rank(new) >= rank(old)
+    old == MessageState::Failed || rank(new) >= rank(old)
 }
 
 /// The `/inbox` address for an open conversation and an account filter.

@@ -25,7 +25,7 @@ fn view(row: &Row) -> Result<AccountView, sqlx::Error> {
         username: row.try_get("username")?,
         owner_id: row.try_get("owner_id")?,
         time_zone: row.try_get("time_zone")?,
-        status: row.try_get("status")?,
+        status: crate::messaging::column(row, "status")?,
         flood_wait_until: row.try_get("flood_wait_until")?,
         last_error: row.try_get("last_error")?,
         last_sync_at: row.try_get("last_sync_at")?,

@@ -7,7 +7,7 @@ use super::media;
 use super::message_in;
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
-use crate::messaging::MessagingEvent;
+use crate::messaging::{AccountStatus, MessageState, MessagingEvent};
 use crate::realtime::server::UnitOfWork;
 use crate::server::jobs::{self, backoff_ms, Job, JobKind, Outcome};
 use crate::server::{now_ms, AppState};
@@ -60,11 +60,11 @@ struct Delivery {
     workspace_id: i64,
     account_id: i64,
     kind: String,
-    state: String,
+    state: MessageState,
     text: String,
     peer_id: String,
     secret: String,
-    account_status: String,
+    account_status: AccountStatus,
     flood_wait_until: Option<i64>,
     reply_to_external: Option<String>,
     media: Option<(String, String, String, String)>,
@@ -97,11 +97,11 @@ async fn load(state: &AppState, message_id: i64) -> Result<Option<Delivery>, App
         workspace_id: row.try_get("workspace_id")?,
         account_id: row.try_get("account_id")?,
         kind: row.try_get("kind")?,
-        state: row.try_get("state")?,
+        state: crate::messaging::column(&row, "state")?,
         text: row.try_get("text")?,
         peer_id: row.try_get("peer_id")?,
         secret: row.try_get("secret")?,
-        account_status: row.try_get("status")?,
+        account_status: crate::messaging::column(&row, "status")?,
         flood_wait_until: row.try_get("flood_wait_until")?,
         reply_to_external: row.try_get("reply_external")?,
         media,
@@ -121,7 +121,7 @@ async fn deliver(state: &AppState, job: &Job, message_id: i64) -> Result<(), App
         )
         .await;
     };
-    if d.state != "pending" {
+    if d.state != MessageState::Pending {
         return finish(state, job, message_id, d.workspace_id, Outcome::Done, None).await;
     }
     if job.taken_over {
@@ -138,7 +138,7 @@ async fn deliver(state: &AppState, job: &Job, message_id: i64) -> Result<(), App
         )
         .await;
     }
-    if d.account_status == "disconnected" || d.secret.is_empty() {
+    if d.account_status == AccountStatus::Disconnected || d.secret.is_empty() {
         let why = "The account was disconnected".to_string();
         return finish(
             state,

@@ -9,7 +9,7 @@ use super::media::{self, Upload};
 use super::{conversation_in, message_in, preview};
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
-use crate::messaging::MessagingEvent;
+use crate::messaging::{Direction, MessageState, MessagingEvent};
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::Tx;
 use crate::server::now_ms;
@@ -83,15 +83,6 @@ async fn match_contact(
     Ok(())
 }
 
-/// Who wrote a message, seen from the account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// The peer wrote to the account.
-    In,
-    /// The account wrote, from another device or app.
-    Out,
-}
-
 /// How a message arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Arrival {
@@ -149,11 +140,12 @@ pub async fn message(
         Some(external) => stored(uow, conversation_id, external).await?,
         None => None,
     };
-    let (direction, delivery) = match (m.direction, arrival) {
-        (Direction::Out, _) => ("out", "sent"),
-        (Direction::In, Arrival::Live) => ("in", "delivered"),
-        (Direction::In, Arrival::History) => ("in", "read"),
+    let delivery = match (m.direction, arrival) {
+        (Direction::Out, _) => MessageState::Sent,
+        (Direction::In, Arrival::Live) => MessageState::Delivered,
+        (Direction::In, Arrival::History) => MessageState::Read,
     };
+    let direction = m.direction.as_str();
     let now = now_ms();
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO messages (workspace_id, conversation_id, direction, sender_name, text, media_id, reply_to_id, \
@@ -168,7 +160,7 @@ pub async fn message(
     .bind(&m.text)
     .bind(media_id)
     .bind(reply_to)
-    .bind(delivery)
+    .bind(delivery.as_str())
     .bind(&error)
     .bind(&m.external_id)
     .bind(m.sent_at)

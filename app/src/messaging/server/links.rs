@@ -28,7 +28,7 @@ pub async fn create_from_chat(
     let conversation = conversation_in(&mut uow, ws, id).await?;
     auth.require_on(Action::ReplyInConversations, conversation.assignee_id)?;
     let mut contact = input.contact.normalized();
-    if conversation.kind == "private" {
+    if conversation.kind == crate::messaging::ConversationKind::Private {
         if contact.telegram_user_id.is_none() {
             contact.telegram_user_id = peer_user_id(&mut uow, id).await?;
         }

@@ -10,7 +10,7 @@ use super::{conversation_in, message_in};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::MessagingEvent;
-use crate::messaging::{MessageView, SendInput};
+use crate::messaging::{Direction, MessageState, MessageView, SendInput};
 use crate::realtime::server::UnitOfWork;
 use crate::server::jobs;
 use crate::server::{now_ms, AppState};
@@ -153,7 +153,7 @@ pub async fn retry(state: &AppState, auth: &AuthContext, id: i64) -> Result<Mess
     let message = message_in(&mut uow, ws, id).await?;
     let conversation = conversation_in(&mut uow, ws, message.conversation_id).await?;
     auth.require_on(Action::ReplyInConversations, conversation.assignee_id)?;
-    if message.direction != "out" || message.state != "failed" {
+    if message.direction != Direction::Out || message.state != MessageState::Failed {
         return Err(AppError::conflict(
             "Only a failed message can be sent again",
         ));

@@ -7,10 +7,12 @@ use crate::components::ConfirmDialog;
 use crate::error::AppError;
 use crate::i18n::use_strings;
 use crate::i18n::Msg;
+use crate::messaging::pages::accounts::status_label;
 use crate::messaging::pages::format::{now_ms, short_time};
 use crate::messaging::MessagingEvent;
 use crate::messaging::{
-    disconnect_account, get_channel_account, AccountChatView, AccountChats, AccountView,
+    disconnect_account, get_channel_account, AccountChatView, AccountChats, AccountStatus,
+    AccountView,
 };
 use crate::providers::{use_session, use_toasts, ToastKind};
 use crate::realtime::{use_realtime, DomainEvent};
@@ -91,8 +93,10 @@ fn Health(
         }
     }
     let id = account.id;
-    let status = account.status.clone();
-    let flood_until = account.flood_wait_until.filter(|_| status == "flood_wait");
+    let status = account.status;
+    let flood_until = account
+        .flood_wait_until
+        .filter(|_| status == AccountStatus::FloodWait);
     let may = session.may_on(Action::ConnectChannels, account.owner_id);
     let confirm = RwSignal::new(false);
     let resync = move |_| {
@@ -115,23 +119,11 @@ fn Health(
     });
     let sync = account.last_sync_at;
     let error = account.last_error.clone();
-    let status_text = {
-        let status = status.clone();
-        move || {
-            let tt = t.get().inbox;
-            match status.as_str() {
-                "connected" => tt.status_connected,
-                "reconnecting" => tt.status_reconnecting,
-                "needs_relogin" => tt.status_needs_relogin,
-                "flood_wait" => tt.status_flood_wait,
-                _ => tt.status_disconnected,
-            }
-        }
-    };
-    let relogin = status == "needs_relogin";
-    let active = status != "disconnected";
+    let status_text = move || status_label(t.get().inbox, status);
+    let relogin = status == AccountStatus::NeedsRelogin;
+    let active = status != AccountStatus::Disconnected;
     view! {
-        <div class="card telegram-health" data-testid="telegram-health" data-status=status.clone()>
+        <div class="card telegram-health" data-testid="telegram-health" data-status=status.as_str()>
             <h1>{account.name.clone()} {(!account.username.is_empty()).then(|| format!(" @{}", account.username))}</h1>
             <h2>{move || t.get().telegram.health}</h2>
             <dl class="telegram-health__facts">
