@@ -5,7 +5,9 @@
 )]
 
 mod account_security;
+mod actors;
 mod auth;
+mod consumers;
 mod crm;
 mod crm_support;
 mod csv_export;

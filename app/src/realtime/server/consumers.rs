@@ -9,6 +9,7 @@
 //! Sequence numbers are handed out under the workspace row's lock and committed in that order,
 //! so a later commit never carries a smaller number than one already read.
 
+use super::events::to_event;
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
 use crate::realtime::RealtimeEvent;
@@ -175,17 +176,7 @@ async fn skip_unwanted(
         .is_none_or(|at| at.elapsed() >= SKIP_PERSIST);
     if due {
         let mut tx = state.db.begin().await?;
-        // Only forward: a runner elsewhere may have handled further meanwhile.
-        sqlx::query(
-            "UPDATE event_consumers SET last_seq = $1, updated_at = $2 \
-             WHERE name = $3 AND workspace_id = $4 AND last_seq < $1",
-        )
-        .bind(*last)
-        .bind(now_ms())
-        .bind(consumer.name)
-        .bind(workspace.0)
-        .execute(&mut *tx)
-        .await?;
+        move_cursor(&mut tx, consumer.name, workspace, *last).await?;
         tx.commit().await?;
         LAST_WRITTEN
             .lock()
@@ -241,27 +232,34 @@ async fn step(
         if !(consumer.wants)(&kind) {
             continue;
         }
-        let data: String = row.try_get("data")?;
-        let event = RealtimeEvent {
-            seq: row.try_get("seq")?,
-            kind,
-            data: serde_json::from_str(&data).unwrap_or_default(),
-            at: row.try_get("created_at")?,
-        };
+        let event = to_event(row)?;
         (consumer.handle)(state, &mut tx, workspace, &event).await?;
         metrics::counter!("parley_events_consumed_total", "consumer" => consumer.name).increment(1);
     }
+    move_cursor(&mut tx, consumer.name, workspace, last).await?;
+    tx.commit().await?;
+    Ok(rows.len() as i64 == BATCH)
+}
+
+/// Moves a consumer's cursor to `last`, only forward: a runner elsewhere may have handled
+/// further meanwhile.
+async fn move_cursor(
+    tx: &mut Tx,
+    name: &str,
+    workspace: WorkspaceId,
+    last: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE event_consumers SET last_seq = $1, updated_at = $2 WHERE name = $3 AND workspace_id = $4",
+        "UPDATE event_consumers SET last_seq = $1, updated_at = $2 \
+         WHERE name = $3 AND workspace_id = $4 AND last_seq < $1",
     )
     .bind(last)
     .bind(now_ms())
-    .bind(consumer.name)
+    .bind(name)
     .bind(workspace.0)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    tx.commit().await?;
-    Ok(rows.len() as i64 == BATCH)
+    Ok(())
 }
 
 impl crate::server::AppState {

@@ -131,7 +131,7 @@ pub async fn record_many(
         .collect())
 }
 
-fn to_event(row: &sqlx::any::AnyRow) -> Result<RealtimeEvent, sqlx::Error> {
+pub(super) fn to_event(row: &sqlx::any::AnyRow) -> Result<RealtimeEvent, sqlx::Error> {
     let data: String = row.try_get("data")?;
     Ok(RealtimeEvent {
         seq: row.try_get("seq")?,
