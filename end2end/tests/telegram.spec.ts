@@ -146,3 +146,49 @@ test('a rep connects Telegram by QR code, which refreshes before it expires', as
   await expect(page.getByTestId('telegram-chat-801')).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId('telegram-status')).toHaveText(/connected/i);
 });
+
+test('a rep writes first to someone found by username, and they see the rep typing', async ({ page }) => {
+  await signUp(page, { workspace: 'Telegram Reach' });
+  const phone = await telegramAccount(page.request);
+  const n = Date.now() % 1e6;
+  const userId = 60_000_000 + n;
+  const username = `maria_${n}`;
+  await sim(page.request, '/people', { userId, name: 'Maria Novak', username, phone: `+4479${String(n).padStart(8, '0')}` });
+  await openConnectPage(page);
+  await page.getByTestId('telegram-phone').fill(phone);
+  await page.getByTestId('telegram-send-code').click();
+  await expect(page.getByTestId('telegram-code')).toBeVisible();
+  const { code } = await sim(page.request, `/accounts/${encodeURIComponent(phone)}/code`);
+  await page.getByTestId('telegram-code').fill(code);
+  await page.getByTestId('telegram-continue').click();
+  await expect(page).toHaveURL(/\/inbox\/accounts\/\d+$/);
+
+  await gotoReady(page, '/inbox');
+  const form = page.getByTestId('write-first');
+  await expect(form).toBeVisible();
+  await expect(page.getByTestId('write-first-allowance')).toContainText('0 / 50');
+  // Nobody has this name: the form says so and stays.
+  await page.getByTestId('write-first-who').fill('@nobody_has_this_name');
+  await page.getByTestId('write-first-submit').click();
+  await expect(form.getByRole('alert')).toContainText('Nobody on Telegram');
+  await expect(page.getByTestId('write-first-allowance')).toContainText('1 / 50');
+
+  // Maria is found: her (empty) chat opens, and the allowance counts the lookup.
+  await page.getByTestId('write-first-who').fill(`@${username}`);
+  await page.getByTestId('write-first-submit').click();
+  await expect(page).toHaveURL(/[?&]c=\d+/);
+  const pane = page.getByTestId('conversation-pane');
+  await expect(pane).toContainText('Maria Novak');
+  await expect(chatRow(page, 'Maria Novak')).toBeVisible();
+  await expect(page.getByTestId('write-first-allowance')).toContainText('2 / 50');
+
+  // Typing shows on Maria's side; the first message goes out to her.
+  await page.getByTestId('composer-input').pressSequentially('Hello Maria');
+  await expect
+    .poll(async () => (await sim(page.request, `/accounts/${encodeURIComponent(phone)}/typing`)).peers, { timeout: 15_000 })
+    .toContain(userId);
+  await page.getByTestId('composer-send').click();
+  await expect
+    .poll(async () => (await sim(page.request, `/accounts/${encodeURIComponent(phone)}/sent`)).map((m: any) => [m.peerId, m.text]), { timeout: 15_000 })
+    .toContainEqual([userId, 'Hello Maria']);
+});

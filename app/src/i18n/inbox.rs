@@ -77,6 +77,14 @@ pub struct InboxStrings {
     pub unassign: &'static str,
     pub pin: &'static str,
     pub unpin: &'static str,
+    pub new_chat: &'static str,
+    pub new_chat_account: &'static str,
+    pub new_chat_who: &'static str,
+    pub new_chat_who_hint: &'static str,
+    pub new_chat_open: &'static str,
+    pub lookups_used: &'static str,
+    pub error_phone_international: &'static str,
+    pub error_nobody_found: &'static str,
 }
 
 pub const EN: InboxStrings = InboxStrings {
@@ -156,6 +164,14 @@ pub const EN: InboxStrings = InboxStrings {
     unassign: "Unassign",
     pin: "Pin chat",
     unpin: "Unpin chat",
+    new_chat: "Write first",
+    new_chat_account: "From account",
+    new_chat_who: "Username or phone number",
+    new_chat_who_hint: "@username or +44 20 7946 0958",
+    new_chat_open: "Open chat",
+    lookups_used: "Lookups in the last 24 hours",
+    error_phone_international: "Enter the number with + and the country code",
+    error_nobody_found: "Nobody on Telegram has this, or they hide it from strangers",
 };
 
 pub const RU: InboxStrings = InboxStrings {
@@ -236,4 +252,12 @@ pub const RU: InboxStrings = InboxStrings {
     unassign: "Снять назначение",
     pin: "Закрепить чат",
     unpin: "Открепить чат",
+    new_chat: "Написать первым",
+    new_chat_account: "С аккаунта",
+    new_chat_who: "Имя пользователя или номер телефона",
+    new_chat_who_hint: "@username или +7 912 345-67-89",
+    new_chat_open: "Открыть чат",
+    lookups_used: "Поисков за последние 24 часа",
+    error_phone_international: "Введите номер с + и кодом страны",
+    error_nobody_found: "В Telegram такого нет, или человек скрывает это от незнакомых",
 };

@@ -311,6 +311,8 @@ impl Strings {
             "wrong_code" => self.team.error_wrong_code,
             "invalid_code" => self.telegram.error_code,
             "invalid_password" => self.telegram.error_password,
+            "phone_international" => self.inbox.error_phone_international,
+            "nobody_found" => self.inbox.error_nobody_found,
             _ => return None,
         })
     }

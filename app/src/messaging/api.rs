@@ -2,7 +2,7 @@
 
 use super::{
     AccountView, ChatQuery, ChatToCrm, ConversationView, MessageHit, MessagePage, MessageQuery,
-    MessageView, SendInput,
+    MessageView, SendInput, StartChat,
 };
 use crate::error::AppError;
 use crate::listing::Page;
@@ -35,6 +35,24 @@ pub async fn disconnect_account(id: i64) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::auth::server::sfn::caller().await?;
         super::server::accounts::disconnect(&state, &auth, id).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "start_conversation")]
+pub async fn start_conversation(input: StartChat) -> Result<ConversationView, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        super::server::reach::start(&state, &auth, input).await
+    })
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "show_typing")]
+pub async fn show_typing(conversation_id: i64) -> Result<bool, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        super::server::typing::typing(&state, &auth, conversation_id).await
     })
     .await
 }

@@ -47,6 +47,39 @@ pub struct AccountView {
     pub unread: i64,
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub created_at: EpochMs,
+    /// Whether the account can write to someone who has not written first (`None`: it
+    /// cannot, as a bot cannot).
+    pub reach: Option<ReachView>,
+}
+
+/// How an account can write first, and how much of its daily allowance is left.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ReachView {
+    pub by_username: bool,
+    pub by_phone: bool,
+    /// New people the account may look up in 24 hours.
+    pub per_day: u32,
+    /// Lookups in the last 24 hours.
+    pub used: i64,
+}
+
+/// `POST /api/messaging/conversations`: write first to someone, found by username or by phone
+/// number (one of the two).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StartChat {
+    pub account_id: i64,
+    /// A Telegram username, with or without the `@`.
+    #[serde(default)]
+    #[validate(length(max = 64, code = "too_long", message = "At most 64 characters"))]
+    pub username: Option<String>,
+    /// A phone number in international form (`+` and the country code).
+    #[serde(default)]
+    #[validate(length(max = 32, code = "too_long", message = "At most 32 characters"))]
+    pub phone: Option<String>,
 }
 
 /// `POST /api/messaging/accounts`: connect a bot by its token (checked with `getMe`).

@@ -1,16 +1,16 @@
 //! REST routes under `/api/messaging`: channel accounts, the chat list, conversations and
 //! their messages, sending, reading, media and message search.
 
-use super::server::{self, accounts, folders, media, search, send};
+use super::server::{self, accounts, folders, media, reach, search, send, typing};
 use super::{
     AccountView, ChatQuery, ConnectAccount, ConversationFolders, ConversationView, FolderInput,
-    FolderView, MessageHit, MessagePage, MessageQuery, MessageView, SendInput,
+    FolderView, MessageHit, MessagePage, MessageQuery, MessageView, SendInput, StartChat,
 };
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::listing::Page;
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::server::openapi::{Conflict, Forbidden, Invalid, NotFound};
+use crate::server::openapi::{Conflict, Forbidden, Invalid, NotFound, RateLimited};
 use crate::server::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -28,6 +28,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(conversation))
         .routes(routes!(messages))
         .routes(routes!(read))
+        .routes(routes!(start_chat))
+        .routes(routes!(typing))
         .routes(routes!(send_message))
         .routes(routes!(retry))
         .routes(routes!(media_file))
@@ -256,6 +258,56 @@ async fn read(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ConversationView>, AppError> {
     Ok(Json(server::mark_read(&s, &auth, id).await?))
+}
+
+/// Write first to someone, found by username or phone number on one of the workspace's accounts:
+/// opens the (empty) conversation, assigned to the caller, or answers the one that exists. Each
+/// lookup counts against the account's daily allowance (`reach` on the account).
+#[utoipa::path(
+    post, path = "/conversations", operation_id = "startConversation", tag = "messaging",
+    request_body = StartChat,
+    responses(
+        (status = 200, description = "The conversation", body = ConversationView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 429, response = RateLimited),
+    )
+)]
+async fn start_chat(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiJson(input): ApiJson<StartChat>,
+) -> Result<Json<ConversationView>, AppError> {
+    Ok(Json(reach::start(&s, &auth, input).await?))
+}
+
+/// Show the conversation's other side that the caller is typing (for about five seconds; call
+/// again while typing). `shown` is false when the network cannot show it.
+#[utoipa::path(
+    post, path = "/conversations/{id}/typing", operation_id = "showTyping", tag = "messaging",
+    params(("id" = i64, Path, description = "The conversation's id")),
+    responses(
+        (status = 200, description = "Whether it was shown", body = Typing),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn typing(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Typing>, AppError> {
+    Ok(Json(Typing {
+        shown: typing::typing(&s, &auth, id).await?,
+    }))
+}
+
+/// `{"shown": …}`
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Typing {
+    shown: bool,
 }
 
 /// Send a message: stored `pending` at once and delivered by a durable job (watch

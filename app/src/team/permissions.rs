@@ -24,6 +24,7 @@ pub enum Action {
     ImportRecords,
     WriteNotes,
     ReplyInConversations,
+    StartConversations,
     AssignConversations,
     ManageFolders,
     ConnectChannels,
@@ -89,6 +90,12 @@ pub const MATRIX: &[(Action, &str, &str, [Grant; 5])] = &[
         Action::ReplyInConversations,
         "conversations.reply",
         "Send messages and files, retry failed ones, pin chats",
+        [All, All, All, Own, No],
+    ),
+    (
+        Action::StartConversations,
+        "conversations.start",
+        "Write first to someone found by username or phone (counts against the account's daily allowance)",
         [All, All, All, Own, No],
     ),
     (

@@ -180,6 +180,7 @@ pub(crate) async fn digest(app: &crate::helpers::TestApp, ws: i64) -> Vec<String
         "pipelines",
         "events",
         "conversations",
+        "reaches",
         "messages",
         "folders",
         "invites",

@@ -29,6 +29,7 @@ mod openapi;
 pub(crate) mod pipelines;
 mod platform;
 mod profile;
+mod reach;
 mod realtime;
 mod roles;
 mod security;

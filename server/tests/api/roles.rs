@@ -91,6 +91,14 @@ async fn probe(app: &TestApp, owner: &str, token: &str, f: &Fixture, action: Act
             )
             .await
         }
+        Action::StartConversations => {
+            req(
+                Method::POST,
+                "/api/messaging/conversations".into(),
+                Some(json!({"accountId": 999_999, "username": "somebody"})),
+            )
+            .await
+        }
         Action::AssignConversations => {
             let res = app
                 .client

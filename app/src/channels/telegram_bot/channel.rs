@@ -4,7 +4,9 @@ use super::{BotClient, BotError, FileKind};
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::server::accounts::{self, NewAccount};
-use crate::messaging::server::channel::{Capabilities, Channel, Outgoing, Recipient, SendError};
+use crate::messaging::server::channel::{
+    Capabilities, Channel, Outgoing, Reach, Recipient, SendError,
+};
 use crate::server::AppState;
 use secrecy::SecretString;
 
@@ -22,6 +24,9 @@ impl Channel for BotChannel {
         Capabilities {
             media: true,
             read_receipts: false,
+            typing: true,
+            // A bot may only write to people who started it.
+            reach: Reach::NONE,
             connection_on_one_instance: false,
         }
     }
@@ -32,11 +37,7 @@ impl Channel for BotChannel {
         to: &Recipient<'_>,
         message: Outgoing,
     ) -> Result<String, SendError> {
-        let token = state.secrets.open(to.secret).map_err(|e| {
-            tracing::error!(account = to.account_id, error = %e, "a bot token does not open");
-            SendError::NotHere("This server's key does not open the bot's token".into())
-        })?;
-        let client = BotClient::new(state.http.clone(), &state.settings.telegram_api_base, token);
+        let client = client(state, to)?;
         let reply_to = message.reply_to.as_deref().and_then(|r| r.parse().ok());
         let sent = match message.file {
             Some(f) => {
@@ -56,13 +57,15 @@ impl Channel for BotChannel {
                     .await
             }
         };
-        sent.map(|m| m.message_id.to_string()).map_err(|e| match e {
-            BotError::RetryAfter(secs) => SendError::FloodWait(secs),
-            BotError::Unreachable(why) => SendError::Unreachable(why),
-            BotError::Unanswered(why) => SendError::Unanswered(why),
-            BotError::Unauthorized => SendError::Unauthorized(e.to_string()),
-            other => SendError::Refused(other.to_string()),
-        })
+        sent.map(|m| m.message_id.to_string()).map_err(send_error)
+    }
+
+    async fn typing(&self, state: &AppState, to: &Recipient<'_>) -> Result<(), SendError> {
+        client(state, to)?
+            .send_typing(to.peer_id)
+            .await
+            .map(drop)
+            .map_err(send_error)
     }
 
     async fn mark_read(
@@ -128,5 +131,28 @@ impl Channel for BotChannel {
             tracing::warn!(account = id, error = %e, "could not set how the bot receives");
         }
         Ok(id)
+    }
+}
+
+/// A Bot API client with the account's token.
+fn client(state: &AppState, to: &Recipient<'_>) -> Result<BotClient, SendError> {
+    let token = state.secrets.open(to.secret).map_err(|e| {
+        tracing::error!(account = to.account_id, error = %e, "a bot token does not open");
+        SendError::NotHere("This server's key does not open the bot's token".into())
+    })?;
+    Ok(BotClient::new(
+        state.http.clone(),
+        &state.settings.telegram_api_base,
+        token,
+    ))
+}
+
+fn send_error(e: BotError) -> SendError {
+    match e {
+        BotError::RetryAfter(secs) => SendError::FloodWait(secs),
+        BotError::Unreachable(why) => SendError::Unreachable(why),
+        BotError::Unanswered(why) => SendError::Unanswered(why),
+        BotError::Unauthorized => SendError::Unauthorized(e.to_string()),
+        other => SendError::Refused(other.to_string()),
     }
 }

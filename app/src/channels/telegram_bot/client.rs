@@ -123,6 +123,13 @@ impl BotClient {
             .await
     }
 
+    /// Shows "typing…" in the chat for about five seconds.
+    pub async fn send_typing(&self, chat_id: &str) -> Result<bool, BotError> {
+        let params = json!({ "chat_id": chat_id, "action": "typing" });
+        self.call("sendChatAction", params, Duration::from_secs(15))
+            .await
+    }
+
     /// Uploads a photo or document with an optional caption.
     pub async fn send_file(
         &self,

@@ -83,6 +83,17 @@ pub struct RemoteChat {
     pub folder_ids: Vec<i32>,
 }
 
+/// A person (or public chat) found by username or phone number, to write to first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemotePeer {
+    /// The marked chat id (see [`RemoteChat::peer_id`]).
+    pub peer_id: i64,
+    /// 'private' | 'group' | 'channel'
+    pub kind: String,
+    pub title: String,
+    pub username: String,
+}
+
 /// A Telegram folder (dialog filter).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteFolder {
@@ -181,6 +192,14 @@ pub trait UserClient: Send + Sync {
         file: Option<RemoteFile>,
     ) -> Result<i64, MtError>;
     async fn mark_read(&self, peer_id: i64, max_id: i64) -> Result<(), MtError>;
+    /// Finds a person or public chat by username (without the `@`); `None` when nobody has it.
+    /// Telegram rations these lookups per account (a flood wait answers too many).
+    async fn resolve_username(&self, username: &str) -> Result<Option<RemotePeer>, MtError>;
+    /// Finds a person by phone number (`+` and digits); `None` when the number has no account
+    /// or its owner hides it from strangers.
+    async fn resolve_phone(&self, phone: &str) -> Result<Option<RemotePeer>, MtError>;
+    /// Shows "typing…" in the chat for a few seconds.
+    async fn typing(&self, peer_id: i64) -> Result<(), MtError>;
     /// The session as it now is, to be sealed and stored.
     fn session(&self) -> Vec<u8>;
 }

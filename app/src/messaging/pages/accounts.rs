@@ -32,6 +32,7 @@ pub fn AccountsPane() -> impl IntoView {
             <a class="button connect-telegram" href="/inbox/telegram/connect" data-testid="connect-telegram">
                 {move || t.get().telegram.connect_link}
             </a>
+            <super::start_chat::WriteFirst/>
             <ConnectBot/>
         </aside>
     }

@@ -20,6 +20,9 @@ thread_local! {
     static PICKED: std::cell::RefCell<Option<web_sys::File>> = const { std::cell::RefCell::new(None) };
 }
 
+/// How often typing is announced while the member keeps typing.
+const TYPING_EVERY_MS: i64 = 4_000;
+
 #[component]
 pub fn Composer(
     /// The conversation written to.
@@ -30,6 +33,20 @@ pub fn Composer(
     let hydrated = use_hydrated();
     let text = RwSignal::new(String::new());
     let sending = RwSignal::new(false);
+    // The other side sees "typing…" for about five seconds: tell the server at most that often.
+    let typed_at = StoredValue::new(0_i64);
+    let on_type = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let now = super::format::now_ms();
+        if !value.trim().is_empty() && now - typed_at.get_value() > TYPING_EVERY_MS {
+            typed_at.set_value(now);
+            leptos::task::spawn_local(async move {
+                // A lost indicator harms nobody: nothing to tell the member.
+                let _ = crate::messaging::show_typing(conversation_id).await;
+            });
+        }
+        text.set(value);
+    };
     // The chosen file's name and size; the browser `File` itself is in `PICKED`.
     let file = RwSignal::new(None::<(String, f64)>);
     let clear_file = move || {
@@ -194,7 +211,7 @@ pub fn Composer(
                 <label class="visually-hidden" for="composer-input">{move || t.get().inbox.composer_label}</label>
                 <textarea class="composer__input" id="composer-input" name="text" rows="2" maxlength="4096"
                     data-testid="composer-input" placeholder=move || t.get().inbox.composer_placeholder
-                    prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))
+                    prop:value=move || text.get() on:input=on_type
                     on:keydown=on_keydown></textarea>
                 <button class="button button--primary composer__send" type="submit" data-testid="composer-send"
                     disabled=move || !hydrated.get() || sending.get()>

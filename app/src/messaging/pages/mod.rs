@@ -12,6 +12,7 @@ mod live;
 mod message;
 mod page;
 mod send_file;
+mod start_chat;
 mod state;
 
 pub use page::InboxPage;

@@ -4,7 +4,7 @@
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::MessagingEvent;
-use crate::messaging::{AccountView, ConnectAccount};
+use crate::messaging::{AccountView, ConnectAccount, ReachView};
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::Row;
 use crate::server::{now_ms, AppState};
@@ -12,15 +12,31 @@ use crate::team::permissions::Action;
 use sqlx::{AssertSqlSafe, Row as _};
 use validator::Validate;
 
+/// The account columns, its unread total and its lookups since `$1` (see [`super::reach`]).
 const SELECT: &str = "SELECT a.id, a.kind, a.name, a.username, a.owner_id, a.time_zone, a.status, \
     a.flood_wait_until, a.last_error, a.last_sync_at, a.created_at, \
-    CAST((SELECT COALESCE(SUM(c.unread_count), 0) FROM conversations c WHERE c.account_id = a.id) AS BIGINT) AS unread \
+    CAST((SELECT COALESCE(SUM(c.unread_count), 0) FROM conversations c WHERE c.account_id = a.id) AS BIGINT) AS unread, \
+    CAST((SELECT COUNT(*) FROM reaches r WHERE r.account_id = a.id AND r.created_at >= $1) AS BIGINT) AS reached \
     FROM channel_accounts a";
 
-fn view(row: &Row) -> Result<AccountView, sqlx::Error> {
+fn view(state: &AppState, row: &Row) -> Result<AccountView, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    let used: i64 = row.try_get("reached")?;
+    let reach = state
+        .channels()
+        .capabilities(&kind)
+        .map(|c| c.reach)
+        .filter(|r| r.per_day > 0)
+        .map(|r| ReachView {
+            by_username: r.by_username,
+            by_phone: r.by_phone,
+            per_day: r.per_day,
+            used,
+        });
     Ok(AccountView {
+        reach,
         id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
+        kind,
         name: row.try_get("name")?,
         username: row.try_get("username")?,
         owner_id: row.try_get("owner_id")?,
@@ -37,24 +53,29 @@ fn view(row: &Row) -> Result<AccountView, sqlx::Error> {
 /// The workspace's connected accounts (disconnected ones keep their history but are not listed).
 pub async fn list(state: &AppState, auth: &AuthContext) -> Result<Vec<AccountView>, AppError> {
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "{SELECT} WHERE a.workspace_id = $1 AND a.status <> 'disconnected' ORDER BY a.created_at, a.id"
+        "{SELECT} WHERE a.workspace_id = $2 AND a.status <> 'disconnected' ORDER BY a.created_at, a.id"
     )))
+    .bind(super::reach::window_start(now_ms()))
     .bind(auth.workspace_id.0)
     .fetch_all(&state.db.pool)
     .await?;
-    Ok(rows.iter().map(view).collect::<Result<_, _>>()?)
+    Ok(rows
+        .iter()
+        .map(|row| view(state, row))
+        .collect::<Result<_, _>>()?)
 }
 
 pub async fn get(state: &AppState, auth: &AuthContext, id: i64) -> Result<AccountView, AppError> {
     let row = sqlx::query(AssertSqlSafe(format!(
-        "{SELECT} WHERE a.id = $1 AND a.workspace_id = $2"
+        "{SELECT} WHERE a.id = $2 AND a.workspace_id = $3"
     )))
+    .bind(super::reach::window_start(now_ms()))
     .bind(id)
     .bind(auth.workspace_id.0)
     .fetch_optional(&state.db.pool)
     .await?
     .ok_or_else(|| AppError::not_found("Account"))?;
-    Ok(view(&row)?)
+    Ok(view(state, &row)?)
 }
 
 /// Connects an account by token (a bot): the channel of `input.kind` checks the token with

@@ -1,6 +1,8 @@
 //! The inbox's port to the networks. A channel (a folder under `channels/`) implements
-//! [`Channel`] and is registered at start-up (`app::platform`); the inbox sends, marks read
-//! and asks about capabilities through the registry and never names a network.
+//! [`Channel`] and is registered at start-up (`app::platform`); the inbox sends, marks read,
+//! shows typing, finds people to write to first and asks about capabilities through the
+//! registry, and never names a network. A channel reports its accounts' health through the one
+//! health writer (`health::set`), and stores what it hears through `ingest`.
 
 use crate::auth::server::AuthContext;
 use crate::error::AppError;
@@ -15,9 +17,78 @@ pub struct Capabilities {
     pub media: bool,
     /// Reading a chat here can mark it read on the network.
     pub read_receipts: bool,
+    /// The person on the other side can be shown "typing…" while a member writes.
+    pub typing: bool,
+    /// Whether (and how much) an account may write to someone who has not written first.
+    pub reach: Reach,
     /// An account's connection lives on one instance (the lease holder): its sends and reads
     /// run there (the job's affinity).
     pub connection_on_one_instance: bool,
+}
+
+/// Writing first: how a person is found, and how many new people an account may reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reach {
+    pub by_username: bool,
+    pub by_phone: bool,
+    /// New people one account may look up in 24 hours. Parley's own cap, kept under what the
+    /// network tolerates, so that an account is not restricted as a spammer.
+    pub per_day: u32,
+}
+
+impl Reach {
+    /// The channel cannot write first (a bot, say: people must start it).
+    pub const NONE: Reach = Reach {
+        by_username: false,
+        by_phone: false,
+        per_day: 0,
+    };
+
+    /// Whether a person can be looked up this way.
+    pub fn allows(&self, query: &PeerQuery) -> bool {
+        self.per_day > 0
+            && match query {
+                PeerQuery::Username(_) => self.by_username,
+                PeerQuery::Phone(_) => self.by_phone,
+            }
+    }
+}
+
+/// How to find someone to write to first.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PeerQuery {
+    /// Without the `@`.
+    Username(String),
+    /// `+` and digits.
+    Phone(String),
+}
+
+/// A chat found on the network, to open a conversation with (see `ingest::open_conversation`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundPeer {
+    pub peer_id: String,
+    /// `private`, `group` or `channel`.
+    pub kind: String,
+    pub title: String,
+    pub username: String,
+}
+
+impl FoundPeer {
+    pub fn as_peer(&self) -> super::ingest::Peer<'_> {
+        super::ingest::Peer {
+            peer_id: &self.peer_id,
+            kind: &self.kind,
+            title: &self.title,
+            username: &self.username,
+        }
+    }
+}
+
+/// An account, with its sealed credentials.
+pub struct AccountRef<'a> {
+    pub account_id: i64,
+    pub secret: &'a str,
 }
 
 /// Where a message goes: the account (with its sealed credentials) and the chat.
@@ -83,6 +154,25 @@ pub trait Channel: Send + Sync + 'static {
         to: &Recipient<'_>,
         max_id: i64,
     ) -> Result<(), SendError>;
+
+    /// Finds someone to write to first (only called when [`Capabilities::reach`] allows the
+    /// query); `None` when nobody on the network matches. Runs on the account's instance.
+    async fn resolve(
+        &self,
+        _state: &AppState,
+        _account: &AccountRef<'_>,
+        _query: &PeerQuery,
+    ) -> Result<Option<FoundPeer>, SendError> {
+        Err(SendError::Refused(
+            "This network cannot write to people first".into(),
+        ))
+    }
+
+    /// Shows "typing…" in the chat for a few seconds (only called when
+    /// [`Capabilities::typing`]). Runs on the account's instance.
+    async fn typing(&self, _state: &AppState, _to: &Recipient<'_>) -> Result<(), SendError> {
+        Ok(())
+    }
 
     /// Connects an account by token (checked with the network, stored through
     /// `accounts::upsert`); answers its id. Channels whose accounts log in another way refuse.

@@ -9,10 +9,12 @@ pub mod health;
 pub mod ingest;
 pub mod links;
 pub mod media;
+pub mod reach;
 pub mod read_remote;
 pub mod relogin;
 pub mod search;
 pub mod send;
+pub mod typing;
 
 use super::MessagingEvent;
 use super::{ChatQuery, ConversationView, MediaView, MessagePage, MessageQuery, MessageView};
@@ -34,6 +36,8 @@ pub fn register_consumers(consumers: &mut crate::realtime::server::consumers::Co
 pub fn register_jobs(jobs: &mut crate::server::jobs::JobRegistry) {
     jobs.register::<send::SendMessage>();
     jobs.register::<read_remote::MarkRead>();
+    jobs.register::<reach::ReachPeer>();
+    jobs.register::<typing::ShowTyping>();
 }
 
 const CONVERSATION_SELECT: &str = "SELECT c.id, c.account_id, c.kind, c.title, c.username, c.contact_id, \

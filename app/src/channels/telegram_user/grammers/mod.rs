@@ -36,14 +36,14 @@ use grammers_client::message::InputMessage;
 use grammers_client::sender::{ConnectionParams, SenderPool, SenderPoolHandle};
 use grammers_client::tl;
 use grammers_client::Client;
-use grammers_session::types::{PeerId, PeerKind, PeerRef};
+use grammers_session::types::{PeerId, PeerInfo, PeerKind, PeerRef};
 use grammers_session::updates::UpdatesLike;
 use tokio::sync::{mpsc, Mutex as AsyncMutex};
 use tokio::task::JoinHandle;
 
 use super::boundary::{
     ApiCredentials, Connector, LoginStep, Me, MtError, RemoteChat, RemoteFile, RemoteFolder,
-    RemoteMessage, RemoteUpdate, UserClient,
+    RemoteMessage, RemotePeer, RemoteUpdate, UserClient,
 };
 use convert::{
     chat_kind, filter_parts, input_peer_id, me_from_user, message_date, peer_title, seconds_to_ms,
@@ -337,6 +337,77 @@ impl UserClient for GrammersClient {
                 .map(drop)
         };
         result.map_err(|e| map_invocation(&e))
+    }
+
+    async fn resolve_username(&self, username: &str) -> Result<Option<RemotePeer>, MtError> {
+        let found = self
+            .shared
+            .client
+            .resolve_username(username.trim_start_matches('@'))
+            .await
+            .map_err(|e| map_invocation(&e))?;
+        let Some(peer) = found else {
+            return Ok(None);
+        };
+        let Some(peer_id) = peer.id().bot_api_dialog_id() else {
+            return Ok(None);
+        };
+        // Remember the access hash, so the chat can be written to (and survives a restart).
+        self.shared.session.store_peer(PeerInfo::from(&peer));
+        Ok(Some(RemotePeer {
+            peer_id,
+            kind: chat_kind(&peer).to_string(),
+            title: peer_title(&peer),
+            username: peer.username().unwrap_or_default().to_string(),
+        }))
+    }
+
+    async fn resolve_phone(&self, phone: &str) -> Result<Option<RemotePeer>, MtError> {
+        let answer = self
+            .shared
+            .client
+            .invoke(&tl::functions::contacts::ResolvePhone {
+                phone: phone.trim_start_matches('+').to_string(),
+            })
+            .await;
+        let tl::enums::contacts::ResolvedPeer::Peer(resolved) = match answer {
+            Ok(resolved) => resolved,
+            Err(e) if e.is("PHONE_NOT_OCCUPIED") => return Ok(None),
+            Err(e) => return Err(map_invocation(&e)),
+        };
+        let tl::enums::Peer::User(wanted) = resolved.peer else {
+            return Ok(None);
+        };
+        let user = resolved.users.into_iter().find_map(|user| match user {
+            tl::enums::User::User(user) if user.id == wanted.user_id => Some(user),
+            _ => None,
+        });
+        let Some(user) = user else {
+            return Ok(None);
+        };
+        self.shared.session.store_peer(PeerInfo::from(&user));
+        let title = [user.first_name.as_deref(), user.last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Ok(Some(RemotePeer {
+            peer_id: user.id,
+            kind: "private".to_string(),
+            title,
+            username: user.username.unwrap_or_default(),
+        }))
+    }
+
+    async fn typing(&self, peer_id: i64) -> Result<(), MtError> {
+        let peer = self.peer_ref(peer_id)?;
+        self.shared
+            .client
+            .action(peer)
+            .oneshot(tl::enums::SendMessageAction::SendMessageTypingAction)
+            .await
+            .map_err(|e| map_invocation(&e))
     }
 
     fn session(&self) -> Vec<u8> {

@@ -5,7 +5,7 @@ use super::{normal_phone, now_ms, random_hex, valid_phone, QrTicket, SentMessage
 use super::{SimulatedTelegram, World, QR_REFRESH_MS, QR_TTL_MS};
 use crate::channels::telegram_user::boundary::{
     ApiCredentials, Connector, LoginStep, Me, MtError, RemoteChat, RemoteFile, RemoteFolder,
-    RemoteMessage, RemoteUpdate, UserClient,
+    RemoteMessage, RemotePeer, RemoteUpdate, UserClient,
 };
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -73,6 +73,29 @@ impl Drop for SimClient {
 }
 
 impl SimClient {
+    /// Looks someone up in the directory; the account remembers whom it found (so it may
+    /// write to them), as Telegram hands out an access hash.
+    fn resolve(
+        &self,
+        matches: impl Fn(&str, &str, bool) -> bool,
+    ) -> Result<Option<RemotePeer>, MtError> {
+        let mut world = self.sim.world();
+        let phone = self.phone(&world)?;
+        let found = world.find(matches);
+        let account = world
+            .accounts
+            .get_mut(&phone)
+            .ok_or(MtError::SessionRevoked)?;
+        if let Some(secs) = account.flood_next_resolve.take() {
+            return Err(MtError::FloodWait(secs));
+        }
+        if let Some(peer) = &found {
+            account.known.retain(|p| p.peer_id != peer.peer_id);
+            account.known.push(peer.clone());
+        }
+        Ok(found)
+    }
+
     fn login(&self) -> MutexGuard<'_, Login> {
         self.login.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -302,7 +325,20 @@ impl UserClient for SimClient {
                 return Err(MtError::FloodWait(secs));
             }
             if !a.chats.iter().any(|c| c.peer_id == peer_id) {
-                return Err(MtError::Other("PEER_ID_INVALID".into()));
+                // Writing first to someone looked up opens the chat, as in Telegram.
+                let known = a.known.iter().find(|p| p.peer_id == peer_id).cloned();
+                let Some(peer) = known else {
+                    return Err(MtError::Other("PEER_ID_INVALID".into()));
+                };
+                a.chats.push(RemoteChat {
+                    peer_id,
+                    kind: peer.kind,
+                    title: peer.title,
+                    username: peer.username,
+                    unread: 0,
+                    last_message_at_ms: Some(now_ms()),
+                    folder_ids: Vec::new(),
+                });
             }
             *next_id += 1;
             let id = *next_id;
@@ -336,6 +372,31 @@ impl UserClient for SimClient {
             if let Some(chat) = a.chats.iter_mut().find(|c| c.peer_id == peer_id) {
                 chat.unread = 0;
             }
+            Ok(())
+        })
+    }
+
+    async fn resolve_username(&self, username: &str) -> Result<Option<RemotePeer>, MtError> {
+        let wanted = username.trim_start_matches('@').to_lowercase();
+        self.resolve(|name, _, _| !name.is_empty() && name.to_lowercase() == wanted)
+    }
+
+    async fn resolve_phone(&self, phone: &str) -> Result<Option<RemotePeer>, MtError> {
+        let wanted = normal_phone(phone);
+        if !valid_phone(&wanted) {
+            return Err(MtError::PhoneInvalid);
+        }
+        self.resolve(|_, number, findable| findable && number == wanted)
+    }
+
+    async fn typing(&self, peer_id: i64) -> Result<(), MtError> {
+        self.with_account(|a, _| {
+            let reachable = a.chats.iter().any(|c| c.peer_id == peer_id)
+                || a.known.iter().any(|p| p.peer_id == peer_id);
+            if !reachable {
+                return Err(MtError::Other("PEER_ID_INVALID".into()));
+            }
+            a.typing.push(peer_id);
             Ok(())
         })
     }

@@ -57,6 +57,25 @@ pub struct NewMessage {
     pub date_ms: Option<i64>,
 }
 
+/// A Telegram user outside Parley, whom accounts can look up.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewPerson {
+    pub user_id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub phone: String,
+    /// Whether strangers can find them by phone number (Telegram's privacy setting).
+    #[serde(default = "yes")]
+    pub phone_findable: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
 /// What an account sent, as the other side sees it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]

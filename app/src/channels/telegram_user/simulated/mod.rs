@@ -11,9 +11,9 @@ mod client;
 mod inputs;
 pub mod routes;
 
-pub use inputs::{NewAccount, NewChat, NewFolder, NewMessage, Poke, SentMessage};
+pub use inputs::{NewAccount, NewChat, NewFolder, NewMessage, NewPerson, Poke, SentMessage};
 
-use super::boundary::{Me, RemoteChat, RemoteFolder, RemoteMessage, RemoteUpdate};
+use super::boundary::{Me, RemoteChat, RemoteFolder, RemoteMessage, RemotePeer, RemoteUpdate};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -41,6 +41,8 @@ struct World {
     login_flood: HashMap<String, u64>,
     next_message_id: i64,
     qr_ttl_ms: Option<i64>,
+    /// Telegram users who are not Parley accounts, found by username or phone.
+    people: Vec<NewPerson>,
 }
 
 struct QrTicket {
@@ -58,6 +60,12 @@ struct SimAccount {
     flood_next_send: Option<u64>,
     sent: Vec<SentMessage>,
     reads: Vec<(i64, i64)>,
+    /// Chats the account showed "typing…" in, in order.
+    typing: Vec<i64>,
+    /// People the account looked up (Telegram's access hashes): it may write to them.
+    known: Vec<RemotePeer>,
+    /// A flood wait (seconds) the next lookup answers with.
+    flood_next_resolve: Option<u64>,
     /// Updates waiting for each live session (Telegram keeps them until the session fetches
     /// them, so a client that connects late still gets them).
     queues: HashMap<String, VecDeque<RemoteUpdate>>,
@@ -87,6 +95,34 @@ fn normal_phone(phone: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '+')
         .collect()
+}
+
+impl World {
+    /// Everyone the directory knows: the people added, and the accounts themselves. A phone
+    /// is found only when its owner lets strangers find it.
+    fn find(&self, matches: impl Fn(&str, &str, bool) -> bool) -> Option<RemotePeer> {
+        let person = self
+            .people
+            .iter()
+            .find(|p| matches(&p.username, &p.phone, p.phone_findable))
+            .map(|p| RemotePeer {
+                peer_id: p.user_id,
+                kind: "private".into(),
+                title: p.name.clone(),
+                username: p.username.clone(),
+            });
+        person.or_else(|| {
+            self.accounts
+                .values()
+                .find(|a| matches(&a.me.username, &a.me.phone, true))
+                .map(|a| RemotePeer {
+                    peer_id: a.me.user_id,
+                    kind: "private".into(),
+                    title: a.me.name.clone(),
+                    username: a.me.username.clone(),
+                })
+        })
+    }
 }
 
 impl SimulatedTelegram {
@@ -180,6 +216,9 @@ impl SimulatedTelegram {
             flood_next_send: None,
             sent: Vec::new(),
             reads: Vec::new(),
+            typing: Vec::new(),
+            known: Vec::new(),
+            flood_next_resolve: None,
             queues: HashMap::new(),
             news: Arc::new(Notify::new()),
             listening: Arc::new(AtomicUsize::new(0)),
@@ -247,6 +286,41 @@ impl SimulatedTelegram {
             .ok_or_else(|| "no such account".to_string())?;
         account.flood_next_send = Some(seconds);
         Ok(())
+    }
+
+    /// Adds a Telegram user who is not connected to Parley (replacing one with the same id),
+    /// so accounts can find them by username or phone.
+    pub fn add_person(&self, person: NewPerson) -> Result<(), String> {
+        if person.user_id <= 0 {
+            return Err("userId must be positive".into());
+        }
+        let mut world = self.world();
+        world.people.retain(|p| p.user_id != person.user_id);
+        world.people.push(NewPerson {
+            phone: normal_phone(&person.phone),
+            ..person
+        });
+        Ok(())
+    }
+
+    /// The account's next lookup by username or phone answers "wait `seconds`".
+    pub fn flood_next_resolve(&self, phone: &str, seconds: u64) -> Result<(), String> {
+        let mut world = self.world();
+        let account = world
+            .accounts
+            .get_mut(&normal_phone(phone))
+            .ok_or_else(|| "no such account".to_string())?;
+        account.flood_next_resolve = Some(seconds);
+        Ok(())
+    }
+
+    /// The chats the account showed "typing…" in, in order.
+    pub fn typing(&self, phone: &str) -> Vec<i64> {
+        self.world()
+            .accounts
+            .get(&normal_phone(phone))
+            .map(|a| a.typing.clone())
+            .unwrap_or_default()
     }
 
     /// Ends every session of the account (as "Terminate all other sessions" would).

@@ -1,9 +1,10 @@
 //! The control routes of the simulated Telegram (`/api/simulated-telegram`), mounted only with
 //! `telegram_user_backend = "simulated"`. They play Telegram's other side for tests and demos:
 //! create accounts with chats, read the login code "sent to the app", scan a QR code, write as
-//! a lead, impose flood waits, revoke sessions, and see what an account sent and read.
+//! a lead, impose flood waits, revoke sessions, add people to find by username or phone, and see
+//! what an account sent, read and typed in.
 
-use super::{NewAccount, Poke, SimulatedTelegram};
+use super::{NewAccount, NewPerson, Poke, SimulatedTelegram};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -24,6 +25,9 @@ pub fn router(sim: SimulatedTelegram) -> Router {
         .route("/accounts/{phone}/listeners", get(listeners))
         .route("/accounts/{phone}/sessions", get(sessions))
         .route("/accounts/{phone}/login-flood", post(flood_login))
+        .route("/accounts/{phone}/resolve-flood", post(flood_resolve))
+        .route("/accounts/{phone}/typing", get(typing))
+        .route("/people", post(add_person))
         .route("/qr/scan", post(scan))
         .route("/qr/ttl", post(qr_ttl))
         .with_state(sim)
@@ -38,6 +42,16 @@ async fn add_account(
     Json(new): Json<NewAccount>,
 ) -> Response {
     match sim.add_account(new) {
+        Ok(()) => StatusCode::CREATED.into_response(),
+        Err(why) => refused(why),
+    }
+}
+
+async fn add_person(
+    State(sim): State<SimulatedTelegram>,
+    Json(person): Json<NewPerson>,
+) -> Response {
+    match sim.add_person(person) {
         Ok(()) => StatusCode::CREATED.into_response(),
         Err(why) => refused(why),
     }
@@ -84,6 +98,21 @@ async fn flood_login(
 ) -> StatusCode {
     sim.flood_next_login(&phone, s.seconds);
     StatusCode::NO_CONTENT
+}
+
+async fn flood_resolve(
+    State(sim): State<SimulatedTelegram>,
+    Path(phone): Path<String>,
+    Json(s): Json<Seconds>,
+) -> Response {
+    match sim.flood_next_resolve(&phone, s.seconds) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(why) => refused(why),
+    }
+}
+
+async fn typing(State(sim): State<SimulatedTelegram>, Path(phone): Path<String>) -> Response {
+    Json(json!({ "peers": sim.typing(&phone) })).into_response()
 }
 
 async fn listeners(State(sim): State<SimulatedTelegram>, Path(phone): Path<String>) -> Response {
