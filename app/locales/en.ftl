@@ -22,6 +22,7 @@ event-contact-created = New contact: { $displayName }
 event-contact-updated = Contact updated: { $displayName }
 event-contact-deleted = Contact deleted
 event-contacts-imported = Contacts imported
+event-records-seeded = Demo records were added
 event-company-created = New company: { $name }
 event-company-updated = Company updated: { $name }
 event-company-deleted = Company deleted

@@ -22,6 +22,7 @@ event-contact-created = Новый контакт: { $displayName }
 event-contact-updated = Контакт изменён: { $displayName }
 event-contact-deleted = Контакт удалён
 event-contacts-imported = Контакты импортированы из файла
+event-records-seeded = Добавлены демонстрационные записи
 event-company-created = Новая компания: { $name }
 event-company-updated = Компания изменена: { $name }
 event-company-deleted = Компания удалена

@@ -129,6 +129,17 @@ pub enum WorkspaceEvent {
     Created { name: String },
     #[serde(rename = "workspace.renamed")]
     Renamed { name: String },
+    /// Demo records were written straight into the database (`parley-seed`).
+    #[serde(rename = "records.seeded")]
+    Seeded {
+        companies: usize,
+        contacts: usize,
+        deals: usize,
+        notes: usize,
+        reminders: usize,
+        conversations: usize,
+        messages: usize,
+    },
 }
 
 impl crate::realtime::DomainEvent for WorkspaceEvent {}

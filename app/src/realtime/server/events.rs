@@ -18,7 +18,7 @@ pub struct StoredEvent {
 ///
 /// The `UPDATE … RETURNING` locks the workspace row until commit, so numbers are handed out
 /// in commit order with no gaps. Publish the result to the hub after the commit.
-pub async fn record(
+async fn record(
     tx: &mut Tx,
     workspace_id: WorkspaceId,
     actor: Option<UserId>,
@@ -77,14 +77,23 @@ pub async fn record_event<E: DomainEvent>(
 
 /// Writes several events of one workspace in the caller's transaction: one sequence update
 /// and one `INSERT` for all of them, numbered in the order given. Publish after the commit.
-pub async fn record_many(
+pub async fn record_many<E: DomainEvent>(
     tx: &mut Tx,
     workspace_id: WorkspaceId,
-    events: Vec<(Option<UserId>, &str, serde_json::Value)>,
+    events: &[(Option<UserId>, E)],
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
     if events.is_empty() {
         return Ok(Vec::new());
     }
+    let events = events
+        .iter()
+        .map(|(actor, event)| {
+            let (kind, data) = event
+                .to_stream()
+                .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            Ok((*actor, kind, data))
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let last: i64 = sqlx::query_scalar(
         "UPDATE workspaces SET event_seq = event_seq + $1 WHERE id = $2 RETURNING event_seq",
     )
@@ -103,7 +112,7 @@ pub async fn record_many(
         insert = insert
             .bind(workspace_id.0)
             .bind(first + i as i64)
-            .bind(kind.to_string())
+            .bind(kind.clone())
             .bind(data.to_string())
             .bind(actor.map(|a| a.0))
             .bind(at);
@@ -123,7 +132,7 @@ pub async fn record_many(
             workspace_id,
             event: RealtimeEvent {
                 seq: first + i as i64,
-                kind: kind.into(),
+                kind,
                 data,
                 at,
             },

@@ -7,7 +7,7 @@ pub mod listener;
 mod unit_of_work;
 mod ws;
 
-pub use events::{latest_seq, recent, record, record_event, record_many, since, StoredEvent};
+pub use events::{latest_seq, recent, record_event, record_many, since, StoredEvent};
 pub use hub::EventHub;
 pub use unit_of_work::UnitOfWork;
 pub use ws::ws_handler;

@@ -174,13 +174,17 @@ pub async fn seed(
         super::inbox::seed(db, &mut gen, o.conversations, o.messages).await?;
     report("chats, messages", (conversations + messages) as u64, t);
 
-    let counts = serde_json::json!({
-        "companies": companies.len(), "contacts": contacts.len(), "deals": deals.len(),
-        "notes": notes, "reminders": reminders, "conversations": conversations,
-        "messages": messages,
-    });
+    let seeded = app::workspaces::WorkspaceEvent::Seeded {
+        companies: companies.len(),
+        contacts: contacts.len(),
+        deals: deals.len(),
+        notes,
+        reminders,
+        conversations,
+        messages,
+    };
     let mut tx = db.begin().await?;
-    app::realtime::server::record(&mut tx, workspace, Some(user), "records.seeded", counts).await?;
+    app::realtime::server::record_event(&mut tx, workspace, Some(user), &seeded).await?;
     tx.commit().await?;
     Ok(())
 }

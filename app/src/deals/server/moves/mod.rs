@@ -23,7 +23,6 @@ use crate::deals::{DealEvent, DealView, StageChange};
 use crate::error::AppError;
 use crate::pipelines::{StageKind, StageView};
 use crate::realtime::server::{EventHub, StoredEvent};
-use crate::realtime::DomainEvent;
 use crate::server::db::{Backend, Tx};
 use crate::server::Db;
 use tokio::sync::{mpsc, oneshot};
@@ -173,12 +172,11 @@ fn activity_data(mv: &Move) -> serde_json::Value {
 }
 
 /// The `deal.stage_changed` event's data: the deal after the move and the stage it left.
-fn event_data(mv: &Move, after: &DealView) -> serde_json::Value {
-    let event = DealEvent::StageChanged {
+fn stage_changed(mv: &Move, after: &DealView) -> DealEvent {
+    DealEvent::StageChanged {
         deal: after.clone(),
         from_stage_id: mv.before.stage_id,
-    };
-    event.to_stream().map(|(_, data)| data).unwrap_or_default()
+    }
 }
 
 /// The deal as the move leaves it, from the view it was read with.

@@ -9,14 +9,15 @@
 //! place (`afterDealId`) opens a transaction, to read its neighbours first.
 
 use super::{
-    activity_data, after_view, changes_stage, event_data, explicit_position, first_of_each_deal,
-    marks_lost, reason, won_value, Applied, Move, Outcome,
+    activity_data, after_view, changes_stage, explicit_position, first_of_each_deal, marks_lost,
+    reason, stage_changed, won_value, Applied, Move, Outcome,
 };
 use crate::deals::server::stage::GAP;
+use crate::deals::DealEvent;
 use crate::error::AppError;
 use crate::pipelines::server::history;
 use crate::realtime::server::StoredEvent;
-use crate::realtime::RealtimeEvent;
+use crate::realtime::{DomainEvent as _, RealtimeEvent};
 use crate::server::{now_ms, Db};
 use sqlx::Row as _;
 use std::collections::HashMap;
@@ -27,7 +28,7 @@ WITH v AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(
     ord BIGINT, id BIGINT, ws BIGINT, stage BIGINT, pos BIGINT, lost BOOLEAN, reason TEXT,
     won BIGINT, moved BOOLEAN, from_stage BIGINT, read_at BIGINT, actor BIGINT, source TEXT,
-    activity TEXT, event TEXT)
+    activity TEXT, kind TEXT, event TEXT)
 ), placed AS (
   SELECT v.*, COALESCE(v.pos,
     COALESCE((SELECT MIN(d.position) FROM deals d WHERE d.stage_id = v.stage), $3)
@@ -54,12 +55,12 @@ WITH v AS (
   UPDATE workspaces w SET event_seq = w.event_seq + c.n FROM counts c WHERE w.id = c.ws
   RETURNING w.id AS ws, w.event_seq AS last, c.n
 ), numbered AS (
-  SELECT a.ord, a.ws, a.actor, a.position, a.event, s.last,
+  SELECT a.ord, a.ws, a.actor, a.position, a.kind, a.event, s.last,
     s.last - s.n + ROW_NUMBER() OVER (PARTITION BY a.ws ORDER BY a.ord) AS seq
   FROM applied a JOIN seqs s ON s.ws = a.ws
 ), stored AS (
   INSERT INTO events (workspace_id, seq, type, data, actor_user_id, created_at)
-  SELECT ws, seq, 'deal.stage_changed', jsonb_set(event::jsonb, '{position}', to_jsonb(position))::text, actor, $2
+  SELECT ws, seq, kind, jsonb_set(event::jsonb, '{position}', to_jsonb(position))::text, actor, $2
   FROM numbered
 )
 SELECT ord, position, seq,
@@ -86,7 +87,8 @@ struct Planned<'a> {
     actor: i64,
     source: &'static str,
     activity: String,
-    /// The event's data, its `position` filled in by the statement.
+    /// The event's kind and data, its `position` filled in by the statement.
+    kind: String,
     event: String,
 }
 
@@ -104,7 +106,7 @@ pub(super) async fn apply(db: &Db, moves: &[&Move]) -> Result<Applied, AppError>
         let mut tx = db.group_writer().begin().await?;
         for i in todo {
             match explicit_position(&mut tx, moves[i]).await {
-                Ok(pos) => planned.push(plan(i, moves[i], pos, now)),
+                Ok(pos) => planned.push(plan(i, moves[i], pos, now)?),
                 Err(e) if e.code.status() < 500 => outcomes[i] = Some(Err(e)),
                 Err(e) => return Err(e),
             }
@@ -117,7 +119,9 @@ pub(super) async fn apply(db: &Db, moves: &[&Move]) -> Result<Applied, AppError>
         tx.commit().await?;
         rows
     } else {
-        planned.extend(todo.into_iter().map(|i| plan(i, moves[i], None, now)));
+        for i in todo {
+            planned.push(plan(i, moves[i], None, now)?);
+        }
         write(&planned, now)?.fetch_all(db.group_writer()).await?
     };
     let mut written: HashMap<usize, (i64, i64)> = HashMap::with_capacity(rows.len());
@@ -136,12 +140,13 @@ pub(super) async fn apply(db: &Db, moves: &[&Move]) -> Result<Applied, AppError>
             continue;
         };
         let after = after_view(mv, *position, now);
+        let (kind, data) = stream(&stage_changed(mv, &after))?;
         events.push(StoredEvent {
             workspace_id: mv.auth.workspace_id,
             event: RealtimeEvent {
                 seq: *seq,
-                kind: "deal.stage_changed".into(),
-                data: event_data(mv, &after),
+                kind,
+                data,
                 at: now,
             },
         });
@@ -162,10 +167,11 @@ fn write<'q>(
     Ok(sqlx::query(WRITE).bind(moves).bind(now).bind(GAP))
 }
 
-fn plan<'a>(ord: usize, mv: &'a Move, pos: Option<i64>, now: i64) -> Planned<'a> {
+fn plan<'a>(ord: usize, mv: &'a Move, pos: Option<i64>, now: i64) -> Result<Planned<'a>, AppError> {
     // The event's data is the deal after the move; the statement fills in its place.
     let after = after_view(mv, pos.unwrap_or(0), now);
-    Planned {
+    let (kind, event) = stream(&stage_changed(mv, &after))?;
+    Ok(Planned {
         ord,
         id: mv.before.id,
         ws: mv.auth.workspace_id.0,
@@ -180,6 +186,15 @@ fn plan<'a>(ord: usize, mv: &'a Move, pos: Option<i64>, now: i64) -> Planned<'a>
         actor: mv.auth.user_id.0,
         source: history::source(&mv.auth),
         activity: activity_data(mv).to_string(),
-        event: event_data(mv, &after).to_string(),
-    }
+        kind,
+        event: event.to_string(),
+    })
+}
+
+/// An event as the log stores it: its kind and its data.
+fn stream(event: &DealEvent) -> Result<(String, serde_json::Value), AppError> {
+    event.to_stream().map_err(|e| {
+        tracing::error!(error = %e, "a stage move's event does not encode");
+        AppError::internal()
+    })
 }

@@ -3,8 +3,8 @@
 //! multi-row `INSERT` each for the history, the timeline and the events.
 
 use super::{
-    activity_data, after_view, changes_stage, event_data, explicit_position, first_of_each_deal,
-    marks_lost, reason, won_value, Applied, Move, Outcome,
+    activity_data, after_view, changes_stage, explicit_position, first_of_each_deal, marks_lost,
+    reason, stage_changed, won_value, Applied, Move, Outcome,
 };
 use crate::deals::server::stage::GAP;
 use crate::deals::DealView;
@@ -174,18 +174,12 @@ async fn record_events(
     }
     let mut events = Vec::with_capacity(done.len());
     for ws in workspaces {
-        let batch = done
+        let batch: Vec<_> = done
             .iter()
             .filter(|(mv, _)| mv.auth.workspace_id == ws)
-            .map(|(mv, after)| {
-                (
-                    Some(mv.auth.user_id),
-                    "deal.stage_changed",
-                    event_data(mv, after),
-                )
-            })
+            .map(|(mv, after)| (Some(mv.auth.user_id), stage_changed(mv, after)))
             .collect();
-        events.extend(record_many(tx, ws, batch).await?);
+        events.extend(record_many(tx, ws, &batch).await?);
     }
     Ok(events)
 }
