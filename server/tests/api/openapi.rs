@@ -75,6 +75,8 @@ const EXPECTED_OPERATIONS: &[(&str, &str)] = &[
     ("GET", "/api/messaging/conversations/{id}"),
     ("GET", "/api/messaging/conversations/{id}/messages"),
     ("POST", "/api/messaging/conversations/{id}/read"),
+    ("POST", "/api/messaging/conversations"),
+    ("POST", "/api/messaging/conversations/{id}/typing"),
     ("POST", "/api/messaging/send"),
     ("POST", "/api/messaging/send-file"),
     ("POST", "/api/messaging/messages/{id}/retry"),

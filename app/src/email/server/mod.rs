@@ -197,9 +197,21 @@ async fn write_outbox(
         text: mail.text.clone(),
         created_at: now,
     };
-    tokio::fs::write(folder.join(format!("{stem}.eml")), raw).await?;
+    write_whole(&folder.join(format!("{stem}.eml")), raw).await?;
     let json = serde_json::to_vec(&summary).map_err(std::io::Error::other)?;
-    tokio::fs::write(folder.join(format!("{stem}.json")), json).await
+    write_whole(&folder.join(format!("{stem}.json")), &json).await
+}
+
+/// Writes a file so that readers (and a restart after a crash) see all of it or nothing: into
+/// a temporary name, flushed to disk, then renamed into place.
+async fn write_whole(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt as _;
+    let partial = path.with_extension("partial");
+    let mut file = tokio::fs::File::create(&partial).await?;
+    file.write_all(bytes).await?;
+    file.sync_all().await?;
+    drop(file);
+    tokio::fs::rename(&partial, path).await
 }
 
 /// The outbox of the caller's workspace, newest first (owners and admins; empty when mail goes
