@@ -8,6 +8,7 @@ pub mod folders;
 pub mod health;
 pub mod ingest;
 pub mod links;
+pub mod look_up;
 pub mod media;
 pub mod reach;
 pub mod read_remote;
@@ -36,7 +37,7 @@ pub fn register_consumers(consumers: &mut crate::realtime::server::consumers::Co
 pub fn register_jobs(jobs: &mut crate::server::jobs::JobRegistry) {
     jobs.register::<send::SendMessage>();
     jobs.register::<read_remote::MarkRead>();
-    jobs.register::<reach::ReachPeer>();
+    jobs.register::<look_up::ReachPeer>();
     jobs.register::<typing::ShowTyping>();
 }
 

@@ -28,6 +28,16 @@ struct Target {
     peer_id: String,
 }
 
+impl Target {
+    fn recipient(&self) -> Recipient<'_> {
+        Recipient {
+            account_id: self.account_id,
+            secret: &self.secret,
+            peer_id: &self.peer_id,
+        }
+    }
+}
+
 /// The conversation of the workspace, with its account.
 async fn target(
     state: &AppState,
@@ -80,11 +90,7 @@ pub async fn typing(
     if !channel.capabilities().typing {
         return Ok(false);
     }
-    let to = Recipient {
-        account_id: target.account_id,
-        secret: &target.secret,
-        peer_id: &target.peer_id,
-    };
+    let to = target.recipient();
     match channel.typing(state, &to).await {
         Ok(()) => Ok(true),
         Err(SendError::NotHere(_)) => {
@@ -136,11 +142,7 @@ impl JobKind for ShowTyping {
             let target = target(state, payload.workspace_id, payload.conversation_id).await?;
             if let Some(target) = target.filter(|t| t.live) {
                 if let Some(channel) = state.channels().get(&target.kind) {
-                    let to = Recipient {
-                        account_id: target.account_id,
-                        secret: &target.secret,
-                        peer_id: &target.peer_id,
-                    };
+                    let to = target.recipient();
                     if let Err(e) = channel.typing(state, &to).await {
                         tracing::debug!(error = ?e, "typing was not shown");
                     }
