@@ -3,6 +3,7 @@
 
 #![recursion_limit = "512"]
 
+pub mod access;
 pub mod auth;
 pub mod board;
 pub mod channels;
@@ -10,6 +11,7 @@ pub mod companies;
 pub mod components;
 pub mod contacts;
 mod crm;
+pub mod csv_exchange;
 pub mod deals;
 pub mod email;
 pub mod error;
@@ -87,7 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings") view=workspaces::SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("contacts") view=contacts::ContactsPage ssr=SsrMode::Async/>
                     <Route path=path!("contacts/new") view=contacts::NewContactPage ssr=SsrMode::Async/>
-                    <Route path=path!("contacts/import") view=contacts::ImportContactsPage ssr=SsrMode::Async/>
+                    <Route path=path!("contacts/import") view=csv_exchange::ImportContactsPage ssr=SsrMode::Async/>
                     <Route path=path!("contacts/:id") view=contacts::ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("companies") view=companies::CompaniesPage ssr=SsrMode::Async/>
                     <Route path=path!("companies/new") view=companies::NewCompanyPage ssr=SsrMode::Async/>

@@ -165,7 +165,10 @@ fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .nest("/api", app::platform::api::router())
-        .route("/ws", get(app::realtime::server::ws_handler))
+        .route(
+            "/ws",
+            get(app::realtime::server::ws_handler::<app::access::server::AuthContext>),
+        )
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz));
     let router = if state.settings.metrics_token.is_some() {

@@ -1,13 +1,14 @@
 //! Server functions the UI calls; each delegates to `server::service`.
 
 use super::security::TwoFactorValidate;
-use super::{Me, SignInInput, SignUpInput};
+use super::{SignInInput, SignUpInput};
+use crate::access::Me;
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
-    use crate::auth::server::{session, SESSION_COOKIE};
+    use crate::access::server::{session, SESSION_COOKIE};
     use crate::error::AppError;
     use crate::server::extract::ClientMeta;
     use crate::server::AppState;
@@ -36,7 +37,7 @@ pub(crate) mod ssr {
         set_prefs(&ok.user);
     }
 
-    pub fn set_prefs(user: &crate::auth::UserView) {
+    pub fn set_prefs(user: &crate::access::UserView) {
         for cookie in crate::auth::server::profile::pref_cookies(user) {
             set_cookie(cookie);
         }
@@ -44,7 +45,7 @@ pub(crate) mod ssr {
 
     /// Ends the session the request came with, if any: sign-in always starts a fresh one.
     pub async fn drop_previous(state: &AppState, parts: &Parts) -> Result<(), AppError> {
-        if let Some(old) = crate::auth::server::context_cookie(&parts.headers, SESSION_COOKIE) {
+        if let Some(old) = crate::access::server::cookie_value(&parts.headers, SESSION_COOKIE) {
             session::revoke_token(state, &old).await?;
         }
         Ok(())
@@ -100,7 +101,7 @@ pub async fn validate_two_factor(input: TwoFactorValidate) -> Result<(), AppErro
 /// Ends this session; with `everywhere`, every session of the user.
 #[server(prefix = "/sfn", endpoint = "sign_out")]
 pub async fn sign_out(everywhere: bool) -> Result<(), AppError> {
-    use crate::auth::server::{session, AuthContext};
+    use crate::access::server::{session, AuthContext};
     crate::error::server::server_fn(async move {
         let (state, _, _) = ssr::request().await?;
         if let Some(auth) = AuthContext::optional_from_server_fn().await? {
@@ -119,13 +120,27 @@ pub async fn sign_out(everywhere: bool) -> Result<(), AppError> {
 /// The signed-in user, or `None` when signed out.
 #[server(prefix = "/sfn", endpoint = "get_me")]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
-    use crate::auth::server::{service, AuthContext};
+    use crate::access::server::AuthContext;
+    use crate::auth::server::service;
     crate::error::server::server_fn(async move {
         let (state, _, _) = ssr::request().await?;
         match AuthContext::optional_from_server_fn().await? {
             Some(auth) => Ok(Some(service::me(&state, &auth).await?)),
             None => Ok(None),
         }
+    })
+    .await
+}
+
+/// Moves the session to another workspace the caller belongs to (a new session token).
+#[server(prefix = "/sfn", endpoint = "switch_workspace")]
+pub async fn switch_workspace(workspace_id: i64) -> Result<(), AppError> {
+    use crate::access::server::AuthContext;
+    use crate::auth::server::service;
+    crate::error::server::server_fn(async move {
+        let state = crate::server::AppState::current()?;
+        let auth = AuthContext::from_server_fn().await?;
+        service::switch_workspace(&state, &auth, crate::ids::WorkspaceId(workspace_id)).await
     })
     .await
 }

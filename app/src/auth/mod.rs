@@ -19,8 +19,7 @@ pub use pages::{
 pub use profile_api::*;
 pub use security_api::*;
 
-use crate::ids::UserId;
-use crate::workspaces::{MembershipView, Role, WorkspaceView};
+use crate::access::{Role, UserView, WorkspaceView};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
@@ -93,43 +92,6 @@ impl SignInInput {
         self.email = self.email.trim().to_lowercase();
         self
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct UserView {
-    pub id: UserId,
-    pub email: String,
-    pub name: String,
-    pub locale: String,
-    pub time_zone: String,
-}
-
-/// The signed-in user, the current workspace and every workspace they can switch to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct Me {
-    pub user: UserView,
-    pub workspace: WorkspaceView,
-    pub role: Role,
-    pub workspaces: Vec<MembershipView>,
-    /// The workspace's newest event number when this was read; the live stream resumes here.
-    pub event_seq: i64,
-    pub security: MeSecurity,
-}
-
-/// The caller's sign-in security, as the UI needs it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct MeSecurity {
-    pub email_verified: bool,
-    pub two_factor_enabled: bool,
-    /// The workspace requires two-factor sign-in and the caller has not set it up: the app
-    /// sends them to enrol, and the server refuses their changes until they do.
-    pub must_enrol_two_factor: bool,
 }
 
 /// The answer to a successful sign-up or sign-in.

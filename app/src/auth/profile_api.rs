@@ -1,7 +1,7 @@
 //! Server functions of the profile page; each delegates to the services the REST routes use.
 
 use super::profile::{EmailChange, PasswordChange, ProfileInput};
-use super::UserView;
+use crate::access::UserView;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[server(prefix = "/sfn", endpoint = "update_profile")]
 pub async fn update_profile(input: ProfileInput) -> Result<UserView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         let user = crate::auth::server::profile::update(&state, &auth, input).await?;
         super::api::ssr::set_prefs(&user);
         Ok(user)
@@ -21,7 +21,7 @@ pub async fn update_profile(input: ProfileInput) -> Result<UserView, AppError> {
 #[server(prefix = "/sfn", endpoint = "change_password")]
 pub async fn change_password(input: PasswordChange) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         crate::auth::server::profile::change_password(&state, &auth, input).await
     })
     .await
@@ -30,7 +30,7 @@ pub async fn change_password(input: PasswordChange) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "request_email_change")]
 pub async fn request_email_change(input: EmailChange) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         crate::auth::server::email_change::request(&state, &auth, input).await
     })
     .await

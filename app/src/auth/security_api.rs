@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[server(prefix = "/sfn", endpoint = "get_account_security")]
 pub async fn get_account_security() -> Result<SecurityOverview, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         crate::auth::server::security::overview(&state, &auth).await
     })
     .await
@@ -19,7 +19,7 @@ pub async fn get_account_security() -> Result<SecurityOverview, AppError> {
 #[server(prefix = "/sfn", endpoint = "start_two_factor")]
 pub async fn start_two_factor() -> Result<TwoFactorSetup, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         crate::auth::server::two_factor::setup(&state, &auth).await
     })
     .await
@@ -28,7 +28,7 @@ pub async fn start_two_factor() -> Result<TwoFactorSetup, AppError> {
 #[server(prefix = "/sfn", endpoint = "confirm_two_factor")]
 pub async fn confirm_two_factor(token: String) -> Result<RecoveryCodes, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         crate::auth::server::two_factor::verify_setup(&state, &auth, &token).await
     })
     .await
@@ -37,7 +37,7 @@ pub async fn confirm_two_factor(token: String) -> Result<RecoveryCodes, AppError
 #[server(prefix = "/sfn", endpoint = "disable_two_factor")]
 pub async fn disable_two_factor(token: String) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         crate::auth::server::two_factor::disable(&state, &auth, &token).await
     })
     .await
@@ -46,7 +46,7 @@ pub async fn disable_two_factor(token: String) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "create_api_token")]
 pub async fn create_api_token(input: ApiTokenInput) -> Result<NewApiToken, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         crate::auth::server::api_tokens::create(&state, &auth, input).await
     })
     .await
@@ -55,7 +55,7 @@ pub async fn create_api_token(input: ApiTokenInput) -> Result<NewApiToken, AppEr
 #[server(prefix = "/sfn", endpoint = "revoke_api_token")]
 pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         crate::auth::server::api_tokens::revoke(&state, &auth, id).await
     })
     .await
@@ -64,7 +64,7 @@ pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "resend_verification")]
 pub async fn resend_verification() -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         crate::auth::server::email_links::resend_verification(&state, &auth).await
     })
     .await

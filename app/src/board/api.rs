@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(prefix = "/sfn", endpoint = "load_board")]
 pub async fn load_board(query: BoardQuery) -> Result<BoardData, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::board(&state, &auth, &query).await
     })
     .await
@@ -23,7 +23,7 @@ pub async fn load_column(
     offset: i64,
 ) -> Result<Vec<DealView>, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::column(&state, &auth, pipeline_id, stage_id, &query, offset).await
     })
     .await
@@ -36,7 +36,7 @@ pub async fn board_totals(
     pipeline_id: i64,
 ) -> Result<Vec<ColumnSummary>, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::summaries(&state, &auth, pipeline_id, &query).await
     })
     .await

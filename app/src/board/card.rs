@@ -30,8 +30,10 @@ pub fn Card(deal: DealView, stage: StageView, index: usize, column: usize) -> im
     let board = expect_context::<BoardState>();
     let id = deal.id;
     // Only deals the caller's role may move can be lifted (the server checks again).
-    let movable = crate::providers::use_session()
-        .may_on(crate::team::permissions::Action::EditRecords, deal.owner_id);
+    let movable = crate::providers::use_session().may_on(
+        crate::access::permissions::Action::EditRecords,
+        deal.owner_id,
+    );
     let days = (now_ms() - deal.stage_entered_at).max(0) / DAY_MS;
     let rotting = stage.rotting_days.is_some_and(|limit| days > limit);
     let lifted = move || {

@@ -8,6 +8,8 @@ mod dnd;
 mod keys;
 mod page;
 #[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 pub use api::*;

@@ -41,7 +41,7 @@ pub fn BoardPage() -> impl IntoView {
     let admin = move || {
         session.me.with(|m| {
             m.role
-                .may(crate::team::permissions::Action::ConfigurePipelines)
+                .may(crate::access::permissions::Action::ConfigurePipelines)
         })
     };
     view! {

@@ -1,7 +1,7 @@
 //! Board queries: column totals grouped by the database, and column pages in card order.
 
 use super::{BoardData, BoardQuery, ColumnSummary, CurrencyTotal, COLUMN_PAGE};
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::deals::server::{view, SELECT};
 use crate::deals::DealView;
 use crate::error::AppError;

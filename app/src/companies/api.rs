@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(prefix = "/sfn", endpoint = "list_companies")]
 pub async fn list_companies(query: ListQuery) -> Result<Page<CompanyView>, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::list(&state, &auth, &query).await
     })
     .await
@@ -17,7 +17,7 @@ pub async fn list_companies(query: ListQuery) -> Result<Page<CompanyView>, AppEr
 #[server(prefix = "/sfn", endpoint = "get_company")]
 pub async fn get_company(id: i64) -> Result<CompanyView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::get(&state, &auth, id).await
     })
     .await
@@ -27,7 +27,7 @@ pub async fn get_company(id: i64) -> Result<CompanyView, AppError> {
 #[server(prefix = "/sfn", endpoint = "save_company")]
 pub async fn save_company(id: Option<i64>, input: CompanyInput) -> Result<CompanyView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         match id {
             Some(id) => super::server::update(&state, &auth, id, input).await,
             None => super::server::create(&state, &auth, input).await,
@@ -40,7 +40,7 @@ pub async fn save_company(id: Option<i64>, input: CompanyInput) -> Result<Compan
 #[server(prefix = "/sfn", endpoint = "delete_company")]
 pub async fn delete_company(id: i64, detach_deals: bool) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::delete(&state, &auth, id, detach_deals).await
     })
     .await

@@ -9,7 +9,7 @@ pub mod server;
 
 use crate::ids::EpochMs;
 pub use api::*;
-pub use pages::{CompaniesPage, CompanyPage, NewCompanyPage};
+pub use pages::{company_options, CompaniesPage, CompanyPage, NewCompanyPage};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 

@@ -1,7 +1,7 @@
 //! REST routes under `/api/crm/companies`.
 
 use super::{server, CompanyInput, CompanyView, DeleteCompanyOptions};
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};

@@ -2,14 +2,14 @@
 
 use super::CompanyEvent;
 use super::{CompanyInput, CompanyView};
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::{Row, Tx};
 use crate::server::query::{order_by, search_text, Conditions};
 use crate::server::{now_ms, refs, AppState};
-use crate::team::permissions::Action;
 use crate::timeline::server::{changed_fields, record_activity, Subject};
 use sqlx::{AssertSqlSafe, Row as _};
 use validator::Validate;

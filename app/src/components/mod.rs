@@ -20,6 +20,24 @@ pub use sort_header::SortHeader;
 pub use text_field::TextField;
 pub use toast_host::ToastHost;
 
+use crate::error::AppError;
+use crate::i18n::Strings;
+use leptos::prelude::{Get, RwSignal, Signal};
+
+/// The translated message under `field`, from a browser or server error.
+pub fn field_error(
+    error: RwSignal<Option<AppError>>,
+    t: Signal<&'static Strings>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        error.get().and_then(|e| {
+            e.field_error(field)
+                .map(|f| crate::translate_field(t.get(), f))
+        })
+    })
+}
+
 /// An amount in minor units with its currency, written the current language's way
 /// (`$1,500.50`, `1 500,50 ₽`); reactive to language switches when read in a closure.
 pub fn format_money(minor: i64, currency: &str) -> String {

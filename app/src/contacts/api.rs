@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(prefix = "/sfn", endpoint = "list_contacts")]
 pub async fn list_contacts(query: ListQuery) -> Result<Page<ContactView>, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::list(&state, &auth, &query).await
     })
     .await
@@ -17,7 +17,7 @@ pub async fn list_contacts(query: ListQuery) -> Result<Page<ContactView>, AppErr
 #[server(prefix = "/sfn", endpoint = "get_contact")]
 pub async fn get_contact(id: i64) -> Result<ContactView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::get(&state, &auth, id).await
     })
     .await
@@ -27,7 +27,7 @@ pub async fn get_contact(id: i64) -> Result<ContactView, AppError> {
 #[server(prefix = "/sfn", endpoint = "save_contact")]
 pub async fn save_contact(id: Option<i64>, input: ContactInput) -> Result<ContactView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         match id {
             Some(id) => super::server::update(&state, &auth, id, input).await,
             None => super::server::create(&state, &auth, input).await,
@@ -39,32 +39,8 @@ pub async fn save_contact(id: Option<i64>, input: ContactInput) -> Result<Contac
 #[server(prefix = "/sfn", endpoint = "delete_contact")]
 pub async fn delete_contact(id: i64) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::delete(&state, &auth, id).await
-    })
-    .await
-}
-
-/// Reads a CSV file's header, suggests a mapping and shows what the first rows would do.
-#[server(prefix = "/sfn", endpoint = "preview_contact_import", input = leptos::server_fn::codec::Json)]
-pub async fn preview_contact_import(
-    request: super::csv::ImportRequest,
-) -> Result<super::csv::ImportPreview, AppError> {
-    crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
-        super::csv::import::preview(&state, &auth, &request).await
-    })
-    .await
-}
-
-/// Imports contacts from a CSV file with a column mapping.
-#[server(prefix = "/sfn", endpoint = "import_contacts", input = leptos::server_fn::codec::Json)]
-pub async fn import_contacts(
-    request: super::csv::ImportRequest,
-) -> Result<super::csv::ImportReport, AppError> {
-    crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
-        super::csv::import::import(&state, &auth, &request).await
     })
     .await
 }

@@ -1,7 +1,6 @@
 //! Contacts: the people a team sells to.
 
 mod api;
-pub mod csv;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod rest;
@@ -11,7 +10,7 @@ pub mod server;
 use crate::ids::EpochMs;
 use crate::validation::optional;
 pub use api::*;
-pub use pages::{ContactPage, ContactsPage, ImportContactsPage, NewContactPage};
+pub use pages::{ContactPage, ContactsPage, NewContactPage};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 

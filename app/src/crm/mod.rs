@@ -3,26 +3,8 @@
 mod options;
 mod record_header;
 
-pub use options::{company_options, member_options};
+pub use options::member_options;
 pub use record_header::RecordHeader;
-
-use crate::error::AppError;
-use crate::i18n::Strings;
-use leptos::prelude::*;
-
-/// The translated message under `field`, from a browser or server error.
-pub fn field_error(
-    error: RwSignal<Option<AppError>>,
-    t: Signal<&'static Strings>,
-    field: &'static str,
-) -> Signal<Option<String>> {
-    Signal::derive(move || {
-        error.get().and_then(|e| {
-            e.field_error(field)
-                .map(|f| crate::translate_field(t.get(), f))
-        })
-    })
-}
 
 /// `Some(id)` from a select's value ("" is none).
 pub fn parse_id(value: &str) -> Option<i64> {

@@ -1,6 +1,6 @@
+use crate::access::permissions::Action;
 use crate::components::ConfirmDialog;
 use crate::i18n::use_strings;
-use crate::team::permissions::Action;
 use leptos::prelude::*;
 use leptos_router::components::A;
 

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(prefix = "/sfn", endpoint = "list_deals")]
 pub async fn list_deals(query: ListQuery) -> Result<Page<DealView>, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::list(&state, &auth, &query).await
     })
     .await
@@ -17,7 +17,7 @@ pub async fn list_deals(query: ListQuery) -> Result<Page<DealView>, AppError> {
 #[server(prefix = "/sfn", endpoint = "get_deal")]
 pub async fn get_deal(id: i64) -> Result<DealView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::get(&state, &auth, id).await
     })
     .await
@@ -27,7 +27,7 @@ pub async fn get_deal(id: i64) -> Result<DealView, AppError> {
 #[server(prefix = "/sfn", endpoint = "save_deal")]
 pub async fn save_deal(id: Option<i64>, input: DealInput) -> Result<DealView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         match id {
             Some(id) => super::server::update(&state, &auth, id, input).await,
             None => super::server::create(&state, &auth, input).await,
@@ -39,7 +39,7 @@ pub async fn save_deal(id: Option<i64>, input: DealInput) -> Result<DealView, Ap
 #[server(prefix = "/sfn", endpoint = "delete_deal")]
 pub async fn delete_deal(id: i64) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::delete(&state, &auth, id).await
     })
     .await
@@ -48,7 +48,7 @@ pub async fn delete_deal(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "change_deal_stage")]
 pub async fn change_deal_stage(id: i64, change: super::StageChange) -> Result<DealView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::change_stage(&state, &auth, id, change).await
     })
     .await

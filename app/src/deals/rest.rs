@@ -1,7 +1,7 @@
 //! REST routes under `/api/crm/deals`.
 
 use super::{server, DealInput, DealView, StageChange};
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::pipelines::server::history;

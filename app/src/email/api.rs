@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub async fn get_outbox() -> Result<Vec<OutboxMessage>, AppError> {
     crate::error::server::server_fn(async move {
         let state = crate::server::AppState::current()?;
-        let auth = crate::auth::server::AuthContext::from_server_fn().await?;
+        let auth = crate::access::server::AuthContext::from_server_fn().await?;
         super::server::outbox(&state, &auth).await
     })
     .await

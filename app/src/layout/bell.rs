@@ -71,7 +71,7 @@ pub fn Bell() -> impl IntoView {
                         return view! { <p class="muted bell__empty">{t.get().no_due}</p> }.into_any();
                     }
                     list.into_iter().map(|r| view! {
-                        <A href=reminder_href(&r) attr:class="bell__item">
+                        <A href=r.href() attr:class="bell__item">
                             <span>{r.title.clone()}</span>
                             <time class="muted">{format_time(r.due_at)}</time>
                         </A>
@@ -79,14 +79,6 @@ pub fn Bell() -> impl IntoView {
                 }}
             </div>
         </details>
-    }
-}
-
-pub fn reminder_href(r: &ReminderView) -> String {
-    match (r.deal_id, r.contact_id) {
-        (Some(d), _) => format!("/deals/{d}"),
-        (None, Some(c)) => format!("/contacts/{c}"),
-        _ => "/".into(),
     }
 }
 

@@ -8,11 +8,12 @@ mod topbar;
 mod user_menu;
 mod workspace_switcher;
 
-use crate::auth::{get_me, Me};
+use crate::access::Me;
+use crate::access::MemberEvent;
+use crate::auth::get_me;
 use crate::components::Skeleton;
 use crate::providers::Session;
 use crate::realtime::{provide_realtime, DomainEvent};
-use crate::team::TeamEvent;
 use crate::workspaces::WorkspaceEvent;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
@@ -45,9 +46,9 @@ fn SignedIn(me: Me) -> impl IntoView {
             me.update(|m| m.workspace.name = name);
         }
         // The caller's own role changed or ownership moved: reload with the new permissions.
-        let changed = match TeamEvent::from_stream(e) {
-            Some(TeamEvent::RoleChanged { user_id, .. })
-            | Some(TeamEvent::OwnershipTransferred { user_id, .. }) => Some(user_id),
+        let changed = match MemberEvent::from_stream(e) {
+            Some(MemberEvent::RoleChanged { user_id, .. })
+            | Some(MemberEvent::OwnershipTransferred { user_id, .. }) => Some(user_id),
             _ => None,
         };
         if changed == Some(me.get_untracked().user.id) {

@@ -1,8 +1,9 @@
+use crate::auth::SwitchWorkspace;
 use crate::components::TextField;
 use crate::error::AppError;
 use crate::i18n::use_strings;
 use crate::providers::use_session;
-use crate::workspaces::{CreateWorkspace, SwitchWorkspace, WorkspaceInput};
+use crate::workspaces::{CreateWorkspace, WorkspaceInput};
 use leptos::prelude::*;
 use validator::Validate;
 

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 #[server(prefix = "/sfn", endpoint = "list_channel_accounts")]
 pub async fn list_channel_accounts() -> Result<Vec<AccountView>, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::accounts::list(&state, &auth).await
     })
     .await
@@ -20,7 +20,7 @@ pub async fn list_channel_accounts() -> Result<Vec<AccountView>, AppError> {
 #[server(prefix = "/sfn", endpoint = "connect_bot")]
 pub async fn connect_bot(token: String) -> Result<AccountView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         let input = super::ConnectAccount {
             kind: "telegram_bot".into(),
             token,
@@ -33,7 +33,7 @@ pub async fn connect_bot(token: String) -> Result<AccountView, AppError> {
 #[server(prefix = "/sfn", endpoint = "disconnect_account")]
 pub async fn disconnect_account(id: i64) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::accounts::disconnect(&state, &auth, id).await
     })
     .await
@@ -42,7 +42,7 @@ pub async fn disconnect_account(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "start_conversation")]
 pub async fn start_conversation(input: StartChat) -> Result<ConversationView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::reach::start(&state, &auth, input).await
     })
     .await
@@ -51,7 +51,7 @@ pub async fn start_conversation(input: StartChat) -> Result<ConversationView, Ap
 #[server(prefix = "/sfn", endpoint = "show_typing")]
 pub async fn show_typing(conversation_id: i64) -> Result<bool, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::typing::typing(&state, &auth, conversation_id).await
     })
     .await
@@ -60,7 +60,7 @@ pub async fn show_typing(conversation_id: i64) -> Result<bool, AppError> {
 #[server(prefix = "/sfn", endpoint = "list_chats")]
 pub async fn list_chats(query: ChatQuery) -> Result<Page<ConversationView>, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::chats(&state, &auth, &query).await
     })
     .await
@@ -69,7 +69,7 @@ pub async fn list_chats(query: ChatQuery) -> Result<Page<ConversationView>, AppE
 #[server(prefix = "/sfn", endpoint = "get_conversation")]
 pub async fn get_conversation(id: i64) -> Result<ConversationView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::conversation(&state, &auth, id).await
     })
     .await
@@ -81,7 +81,7 @@ pub async fn list_messages(
     query: MessageQuery,
 ) -> Result<MessagePage, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::messages(&state, &auth, conversation_id, &query).await
     })
     .await
@@ -90,7 +90,7 @@ pub async fn list_messages(
 #[server(prefix = "/sfn", endpoint = "send_message")]
 pub async fn send_message(input: SendInput) -> Result<MessageView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::send::send(&state, &auth, input, None).await
     })
     .await
@@ -99,7 +99,7 @@ pub async fn send_message(input: SendInput) -> Result<MessageView, AppError> {
 #[server(prefix = "/sfn", endpoint = "retry_message")]
 pub async fn retry_message(id: i64) -> Result<MessageView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::send::retry(&state, &auth, id).await
     })
     .await
@@ -108,7 +108,7 @@ pub async fn retry_message(id: i64) -> Result<MessageView, AppError> {
 #[server(prefix = "/sfn", endpoint = "mark_conversation_read")]
 pub async fn mark_conversation_read(id: i64) -> Result<ConversationView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::mark_read(&state, &auth, id).await
     })
     .await
@@ -117,7 +117,7 @@ pub async fn mark_conversation_read(id: i64) -> Result<ConversationView, AppErro
 #[server(prefix = "/sfn", endpoint = "create_from_chat")]
 pub async fn create_from_chat(id: i64, input: ChatToCrm) -> Result<ConversationView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::links::create_from_chat(&state, &auth, id, input).await
     })
     .await
@@ -129,7 +129,7 @@ pub async fn assign_conversation(
     assignee_id: Option<i64>,
 ) -> Result<ConversationView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::links::assign(&state, &auth, id, assignee_id).await
     })
     .await
@@ -138,7 +138,7 @@ pub async fn assign_conversation(
 #[server(prefix = "/sfn", endpoint = "pin_conversation")]
 pub async fn pin_conversation(id: i64, pinned: bool) -> Result<ConversationView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::links::pin(&state, &auth, id, pinned).await
     })
     .await
@@ -147,7 +147,7 @@ pub async fn pin_conversation(id: i64, pinned: bool) -> Result<ConversationView,
 #[server(prefix = "/sfn", endpoint = "search_messages")]
 pub async fn search_messages(term: String) -> Result<Vec<MessageHit>, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::search::search(&state, &auth, &term).await
     })
     .await
@@ -156,7 +156,7 @@ pub async fn search_messages(term: String) -> Result<Vec<MessageHit>, AppError> 
 #[server(prefix = "/sfn", endpoint = "list_folders")]
 pub async fn list_folders() -> Result<Vec<super::FolderView>, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::folders::list(&state, &auth).await
     })
     .await
@@ -166,7 +166,7 @@ pub async fn list_folders() -> Result<Vec<super::FolderView>, AppError> {
 #[server(prefix = "/sfn", endpoint = "save_folder")]
 pub async fn save_folder(id: Option<i64>, name: String) -> Result<super::FolderView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         let input = super::FolderInput { name };
         match id {
             Some(id) => super::server::folders::rename(&state, &auth, id, input).await,
@@ -179,7 +179,7 @@ pub async fn save_folder(id: Option<i64>, name: String) -> Result<super::FolderV
 #[server(prefix = "/sfn", endpoint = "delete_folder")]
 pub async fn delete_folder(id: i64) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::folders::delete(&state, &auth, id).await
     })
     .await
@@ -191,7 +191,7 @@ pub async fn set_conversation_folders(
     folder_ids: Vec<i64>,
 ) -> Result<ConversationView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::folders::set_for_conversation(&state, &auth, id, folder_ids).await
     })
     .await
@@ -200,7 +200,7 @@ pub async fn set_conversation_folders(
 #[server(prefix = "/sfn", endpoint = "get_channel_account")]
 pub async fn get_channel_account(id: i64) -> Result<super::AccountView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::accounts::get(&state, &auth, id).await
     })
     .await

@@ -6,7 +6,7 @@ use super::{
     AccountView, ChatQuery, ConnectAccount, ConversationFolders, ConversationView, FolderInput,
     FolderView, MessageHit, MessagePage, MessageQuery, MessageView, SendInput, StartChat,
 };
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::listing::Page;
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};

@@ -6,11 +6,11 @@
 
 use super::server::{media::Upload, send};
 use super::{MessageView, SendInput};
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::server::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::server::AppState;
-use crate::team::permissions::Action;
 use axum::extract::multipart::{Multipart, MultipartError};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;

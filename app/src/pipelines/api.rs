@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[server(prefix = "/sfn", endpoint = "list_pipelines")]
 pub async fn list_pipelines() -> Result<Vec<PipelineView>, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::list(&state, &auth).await
     })
     .await
@@ -17,7 +17,7 @@ pub async fn list_pipelines() -> Result<Vec<PipelineView>, AppError> {
 #[server(prefix = "/sfn", endpoint = "deal_stage_history")]
 pub async fn deal_stage_history(deal_id: i64) -> Result<Vec<super::StageMove>, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::history::of_deal(&state, &auth, deal_id).await
     })
     .await
@@ -29,7 +29,7 @@ pub async fn save_pipeline(
     input: super::PipelineInput,
 ) -> Result<PipelineView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         match id {
             Some(id) => super::server::admin::update_pipeline(&state, &auth, id, input).await,
             None => super::server::admin::create_pipeline(&state, &auth, input).await,
@@ -41,7 +41,7 @@ pub async fn save_pipeline(
 #[server(prefix = "/sfn", endpoint = "delete_pipeline")]
 pub async fn delete_pipeline(id: i64, move_to_stage_id: Option<i64>) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         let deletion = super::Deletion { move_to_stage_id };
         super::server::admin::delete_pipeline(&state, &auth, id, deletion).await
     })
@@ -54,7 +54,7 @@ pub async fn save_stage(
     input: super::StageInput,
 ) -> Result<super::StageView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         match id {
             Some(id) => super::server::admin::update_stage(&state, &auth, id, input).await,
             None => super::server::admin::create_stage(&state, &auth, input).await,
@@ -66,7 +66,7 @@ pub async fn save_stage(
 #[server(prefix = "/sfn", endpoint = "delete_stage")]
 pub async fn delete_stage(id: i64, move_to_stage_id: Option<i64>) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         let deletion = super::Deletion { move_to_stage_id };
         super::server::admin::delete_stage(&state, &auth, id, deletion).await
     })
@@ -79,7 +79,7 @@ pub async fn reorder_stages(
     stage_ids: Vec<i64>,
 ) -> Result<PipelineView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::admin::reorder_stages(&state, &auth, pipeline_id, stage_ids).await
     })
     .await

@@ -3,8 +3,7 @@
 
 use super::server::{self, admin, history};
 use super::{Deletion, PipelineInput, PipelineView, StageInput, StageMove, StageView};
-use crate::auth::server::AuthContext;
-use crate::board::{BoardQuery, ColumnSummary};
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
@@ -21,7 +20,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(replace, remove))
-        .routes(routes!(totals))
         .routes(routes!(stages, create_stage))
         .routes(routes!(replace_stage, remove_stage))
         .routes(routes!(stage_history))
@@ -102,29 +100,6 @@ async fn remove(
 ) -> Result<StatusCode, AppError> {
     admin::delete_pipeline(&state, &auth, id, deletion).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Each stage's deal count and value, per currency (amounts in different currencies are never
-/// added together), with the weighted value: Σ value × probability / 100, using the deal's own
-/// probability when set, else the stage's. Filters: `ownerId`, `search`.
-#[utoipa::path(
-    get, path = "/{id}/totals", operation_id = "pipelineTotals", tag = "pipelines",
-    params(("id" = i64, Path, description = "The pipeline's id"), BoardQuery),
-    responses(
-        (status = 200, description = "One entry per stage, in order", body = Vec<ColumnSummary>),
-        (status = 400, response = Invalid),
-        (status = 404, response = NotFound),
-    )
-)]
-async fn totals(
-    State(state): State<AppState>,
-    auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
-    ApiQuery(q): ApiQuery<BoardQuery>,
-) -> Result<Json<Vec<ColumnSummary>>, AppError> {
-    Ok(Json(
-        crate::board::server::summaries(&state, &auth, id, &q).await?,
-    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -32,8 +32,9 @@ pub fn router() -> Router<AppState> {
         .nest("/crm/contacts", crate::contacts::rest::routes())
         .nest("/crm/deals", crate::deals::rest::routes())
         .nest("/crm", crate::timeline::rest::routes())
-        .nest("/crm", crate::contacts::csv::rest::routes())
+        .nest("/crm", crate::csv_exchange::rest::routes())
         .nest("/pipeline", crate::pipelines::rest::routes())
+        .nest("/pipeline", crate::board::rest::routes())
         .nest("/messaging", crate::messaging::rest::routes())
         .merge(crate::channels::telegram_user::rest::routes())
         .nest("/team", crate::team::rest::team_routes())
@@ -41,7 +42,7 @@ pub fn router() -> Router<AppState> {
         .nest("/audit", crate::team::rest::audit_routes())
         .split_for_parts();
     let json = Bytes::from(
-        openapi::document(routes, crate::auth::server::SESSION_COOKIE)
+        openapi::document(routes, crate::access::server::SESSION_COOKIE)
             .to_json()
             .expect("the OpenAPI document serialises"),
     );

@@ -23,7 +23,7 @@ pub fn parts(settings: &Settings, db: &Db, consumers: ConsumerRegistry) -> anyho
         ))
         .insert(hub)
         .insert(crate::auth::server::throttle::SignInThrottle::new(settings))
-        .insert(crate::auth::server::cache::AuthCache::new())
+        .insert(crate::access::server::cache::AuthCache::new())
         .insert(crate::email::server::Mailer::from_settings(settings)?)
         .insert(crate::channels::telegram_user::TelegramUsers::from_settings(settings))
         .insert(channel_registry())

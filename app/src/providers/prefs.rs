@@ -80,7 +80,7 @@ fn zone_name(raw: Option<String>) -> String {
 pub fn initial() -> Prefs {
     #[cfg(feature = "ssr")]
     {
-        use crate::auth::server::context_cookie;
+        use crate::access::server::cookie_value as context_cookie;
         let parts = use_context::<http::request::Parts>();
         let headers = parts.as_ref().map(|p| &p.headers);
         let theme = headers.and_then(|h| context_cookie(h, THEME_COOKIE));

@@ -1,7 +1,7 @@
 //! The signed-in user and workspace, shared by the layout and the pages inside it.
 
-use crate::auth::Me;
-use crate::team::permissions::{Action, Grant};
+use crate::access::permissions::{Action, Grant};
+use crate::access::Me;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]

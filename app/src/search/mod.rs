@@ -21,7 +21,7 @@ pub struct SearchHit {
 pub async fn search_all(term: String) -> Result<Vec<SearchHit>, AppError> {
     use crate::listing::ListQuery;
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         let term = term.trim().to_string();
         if term.is_empty() {
             return Ok(Vec::new());

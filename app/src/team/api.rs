@@ -4,15 +4,15 @@ use super::{
     AcceptInvite, AuditQuery, AuditView, EmailInvite, InvitePreview, InviteView, LinkInvite,
     SecurityPolicy, TeamData,
 };
+use crate::access::Role;
 use crate::error::AppError;
 use crate::listing::Page;
-use crate::workspaces::Role;
 use leptos::prelude::*;
 
 #[server(prefix = "/sfn", endpoint = "get_team")]
 pub async fn get_team() -> Result<TeamData, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::team(&state, &auth).await
     })
     .await
@@ -21,7 +21,7 @@ pub async fn get_team() -> Result<TeamData, AppError> {
 #[server(prefix = "/sfn", endpoint = "change_member_role")]
 pub async fn change_member_role(user_id: i64, role: Role) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::change_role(&state, &auth, crate::ids::UserId(user_id), role).await
     })
     .await
@@ -31,7 +31,7 @@ pub async fn change_member_role(user_id: i64, role: Role) -> Result<(), AppError
 #[server(prefix = "/sfn", endpoint = "remove_member")]
 pub async fn remove_member(user_id: i64) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::remove(&state, &auth, crate::ids::UserId(user_id)).await
     })
     .await
@@ -40,7 +40,7 @@ pub async fn remove_member(user_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "transfer_ownership")]
 pub async fn transfer_ownership(user_id: i64) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::transfer_ownership(&state, &auth, crate::ids::UserId(user_id)).await
     })
     .await
@@ -49,7 +49,7 @@ pub async fn transfer_ownership(user_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "set_security_policy")]
 pub async fn set_security_policy(require_two_factor: bool) -> Result<SecurityPolicy, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::set_policy(&state, &auth, SecurityPolicy { require_two_factor }).await
     })
     .await
@@ -58,7 +58,7 @@ pub async fn set_security_policy(require_two_factor: bool) -> Result<SecurityPol
 #[server(prefix = "/sfn", endpoint = "invite_member")]
 pub async fn invite_member(input: EmailInvite) -> Result<InviteView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::invites::invite_by_email(&state, &auth, input).await
     })
     .await
@@ -67,7 +67,7 @@ pub async fn invite_member(input: EmailInvite) -> Result<InviteView, AppError> {
 #[server(prefix = "/sfn", endpoint = "create_invite_link")]
 pub async fn create_invite_link(input: LinkInvite) -> Result<InviteView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::invites::create_link(&state, &auth, input).await
     })
     .await
@@ -76,7 +76,7 @@ pub async fn create_invite_link(input: LinkInvite) -> Result<InviteView, AppErro
 #[server(prefix = "/sfn", endpoint = "revoke_invite")]
 pub async fn revoke_invite(id: i64) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::invites::revoke(&state, &auth, id).await
     })
     .await
@@ -95,7 +95,7 @@ pub async fn preview_invite(token: String) -> Result<InvitePreview, AppError> {
 /// session there.
 #[server(prefix = "/sfn", endpoint = "accept_invite")]
 pub async fn join_workspace(input: AcceptInvite) -> Result<(), AppError> {
-    use crate::auth::server::AuthContext;
+    use crate::access::server::AuthContext;
     crate::error::server::server_fn(async move {
         let (state, parts, meta) = crate::auth::ssr::request().await?;
         let caller = AuthContext::optional_from_server_fn().await?;
@@ -110,8 +110,8 @@ pub async fn join_workspace(input: AcceptInvite) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "get_audit_log")]
 pub async fn get_audit_log(query: AuditQuery) -> Result<Page<AuditView>, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
-        super::server::audit::list(&state, &auth, query).await
+        let (state, auth) = crate::access::server::sfn::caller().await?;
+        super::server::audit_log::list(&state, &auth, query).await
     })
     .await
 }

@@ -2,7 +2,6 @@
 
 mod api;
 mod pages;
-pub mod permissions;
 #[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]
@@ -11,8 +10,9 @@ pub mod server;
 pub use api::*;
 pub use pages::{AuditPage, JoinPage, TeamPage};
 
+use crate::access::Role;
 use crate::ids::{EpochMs, UserId};
-use crate::workspaces::{MemberView, Role};
+use crate::workspaces::MemberView;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
@@ -180,52 +180,3 @@ pub struct AuditQuery {
     /// Only entries by this member.
     pub actor_id: Option<i64>,
 }
-
-/// The team's events: who joined, left or was removed, whose role changed, who owns the
-/// workspace. Their data is also the audit log's details.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", content = "data")]
-pub enum TeamEvent {
-    #[serde(rename = "member.joined", rename_all = "camelCase")]
-    MemberJoined {
-        user_id: UserId,
-        role: String,
-        /// The name shown for them, when they signed up (invitations carry the invite).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        name: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        invite_id: Option<i64>,
-    },
-    #[serde(rename = "member.role_changed", rename_all = "camelCase")]
-    RoleChanged {
-        user_id: UserId,
-        before: String,
-        after: String,
-    },
-    #[serde(rename = "member.left", rename_all = "camelCase")]
-    Left { user_id: UserId, role: String },
-    #[serde(rename = "member.removed", rename_all = "camelCase")]
-    Removed { user_id: UserId, role: String },
-    /// `user_id` is the new owner; `from` the one who handed it over (now an admin).
-    #[serde(rename = "ownership.transferred", rename_all = "camelCase")]
-    OwnershipTransferred {
-        user_id: UserId,
-        before: String,
-        from: UserId,
-    },
-}
-
-impl TeamEvent {
-    /// The member the change is about.
-    pub fn member(&self) -> UserId {
-        match self {
-            TeamEvent::MemberJoined { user_id, .. }
-            | TeamEvent::RoleChanged { user_id, .. }
-            | TeamEvent::Left { user_id, .. }
-            | TeamEvent::Removed { user_id, .. }
-            | TeamEvent::OwnershipTransferred { user_id, .. } => *user_id,
-        }
-    }
-}
-
-impl crate::realtime::DomainEvent for TeamEvent {}

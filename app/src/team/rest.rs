@@ -1,12 +1,12 @@
 //! REST routes under `/api/team` (members, invitations), `/api/invites` (accepting one) and
 //! `/api/audit` (the audit log).
 
-use super::server::{self, audit, invites, joining};
+use super::server::{self, audit_log, invites, joining};
 use super::{
     AcceptInvite, AuditQuery, AuditView, EmailInvite, InvitePreview, InviteView, LinkInvite,
     OwnershipTransfer, RoleChange, SecurityPolicy, TeamData,
 };
-use crate::auth::server::{session, AuthContext};
+use crate::access::server::{session, AuthContext};
 use crate::auth::AuthSuccess;
 use crate::error::AppError;
 use crate::ids::UserId;
@@ -289,7 +289,7 @@ async fn accept(
     headers: HeaderMap,
     ApiJson(input): ApiJson<AcceptInvite>,
 ) -> Result<Response, AppError> {
-    let caller = match crate::auth::server::token_from_headers(&headers) {
+    let caller = match crate::access::server::token_from_headers(&headers) {
         Some(token) => session::lookup(&state, &token).await?,
         None => None,
     };
@@ -313,5 +313,5 @@ async fn audit_log(
     auth: AuthContext,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<Page<AuditView>>, AppError> {
-    Ok(Json(audit::list(&state, &auth, query).await?))
+    Ok(Json(audit_log::list(&state, &auth, query).await?))
 }

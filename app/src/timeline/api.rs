@@ -37,7 +37,7 @@ pub struct TimelineData {
 pub async fn get_timeline(kind: SubjectRef, id: i64) -> Result<TimelineData, AppError> {
     use super::server as t;
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         let s = subject(kind, id);
         let activities = t::activities(&state, &auth, s).await?;
         let (notes, reminders) = if kind == SubjectRef::Company {
@@ -60,7 +60,7 @@ pub async fn get_timeline(kind: SubjectRef, id: i64) -> Result<TimelineData, App
 #[server(prefix = "/sfn", endpoint = "add_note")]
 pub async fn add_note(kind: SubjectRef, id: i64, input: NoteInput) -> Result<NoteView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::add_note(&state, &auth, subject(kind, id), input).await
     })
     .await
@@ -73,7 +73,7 @@ pub async fn add_reminder(
     input: ReminderInput,
 ) -> Result<ReminderView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::add_reminder(&state, &auth, subject(kind, id), input).await
     })
     .await
@@ -82,7 +82,7 @@ pub async fn add_reminder(
 #[server(prefix = "/sfn", endpoint = "update_reminder")]
 pub async fn update_reminder(id: i64, patch: ReminderPatch) -> Result<ReminderView, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::update_reminder(&state, &auth, id, patch).await
     })
     .await
@@ -92,7 +92,7 @@ pub async fn update_reminder(id: i64, patch: ReminderPatch) -> Result<ReminderVi
 #[server(prefix = "/sfn", endpoint = "my_reminders")]
 pub async fn my_reminders() -> Result<Vec<ReminderView>, AppError> {
     crate::error::server::server_fn(async move {
-        let (state, auth) = crate::auth::server::sfn::caller().await?;
+        let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::my_open_reminders(&state, &auth, 50).await
     })
     .await

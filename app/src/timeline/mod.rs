@@ -44,6 +44,17 @@ pub struct NoteView {
     pub created_at: EpochMs,
 }
 
+impl ReminderView {
+    /// The page of the record the reminder is about.
+    pub fn href(&self) -> String {
+        match (self.deal_id, self.contact_id) {
+            (Some(d), _) => format!("/deals/{d}"),
+            (None, Some(c)) => format!("/contacts/{c}"),
+            _ => "/".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default)]

@@ -2,13 +2,13 @@ use super::{
     get_timeline, ActivityView, AddNote, AddReminder, NoteInput, ReminderInput, ReminderPatch,
     SubjectRef, UpdateReminder,
 };
+use crate::access::permissions::Action;
+use crate::components::field_error;
 use crate::components::{format_time, Skeleton, TextField};
-use crate::crm::field_error;
 use crate::error::AppError;
 use crate::i18n::{clock, has_message, tr, use_lang, use_strings, Arg, Lang};
 use crate::providers::{use_hydrated, use_toasts, ToastKind};
 use crate::realtime::use_realtime;
-use crate::team::permissions::Action;
 use leptos::prelude::*;
 use validator::Validate;
 

@@ -8,7 +8,7 @@
 
 use super::server::{self, Subject};
 use super::{ActivityView, NoteInput, NoteView, ReminderInput, ReminderPatch, ReminderView};
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::server::extract::{ApiJson, ApiPath};
 use crate::server::openapi::{Forbidden, Invalid, NotFound};

@@ -10,62 +10,11 @@ pub mod server;
 pub use api::*;
 pub use pages::{HomePage, SettingsPage};
 
-use crate::ids::{EpochMs, UserId, WorkspaceId};
+use crate::access::{Role, WorkspaceView};
+use crate::ids::{EpochMs, UserId};
 use crate::realtime::RealtimeEvent;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Owner,
-    Admin,
-    Supervisor,
-    Rep,
-    Viewer,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Admin => "admin",
-            Role::Supervisor => "supervisor",
-            Role::Rep => "rep",
-            Role::Viewer => "viewer",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Role> {
-        Some(match s {
-            "owner" => Role::Owner,
-            "admin" => Role::Admin,
-            "supervisor" => Role::Supervisor,
-            "rep" => Role::Rep,
-            "viewer" => Role::Viewer,
-            _ => return None,
-        })
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct WorkspaceView {
-    pub id: WorkspaceId,
-    pub name: String,
-    pub slug: String,
-    pub time_zone: String,
-}
-
-/// A workspace the user belongs to, with their role there.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct MembershipView {
-    pub workspace: WorkspaceView,
-    pub role: Role,
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -1,7 +1,8 @@
 //! REST routes under `/api/workspace`: the caller's current workspace.
 
-use super::{server, HomeData, MemberView, WorkspaceInput, WorkspaceView};
-use crate::auth::server::AuthContext;
+use super::{server, HomeData, MemberView, WorkspaceInput};
+use crate::access::server::AuthContext;
+use crate::access::WorkspaceView;
 use crate::error::AppError;
 use crate::server::extract::ApiJson;
 use crate::server::openapi::{Forbidden, Invalid};

@@ -1,14 +1,15 @@
 //! Workspace queries and services.
 
 use super::WorkspaceEvent;
-use super::{HomeData, MemberView, MembershipView, Role, WorkspaceInput, WorkspaceView};
-use crate::auth::server::AuthContext;
+use super::{HomeData, MemberView, WorkspaceInput};
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
+use crate::access::{MembershipView, Role, WorkspaceView};
 use crate::error::AppError;
 use crate::ids::{UserId, WorkspaceId};
 use crate::realtime::server::{recent, record_event, StoredEvent, UnitOfWork};
 use crate::server::db::{Row, Tx};
 use crate::server::{now_ms, AppState};
-use crate::team::permissions::Action;
 use rand::Rng;
 use sqlx::Row as _;
 use validator::Validate;
@@ -191,7 +192,7 @@ pub async fn rename(
     let workspace = view(&row)?;
     let details = serde_json::json!({ "after": { "name": workspace.name } });
     let target = ("workspace", auth.workspace_id.0.to_string());
-    crate::team::server::audit::log(&mut uow, auth, "workspace.renamed", target, details).await?;
+    crate::access::server::audit::log(&mut uow, auth, "workspace.renamed", target, details).await?;
     uow.record(
         auth.workspace_id,
         Some(auth.user_id),

@@ -39,7 +39,7 @@ pub fn apply(router: axum::Router<AppState>, state: &AppState) -> axum::Router<A
             state
                 .settings
                 .body_limit_bytes
-                .max(app::contacts::csv::rest::IMPORT_BODY_LIMIT)
+                .max(app::csv_exchange::rest::IMPORT_BODY_LIMIT)
                 .max(app::messaging::upload::BODY_LIMIT),
         ))
         .layer(CompressionLayer::new())

@@ -9,7 +9,7 @@ use serde_json::json;
 async fn changes_made_by_a_rule_or_by_parley_record_their_source() {
     use crate::helpers::on_each_backend;
     use crate::pipelines::{create_pipeline, deal, stage_id};
-    use app::auth::server::{Actor, AuthContext};
+    use app::access::server::{Actor, AuthContext};
     use app::deals::StageChange;
     use app::ids::WorkspaceId;
     on_each_backend(|app| async move {

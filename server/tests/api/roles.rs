@@ -1,11 +1,11 @@
-//! The role matrix: every role × every action of `app::team::permissions::MATRIX` (the table
+//! The role matrix: every role × every action of `app::access::permissions::MATRIX` (the table
 //! docs/PERMISSIONS.md shows), each tried with a real request; allowed or refused exactly as
 //! the matrix says.
 
 use crate::crm_support::call;
 use crate::helpers::{on_each_backend, TestApp};
 use crate::team_support::join_as;
-use app::team::permissions::{Action, Grant, MATRIX, ROLES};
+use app::access::permissions::{Action, Grant, MATRIX, ROLES};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 

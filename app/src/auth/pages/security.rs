@@ -31,7 +31,30 @@ pub fn SecurityPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <SessionsCard/>
         </section>
+    }
+}
+
+/// Signing out on every device (a lost phone, a shared computer).
+#[component]
+fn SessionsCard() -> impl IntoView {
+    let t = use_strings();
+    let sign_out = ServerAction::<crate::auth::SignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            crate::navigate_full("/signin");
+        }
+    });
+    view! {
+        <div class="card form">
+            <h2 class="card__title">{move || t.get().settings_sessions}</h2>
+            <p class="muted">{move || t.get().settings_sessions_hint}</p>
+            <button class="button" type="button" data-testid="sign-out-everywhere"
+                on:click=move |_| { sign_out.dispatch(crate::auth::SignOut { everywhere: true }); }>
+                {move || t.get().sign_out_everywhere}
+            </button>
+        </div>
     }
 }
 

@@ -1,9 +1,11 @@
 //! Moving an account to another address: asked for with the current password, done when the
 //! single-use link emailed to the new address is opened (which also proves the address).
 
+use super::email_links;
 use super::profile::check_password;
 use super::service::email_taken;
-use super::{email_links, AuthContext};
+use crate::access::server::audit;
+use crate::access::server::AuthContext;
 use crate::auth::profile::EmailChange;
 use crate::email::server::{self as email, templates::Template};
 use crate::error::server::violates;
@@ -11,7 +13,6 @@ use crate::error::AppError;
 use crate::ids::UserId;
 use crate::server::extract::ClientMeta;
 use crate::server::{now_ms, AppState};
-use crate::team::server::audit;
 use crate::workspaces::server as workspaces;
 use validator::Validate;
 

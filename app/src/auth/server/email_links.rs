@@ -1,7 +1,9 @@
 //! Emailed single-use links: password reset (an hour), email verification and email change (a
 //! day). Only a token's SHA-256 is stored; using one is a single guarded UPDATE, so it works once.
 
-use super::{password, session, AuthContext};
+use super::password;
+use crate::access::server::audit;
+use crate::access::server::{session, AuthContext};
 use crate::auth::security::{ForgotPassword, ResetPassword};
 use crate::email::server::{self as email, templates::Template};
 use crate::error::AppError;
@@ -9,7 +11,6 @@ use crate::ids::UserId;
 use crate::server::db::Tx;
 use crate::server::extract::ClientMeta;
 use crate::server::{now_ms, AppState};
-use crate::team::server::audit;
 use crate::workspaces::server as workspaces;
 use sqlx::Row;
 use validator::Validate;

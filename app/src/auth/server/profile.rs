@@ -2,14 +2,15 @@
 //! Shared by the REST routes (`PATCH /api/auth/me`, `POST /api/auth/password`) and the server
 //! functions of the profile page.
 
-use super::{password, service, AuthContext};
+use super::{password, service};
+use crate::access::server::audit;
+use crate::access::server::AuthContext;
+use crate::access::UserView;
 use crate::auth::profile::{canonical_zone, PasswordChange, ProfileInput};
-use crate::auth::UserView;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::providers::prefs::{LANG_COOKIE, TZ_COOKIE};
 use crate::server::{now_ms, AppState};
-use crate::team::server::audit;
 use sqlx::Row;
 use validator::Validate;
 

@@ -1,9 +1,11 @@
 //! REST routes under `/api/auth`.
 
-use super::{email_change, profile, service, session, AuthContext};
+use super::{email_change, profile, service};
+use crate::access::server::{cookie_value, session, AuthContext, SESSION_COOKIE};
+use crate::access::{Me, UserView};
 use crate::auth::profile::{EmailChange, PasswordChange, ProfileInput};
 use crate::auth::security::SignInOutcome;
-use crate::auth::{AuthSuccess, Me, SignInInput, SignUpInput, UserView};
+use crate::auth::{AuthSuccess, SignInInput, SignUpInput};
 use crate::error::AppError;
 use crate::server::extract::{ApiJson, ClientMeta};
 use crate::server::openapi::{Conflict, Invalid, RateLimited, Unauthorized};
@@ -85,7 +87,7 @@ pub(super) async fn signed_in(
     headers: &HeaderMap,
     ok: AuthSuccess,
 ) -> Result<Response, AppError> {
-    if let Some(old) = super::context_cookie(headers, super::SESSION_COOKIE) {
+    if let Some(old) = cookie_value(headers, SESSION_COOKIE) {
         session::revoke_token(state, &old).await?;
     }
     Ok(with_cookie(state, StatusCode::OK, ok))

@@ -1,6 +1,7 @@
 //! The caller's account security at a glance (the settings page).
 
-use super::{api_tokens, two_factor, AuthContext};
+use super::{api_tokens, two_factor};
+use crate::access::server::AuthContext;
 use crate::auth::security::SecurityOverview;
 use crate::error::AppError;
 use crate::server::AppState;

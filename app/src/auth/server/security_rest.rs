@@ -1,7 +1,8 @@
 //! REST routes under `/api/auth` for account security: two-factor sign-in, password reset,
 //! email verification and personal API tokens.
 
-use super::{api_tokens, email_links, service, two_factor, AuthContext};
+use super::{api_tokens, email_links, service, two_factor};
+use crate::access::server::AuthContext;
 use crate::auth::security::{
     ApiTokenInput, ApiTokenView, ForgotPassword, NewApiToken, RecoveryCodes, ResetPassword,
     SecurityOverview, TwoFactorCode, TwoFactorSetup, TwoFactorValidate,

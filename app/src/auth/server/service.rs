@@ -1,8 +1,11 @@
 //! Sign-up, sign-in and "who am I", shared by server functions and REST handlers.
 
-use super::{password, session, two_factor, AuthContext};
+use super::{password, two_factor};
+use crate::access::server::audit;
+use crate::access::server::{session, AuthContext};
+use crate::access::{Me, MeSecurity, MemberEvent, Role, UserView};
 use crate::auth::security::{SignInOutcome, TwoFactorChallenge, TwoFactorValidate};
-use crate::auth::{AuthSuccess, Me, MeSecurity, SignInInput, SignUpInput, UserView};
+use crate::auth::{AuthSuccess, SignInInput, SignUpInput};
 use crate::error::server::violates;
 use crate::error::{AppError, FieldError};
 use crate::ids::{UserId, WorkspaceId};
@@ -10,9 +13,7 @@ use crate::realtime::server::UnitOfWork;
 use crate::server::db::Tx;
 use crate::server::extract::ClientMeta;
 use crate::server::{now_ms, AppState};
-use crate::team::server::audit;
-use crate::team::TeamEvent;
-use crate::workspaces::{server as workspaces, Role};
+use crate::workspaces::server as workspaces;
 use sqlx::Row;
 use validator::Validate;
 
@@ -93,13 +94,13 @@ pub async fn insert_user(tx: &mut Tx, user: NewUser<'_>) -> Result<UserId, AppEr
     }
 }
 
-fn member_data(input: &SignUpInput, user_id: UserId) -> TeamEvent {
+fn member_data(input: &SignUpInput, user_id: UserId) -> MemberEvent {
     let display = if input.name.is_empty() {
         input.email.clone()
     } else {
         input.name.clone()
     };
-    TeamEvent::MemberJoined {
+    MemberEvent::MemberJoined {
         user_id,
         role: "owner".into(),
         name: Some(display),

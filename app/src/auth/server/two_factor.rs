@@ -5,14 +5,14 @@
 //! is one `UPDATE … WHERE last_step < $step`, so of any number of concurrent requests with
 //! the same code exactly one wins.
 
-use super::AuthContext;
+use crate::access::server::audit;
+use crate::access::server::AuthContext;
 use crate::auth::security::{RecoveryCodes, TwoFactorSetup};
 use crate::error::AppError;
 use crate::ids::UserId;
 use crate::server::db::Tx;
 use crate::server::secrets::constant_time_eq;
 use crate::server::{now_ms, AppState};
-use crate::team::server::audit;
 use base64::Engine;
 use rand::Rng;
 use secrecy::ExposeSecret;

@@ -1,7 +1,7 @@
 //! The bot as an inbox channel: sending through the Bot API. Bots cannot mark chats read.
 
 use super::{BotClient, BotError, FileKind};
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::server::accounts::{self, NewAccount};
 use crate::messaging::server::channel::{

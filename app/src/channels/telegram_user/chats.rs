@@ -3,14 +3,14 @@
 //! folders mirrored into the inbox, and the resync action.
 
 use super::boundary::{RemoteChat, RemoteFolder};
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::server::ingest;
 use crate::messaging::MessagingEvent;
 use crate::messaging::{AccountChatView, AccountChats, PickChats, TelegramFolderView};
 use crate::realtime::server::UnitOfWork;
 use crate::server::{now_ms, AppState};
-use crate::team::permissions::Action;
 use sqlx::Row as _;
 use std::collections::HashSet;
 use validator::Validate;

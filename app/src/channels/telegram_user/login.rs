@@ -5,12 +5,12 @@
 //! takes over. One Telegram account belongs to one workspace.
 
 use super::boundary::{LoginStep, Me, MtError, UserClient};
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::server::accounts::{self, NewAccount};
 use crate::messaging::{LoginAnswer, LoginView, StartLogin};
 use crate::server::{now_ms, AppState};
-use crate::team::permissions::Action;
 use std::collections::HashMap;
 use std::sync::Arc;
 use validator::Validate;
@@ -132,7 +132,7 @@ pub async fn start(
         hint: None,
         account_id: None,
     };
-    let id = crate::auth::server::session::new_token();
+    let id = crate::access::server::session::new_token();
     apply(state, auth, &mut flow, step).await?;
     let view = view(&id, &flow);
     state.telegram().logins.insert(id, flow);

@@ -3,7 +3,7 @@
 
 use super::telegram_app as workspace_app;
 use super::{chats, login};
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::{
     AccountChats, LoginAnswer, LoginView, PickChats, StartLogin, TelegramAppInput, TelegramAppView,

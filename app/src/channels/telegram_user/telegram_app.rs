@@ -3,11 +3,11 @@
 //! sealed and never shown again.
 
 use super::boundary::ApiCredentials;
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::{TelegramAppInput, TelegramAppView};
 use crate::server::AppState;
-use crate::team::permissions::Action;
 use validator::Validate;
 
 /// The workspace's Telegram application, or a clear 409 when it is not set.
@@ -75,7 +75,7 @@ pub async fn set(
         .bind(auth.workspace_id.0)
         .execute(&mut *tx)
         .await?;
-    crate::team::server::audit::log(
+    crate::access::server::audit::log(
         &mut tx,
         auth,
         "workspace.telegram_app",

@@ -1,6 +1,7 @@
 use crate::companies::{CompanyInput, CompanyView, SaveCompany};
+use crate::components::field_error;
 use crate::components::{SelectField, TextField};
-use crate::crm::{field_error, id_value, member_options, parse_id};
+use crate::crm::{id_value, member_options, parse_id};
 use crate::error::AppError;
 use crate::i18n::use_strings;
 use crate::i18n::Msg;

@@ -42,7 +42,7 @@ pub fn CompaniesPage() -> impl IntoView {
                 <h1 class="page__title">{move || t.get().nav_companies}</h1>
                 <SearchBox value=search label=Signal::derive(move || t.get().search_placeholder)/>
                 <a class="button" download href=move || crate::crm::export_href("companies", &search.get(), &sort.get(), None)>{move || t.get().export_csv}</a>
-                <Show when=move || crate::providers::use_session().may(crate::team::permissions::Action::CreateRecords)><A href="/companies/new" attr:class="button button--primary">{move || t.get().new_company}</A></Show>
+                <Show when=move || crate::providers::use_session().may(crate::access::permissions::Action::CreateRecords)><A href="/companies/new" attr:class="button button--primary">{move || t.get().new_company}</A></Show>
             </header>
             <Transition fallback=|| view! { <Skeleton lines=8/> }>
                 {move || Suspend::new(async move {
@@ -70,7 +70,7 @@ fn CompanyTable(page: Page<CompanyView>, sort: RwSignal<String>, searching: bool
         return view! {
             <div class="empty-state">
                 <p>{move || if searching { t.get().empty_search } else { t.get().empty_companies }}</p>
-                <Show when=move || crate::providers::use_session().may(crate::team::permissions::Action::CreateRecords)><A href="/companies/new" attr:class="button button--primary">{move || t.get().new_company}</A></Show>
+                <Show when=move || crate::providers::use_session().may(crate::access::permissions::Action::CreateRecords)><A href="/companies/new" attr:class="button button--primary">{move || t.get().new_company}</A></Show>
             </div>
         }
         .into_any();

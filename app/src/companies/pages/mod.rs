@@ -3,7 +3,9 @@
 mod detail;
 mod form;
 mod list;
+mod options;
 
 pub use detail::CompanyPage;
 pub use form::NewCompanyPage;
 pub use list::CompaniesPage;
+pub use options::company_options;

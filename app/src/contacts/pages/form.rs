@@ -1,6 +1,8 @@
+use crate::companies::company_options;
+use crate::components::field_error;
 use crate::components::{SelectField, TextField};
 use crate::contacts::{ContactInput, ContactView, SaveContact};
-use crate::crm::{company_options, field_error, id_value, member_options, parse_id};
+use crate::crm::{id_value, member_options, parse_id};
 use crate::error::AppError;
 use crate::i18n::use_strings;
 use crate::i18n::Msg;

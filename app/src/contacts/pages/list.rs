@@ -44,9 +44,9 @@ pub fn ContactsPage() -> impl IntoView {
             <header class="page__header">
                 <h1 class="page__title">{move || t.get().nav_contacts}</h1>
                 <SearchBox value=search label=Signal::derive(move || t.get().search_placeholder)/>
-                <Show when=move || crate::providers::use_session().may(crate::team::permissions::Action::ImportRecords)><A href="/contacts/import" attr:class="button">{move || t.get().import_button}</A></Show>
+                <Show when=move || crate::providers::use_session().may(crate::access::permissions::Action::ImportRecords)><A href="/contacts/import" attr:class="button">{move || t.get().import_button}</A></Show>
                 <a class="button" download href=move || crate::crm::export_href("contacts", &search.get(), &sort.get(), None)>{move || t.get().export_csv}</a>
-                <Show when=move || crate::providers::use_session().may(crate::team::permissions::Action::CreateRecords)><A href="/contacts/new" attr:class="button button--primary">{move || t.get().new_contact}</A></Show>
+                <Show when=move || crate::providers::use_session().may(crate::access::permissions::Action::CreateRecords)><A href="/contacts/new" attr:class="button button--primary">{move || t.get().new_contact}</A></Show>
             </header>
             <Transition fallback=|| view! { <Skeleton lines=8/> }>
                 {move || Suspend::new(async move {
@@ -74,7 +74,7 @@ fn ContactTable(page: Page<ContactView>, sort: RwSignal<String>, searching: bool
         return view! {
             <div class="empty-state">
                 <p>{move || if searching { t.get().empty_search } else { t.get().empty_contacts }}</p>
-                <Show when=move || crate::providers::use_session().may(crate::team::permissions::Action::CreateRecords)><A href="/contacts/new" attr:class="button button--primary">{move || t.get().new_contact}</A></Show>
+                <Show when=move || crate::providers::use_session().may(crate::access::permissions::Action::CreateRecords)><A href="/contacts/new" attr:class="button button--primary">{move || t.get().new_contact}</A></Show>
             </div>
         }
         .into_any();

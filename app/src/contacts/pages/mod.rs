@@ -2,10 +2,8 @@
 
 mod detail;
 mod form;
-mod import;
 mod list;
 
 pub use detail::ContactPage;
 pub use form::NewContactPage;
-pub use import::ImportContactsPage;
 pub use list::ContactsPage;

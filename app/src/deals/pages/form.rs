@@ -1,6 +1,8 @@
+use crate::companies::company_options;
+use crate::components::field_error;
 use crate::components::{SelectField, TextField};
 use crate::contacts::list_contacts;
-use crate::crm::{company_options, field_error, id_value, member_options, parse_id};
+use crate::crm::{id_value, member_options, parse_id};
 use crate::deals::{DealInput, DealView, SaveDeal};
 use crate::error::AppError;
 use crate::i18n::number::amount_input;

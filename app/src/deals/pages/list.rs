@@ -70,7 +70,7 @@ pub fn DealsPage() -> impl IntoView {
                 <A href=move || match pipeline() { Some(p) => format!("/board?pipeline={p}"), None => "/board".into() } attr:class="button">
                     {move || t.get().board.nav_board}
                 </A>
-                <Show when=move || crate::providers::use_session().may(crate::team::permissions::Action::CreateRecords)><A href="/deals/new" attr:class="button button--primary">{move || t.get().new_deal}</A></Show>
+                <Show when=move || crate::providers::use_session().may(crate::access::permissions::Action::CreateRecords)><A href="/deals/new" attr:class="button button--primary">{move || t.get().new_deal}</A></Show>
             </header>
             <Transition fallback=|| view! { <Skeleton lines=8/> }>
                 {move || Suspend::new(async move {
@@ -98,7 +98,7 @@ fn DealTable(page: Page<DealView>, sort: RwSignal<String>, filtered: bool) -> im
         return view! {
             <div class="empty-state">
                 <p>{move || if filtered { t.get().empty_search } else { t.get().empty_deals }}</p>
-                <Show when=move || crate::providers::use_session().may(crate::team::permissions::Action::CreateRecords)><A href="/deals/new" attr:class="button button--primary">{move || t.get().new_deal}</A></Show>
+                <Show when=move || crate::providers::use_session().may(crate::access::permissions::Action::CreateRecords)><A href="/deals/new" attr:class="button button--primary">{move || t.get().new_deal}</A></Show>
             </div>
         }
         .into_any();

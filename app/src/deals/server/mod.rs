@@ -5,7 +5,8 @@ mod stage;
 pub use stage::change_stage;
 
 use super::{DealInput, DealView};
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::deals::DealEvent;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
@@ -15,7 +16,6 @@ use crate::realtime::server::{record_event, StoredEvent, UnitOfWork};
 use crate::server::db::{Row, Tx};
 use crate::server::query::{order_by, search_text, Conditions};
 use crate::server::{now_ms, refs, AppState};
-use crate::team::permissions::Action;
 use crate::timeline::server::{changed_fields, record_activity, Subject};
 use sqlx::{AssertSqlSafe, Row as _};
 use validator::Validate;

@@ -3,14 +3,14 @@
 
 use super::moves::{Move, Outcome};
 use super::{view, SELECT};
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::deals::{DealView, StageChange};
 use crate::error::AppError;
 use crate::pipelines::server::stage_view_as;
 use crate::pipelines::StageView;
 use crate::server::db::Tx;
 use crate::server::AppState;
-use crate::team::permissions::Action;
 use sqlx::{AssertSqlSafe, Row as _};
 use std::sync::LazyLock;
 use validator::Validate;

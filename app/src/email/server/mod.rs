@@ -4,14 +4,14 @@
 
 pub mod templates;
 
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::email::OutboxMessage;
 use crate::error::AppError;
 use crate::server::config::SmtpTls;
 use crate::server::db::Tx;
 use crate::server::jobs::{self, Job, JobKind, Outcome};
 use crate::server::{now_ms, AppState, Settings};
-use crate::team::permissions::Action;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};

@@ -32,7 +32,6 @@ pub fn AccountsPane() -> impl IntoView {
             <a class="button connect-telegram" href="/inbox/telegram/connect" data-testid="connect-telegram">
                 {move || t.get().telegram.connect_link}
             </a>
-            <super::start_chat::WriteFirst/>
             <ConnectBot/>
         </aside>
     }
@@ -70,6 +69,9 @@ fn AccountList(
         <Show when=move || inbox.accounts.with(Vec::is_empty)>
             <p class="muted inbox__hint">{move || t.get().inbox.no_accounts}</p>
         </Show>
+        // Inside the loaded list, never beside it: it reads the accounts this component sets, so
+        // the server and the hydrating browser render it from the same data.
+        <super::start_chat::WriteFirst/>
     }
 }
 

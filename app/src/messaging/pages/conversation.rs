@@ -198,7 +198,7 @@ fn Conversation(
                         </ol>
                     </div>
                 </div>
-                <Show when=move || crate::providers::use_session().may(crate::team::permissions::Action::ReplyInConversations)>
+                <Show when=move || crate::providers::use_session().may(crate::access::permissions::Action::ReplyInConversations)>
                     <Composer conversation_id=id/>
                 </Show>
             </div>

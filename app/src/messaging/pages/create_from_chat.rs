@@ -2,8 +2,8 @@
 //! given, a deal — created and linked to the conversation in one step.
 
 use super::state::use_inbox;
+use crate::components::field_error;
 use crate::contacts::ContactInput;
-use crate::crm::field_error;
 use crate::deals::DealInput;
 use crate::error::AppError;
 use crate::i18n::use_strings;

@@ -3,11 +3,11 @@
 //! an account can; the server checks both again.
 
 use super::state::{inbox_href, use_inbox};
+use crate::access::permissions::Action;
 use crate::error::AppError;
 use crate::i18n::use_strings;
 use crate::messaging::{list_channel_accounts, start_conversation, AccountView, StartChat};
 use crate::providers::{use_hydrated, use_session};
-use crate::team::permissions::Action;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 

@@ -1,14 +1,14 @@
 //! Channel accounts, whatever their network: connecting by token through the account's channel,
 //! the one upsert every channel stores its accounts with, listing, disconnecting.
 
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::MessagingEvent;
 use crate::messaging::{AccountView, ConnectAccount, ReachView};
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::Row;
 use crate::server::{now_ms, AppState};
-use crate::team::permissions::Action;
 use sqlx::{AssertSqlSafe, Row as _};
 use validator::Validate;
 

@@ -4,7 +4,7 @@
 //! registry, and never names a network. A channel reports its accounts' health through the one
 //! health writer (`health::set`), and stores what it hears through `ingest`.
 
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::server::AppState;
 use std::collections::HashMap;

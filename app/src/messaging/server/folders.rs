@@ -2,13 +2,13 @@
 //! in several. Their unread totals come from the conversations' server-kept counts.
 
 use super::conversation_in;
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::MessagingEvent;
 use crate::messaging::{ConversationView, FolderInput, FolderView};
 use crate::realtime::server::UnitOfWork;
 use crate::server::{now_ms, AppState};
-use crate::team::permissions::Action;
 use sqlx::Row as _;
 use validator::Validate;
 

@@ -2,7 +2,8 @@
 //! in one step), its assignee, and pinning.
 
 use super::conversation_in;
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::contacts::server as contacts;
 use crate::contacts::ContactEvent;
 use crate::deals::server as deals;
@@ -12,7 +13,6 @@ use crate::messaging::{ChatToCrm, ConversationView};
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::Tx;
 use crate::server::{now_ms, refs, AppState};
-use crate::team::permissions::Action;
 
 /// Creates the contact and, when asked, a deal for it, and links both to the conversation —
 /// all in one transaction.

@@ -2,7 +2,7 @@
 //! (temporary file, fsync, rename), so the same bytes are kept once however often they are
 //! sent. The `media` row ties a file to a workspace; downloads check that row.
 
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::server::db::Tx;
 use crate::server::{now_ms, AppState};

@@ -19,7 +19,7 @@ pub mod typing;
 
 use super::MessagingEvent;
 use super::{ChatQuery, ConversationView, MediaView, MessagePage, MessageQuery, MessageView};
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::realtime::server::UnitOfWork;
@@ -335,7 +335,7 @@ pub async fn mark_read(
     if before.unread_count == 0
         || !auth
             .role
-            .may(crate::team::permissions::Action::ReplyInConversations)
+            .may(crate::access::permissions::Action::ReplyInConversations)
     {
         return Ok(before);
     }

@@ -7,14 +7,14 @@
 
 use super::channel::{PeerQuery, Reach};
 use super::look_up::{ReachPayload, ReachPeer};
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::{AccountStatus, ConversationView, StartChat};
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::Backend;
 use crate::server::jobs;
 use crate::server::{now_ms, AppState};
-use crate::team::permissions::Action;
 use sqlx::{AssertSqlSafe, Row as _};
 use std::time::Duration;
 use validator::Validate;

@@ -7,7 +7,7 @@
 //! workspaces' matches too; SQLite is the single-team default, PostgreSQL the shared one.)
 
 use super::{message_columns, message_view, MESSAGE_SELECT};
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::MessageHit;
 use crate::server::db::Backend;

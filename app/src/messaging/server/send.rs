@@ -7,14 +7,14 @@
 
 use super::media::{self, Upload};
 use super::{conversation_in, message_in};
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::MessagingEvent;
 use crate::messaging::{Direction, MessageState, MessageView, SendInput};
 use crate::realtime::server::UnitOfWork;
 use crate::server::jobs;
 use crate::server::{now_ms, AppState};
-use crate::team::permissions::Action;
 use validator::Validate;
 
 pub use super::deliver::{SendMessage, SendPayload};

@@ -4,12 +4,12 @@
 //! Nothing is stored: a lost indicator harms nobody.
 
 use super::channel::{Recipient, SendError};
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::AccountStatus;
 use crate::server::jobs::{self, Job, JobKind, Outcome};
 use crate::server::{now_ms, AppState};
-use crate::team::permissions::Action;
 use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
 use std::time::Duration;

@@ -39,7 +39,7 @@ pub fn PipelinesPage() -> impl IntoView {
     let admin = move || {
         session.me.with(|m| {
             m.role
-                .may(crate::team::permissions::Action::ConfigurePipelines)
+                .may(crate::access::permissions::Action::ConfigurePipelines)
         })
     };
     view! {

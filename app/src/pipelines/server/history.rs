@@ -1,6 +1,6 @@
 //! The stage history: every move of a deal between stages, with who, when, why and how.
 
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::pipelines::StageMove;

@@ -3,7 +3,7 @@
 pub mod admin;
 pub mod history;
 
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::pipelines::{PipelineView, StageKind, StageView};
 use crate::server::db::{Row, Tx};

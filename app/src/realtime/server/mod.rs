@@ -10,4 +10,4 @@ mod ws;
 pub use events::{latest_seq, recent, record_event, record_many, since, StoredEvent};
 pub use hub::EventHub;
 pub use unit_of_work::UnitOfWork;
-pub use ws::ws_handler;
+pub use ws::{ws_handler, Subscriber};

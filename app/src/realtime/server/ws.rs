@@ -1,12 +1,13 @@
 //! `GET /ws`: streams the current workspace's events to an authenticated client.
 
 use super::{events, StoredEvent};
-use crate::auth::server::AuthContext;
+use crate::ids::WorkspaceId;
 use crate::realtime::{ClientMessage, RealtimeEvent, ServerControl};
 use crate::server::AppState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
-use axum::response::Response;
+use axum::extract::{FromRequestParts, State};
+use axum::response::{IntoResponse, Response};
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
@@ -14,11 +15,20 @@ use tokio::sync::broadcast::error::RecvError;
 /// The longest gap replayed on resume; beyond it the client is told to reload.
 const MAX_REPLAY: i64 = 1000;
 
-pub async fn ws_handler(
-    State(state): State<AppState>,
-    auth: AuthContext,
-    ws: WebSocketUpgrade,
-) -> Response {
+/// Who a stream is for. The access module implements it for its signed-in caller, so the
+/// stream needs no knowledge of sessions or tokens.
+pub trait Subscriber: Send + Sync + 'static {
+    /// The workspace whose events the subscriber receives.
+    fn workspace_id(&self) -> WorkspaceId;
+    /// Whether the subscriber may still receive them (asked every 30 s).
+    fn still_allowed(&self, state: &AppState) -> impl Future<Output = anyhow::Result<bool>> + Send;
+}
+
+pub async fn ws_handler<S>(State(state): State<AppState>, auth: S, ws: WebSocketUpgrade) -> Response
+where
+    S: Subscriber + FromRequestParts<AppState>,
+    S::Rejection: IntoResponse,
+{
     ws.on_upgrade(move |socket| async move {
         let mut stream = Stream {
             socket,
@@ -35,19 +45,19 @@ pub async fn ws_handler(
     })
 }
 
-struct Stream {
+struct Stream<S> {
     socket: WebSocket,
     state: AppState,
-    auth: AuthContext,
+    auth: S,
     /// The newest sequence number this client has (or was offered).
     last_sent: i64,
 }
 
-impl Stream {
+impl<S: Subscriber> Stream<S> {
     async fn run(&mut self) -> anyhow::Result<()> {
         // Subscribe before reading the current position so nothing falls in between.
         let mut rx = self.state.hub().subscribe();
-        self.last_sent = events::latest_seq(&self.state.db, self.auth.workspace_id).await?;
+        self.last_sent = events::latest_seq(&self.state.db, self.auth.workspace_id()).await?;
         let mut ping = tokio::time::interval(Duration::from_secs(25));
         let mut check = tokio::time::interval(Duration::from_secs(30));
         let mut shutdown = self.state.shutdown.subscribe();
@@ -69,7 +79,7 @@ impl Stream {
                 },
                 _ = ping.tick() => self.socket.send(Message::Ping(Vec::new().into())).await?,
                 _ = check.tick() => {
-                    if !still_signed_in(&self.state, &self.auth).await? {
+                    if !self.auth.still_allowed(&self.state).await? {
                         self.socket.send(Message::Close(None)).await?;
                         return Ok(());
                     }
@@ -93,7 +103,7 @@ impl Stream {
     }
 
     async fn forward(&mut self, e: &Arc<StoredEvent>) -> anyhow::Result<()> {
-        if e.workspace_id != self.auth.workspace_id || e.event.seq <= self.last_sent {
+        if e.workspace_id != self.auth.workspace_id() || e.event.seq <= self.last_sent {
             return Ok(());
         }
         if e.event.seq > self.last_sent + 1 {
@@ -106,13 +116,13 @@ impl Stream {
     async fn replay(&mut self, after: i64) -> anyhow::Result<()> {
         let missed = events::since(
             &self.state.db,
-            self.auth.workspace_id,
+            self.auth.workspace_id(),
             after,
             MAX_REPLAY + 1,
         )
         .await?;
         if missed.len() as i64 > MAX_REPLAY {
-            self.last_sent = events::latest_seq(&self.state.db, self.auth.workspace_id).await?;
+            self.last_sent = events::latest_seq(&self.state.db, self.auth.workspace_id()).await?;
             return self.send_control(&ServerControl::Reload).await;
         }
         self.last_sent = after;
@@ -139,19 +149,4 @@ impl Stream {
             .await?;
         Ok(())
     }
-}
-
-/// The session (or API token) still exists and its user is still a member.
-async fn still_signed_in(state: &AppState, auth: &AuthContext) -> anyhow::Result<bool> {
-    let credential = match auth.api_token_id {
-        Some(id) => crate::auth::server::api_tokens::is_active(state, id).await?,
-        None => crate::auth::server::session::is_active(state, auth.session_id).await?,
-    };
-    let member: Option<String> =
-        sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-            .bind(auth.workspace_id.0)
-            .bind(auth.user_id.0)
-            .fetch_optional(&state.db.pool)
-            .await?;
-    Ok(credential && member.is_some())
 }

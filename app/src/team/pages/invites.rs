@@ -1,4 +1,5 @@
 use super::role_options;
+use crate::access::Role;
 use crate::components::format_time;
 use crate::error::AppError;
 use crate::i18n::use_strings;
@@ -7,7 +8,6 @@ use crate::providers::{use_toasts, ToastKind};
 use crate::team::{
     CreateInviteLink, EmailInvite, InviteMember, InviteView, LinkInvite, RevokeInvite,
 };
-use crate::workspaces::Role;
 use leptos::prelude::*;
 use validator::Validate;
 

@@ -9,7 +9,7 @@ pub use audit::AuditPage;
 pub use join::JoinPage;
 pub use team::TeamPage;
 
-use crate::workspaces::Role;
+use crate::access::Role;
 
 /// The roles an invitation or a role change may give, as `<select>` options.
 pub(crate) fn role_options(

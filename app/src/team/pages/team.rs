@@ -1,14 +1,15 @@
 use super::invites::InvitePanel;
 use super::role_options;
+use crate::access::permissions::Action;
+use crate::access::Role;
 use crate::components::{format_time, Skeleton};
 use crate::i18n::use_strings;
 use crate::i18n::Msg;
 use crate::providers::{use_session, use_toasts, ToastKind};
-use crate::team::permissions::Action;
 use crate::team::{
     get_team, ChangeMemberRole, RemoveMember, SetSecurityPolicy, TeamData, TransferOwnership,
 };
-use crate::workspaces::{MemberView, Role};
+use crate::workspaces::MemberView;
 use leptos::prelude::*;
 
 /// Members and roles, invitations, ownership and the security policy.

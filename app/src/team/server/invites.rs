@@ -2,16 +2,16 @@
 //! uses, kept sealed so admins can copy it again). Only a token's SHA-256 is looked up;
 //! previewing and accepting one is in `joining`.
 
-use super::audit;
-use crate::auth::server::{session, AuthContext};
+use crate::access::permissions::Action;
+use crate::access::server::audit;
+use crate::access::server::{session, AuthContext};
+use crate::access::Role;
 use crate::email::server::{self as email, templates::Template};
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
 use crate::server::db::Tx;
 use crate::server::{now_ms, AppState};
-use crate::team::permissions::Action;
 use crate::team::{EmailInvite, InviteView, LinkInvite};
-use crate::workspaces::Role;
 use serde_json::json;
 use sqlx::Row;
 use validator::Validate;

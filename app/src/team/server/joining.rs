@@ -2,17 +2,19 @@
 //! signed-in user or with a new account. Accepting claims a use with one guarded UPDATE, so a
 //! used-up, revoked or expired invitation never lets anyone in.
 
-use super::audit;
 use super::invites::LIVE;
-use crate::auth::server::{password, service, session, AuthContext};
+use crate::access::server::audit;
+use crate::access::server::{session, AuthContext};
+use crate::access::{MemberEvent, Role};
+use crate::auth::server::{password, service};
 use crate::auth::AuthSuccess;
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
 use crate::realtime::server::record_event;
 use crate::server::extract::ClientMeta;
 use crate::server::{now_ms, AppState};
-use crate::team::{AcceptInvite, InvitePreview, TeamEvent};
-use crate::workspaces::{server as workspaces, Role};
+use crate::team::{AcceptInvite, InvitePreview};
+use crate::workspaces::server as workspaces;
 use serde_json::json;
 use sqlx::Row;
 use validator::Validate;
@@ -148,7 +150,7 @@ pub async fn accept(
         ip: meta.ip.to_string(),
         source: "manual",
     };
-    let joined = TeamEvent::MemberJoined {
+    let joined = MemberEvent::MemberJoined {
         user_id: user,
         role: role.as_str().into(),
         name: None,

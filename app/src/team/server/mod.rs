@@ -2,20 +2,22 @@
 //! policy. A workspace always keeps at least one owner: every change here locks the workspace
 //! row first and checks the owners left before committing.
 
-pub mod audit;
+pub mod audit_log;
 pub mod invites;
 pub mod joining;
 
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::audit;
+use crate::access::server::AuthContext;
+use crate::access::{MemberEvent, Role};
 use crate::error::AppError;
 use crate::ids::{UserId, WorkspaceId};
 use crate::realtime::server::UnitOfWork;
 use crate::realtime::DomainEvent;
 use crate::server::db::Tx;
 use crate::server::{now_ms, AppState};
-use crate::team::permissions::Action;
-use crate::team::{SecurityPolicy, TeamData, TeamEvent};
-use crate::workspaces::{server as workspaces, Role};
+use crate::team::{SecurityPolicy, TeamData};
+use crate::workspaces::server as workspaces;
 use serde_json::json;
 
 /// The team page: members for everyone; pending invitations for those who manage the team.
@@ -118,7 +120,7 @@ pub async fn change_role(
         .execute(uow.conn())
         .await?;
     ensure_an_owner_remains(&mut uow, ws).await?;
-    let event = TeamEvent::RoleChanged {
+    let event = MemberEvent::RoleChanged {
         user_id: user,
         before: before.as_str().into(),
         after: role.as_str().into(),
@@ -132,7 +134,7 @@ async fn finish(
     state: &AppState,
     mut uow: UnitOfWork<'_>,
     auth: &AuthContext,
-    event: TeamEvent,
+    event: MemberEvent,
     affected: &[UserId],
 ) -> Result<(), AppError> {
     let (action, details) = event.to_stream().map_err(|e| {
@@ -189,12 +191,12 @@ pub async fn remove(state: &AppState, auth: &AuthContext, user: UserId) -> Resul
     ensure_an_owner_remains(&mut uow, ws).await?;
     let role = before.as_str().to_string();
     let event = if leaving {
-        TeamEvent::Left {
+        MemberEvent::Left {
             user_id: user,
             role,
         }
     } else {
-        TeamEvent::Removed {
+        MemberEvent::Removed {
             user_id: user,
             role,
         }
@@ -225,7 +227,7 @@ pub async fn transfer_ownership(
             .await?;
     }
     ensure_an_owner_remains(&mut uow, ws).await?;
-    let event = TeamEvent::OwnershipTransferred {
+    let event = MemberEvent::OwnershipTransferred {
         user_id: to,
         before: before.as_str().into(),
         from: auth.user_id,

@@ -4,13 +4,13 @@ mod reminders;
 pub use reminders::*;
 
 use super::{ActivityView, NoteInput, NoteView};
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::{Row, Tx};
 use crate::server::query::values_list;
 use crate::server::{now_ms, AppState};
-use crate::team::permissions::Action;
 use crate::timeline::TimelineEvent;
 use sqlx::{AssertSqlSafe, Row as _};
 use validator::Validate;

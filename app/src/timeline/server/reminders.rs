@@ -2,13 +2,13 @@
 //! the ones that fall due.
 
 use super::{ensure_subject, record_activity, subject_column, Subject};
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::{Row, Tx};
 use crate::server::{now_ms, refs, AppState};
-use crate::team::permissions::Action;
 use crate::timeline::TimelineEvent;
 use crate::timeline::{ReminderInput, ReminderPatch, ReminderView};
 use sqlx::{AssertSqlSafe, Row as _};

@@ -67,9 +67,9 @@ fn HomeBody(data: HomeData) -> impl IntoView {
                 <span class="stat__label">{move || t.get().open_deals}</span>
             </A>
             <div class="card stat stat--actions">
-                <Show when=move || crate::providers::use_session().may(crate::team::permissions::Action::CreateRecords)><A href="/contacts/new" attr:class="button">{move || t.get().new_contact}</A></Show>
-                <Show when=move || crate::providers::use_session().may(crate::team::permissions::Action::CreateRecords)><A href="/companies/new" attr:class="button">{move || t.get().new_company}</A></Show>
-                <Show when=move || crate::providers::use_session().may(crate::team::permissions::Action::CreateRecords)><A href="/deals/new" attr:class="button">{move || t.get().new_deal}</A></Show>
+                <Show when=move || crate::providers::use_session().may(crate::access::permissions::Action::CreateRecords)><A href="/contacts/new" attr:class="button">{move || t.get().new_contact}</A></Show>
+                <Show when=move || crate::providers::use_session().may(crate::access::permissions::Action::CreateRecords)><A href="/companies/new" attr:class="button">{move || t.get().new_company}</A></Show>
+                <Show when=move || crate::providers::use_session().may(crate::access::permissions::Action::CreateRecords)><A href="/deals/new" attr:class="button">{move || t.get().new_deal}</A></Show>
             </div>
         </div>
         <div class="grid">
@@ -124,7 +124,7 @@ fn MyReminders(initial: Vec<crate::timeline::ReminderView>) -> impl IntoView {
                 <ul class="reminders">
                     <For each=move || list.get() key=|r| (r.id, r.due_at, r.done_at) let:r>
                         <li class="reminders__item">
-                            <leptos_router::components::A href=crate::layout::bell::reminder_href(&r)>{r.title.clone()}</leptos_router::components::A>
+                            <leptos_router::components::A href=r.href()>{r.title.clone()}</leptos_router::components::A>
                             <time class="muted">{crate::components::format_time(r.due_at)}</time>
                         </li>
                     </For>

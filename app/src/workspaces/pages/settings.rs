@@ -1,4 +1,3 @@
-use crate::auth::SignOut;
 use crate::components::TextField;
 use crate::error::AppError;
 use crate::i18n::use_strings;
@@ -19,13 +18,12 @@ pub fn SettingsPage() -> impl IntoView {
     let name = RwSignal::new(session.me.get_untracked().workspace.name);
     let error = RwSignal::new(None::<AppError>);
     let rename = ServerAction::<RenameWorkspace>::new();
-    let sign_out = ServerAction::<SignOut>::new();
     let can_manage = move || {
         session
             .me
             .get()
             .role
-            .may(crate::team::permissions::Action::ManageWorkspace)
+            .may(crate::access::permissions::Action::ManageWorkspace)
     };
     Effect::new(move |_| match rename.value().get() {
         Some(Ok(ws)) => {
@@ -39,11 +37,6 @@ pub fn SettingsPage() -> impl IntoView {
             error.set(Some(e));
         }
         None => {}
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = sign_out.value().get() {
-            crate::navigate_full("/signin");
-        }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -86,13 +79,6 @@ pub fn SettingsPage() -> impl IntoView {
                     <A href="/settings/outbox">{move || t.get().team.nav_outbox}</A>
                 </Show>
             </nav>
-            <div class="card form">
-                <h2 class="card__title">{move || t.get().settings_sessions}</h2>
-                <p class="muted">{move || t.get().settings_sessions_hint}</p>
-                <button class="button" type="button" on:click=move |_| { sign_out.dispatch(SignOut { everywhere: true }); }>
-                    {move || t.get().sign_out_everywhere}
-                </button>
-            </div>
         </section>
     }
 }

@@ -2,6 +2,7 @@
 //! sync, last error, resync, disconnect) and the picker of the chats it syncs, kept live by the
 //! account's events.
 
+use crate::access::permissions::Action;
 use crate::channels::telegram_user::api::{list_account_chats, pick_account_chats, resync_account};
 use crate::components::ConfirmDialog;
 use crate::error::AppError;
@@ -16,7 +17,6 @@ use crate::messaging::{
 };
 use crate::providers::{use_session, use_toasts, ToastKind};
 use crate::realtime::{use_realtime, DomainEvent};
-use crate::team::permissions::Action;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use std::collections::BTreeSet;

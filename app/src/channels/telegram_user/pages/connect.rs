@@ -2,6 +2,7 @@
 //! cloud password when set) or by QR code (refreshed before it expires). Owners and admins
 //! set the workspace's Telegram application here first when it is missing.
 
+use crate::access::permissions::Action;
 use crate::channels::telegram_user::api::{
     answer_telegram_login, set_telegram_app, start_telegram_login, telegram_app,
 };
@@ -10,7 +11,6 @@ use crate::i18n::use_strings;
 use crate::i18n::Msg;
 use crate::messaging::LoginView;
 use crate::providers::{use_hydrated, use_session, use_toasts, ToastKind};
-use crate::team::permissions::Action;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 

@@ -18,7 +18,7 @@ mod postgres;
 mod sqlite;
 
 use super::stage::position_after;
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::deals::{DealEvent, DealView, StageChange};
 use crate::error::AppError;
 use crate::pipelines::{StageKind, StageView};

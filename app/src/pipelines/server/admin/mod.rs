@@ -6,14 +6,14 @@ mod stages;
 pub use stages::{create_stage, delete_stage, reorder_stages, update_stage};
 
 use super::{stage_in, stage_view, STAGE_SELECT};
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::pipelines::{Deletion, PipelineEvent, PipelineInput, PipelineView, StageView};
 use crate::realtime::server::UnitOfWork;
 use crate::realtime::DomainEvent;
 use crate::server::db::Tx;
 use crate::server::{now_ms, AppState};
-use crate::team::permissions::Action;
 use sqlx::{AssertSqlSafe, Row as _};
 use validator::Validate;
 
@@ -60,7 +60,7 @@ async fn finish(
         AppError::internal()
     })?;
     let target = ("pipeline", event.pipeline_id().to_string());
-    crate::team::server::audit::log(&mut uow, auth, &kind, target, details).await?;
+    crate::access::server::audit::log(&mut uow, auth, &kind, target, details).await?;
     uow.record(auth.workspace_id, Some(auth.user_id), &event)
         .await?;
     uow.commit().await

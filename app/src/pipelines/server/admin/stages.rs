@@ -1,14 +1,14 @@
 //! Stages of a pipeline: add, edit, reorder, delete (moving their deals).
 
 use super::{deal_count, destination, finish, move_deals, pipeline_in, updated};
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::pipelines::server::stage_in;
 use crate::pipelines::{Deletion, PipelineEvent, PipelineView, StageInput, StageView};
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::Tx;
 use crate::server::{now_ms, AppState};
-use crate::team::permissions::Action;
 use validator::Validate;
 
 /// The stage ids of a pipeline in board order.

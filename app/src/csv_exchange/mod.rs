@@ -1,5 +1,6 @@
-//! CSV files in and out: contacts are imported from a spreadsheet, and contacts, companies
-//! and deals are exported to one.
+//! CSV files in and out: contacts (each optionally with a deal) are imported from a
+//! spreadsheet, and contacts, companies and deals are exported to one. It stands above the
+//! three record domains and is imported by none of them.
 //!
 //! Import is two calls. `POST /api/crm/contacts/import/preview` reads the header row, suggests
 //! which contact field each column fills and shows the first rows as they would be read.
@@ -10,10 +11,11 @@
 //! decimal separator the file's values use, and the preview shows each value as read.
 //!
 //! `GET /api/crm/{contacts,companies,deals}/export.csv` takes the list's query parameters and
-//! streams every matching row. The company and deal exports live here, beside the contact
-//! export they share their writer with.
+//! streams every matching row.
 
+mod api;
 mod mapping;
+mod page;
 
 #[cfg(feature = "ssr")]
 mod company_rows;
@@ -32,7 +34,9 @@ mod read;
 #[cfg(feature = "ssr")]
 pub mod rest;
 
+pub use api::*;
 pub use mapping::{normalize as normalize_header, suggest, suggest_field, ImportField};
+pub use page::ImportContactsPage;
 
 use crate::error::FieldError;
 pub use crate::i18n::number::DecimalSeparator;

@@ -2,7 +2,7 @@
 //! (`AuthContext::require` / `require_on`), the UI reads it to hide what would be refused, and
 //! `docs/PERMISSIONS.md` shows it (a test renders [`markdown`] and compares).
 
-use crate::workspaces::Role;
+use crate::access::Role;
 
 /// How far a role's grant reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,11 +1,11 @@
 //! Who is asking: the session behind a cookie or a Bearer token, resolved on every request.
 
+use crate::access::permissions::{Action, Grant};
+use crate::access::Role;
 use crate::error::AppError;
 use crate::ids::{SessionId, UserId, WorkspaceId};
 use crate::server::extract::ClientMeta;
 use crate::server::AppState;
-use crate::team::permissions::{Action, Grant};
-use crate::workspaces::Role;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts, HeaderMap};
 
@@ -117,7 +117,7 @@ impl AuthContext {
     }
 
     /// Refuses unless the caller's role grants `action` at least on their own records (see
-    /// `team::permissions`). Actions on one record that a rep may only take on their own go
+    /// `access::permissions`). Actions on one record that a rep may only take on their own go
     /// through [`AuthContext::require_on`] instead.
     pub fn require(&self, action: Action) -> Result<(), AppError> {
         self.enrolled()?;

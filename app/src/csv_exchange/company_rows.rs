@@ -1,7 +1,7 @@
 //! Companies as the export writes them; the query mirrors `companies::server::list`.
 
 use super::export::{time_cell, ExportQuery};
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::listing::ListQuery;
 use crate::server::db::Row;
 use crate::server::query::{order_by, Conditions};

@@ -4,7 +4,7 @@
 //! keeps its own helpers private.
 
 use super::export::{time_cell, ExportQuery};
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::contacts::ContactView;
 use crate::error::AppError;
 use crate::listing::ListQuery;

@@ -1,8 +1,10 @@
-use crate::components::format_money;
-use crate::contacts::csv::{
-    DecimalSeparator, ImportField, ImportPreview, ImportReport, ImportRequest, Mapping, RowAction,
+//! The import page: pick a file, map its columns, preview, import.
+
+use super::{
+    import_contacts, preview_contact_import, DecimalSeparator, ImportField, ImportPreview,
+    ImportReport, ImportRequest, Mapping, RowAction,
 };
-use crate::contacts::{import_contacts, preview_contact_import};
+use crate::components::format_money;
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::i18n::{use_lang, use_strings, Strings};

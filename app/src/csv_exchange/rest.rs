@@ -5,7 +5,7 @@
 
 use super::{company_rows, contact_rows, deal_rows, export, import};
 use super::{ImportPreview, ImportReport, ImportRequest};
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::listing::ListQuery;
 use crate::server::extract::{ApiJson, ApiQuery};

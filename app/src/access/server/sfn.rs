@@ -1,6 +1,6 @@
 //! What every server function starts with: the state and the signed-in caller.
 
-use crate::auth::server::AuthContext;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::server::AppState;
 

@@ -1,77 +1,13 @@
-//! The audit log: security-relevant actions with actor, target, IP and time, written in the
-//! transaction of the change they describe.
+//! Reading the audit log (its writer is `access::server::audit`, used by every domain).
 
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::ids::UserId;
 use crate::listing::{ListQuery, Page};
-use crate::server::db::Tx;
-use crate::server::{now_ms, AppState};
-use crate::team::permissions::Action;
+use crate::server::AppState;
 use crate::team::{AuditQuery, AuditView};
 use sqlx::{AssertSqlSafe, Row};
-
-/// Who did it, where, from which address.
-pub struct Actor {
-    pub workspace_id: Option<i64>,
-    pub user_id: Option<i64>,
-    pub ip: String,
-    /// How the change was made (`AuthContext::source`): `manual`, `api`, `automation`,
-    /// `campaign` or `system`.
-    pub source: &'static str,
-}
-
-impl From<&AuthContext> for Actor {
-    fn from(auth: &AuthContext) -> Actor {
-        Actor {
-            workspace_id: Some(auth.workspace_id.0),
-            user_id: Some(auth.user_id.0),
-            ip: auth.ip_text(),
-            source: auth.source(),
-        }
-    }
-}
-
-/// Writes one entry; `target` is the kind and id of what was acted on.
-pub async fn log(
-    tx: &mut Tx,
-    actor: impl Into<Actor>,
-    action: &str,
-    target: (&str, String),
-    details: serde_json::Value,
-) -> Result<(), sqlx::Error> {
-    let actor = actor.into();
-    sqlx::query(
-        "INSERT INTO audit_log (workspace_id, actor_id, action, target_type, target_id, details, ip, source, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(actor.workspace_id)
-    .bind(actor.user_id)
-    .bind(action)
-    .bind(target.0)
-    .bind(target.1)
-    .bind(details.to_string())
-    .bind(actor.ip)
-    .bind(actor.source)
-    .bind(now_ms())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// Writes one entry in a transaction of its own (sign-ins, which change nothing else).
-pub async fn log_now(
-    state: &AppState,
-    actor: Actor,
-    action: &str,
-    target: (&str, String),
-    details: serde_json::Value,
-) -> Result<(), AppError> {
-    let mut tx = state.db.begin().await?;
-    log(&mut tx, actor, action, target, details).await?;
-    tx.commit().await?;
-    Ok(())
-}
 
 /// A page of the workspace's log, newest first (owners and admins).
 pub async fn list(

@@ -2,12 +2,12 @@
 
 use super::cache::CachedSession;
 use super::{Actor, AuthContext};
+use crate::access::Role;
 use crate::error::AppError;
 use crate::ids::{SessionId, UserId, WorkspaceId};
 use crate::server::db::Tx;
 use crate::server::extract::ClientMeta;
 use crate::server::{now_ms, AppState, Settings};
-use crate::workspaces::Role;
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -55,8 +55,8 @@ pub async fn create(
 
 /// Resolves a token to its live session and the caller's role in the session's workspace.
 pub async fn lookup(state: &AppState, token: &str) -> Result<Option<AuthContext>, AppError> {
-    if token.starts_with(super::api_tokens::PREFIX) {
-        return super::api_tokens::lookup(state, token).await;
+    if token.starts_with(super::tokens::PREFIX) {
+        return super::tokens::lookup(state, token).await;
     }
     let token_hash = hash_token(token);
     if let Some(cached) = state.auth_cache().session(&token_hash) {

@@ -7,7 +7,7 @@
 //! instances see such changes when their entry expires (`TTL`).
 
 use super::AuthContext;
-use crate::auth::Me;
+use crate::access::Me;
 use crate::ids::{SessionId, UserId, WorkspaceId};
 use moka::sync::Cache;
 use std::sync::Arc;

@@ -4,7 +4,8 @@
 use super::plan::{company_key, plan, Draft, Index, Plan};
 use super::read::{self, Record};
 use super::{FailedRow, ImportPreview, ImportReport, ImportRequest, PreviewRow, RowAction};
-use crate::auth::server::AuthContext;
+use crate::access::permissions::Action;
+use crate::access::server::AuthContext;
 use crate::contacts::server::{create_in, update_in};
 use crate::contacts::ContactEvent;
 use crate::deals::DealInput;
@@ -13,7 +14,6 @@ use crate::realtime::server::{StoredEvent, UnitOfWork};
 use crate::server::db::Tx;
 use crate::server::query::search_text;
 use crate::server::{now_ms, AppState};
-use crate::team::permissions::Action;
 use crate::timeline::server::{record_activity, Subject};
 use std::time::Instant;
 
