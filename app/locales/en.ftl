@@ -98,6 +98,15 @@ toast-team-saved = Saved
 toast-stages-reordered = Order saved
 toast-pipeline-deleted = Deleted
 toast-relogin-needed = Telegram ended the session of your account: connect it again from the inbox
+toast-connection-works = The connection works
+toast-connection-pending = The account's connection is not up yet; its status will show here
+toast-connection-unanswered = Telegram did not answer: { $reason }
+toast-connection-problem = { $status ->
+    [reconnecting] The connection does not work yet; Parley keeps trying
+    [flood_wait] Telegram asks this account to wait before sending more
+    [needs_relogin] Telegram no longer accepts this account: connect it again
+   *[other] The account is disconnected
+}
 toast-file-too-large = Files are limited to 20 MB
 toast-resync-started = Resync started
 toast-account-disconnected = Account disconnected

@@ -98,6 +98,15 @@ toast-team-saved = Сохранено
 toast-stages-reordered = Порядок сохранён
 toast-pipeline-deleted = Удалено
 toast-relogin-needed = Telegram завершил сеанс вашего аккаунта: подключите его снова во «Входящих»
+toast-connection-works = Подключение работает
+toast-connection-pending = Подключение аккаунта ещё не установлено; его статус появится здесь
+toast-connection-unanswered = Telegram не ответил: { $reason }
+toast-connection-problem = { $status ->
+    [reconnecting] Подключение пока не работает; Parley продолжает попытки
+    [flood_wait] Telegram просит этот аккаунт подождать с отправкой
+    [needs_relogin] Telegram больше не принимает этот аккаунт: подключите его заново
+   *[other] Аккаунт отключён
+}
 toast-file-too-large = Файлы — не больше 20 МБ
 toast-resync-started = Синхронизация запущена
 toast-account-disconnected = Аккаунт отключён

@@ -33,8 +33,7 @@ pub mod timeline;
 pub mod validation;
 pub mod workspaces;
 
-use crate::error::FieldError;
-use crate::i18n::{use_strings, Strings};
+use crate::i18n::use_strings;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
@@ -129,28 +128,4 @@ fn NotFound() -> impl IntoView {
             </div>
         </main>
     }
-}
-
-/// A full page load (after sign-in/out or a workspace switch the whole page changes).
-pub fn navigate_full(path: &str) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().set_href(path);
-    }
-}
-
-/// An error as one line: its first field error in the current language, else its message.
-pub fn first_message(t: &'static Strings, e: &crate::error::AppError) -> String {
-    e.details
-        .first()
-        .map(|f| translate_field(t, f))
-        .unwrap_or_else(|| e.error.clone())
-}
-
-/// A field error in the current language (falls back to the server's English message).
-pub fn translate_field(t: &'static Strings, f: &FieldError) -> String {
-    f.code
-        .as_deref()
-        .and_then(|c| t.error(c))
-        .map(str::to_string)
-        .unwrap_or_else(|| f.message.clone())
 }

@@ -49,7 +49,6 @@ fn is_email(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-
     #[test]
     fn emails_follow_the_html_input_grammar() {
         for ok in [

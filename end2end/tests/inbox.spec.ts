@@ -103,6 +103,9 @@ test('a rep connects a bot, receives a message live, reads it and replies', asyn
   await gotoReady(page, '/inbox');
   await connectBot(page, bot);
   await expect(indicator(page)).toHaveAttribute('data-state', 'connected');
+  // The rep checks the bot's connection: Telegram answers, and the page says so.
+  await page.getByTestId('inbox-accounts').locator('[data-testid^="check-account-"]').click();
+  await expect(page.locator('.toast', { hasText: 'The connection works' })).toBeVisible();
   await markWindow(page);
 
   const nadia = newUser('Nadia');

@@ -21,6 +21,7 @@ pub fn routes() -> Router<Arc<Hub>> {
         .route("/_control/bots", post(bots))
         .route("/_control/inject", post(inject_route))
         .route("/_control/rate-limit", post(rate_limit_route))
+        .route("/_control/revoke", post(revoke_route))
         .route("/_control/log", get(log_route))
         .route("/_control/sent", get(sent_route))
         .route("/_control/reset", post(reset_route))
@@ -54,6 +55,13 @@ pub fn rate_limit(hub: &Hub, limit: RateLimit) -> Result<(), Reply> {
         retry_after: limit.retry_after,
     };
     hub.with_bot(&limit.token, |bot| bot.rate_limits.push(rule))
+        .ok_or_else(unknown_bot)
+}
+
+/// Revokes the bot's token, as BotFather's /revoke does: from now on every call answers 401.
+/// Waiters are not woken, as Telegram does not end a long poll that is under way.
+pub fn revoke(hub: &Hub, token: &str) -> Result<(), Reply> {
+    hub.with_bot(token, |bot| bot.revoked = true)
         .ok_or_else(unknown_bot)
 }
 
@@ -111,6 +119,15 @@ async fn rate_limit_route(
 ) -> Reply {
     body(payload)
         .and_then(|limit| rate_limit(&hub, limit))
+        .map_or_else(|e| e, |()| Reply::ok(json!(true)))
+}
+
+async fn revoke_route(
+    State(hub): State<Arc<Hub>>,
+    query: Result<Query<TokenQuery>, QueryRejection>,
+) -> Reply {
+    token(query)
+        .and_then(|token| revoke(&hub, &token))
         .map_or_else(|e| e, |()| Reply::ok(json!(true)))
 }
 

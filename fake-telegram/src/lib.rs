@@ -13,6 +13,7 @@
 //!
 //! Control API (JSON, answers in the Bot API envelope `{"ok":true,"result":...}`):
 //! `POST /_control/bots`, `POST /_control/inject`, `POST /_control/rate-limit`,
+//! `POST /_control/revoke?token=`,
 //! `GET /_control/log?token=`, `GET /_control/sent?token=`, `POST /_control/reset`.
 //!
 //! Known deviations from Telegram: webhooks may be plain `http://` on any port; a photo keeps
@@ -125,6 +126,12 @@ impl FakeTelegram {
             retry_after,
         };
         control::rate_limit(&self.hub, limit).map_err(into_anyhow)
+    }
+
+    /// Revokes the bot's token (`POST /_control/revoke?token=…`): every later call answers 401,
+    /// and a long poll under way is not woken.
+    pub fn revoke_token(&self, token: &str) -> anyhow::Result<()> {
+        control::revoke(&self.hub, token).map_err(into_anyhow)
     }
 
     /// Every Bot API call the bot received, in arrival order (`GET /_control/log`).

@@ -170,6 +170,8 @@ pub struct Bot {
     pub delivery_epoch: u64,
     /// Armed 429 answers.
     pub rate_limits: Vec<RateLimitRule>,
+    /// The token was revoked (BotFather's /revoke): every call answers 401.
+    pub revoked: bool,
     /// Every Bot API call, in arrival order.
     pub log: Vec<LogEntry>,
     /// Every message the bot sent.
@@ -194,6 +196,7 @@ impl Bot {
             poll_generation: 0,
             delivery_epoch: 0,
             rate_limits: Vec::new(),
+            revoked: false,
             log: Vec::new(),
             sent: Vec::new(),
         }

@@ -61,3 +61,17 @@ async fn a_limit_without_a_method_applies_to_any_method_for_count_calls() {
     }
     assert_eq!(statuses, vec![429, 429, 200]);
 }
+
+#[tokio::test]
+async fn a_revoked_token_answers_401_to_every_call() {
+    let bot = TestBot::start().await;
+    let (status, _) = bot.call("getMe", json!({})).await;
+    assert_eq!(status, 200);
+    bot.fake.revoke_token(TOKEN).expect("revoked");
+    for method in ["getMe", "getUpdates", "sendMessage"] {
+        let (status, body) = bot.call(method, json!({})).await;
+        assert_eq!(status, 401, "{method}: {body}");
+        assert_eq!(body["description"], "Unauthorized");
+    }
+    assert!(bot.fake.revoke_token("123:unknown").is_err());
+}

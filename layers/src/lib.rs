@@ -1,6 +1,7 @@
 //! The dependency rule of the `app` crate, checked (see `docs/ARCHITECTURE.md`):
 //!
-//! - the shared infrastructure (`server/`, `error`, `ids`, `validation`) imports no domain;
+//! - the shared infrastructure (`server/`, `error`, `ids`, `validation`, `i18n`, `listing`)
+//!   imports no domain;
 //! - the inbox (`messaging/`) never imports a channel (`channels/`): channels implement the
 //!   inbox's port and are registered at start-up;
 //! - nothing inside the app imports the composition root (`platform/`), which imports
@@ -16,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Top-level modules of the app crate that are shared infrastructure.
-pub const INFRASTRUCTURE: &[&str] = &["server", "error", "ids", "validation"];
+pub const INFRASTRUCTURE: &[&str] = &["server", "error", "ids", "validation", "i18n", "listing"];
 
 /// One rule: files of module `from` may not import any of `forbidden` (`*` meaning every
 /// module that is not infrastructure).
@@ -44,6 +45,16 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         from: "validation",
+        forbidden: &["*"],
+        why: "the shared infrastructure imports no domain",
+    },
+    Rule {
+        from: "i18n",
+        forbidden: &["*"],
+        why: "the shared infrastructure imports no domain",
+    },
+    Rule {
+        from: "listing",
         forbidden: &["*"],
         why: "the shared infrastructure imports no domain",
     },

@@ -113,7 +113,7 @@ pub const MATRIX: &[(Action, &str, &str, [Grant; 5])] = &[
     (
         Action::ConnectChannels,
         "channels.connect",
-        "Connect Telegram accounts and bots, disconnect them",
+        "Connect Telegram accounts and bots, check and disconnect them",
         [All, All, Own, Own, No],
     ),
     (

@@ -33,7 +33,7 @@ pub fn field_error(
     Signal::derive(move || {
         error.get().and_then(|e| {
             e.field_error(field)
-                .map(|f| crate::translate_field(t.get(), f))
+                .map(|f| crate::i18n::translate_field(t.get(), f))
         })
     })
 }

@@ -214,7 +214,7 @@ fn PreviewTable(
                             _ => format!("{k}: {v}"),
                         }).collect::<Vec<_>>().join(" · ");
                         let errors = r.errors.clone();
-                        let errors = move || errors.iter().map(|e| format!("{}: {}", e.field, crate::translate_field(t.get(), e))).collect::<Vec<_>>().join("; ");
+                        let errors = move || errors.iter().map(|e| format!("{}: {}", e.field, crate::i18n::translate_field(t.get(), e))).collect::<Vec<_>>().join("; ");
                         let action = r.action;
                         view! {
                             <tr class:preview__fail=action == RowAction::Fail>

@@ -83,6 +83,8 @@ pub struct InboxStrings {
     pub new_chat_who_hint: &'static str,
     pub new_chat_open: &'static str,
     pub lookups_used: &'static str,
+    pub check_account: &'static str,
+    pub check_account_label: &'static str,
     pub error_phone_international: &'static str,
     pub error_nobody_found: &'static str,
 }
@@ -170,6 +172,8 @@ pub const EN: InboxStrings = InboxStrings {
     new_chat_who_hint: "@username or +44 20 7946 0958",
     new_chat_open: "Open chat",
     lookups_used: "Lookups in the last 24 hours",
+    check_account: "Check",
+    check_account_label: "Check the connection of",
     error_phone_international: "Enter the number with + and the country code",
     error_nobody_found: "Nobody on Telegram has this, or they hide it from strangers",
 };
@@ -258,6 +262,8 @@ pub const RU: InboxStrings = InboxStrings {
     new_chat_who_hint: "@username или +7 912 345-67-89",
     new_chat_open: "Открыть чат",
     lookups_used: "Поисков за последние 24 часа",
+    check_account: "Проверить",
+    check_account_label: "Проверить подключение:",
     error_phone_international: "Введите номер с + и кодом страны",
     error_nobody_found: "В Telegram такого нет, или человек скрывает это от незнакомых",
 };

@@ -346,3 +346,20 @@ pub fn use_strings() -> Signal<&'static Strings> {
     let lang = use_lang();
     Signal::derive(move || lang.get().strings())
 }
+
+/// An error as one line: its first field error in the current language, else its message.
+pub fn first_message(t: &'static Strings, e: &crate::error::AppError) -> String {
+    e.details
+        .first()
+        .map(|f| translate_field(t, f))
+        .unwrap_or_else(|| e.error.clone())
+}
+
+/// A field error in the current language (falls back to the server's English message).
+pub fn translate_field(t: &'static Strings, f: &crate::error::FieldError) -> String {
+    f.code
+        .as_deref()
+        .and_then(|c| t.error(c))
+        .map(str::to_string)
+        .unwrap_or_else(|| f.message.clone())
+}

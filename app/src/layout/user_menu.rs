@@ -13,7 +13,7 @@ pub fn UserMenu() -> impl IntoView {
     let toasts = use_toasts();
     let sign_out = ServerAction::<SignOut>::new();
     Effect::new(move |_| match sign_out.value().get() {
-        Some(Ok(())) => crate::navigate_full("/signin"),
+        Some(Ok(())) => crate::providers::navigate_full("/signin"),
         Some(Err(_)) => toasts.push(ToastKind::Error, Msg::new("toast-error-generic")),
         None => {}
     });

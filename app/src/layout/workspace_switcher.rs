@@ -20,11 +20,11 @@ pub fn WorkspaceSwitcher() -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| {
         if let Some(Ok(())) = switch.value().get() {
-            crate::navigate_full("/");
+            crate::providers::navigate_full("/");
         }
     });
     Effect::new(move |_| match create.value().get() {
-        Some(Ok(_)) => crate::navigate_full("/"),
+        Some(Ok(_)) => crate::providers::navigate_full("/"),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
@@ -42,7 +42,7 @@ pub fn WorkspaceSwitcher() -> impl IntoView {
     let name_error = Signal::derive(move || {
         error.get().and_then(|e| {
             e.field_error("name")
-                .map(|f| crate::translate_field(t.get(), f))
+                .map(|f| crate::i18n::translate_field(t.get(), f))
         })
     });
     view! {

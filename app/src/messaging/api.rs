@@ -1,8 +1,8 @@
 //! Server functions for the inbox.
 
 use super::{
-    AccountView, ChatQuery, ChatToCrm, ConversationView, MessageHit, MessagePage, MessageQuery,
-    MessageView, SendInput, StartChat,
+    AccountCheck, AccountView, ChatQuery, ChatToCrm, ConversationView, MessageHit, MessagePage,
+    MessageQuery, MessageView, SendInput, StartChat,
 };
 use crate::error::AppError;
 use crate::listing::Page;
@@ -35,6 +35,16 @@ pub async fn disconnect_account(id: i64) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::accounts::disconnect(&state, &auth, id).await
+    })
+    .await
+}
+
+/// Asks the network whether the account works now (see `server::check`).
+#[server(prefix = "/sfn", endpoint = "check_channel_account")]
+pub async fn check_channel_account(id: i64) -> Result<AccountCheck, AppError> {
+    crate::error::server::server_fn(async move {
+        let (state, auth) = crate::access::server::sfn::caller().await?;
+        super::server::check::check(&state, &auth, id).await
     })
     .await
 }

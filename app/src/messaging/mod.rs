@@ -52,6 +52,20 @@ pub struct AccountView {
     pub reach: Option<ReachView>,
 }
 
+/// What "check connection" found: the account as it now is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AccountCheck {
+    pub account: AccountView,
+    /// False when the check had not run within a few seconds (the account's connection is not
+    /// up anywhere yet).
+    pub checked: bool,
+    /// Why the network did not answer, when it did not (empty otherwise); the account's health
+    /// is left as its receivers see it.
+    pub error: String,
+}
+
 /// How an account can write first, and how much of its daily allowance is left.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -1,10 +1,11 @@
 //! REST routes under `/api/messaging`: channel accounts, the chat list, conversations and
 //! their messages, sending, reading, media and message search.
 
-use super::server::{self, accounts, folders, media, reach, search, send, typing};
+use super::server::{self, accounts, check, folders, media, reach, search, send, typing};
 use super::{
-    AccountView, ChatQuery, ConnectAccount, ConversationFolders, ConversationView, FolderInput,
-    FolderView, MessageHit, MessagePage, MessageQuery, MessageView, SendInput, StartChat,
+    AccountCheck, AccountView, ChatQuery, ConnectAccount, ConversationFolders, ConversationView,
+    FolderInput, FolderView, MessageHit, MessagePage, MessageQuery, MessageView, SendInput,
+    StartChat,
 };
 use crate::access::server::AuthContext;
 use crate::error::AppError;
@@ -24,6 +25,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_accounts, connect_account))
         .routes(routes!(disconnect_account))
+        .routes(routes!(check_account))
         .routes(routes!(chats))
         .routes(routes!(conversation))
         .routes(routes!(messages))
@@ -187,6 +189,29 @@ async fn disconnect_account(
 ) -> Result<StatusCode, AppError> {
     accounts::disconnect(&s, &auth, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ask the network whether the account works now (a bot's `getMe`, a user account's profile
+/// through its connection). What is certain becomes the account's health: a flood wait, a token
+/// or session no longer accepted, a wait that has ended; a network that did not answer is
+/// reported in `error`. Waits up to 15 s; `checked` is false when the check had not run by
+/// then.
+#[utoipa::path(
+    post, path = "/accounts/{id}/check", operation_id = "checkChannelAccount", tag = "messaging",
+    params(("id" = i64, Path, description = "The account's id")),
+    responses(
+        (status = 200, description = "The account as it now is", body = AccountCheck),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+async fn check_account(
+    State(s): State<AppState>,
+    auth: AuthContext,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<AccountCheck>, AppError> {
+    Ok(Json(check::check(&s, &auth, id).await?))
 }
 
 /// The chat list: pinned first, then by the last message; filters `all`, `unread`, `mine`,

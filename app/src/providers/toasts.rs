@@ -50,7 +50,7 @@ impl ToastText {
             ToastText::Error(e) if e.code == ErrorCode::InternalError => {
                 t.error_generic.to_string()
             }
-            ToastText::Error(e) => crate::first_message(t, e),
+            ToastText::Error(e) => crate::i18n::first_message(t, e),
             ToastText::Text(s) => s.clone(),
         }
     }

@@ -32,18 +32,24 @@ pub async fn call(hub: &Arc<Hub>, token: &str, method: &str, params: Params) -> 
             seq,
         };
         bot.log.push(entry);
+        if bot.revoked {
+            // Logged like any call, so a test can see who met the revoked token first.
+            return Err(());
+        }
         let lower = method.to_ascii_lowercase();
         let rule = bot
             .rate_limits
             .iter_mut()
-            .find(|r| r.remaining > 0 && r.method.as_ref().is_none_or(|m| *m == lower))?;
-        rule.remaining -= 1;
-        Some(rule.retry_after)
+            .find(|r| r.remaining > 0 && r.method.as_ref().is_none_or(|m| *m == lower));
+        Ok(rule.map(|rule| {
+            rule.remaining -= 1;
+            rule.retry_after
+        }))
     });
     let reply = match throttled {
-        None => return Reply::unauthorized(),
-        Some(Some(retry_after)) => Reply::too_many_requests(retry_after),
-        Some(None) => dispatch(hub, token, method, &params).await,
+        None | Some(Err(())) => Reply::unauthorized(),
+        Some(Ok(Some(retry_after))) => Reply::too_many_requests(retry_after),
+        Some(Ok(None)) => dispatch(hub, token, method, &params).await,
     };
     hub.with_bot(token, |bot| {
         if let Some(entry) = bot.log.iter_mut().rev().find(|e| e.seq == seq) {

@@ -4,6 +4,7 @@
     reason = "a test reports by panicking; the lint policy's `allow-unwrap-in-tests` covers #[test] functions, not their helpers"
 )]
 
+mod account_check;
 mod account_security;
 mod actors;
 mod auth;

@@ -62,6 +62,7 @@ const EXPECTED_OPERATIONS: &[(&str, &str)] = &[
     ("GET", "/api/messaging/accounts"),
     ("POST", "/api/messaging/accounts"),
     ("DELETE", "/api/messaging/accounts/{id}"),
+    ("POST", "/api/messaging/accounts/{id}/check"),
     ("GET", "/api/messaging/accounts/{id}/chats"),
     ("PUT", "/api/messaging/accounts/{id}/chats"),
     ("POST", "/api/messaging/accounts/{id}/resync"),

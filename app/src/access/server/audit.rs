@@ -7,7 +7,7 @@ use crate::server::db::Tx;
 use crate::server::{now_ms, AppState};
 
 /// Who did it, where, from which address.
-pub struct Actor {
+pub struct AuditActor {
     pub workspace_id: Option<i64>,
     pub user_id: Option<i64>,
     pub ip: String,
@@ -16,9 +16,9 @@ pub struct Actor {
     pub source: &'static str,
 }
 
-impl From<&AuthContext> for Actor {
-    fn from(auth: &AuthContext) -> Actor {
-        Actor {
+impl From<&AuthContext> for AuditActor {
+    fn from(auth: &AuthContext) -> AuditActor {
+        AuditActor {
             workspace_id: Some(auth.workspace_id.0),
             user_id: Some(auth.user_id.0),
             ip: auth.ip_text(),
@@ -30,7 +30,7 @@ impl From<&AuthContext> for Actor {
 /// Writes one entry; `target` is the kind and id of what was acted on.
 pub async fn log(
     tx: &mut Tx,
-    actor: impl Into<Actor>,
+    actor: impl Into<AuditActor>,
     action: &str,
     target: (&str, String),
     details: serde_json::Value,
@@ -57,7 +57,7 @@ pub async fn log(
 /// Writes one entry in a transaction of its own (sign-ins, which change nothing else).
 pub async fn log_now(
     state: &AppState,
-    actor: Actor,
+    actor: AuditActor,
     action: &str,
     target: (&str, String),
     details: serde_json::Value,

@@ -31,7 +31,7 @@ pub(super) fn profile_message(t: &'static Strings, f: &FieldError) -> String {
         .as_deref()
         .and_then(|c| t.profile.error(c))
         .map(str::to_string)
-        .unwrap_or_else(|| crate::translate_field(t, f))
+        .unwrap_or_else(|| crate::i18n::translate_field(t, f))
 }
 
 /// The message under `field`, from a browser or server error.

@@ -43,7 +43,7 @@ fn SessionsCard() -> impl IntoView {
     let sign_out = ServerAction::<crate::auth::SignOut>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_out.value().get() {
-            crate::navigate_full("/signin");
+            crate::providers::navigate_full("/signin");
         }
     });
     view! {
@@ -106,21 +106,21 @@ fn TwoFactorCard(enabled: bool, left: i64, version: RwSignal<u64>) -> impl IntoV
             code.set(String::new());
             codes.set(Some(c.recovery_codes));
         }
-        Some(Err(e)) => code_error.set(Some(crate::first_message(t.get_untracked(), &e))),
+        Some(Err(e)) => code_error.set(Some(crate::i18n::first_message(t.get_untracked(), &e))),
         None => {}
     });
     Effect::new(move |_| match disable.value().get() {
         Some(Ok(())) => {
             code.set(String::new());
-            crate::navigate_full("/settings/security");
+            crate::providers::navigate_full("/settings/security");
         }
-        Some(Err(e)) => code_error.set(Some(crate::first_message(t.get_untracked(), &e))),
+        Some(Err(e)) => code_error.set(Some(crate::i18n::first_message(t.get_untracked(), &e))),
         None => {}
     });
     let done_with_codes = move |_| {
         codes.set(None);
         // The session's flags changed (a required enrolment is done): reload everything.
-        crate::navigate_full("/settings/security");
+        crate::providers::navigate_full("/settings/security");
     };
     let _ = version;
     view! {

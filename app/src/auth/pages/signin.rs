@@ -31,7 +31,7 @@ pub fn SignInPage() -> impl IntoView {
     let next = next_path();
     let next_after_code = next.clone();
     Effect::new(move |_| match action.value().get() {
-        Some(Ok(None)) => crate::navigate_full(&next),
+        Some(Ok(None)) => crate::providers::navigate_full(&next),
         Some(Ok(Some(token))) => temp_token.set(Some(token)),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
@@ -83,7 +83,7 @@ fn SecondStep(temp_token: String, next: String) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let action = ServerAction::<ValidateTwoFactor>::new();
     Effect::new(move |_| match action.value().get() {
-        Some(Ok(())) => crate::navigate_full(&next),
+        Some(Ok(())) => crate::providers::navigate_full(&next),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
@@ -110,7 +110,7 @@ fn SecondStep(temp_token: String, next: String) -> impl IntoView {
         let e = error.get()?;
         e.details
             .first()
-            .map(|f| crate::translate_field(t.get(), f))
+            .map(|f| crate::i18n::translate_field(t.get(), f))
     });
     view! {
         <form class="card auth-form" method="post" on:submit=submit novalidate data-testid="two-factor-step">

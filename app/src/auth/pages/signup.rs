@@ -23,7 +23,7 @@ pub fn SignUpPage() -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let action = ServerAction::<SignUp>::new();
     Effect::new(move |_| match action.value().get() {
-        Some(Ok(())) => crate::navigate_full("/"),
+        Some(Ok(())) => crate::providers::navigate_full("/"),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });

@@ -151,11 +151,11 @@ async fn actor(
     state: &AppState,
     user: UserId,
     meta: &ClientMeta,
-) -> Result<audit::Actor, AppError> {
+) -> Result<audit::AuditActor, AppError> {
     let workspace = workspaces::default_membership(state, user)
         .await?
         .map(|(w, _)| w.0);
-    Ok(audit::Actor {
+    Ok(audit::AuditActor {
         workspace_id: workspace,
         user_id: Some(user.0),
         ip: meta.ip.to_string(),

@@ -246,7 +246,7 @@ async fn send_reset(state: &AppState, email: &str, ip: String) -> Result<(), App
     let url = format!("{}/reset-password?token={token}", state.settings.app_url());
     let mail = email::templates::render(&Template::PasswordReset { url: &url }, &locale, email);
     email::queue(&mut tx, state, None, &mail).await?;
-    let actor = audit::Actor {
+    let actor = audit::AuditActor {
         workspace_id: workspace,
         user_id: Some(user.0),
         ip,
@@ -297,7 +297,7 @@ pub async fn reset_password(
     let workspace = workspaces::default_membership(state, user)
         .await?
         .map(|(w, _)| w.0);
-    let actor = audit::Actor {
+    let actor = audit::AuditActor {
         workspace_id: workspace,
         user_id: Some(user.0),
         ip: meta.ip.to_string(),

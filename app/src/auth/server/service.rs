@@ -242,7 +242,7 @@ async fn open_session(
         .ok_or_else(|| AppError::forbidden("This account does not belong to any workspace"))?;
     let mut tx = state.db.begin().await?;
     let token = session::create(&mut tx, &state.settings, user_id, workspace_id, meta).await?;
-    let actor = audit::Actor {
+    let actor = audit::AuditActor {
         workspace_id: Some(workspace_id.0),
         user_id: Some(user_id.0),
         ip: meta.ip.to_string(),
@@ -281,7 +281,7 @@ async fn audit_sign_in(
             .map(|(w, _)| w.0),
         None => None,
     };
-    let actor = audit::Actor {
+    let actor = audit::AuditActor {
         workspace_id: workspace,
         user_id: user.map(|u| u.0),
         ip: meta.ip.to_string(),

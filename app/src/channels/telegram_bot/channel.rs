@@ -5,7 +5,7 @@ use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::messaging::server::accounts::{self, NewAccount};
 use crate::messaging::server::channel::{
-    Capabilities, Channel, Outgoing, Reach, Recipient, SendError,
+    AccountRef, Capabilities, Channel, Outgoing, Reach, Recipient, SendError,
 };
 use crate::server::AppState;
 use secrecy::SecretString;
@@ -37,7 +37,7 @@ impl Channel for BotChannel {
         to: &Recipient<'_>,
         message: Outgoing,
     ) -> Result<String, SendError> {
-        let client = client(state, to)?;
+        let client = client(state, to.account_id, to.secret)?;
         let reply_to = message.reply_to.as_deref().and_then(|r| r.parse().ok());
         let sent = match message.file {
             Some(f) => {
@@ -61,7 +61,7 @@ impl Channel for BotChannel {
     }
 
     async fn typing(&self, state: &AppState, to: &Recipient<'_>) -> Result<(), SendError> {
-        client(state, to)?
+        client(state, to.account_id, to.secret)?
             .send_typing(to.peer_id)
             .await
             .map(drop)
@@ -75,6 +75,14 @@ impl Channel for BotChannel {
         _max_id: i64,
     ) -> Result<(), SendError> {
         Err(SendError::Refused("Bots cannot mark chats read".into()))
+    }
+
+    async fn check(&self, state: &AppState, account: &AccountRef<'_>) -> Result<(), SendError> {
+        client(state, account.account_id, account.secret)?
+            .get_me()
+            .await
+            .map(|_| ())
+            .map_err(send_error)
     }
 
     /// The token is checked with `getMe`, sealed and stored; the bot then receives by long
@@ -135,9 +143,9 @@ impl Channel for BotChannel {
 }
 
 /// A Bot API client with the account's token.
-fn client(state: &AppState, to: &Recipient<'_>) -> Result<BotClient, SendError> {
-    let token = state.secrets.open(to.secret).map_err(|e| {
-        tracing::error!(account = to.account_id, error = %e, "a bot token does not open");
+fn client(state: &AppState, account_id: i64, secret: &str) -> Result<BotClient, SendError> {
+    let token = state.secrets.open(secret).map_err(|e| {
+        tracing::error!(account = account_id, error = %e, "a bot token does not open");
         SendError::NotHere("This server's key does not open the bot's token".into())
     })?;
     Ok(BotClient::new(

@@ -92,6 +92,14 @@ impl Channel for UserChannel {
         }
     }
 
+    async fn check(&self, state: &AppState, account: &AccountRef<'_>) -> Result<(), SendError> {
+        client(state, account.account_id)?
+            .me()
+            .await
+            .map(|_| ())
+            .map_err(mt_error)
+    }
+
     async fn typing(&self, state: &AppState, to: &Recipient<'_>) -> Result<(), SendError> {
         let peer = peer(to)?;
         client(state, to.account_id)?

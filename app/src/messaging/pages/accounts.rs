@@ -119,6 +119,7 @@ fn AccountItem(
         text
     };
     let sync = account.last_sync_at.map(|at| short_time(at, now_ms()));
+    let check_name = name.clone();
     view! {
         <li>
             <a class="accounts__item" href=move || inbox_href(inbox.open.get(), Some(id))
@@ -134,6 +135,7 @@ fn AccountItem(
                 </span>
                 {(!account.last_error.is_empty()).then(|| view! { <span class="accounts__error">{account.last_error.clone()}</span> })}
             </a>
+            <super::check_account::CheckButton id owner=account.owner_id name=check_name/>
             {(account.kind == "telegram_user").then(|| view! {
                 <a class="accounts__manage" href=format!("/inbox/accounts/{id}") data-testid=format!("manage-account-{id}")>
                     {move || t.get().telegram.manage}
@@ -191,7 +193,7 @@ fn ConnectBot() -> impl IntoView {
     let message = move || {
         error.with(|e| {
             e.as_ref().map(|e| match e.field_error("token") {
-                Some(f) => crate::translate_field(t.get(), f),
+                Some(f) => crate::i18n::translate_field(t.get(), f),
                 None => e.error.clone(),
             })
         })

@@ -2,6 +2,7 @@
 
 pub(crate) mod accounts;
 mod chat_list;
+mod check_account;
 mod composer;
 mod conversation;
 mod create_from_chat;

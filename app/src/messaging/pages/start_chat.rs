@@ -59,7 +59,7 @@ pub fn WriteFirst() -> impl IntoView {
     let message = move || {
         error.with(|e| {
             e.as_ref().map(|e| match e.details.first() {
-                Some(f) => crate::translate_field(t.get(), f),
+                Some(f) => crate::i18n::translate_field(t.get(), f),
                 None => e.error.clone(),
             })
         })

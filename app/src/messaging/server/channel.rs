@@ -1,7 +1,7 @@
 //! The inbox's port to the networks. A channel (a folder under `channels/`) implements
 //! [`Channel`] and is registered at start-up (`app::platform`); the inbox sends, marks read,
-//! shows typing, finds people to write to first and asks about capabilities through the
-//! registry, and never names a network. A channel reports its accounts' health through the one
+//! shows typing, finds people to write to first, checks an account when a member asks and
+//! asks about capabilities through the registry, and never names a network. A channel reports its accounts' health through the one
 //! health writer (`health::set`), and stores what it hears through `ingest`.
 
 use crate::access::server::AuthContext;
@@ -173,6 +173,11 @@ pub trait Channel: Send + Sync + 'static {
     async fn typing(&self, _state: &AppState, _to: &Recipient<'_>) -> Result<(), SendError> {
         Ok(())
     }
+
+    /// Asks the network whether the account works now (a bot's `getMe`, a user account's own
+    /// profile through its live connection). Runs on the account's instance when its connection
+    /// lives on one; what is certain in the answer becomes the account's health (`check.rs`).
+    async fn check(&self, state: &AppState, account: &AccountRef<'_>) -> Result<(), SendError>;
 
     /// Connects an account by token (checked with the network, stored through
     /// `accounts::upsert`); answers its id. Channels whose accounts log in another way refuse.

@@ -2,8 +2,10 @@
 //! `reconnecting` (with the error), `flood_wait` until a time (sends wait, the account page
 //! counts down), `needs_relogin` (the channel no longer accepts the credentials). Transitions
 //! are guarded — nothing here overwrites `disconnected` (only connecting again does), and only
-//! a new login leaves `needs_relogin` — and every change that happened is announced as an
-//! event, so open inboxes see it live.
+//! a new login leaves `needs_relogin`, and a flood wait Telegram set stays until it ends (only
+//! a new wait or `needs_relogin` replace it: a call of another kind that went through says
+//! nothing about sending) — and every change that happened is announced as an event, so open
+//! inboxes see it live.
 
 use crate::error::AppError;
 use crate::ids::WorkspaceId;
@@ -67,6 +69,13 @@ pub async fn set_in(
         Health::NeedsRelogin { .. } => "('disconnected')",
         _ => "('disconnected', 'needs_relogin')",
     };
+    // A wait in force is not lifted by news that the connection works or is being retried.
+    let wait = match health {
+        Health::Connected | Health::Reconnecting(_) => {
+            " AND NOT (status = 'flood_wait' AND COALESCE(flood_wait_until, 0) > $4)"
+        }
+        _ => "",
+    };
     let lease = match health {
         // Nobody can drive the account until it is connected again: hand the lease back.
         Health::NeedsRelogin { .. } => ", lease_owner = NULL, lease_until = NULL",
@@ -74,7 +83,7 @@ pub async fn set_in(
     };
     let changed = sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE channel_accounts SET status = $1, last_error = $2, flood_wait_until = $3, updated_at = $4{lease} \
-         WHERE id = $5 AND status NOT IN {from} \
+         WHERE id = $5 AND status NOT IN {from}{wait} \
          AND NOT (status = $1 AND last_error = $2 AND COALESCE(flood_wait_until, -1) = COALESCE($3, -1))"
     )))
     .bind(status)

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod channel;
+pub mod check;
 pub mod deliver;
 pub mod folders;
 pub mod health;
@@ -39,6 +40,7 @@ pub fn register_jobs(jobs: &mut crate::server::jobs::JobRegistry) {
     jobs.register::<read_remote::MarkRead>();
     jobs.register::<look_up::ReachPeer>();
     jobs.register::<typing::ShowTyping>();
+    jobs.register::<check::CheckAccount>();
 }
 
 const CONVERSATION_SELECT: &str = "SELECT c.id, c.account_id, c.kind, c.title, c.username, c.contact_id, \

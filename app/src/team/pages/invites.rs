@@ -84,7 +84,7 @@ pub fn InvitePanel(invites: Vec<InviteView>, version: RwSignal<u64>) -> impl Int
     let email_error = Signal::derive(move || {
         error.get().and_then(|e| {
             e.field_error("email")
-                .map(|f| crate::translate_field(t.get(), f))
+                .map(|f| crate::i18n::translate_field(t.get(), f))
         })
     });
     let roles = Signal::derive(move || role_options(t.get(), false));

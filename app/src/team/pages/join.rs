@@ -49,7 +49,7 @@ fn JoinForm(preview: InvitePreview, token: String, signed_in: bool) -> impl Into
     let error = RwSignal::new(None::<AppError>);
     let accept = ServerAction::<crate::team::JoinWorkspace>::new();
     Effect::new(move |_| match accept.value().get() {
-        Some(Ok(())) => crate::navigate_full("/"),
+        Some(Ok(())) => crate::providers::navigate_full("/"),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });

@@ -67,7 +67,7 @@ fn TeamBody(data: TeamData, version: RwSignal<u64>) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(())) = remove.value().get() {
             if leaving.get_untracked() {
-                crate::navigate_full("/");
+                crate::providers::navigate_full("/");
             }
         }
     });

@@ -144,7 +144,7 @@ pub async fn accept(
         .bind(user.0)
         .execute(&mut *tx)
         .await?;
-    let actor = audit::Actor {
+    let actor = audit::AuditActor {
         workspace_id: Some(ws.0),
         user_id: Some(user.0),
         ip: meta.ip.to_string(),

@@ -52,7 +52,7 @@ pub fn SettingsPage() -> impl IntoView {
     let name_error = Signal::derive(move || {
         error.get().and_then(|e| {
             e.field_error("name")
-                .map(|f| crate::translate_field(t.get(), f))
+                .map(|f| crate::i18n::translate_field(t.get(), f))
         })
     });
     view! {

@@ -93,7 +93,7 @@ fn AppForm(
 fn describe(e: &AppError) -> String {
     let t = crate::i18n::use_strings().get_untracked();
     match e.details.first() {
-        Some(f) => crate::translate_field(t, f),
+        Some(f) => crate::i18n::translate_field(t, f),
         None => e.error.clone(),
     }
 }
