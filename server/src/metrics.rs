@@ -40,8 +40,21 @@ pub fn install() -> anyhow::Result<PrometheusHandle> {
             .ok_or_else(|| anyhow::anyhow!("a metrics recorder other than Parley's is installed"));
     }
     describe();
+    // Histograms keep every sample until upkeep folds them into their buckets; folding them
+    // every few seconds (not only when scraped) keeps memory flat between scrapes and the
+    // recording path on warm, reused blocks.
+    let upkeep = handle.clone();
+    std::thread::Builder::new()
+        .name("metrics-upkeep".into())
+        .spawn(move || loop {
+            std::thread::sleep(UPKEEP_EVERY);
+            upkeep.run_upkeep();
+        })?;
     Ok(HANDLE.get_or_init(|| handle).clone())
 }
+
+/// How often histogram samples are folded into their buckets.
+const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Every series' help text (and unit), as Prometheus shows it.
 fn describe() {
