@@ -3,7 +3,9 @@
 //! (`parley-bench board …`) the Kanban board: page render, stage moves and their WebSocket
 //! fan-out, beside a raw axum+sqlx read and a bare WebSocket broadcast, and
 //! (`parley-bench inbox …`) the inbox: chat list, conversation and search reads, inbound
-//! latency from a fake Telegram server, and fan-out to 1,000 WebSocket clients.
+//! latency from a fake Telegram server, and fan-out to 1,000 WebSocket clients, and
+//! (`parley-bench writes …`) contact creates beside the same raw inserts, with what the
+//! database waited for and reads during the creates.
 //!
 //! See `bench/README.md` for what is measured and how to read the output.
 
@@ -17,6 +19,7 @@ mod load;
 mod report;
 mod server;
 mod wasm;
+mod writes;
 
 use anyhow::{Context, Result};
 use args::Args;
@@ -43,6 +46,7 @@ fn main() -> Result<()> {
         Some(board::SUBCOMMAND) => return board::main(&argv[1..]),
         Some(inbox::RAW_SUBCOMMAND) => return inbox::raw_main(&argv[1..]),
         Some(inbox::SUBCOMMAND) => return inbox::main(&argv[1..]),
+        Some(writes::SUBCOMMAND) => return writes::main(&argv[1..]),
         _ => {}
     }
     let Some(args) = Args::parse(argv)? else {

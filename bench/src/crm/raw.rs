@@ -5,11 +5,15 @@
 //! It runs the same query as Parley's `GET /api/crm/contacts/{id}` (same joins, scoped to the
 //! workspace) on a pool of the same size and SQLite settings, and answers a similar JSON body,
 //! but without sessions, HTTP layers or the `Any` driver.
+//!
+//! `POST /contacts` (`parley-bench writes`' baseline) inserts the row Parley's create inserts
+//! — same table, indexes and search-table trigger — as one statement in its own transaction:
+//! no checks, activity, event or notification.
 
 use anyhow::{Context, Result};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
 use sqlx::postgres::PgPoolOptions;
@@ -119,6 +123,7 @@ async fn serve(url: &str, workspace_id: i64, port: u16) -> Result<()> {
     let app = Router::new()
         .route("/ready", get(|| async { "ready" }))
         .route("/contacts/{id}", get(contact))
+        .route("/contacts", post(insert))
         .with_state(Arc::new(App { pool, workspace_id }));
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
         .await
@@ -150,6 +155,59 @@ impl Pool {
             )
         };
         Ok(pool)
+    }
+}
+
+/// The body of a `writes` create: Parley's `ContactInput` fields the benchmark sends.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewContact {
+    first_name: String,
+    last_name: String,
+}
+
+/// `contacts::server::create_in`'s INSERT, with the same search text Parley builds for a
+/// contact with only a name.
+const INSERT: &str = "INSERT INTO contacts (workspace_id, first_name, last_name, display_name, email, phone, \
+    telegram_user_id, telegram_username, company_id, owner_id, search_text, created_at, updated_at) \
+    VALUES ($1, $2, $3, $4, '', '', NULL, '', NULL, NULL, $5, $6, $6) RETURNING id";
+
+async fn insert(
+    State(app): State<Arc<App>>,
+    Json(c): Json<NewContact>,
+) -> Result<(StatusCode, Json<serde_json::Value>), StatusCode> {
+    let display = format!("{} {}", c.first_name, c.last_name);
+    let search = display.to_lowercase();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let id: Result<i64, sqlx::Error> = match &app.pool {
+        Pool::Sqlite(pool) => {
+            sqlx::query_scalar(INSERT)
+                .bind(app.workspace_id)
+                .bind(&c.first_name)
+                .bind(&c.last_name)
+                .bind(&display)
+                .bind(&search)
+                .bind(now)
+                .fetch_one(pool)
+                .await
+        }
+        Pool::Postgres(pool) => {
+            sqlx::query_scalar(INSERT)
+                .bind(app.workspace_id)
+                .bind(&c.first_name)
+                .bind(&c.last_name)
+                .bind(&display)
+                .bind(&search)
+                .bind(now)
+                .fetch_one(pool)
+                .await
+        }
+    };
+    match id {
+        Ok(id) => Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id })))),
+        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR),
     }
 }
 
