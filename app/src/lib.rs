@@ -73,7 +73,9 @@ pub fn App() -> impl IntoView {
     let t = use_strings();
     view! {
         <Stylesheet id="leptos" href="/pkg/parley.css"/>
-        <Title text=move || t.get().app_name/>
+        // The brand reads the same in every language: read once, so building the title when
+        // the response is sent never touches a signal whose owner is already gone.
+        <Title text=t.get_untracked().app_name/>
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/signin") view=auth::SignInPage/>
