@@ -23,7 +23,6 @@ use std::time::Duration;
 
 /// How long the request waits for the check.
 const WAIT: Duration = Duration::from_secs(15);
-const POLL: Duration = Duration::from_millis(50);
 /// When this instance does not hold the connection yet, the check is tried again this soon.
 const NOT_HERE_RETRY_MS: i64 = 1_000;
 
@@ -111,20 +110,18 @@ pub async fn check(
 
 /// The job's final state and error, or `None` while it is still queued after [`WAIT`].
 async fn wait_for(state: &AppState, job_id: i64) -> Result<Option<(String, String)>, AppError> {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
+    jobs::await_outcome(WAIT, || async {
         let row: Option<(String, String)> =
             sqlx::query_as("SELECT state, last_error FROM jobs WHERE id = $1")
                 .bind(job_id)
                 .fetch_optional(&state.db.pool)
                 .await?;
         match row {
-            Some(outcome) if outcome.0 != "queued" => return Ok(Some(outcome)),
-            None => return Err(AppError::not_found("Check")),
-            Some(_) if tokio::time::Instant::now() >= deadline => return Ok(None),
-            Some(_) => tokio::time::sleep(POLL).await,
+            None => Err(AppError::not_found("Check")),
+            Some(outcome) => Ok((outcome.0 != "queued").then_some(outcome)),
         }
-    }
+    })
+    .await
 }
 
 async fn run_check(state: &AppState, job: &Job, id: i64) -> Result<(), AppError> {

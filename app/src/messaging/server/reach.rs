@@ -23,7 +23,6 @@ use validator::Validate;
 pub const WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
 /// How long the member's request waits for the lookup before answering that it goes on.
 const WAIT: Duration = Duration::from_secs(20);
-const POLL: Duration = Duration::from_millis(50);
 
 /// The start of the allowance's window that ends at `now`.
 pub fn window_start(now: i64) -> i64 {
@@ -231,20 +230,18 @@ async fn wait_for(
     state: &AppState,
     reach_id: i64,
 ) -> Result<Option<(String, Option<i64>, String)>, AppError> {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
+    jobs::await_outcome(WAIT, || async {
         let row: Option<(String, Option<i64>, String)> =
             sqlx::query_as("SELECT state, conversation_id, error FROM reaches WHERE id = $1")
                 .bind(reach_id)
                 .fetch_optional(&state.db.pool)
                 .await?;
         match row {
-            Some(outcome) if outcome.0 != "pending" => return Ok(Some(outcome)),
-            None => return Err(AppError::not_found("Lookup")),
-            Some(_) if tokio::time::Instant::now() >= deadline => return Ok(None),
-            Some(_) => tokio::time::sleep(POLL).await,
+            None => Err(AppError::not_found("Lookup")),
+            Some(outcome) => Ok((outcome.0 != "pending").then_some(outcome)),
         }
-    }
+    })
+    .await
 }
 
 #[cfg(test)]

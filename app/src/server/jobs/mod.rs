@@ -196,3 +196,28 @@ pub async fn depth(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
         .fetch_all(&db.pool)
         .await
 }
+
+/// How often a waiting request looks again.
+const AWAIT_POLL: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// For a request that waits for a job to run (on whichever instance may run it): asks `look`
+/// every 50 ms until it answers `Some`, or answers `None` once `wait` has passed.
+pub async fn await_outcome<T, E, F, Fut>(
+    wait: std::time::Duration,
+    mut look: F,
+) -> Result<Option<T>, E>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<T>, E>>,
+{
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        if let Some(outcome) = look().await? {
+            return Ok(Some(outcome));
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Ok(None);
+        }
+        tokio::time::sleep(AWAIT_POLL).await;
+    }
+}
