@@ -12,6 +12,7 @@
 mod args;
 mod board;
 mod crm;
+mod fresh;
 mod hello;
 mod http;
 mod inbox;

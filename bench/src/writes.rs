@@ -11,16 +11,16 @@
 //! `pg_stat_activity`), so the report shows what they waited for: where a create's time goes.
 
 use crate::crm::args::Backend;
-use crate::crm::database::Throwaway;
+use crate::fresh::{self, Fresh};
 use crate::http;
 use crate::load::{self, LoadPlan, LoadStats, Target};
-use crate::server::{Helper, Parley};
+use crate::server::Helper;
 use anyhow::{bail, ensure, Context, Result};
 use hyper::Method;
 use serde_json::json;
 use sqlx::{Connection, PgConnection, Row};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -126,33 +126,15 @@ struct WritesReport {
 }
 
 async fn run(args: &WritesArgs) -> Result<WritesReport> {
-    let load_average = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| l.split_whitespace().next().map(str::to_string))
-        .unwrap_or_else(|| "?".into());
-    // Declared first so it is dropped last, after both servers are gone.
-    let database = match args.backend {
-        Backend::Postgres => Some(Throwaway::create(&args.pg_url).await?),
-        Backend::Sqlite => None,
-    };
-    let parley = Parley::start_on(
-        &args.server,
-        Path::new("target/site"),
-        database.as_ref().map(|d| d.url.as_str()),
-    )
-    .await?;
-    let db_url = match &database {
-        Some(d) => d.url.clone(),
-        None => format!("sqlite://{}?mode=rw", parley.sqlite_path().display()),
-    };
-    let answer = http::sign_up_answer(parley.addr).await?;
-    let token = answer["accessToken"]
-        .as_str()
-        .context("no token")?
-        .to_string();
-    let workspace_id = answer["workspace"]["id"]
-        .as_i64()
-        .context("no workspace id")?;
+    let load_average = fresh::load_average();
+    let Fresh {
+        database,
+        parley,
+        db_url,
+        token,
+        workspace_id,
+        ..
+    } = Fresh::start(&args.server, args.backend, &args.pg_url, &[]).await?;
 
     let plan = LoadPlan {
         connections: args.connections,

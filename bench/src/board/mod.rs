@@ -18,12 +18,11 @@ mod render;
 pub(crate) mod report;
 mod seed;
 
-use crate::crm::args::Backend;
-use crate::crm::database::Throwaway;
 use crate::crm::seed::{now_ms, Rng};
+use crate::fresh::{self, Fresh};
 use crate::http;
 use crate::load::{self, LoadPlan, Target};
-use crate::server::{Helper, Parley};
+use crate::server::Helper;
 use anyhow::{ensure, Context, Result};
 use args::BoardArgs;
 use fanout::Move;
@@ -32,7 +31,6 @@ use report::BoardReport;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::Path;
 
 pub const SUBCOMMAND: &str = "board";
 pub use bare_ws::{main as ws_main, SUBCOMMAND as WS_SUBCOMMAND};
@@ -52,41 +50,15 @@ pub fn main(argv: &[String]) -> Result<()> {
 }
 
 async fn run(args: &BoardArgs) -> Result<BoardReport> {
-    // Other work on the machine skews every number; the report shows how busy it was.
-    let load_average = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| l.split_whitespace().next().map(str::to_string))
-        .unwrap_or_else(|| "?".into());
-    // Declared first so it is dropped last, after every server is gone.
-    let database = match args.backend {
-        Backend::Postgres => Some(Throwaway::create(&args.pg_url).await?),
-        Backend::Sqlite => None,
-    };
-    eprintln!(
-        "starting {} on {} …",
-        args.server.display(),
-        args.backend.name()
-    );
-    let parley = Parley::start_on(
-        &args.server,
-        Path::new("target/site"),
-        database.as_ref().map(|d| d.url.as_str()),
-    )
-    .await?;
-    eprintln!("parley pid {}", parley.pid());
-    let db_url = match &database {
-        Some(d) => d.url.clone(),
-        None => format!("sqlite://{}?mode=rw", parley.sqlite_path().display()),
-    };
-    let answer = http::sign_up_answer(parley.addr).await?;
-    let token = answer["accessToken"]
-        .as_str()
-        .context("no token")?
-        .to_string();
-    let workspace_id = answer["workspace"]["id"]
-        .as_i64()
-        .context("no workspace id")?;
-    let user_id = answer["user"]["id"].as_i64().context("no user id")?;
+    let load_average = fresh::load_average();
+    let Fresh {
+        database: _database,
+        parley,
+        db_url,
+        token,
+        workspace_id,
+        user_id,
+    } = Fresh::start(&args.server, args.backend, &args.pg_url, &[]).await?;
 
     eprintln!("seeding {} deals with batched SQL …", args.deals);
     let seeded = seed::seed(&db_url, workspace_id, user_id, args.deals).await?;

@@ -13,13 +13,13 @@ pub(crate) mod raw;
 mod report;
 pub(crate) mod seed;
 
+use crate::fresh::{self, Fresh};
 use crate::http;
 use crate::load::{self, LoadPlan, Target};
 use crate::server::{Helper, Parley};
 use anyhow::{ensure, Context, Result};
-use args::{Backend, CrmArgs};
+use args::CrmArgs;
 use report::{CrmReport, Import};
-use std::path::Path;
 use std::time::Instant;
 
 pub const SUBCOMMAND: &str = "crm";
@@ -39,41 +39,15 @@ pub fn main(argv: &[String]) -> Result<()> {
 }
 
 async fn run(args: &CrmArgs) -> Result<CrmReport> {
-    // Other work on the machine skews every number; the report shows how busy it was.
-    let load_average = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| l.split_whitespace().next().map(str::to_string))
-        .unwrap_or_else(|| "?".into());
-    // Declared first so it is dropped last, after both servers are gone.
-    let database = match args.backend {
-        Backend::Postgres => Some(database::Throwaway::create(&args.pg_url).await?),
-        Backend::Sqlite => None,
-    };
-    eprintln!(
-        "starting {} on {} …",
-        args.server.display(),
-        args.backend.name()
-    );
-    let parley = Parley::start_on(
-        &args.server,
-        Path::new("target/site"),
-        database.as_ref().map(|d| d.url.as_str()),
-    )
-    .await?;
-    eprintln!("parley pid {}", parley.pid());
-    let db_url = match &database {
-        Some(d) => d.url.clone(),
-        None => format!("sqlite://{}?mode=rw", parley.sqlite_path().display()),
-    };
-    let answer = http::sign_up_answer(parley.addr).await?;
-    let token = answer["accessToken"]
-        .as_str()
-        .context("no token")?
-        .to_string();
-    let workspace_id = answer["workspace"]["id"]
-        .as_i64()
-        .context("no workspace id")?;
-    let user_id = answer["user"]["id"].as_i64().context("no user id")?;
+    let load_average = fresh::load_average();
+    let Fresh {
+        database,
+        parley,
+        db_url,
+        token,
+        workspace_id,
+        user_id,
+    } = Fresh::start(&args.server, args.backend, &args.pg_url, &[]).await?;
 
     let seeder = args.server.with_file_name("parley-seed");
     let seeded = if seeder.is_file() {

@@ -21,12 +21,10 @@ mod report;
 mod seed;
 mod words;
 
-use crate::crm::args::Backend;
-use crate::crm::database::Throwaway;
 use crate::crm::seed::Rng;
+use crate::fresh::{self, Fresh};
 use crate::http;
 use crate::load::LoadPlan;
-use crate::server::Parley;
 use anyhow::{ensure, Context, Result};
 use args::InboxArgs;
 use fake_telegram::{FakeTelegram, NewBot};
@@ -34,7 +32,6 @@ use hyper::StatusCode;
 use report::InboxReport;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
-use std::path::Path;
 
 pub const SUBCOMMAND: &str = "inbox";
 pub use raw::{main as raw_main, SUBCOMMAND as RAW_SUBCOMMAND};
@@ -58,45 +55,19 @@ pub fn main(argv: &[String]) -> Result<()> {
 
 async fn run(args: &InboxArgs) -> Result<InboxReport> {
     fanout::check_open_files(args.clients)?;
-    // Other work on the machine skews every number; the report shows how busy it was.
-    let load_average = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| l.split_whitespace().next().map(str::to_string))
-        .unwrap_or_else(|| "?".into());
-    // Declared first so it is dropped last, after every server is gone.
-    let database = match args.backend {
-        Backend::Postgres => Some(Throwaway::create(&args.pg_url).await?),
-        Backend::Sqlite => None,
-    };
+    let load_average = fresh::load_average();
     let fake = FakeTelegram::start(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
     fake.add_bot(NewBot::new(BOT_TOKEN, BOT_USERNAME))?;
-    eprintln!(
-        "fake Telegram on {}; starting {} on {} …",
-        fake.base_url(),
-        args.server.display(),
-        args.backend.name()
-    );
-    let parley = Parley::start_with(
-        &args.server,
-        Path::new("target/site"),
-        database.as_ref().map(|d| d.url.as_str()),
-        &[("PARLEY_TELEGRAM_API_BASE", fake.base_url())],
-    )
-    .await?;
-    eprintln!("parley pid {}", parley.pid());
-    let db_url = match &database {
-        Some(d) => d.url.clone(),
-        None => format!("sqlite://{}?mode=rw", parley.sqlite_path().display()),
-    };
-    let answer = http::sign_up_answer(parley.addr).await?;
-    let token = answer["accessToken"]
-        .as_str()
-        .context("no token")?
-        .to_string();
-    let workspace_id = answer["workspace"]["id"]
-        .as_i64()
-        .context("no workspace id")?;
-    let user_id = answer["user"]["id"].as_i64().context("no user id")?;
+    eprintln!("fake Telegram on {}", fake.base_url());
+    let env = [("PARLEY_TELEGRAM_API_BASE", fake.base_url())];
+    let Fresh {
+        database: _database,
+        parley,
+        db_url,
+        token,
+        workspace_id,
+        user_id,
+    } = Fresh::start(&args.server, args.backend, &args.pg_url, &env).await?;
     let account_id = connect_bot(parley.addr, &token).await?;
 
     eprintln!(
