@@ -58,6 +58,23 @@ impl ListQuery {
     }
 
     /// The search text, trimmed and lower-cased; `None` when empty.
+    /// Everything that decides a list's answer besides its workspace, for the list cache:
+    /// `list`, the page, the filters and the search as it is matched (trimmed, lower case).
+    pub fn cache_key(&self, list: &str) -> String {
+        format!(
+            "{list}:{}:{}:{:?}:{:?}:{:?}:{:?}:{:?}:{:?}:{:?}",
+            self.page.unwrap_or(1),
+            self.limit.unwrap_or(DEFAULT_LIMIT),
+            self.search_term(),
+            self.sort,
+            self.company_id,
+            self.contact_id,
+            self.owner_id,
+            self.pipeline_id,
+            self.stage_id,
+        )
+    }
+
     pub fn search_term(&self) -> Option<String> {
         let term = self.search.as_deref().unwrap_or("").trim().to_lowercase();
         (!term.is_empty()).then(|| term.chars().take(100).collect())
@@ -90,6 +107,11 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// Roughly the memory the page takes, for the list cache's budget.
+    pub fn weight(&self) -> usize {
+        256 + self.items.len() * 768
+    }
+
     pub fn new(items: Vec<T>, page: i64, limit: i64, total: i64) -> Page<T> {
         let total_pages = if total == 0 {
             0

@@ -125,6 +125,9 @@ pub enum MemberEvent {
     Left { user_id: UserId, role: String },
     #[serde(rename = "member.removed", rename_all = "camelCase")]
     Removed { user_id: UserId, role: String },
+    /// A member changed the name shown for them (lists show it beside what they own).
+    #[serde(rename = "member.renamed", rename_all = "camelCase")]
+    Renamed { user_id: UserId, name: String },
     /// `user_id` is the new owner; `from` the one who handed it over (now an admin).
     #[serde(rename = "ownership.transferred", rename_all = "camelCase")]
     OwnershipTransferred {
@@ -141,6 +144,7 @@ impl MemberEvent {
             | MemberEvent::RoleChanged { user_id, .. }
             | MemberEvent::Left { user_id, .. }
             | MemberEvent::Removed { user_id, .. }
+            | MemberEvent::Renamed { user_id, .. }
             | MemberEvent::OwnershipTransferred { user_id, .. } => *user_id,
         }
     }

@@ -12,6 +12,7 @@ use crate::server::query::{order_by, search_text, Conditions};
 use crate::server::{now_ms, refs, AppState};
 use crate::timeline::server::{changed_fields, record_activity, Subject};
 use sqlx::{AssertSqlSafe, Row as _};
+use std::sync::Arc;
 use validator::Validate;
 
 const SELECT: &str =
@@ -51,7 +52,30 @@ pub async fn list(
     q: &ListQuery,
 ) -> Result<Page<CompanyView>, AppError> {
     let (page, limit) = q.bounds()?;
-    let mut cond = Conditions::in_workspace("co", auth.workspace_id.0);
+    let ws = auth.workspace_id.0;
+    let page = state
+        .lists
+        .get_or_compute(
+            &state.db,
+            ws,
+            q.cache_key("companies"),
+            Page::weight,
+            |seq| list_page(state, ws, seq, q, page, limit),
+        )
+        .await?;
+    Ok(Arc::unwrap_or_clone(page))
+}
+
+/// One page of the list, from the database.
+async fn list_page(
+    state: &AppState,
+    workspace_id: i64,
+    seq: Option<i64>,
+    q: &ListQuery,
+    page: i64,
+    limit: i64,
+) -> Result<Page<CompanyView>, AppError> {
+    let mut cond = Conditions::in_workspace("co", workspace_id);
     cond.eq("co.owner_id", q.owner_id);
     cond.search(
         state.db.backend,
@@ -61,7 +85,7 @@ pub async fn list(
     );
     let total = state
         .counts
-        .total(&state.db, auth.workspace_id.0, "companies co", &cond)
+        .total(&state.db, workspace_id, seq, "companies co", &cond)
         .await?;
     let n = cond.next_placeholder();
     let sql = format!(

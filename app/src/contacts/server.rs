@@ -12,6 +12,7 @@ use crate::server::query::{order_by, search_text, Conditions};
 use crate::server::{now_ms, refs, AppState};
 use crate::timeline::server::{changed_fields, record_activity, Subject};
 use sqlx::{AssertSqlSafe, Row as _};
+use std::sync::Arc;
 use validator::Validate;
 
 const SELECT: &str = "SELECT c.id, c.first_name, c.last_name, c.display_name, c.email, c.phone, \
@@ -56,7 +57,30 @@ pub async fn list(
     q: &ListQuery,
 ) -> Result<Page<ContactView>, AppError> {
     let (page, limit) = q.bounds()?;
-    let mut cond = Conditions::in_workspace("c", auth.workspace_id.0);
+    let ws = auth.workspace_id.0;
+    let page = state
+        .lists
+        .get_or_compute(
+            &state.db,
+            ws,
+            q.cache_key("contacts"),
+            Page::weight,
+            |seq| list_page(state, ws, seq, q, page, limit),
+        )
+        .await?;
+    Ok(Arc::unwrap_or_clone(page))
+}
+
+/// One page of the list, from the database.
+async fn list_page(
+    state: &AppState,
+    workspace_id: i64,
+    seq: Option<i64>,
+    q: &ListQuery,
+    page: i64,
+    limit: i64,
+) -> Result<Page<ContactView>, AppError> {
+    let mut cond = Conditions::in_workspace("c", workspace_id);
     cond.eq("c.company_id", q.company_id);
     cond.eq("c.owner_id", q.owner_id);
     cond.search(
@@ -67,7 +91,7 @@ pub async fn list(
     );
     let total = state
         .counts
-        .total(&state.db, auth.workspace_id.0, "contacts c", &cond)
+        .total(&state.db, workspace_id, seq, "contacts c", &cond)
         .await?;
     let n = cond.next_placeholder();
     let sql = format!(
@@ -165,6 +189,22 @@ pub async fn create(
     Ok(created)
 }
 
+const INSERT: &str = "INSERT INTO contacts (workspace_id, first_name, last_name, display_name, \
+    email, phone, telegram_user_id, telegram_username, company_id, owner_id, search_text, created_at, \
+    updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)";
+
+/// PostgreSQL: the contact, its "created" activity and the contact as lists show it, in one
+/// statement (one round trip instead of three, on the hottest write of an import or a form).
+static INSERT_WITH_ACTIVITY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "WITH c AS ({INSERT} RETURNING *), \
+         a AS (INSERT INTO activities (workspace_id, subject_type, subject_id, kind, data, actor_id, source, created_at) \
+           SELECT workspace_id, 'contact', id, 'created', $13, $14, $15, created_at FROM c) \
+         {}",
+        SELECT.replace("FROM contacts c ", "FROM c ")
+    )
+});
+
 /// Inserts a checked contact and its "created" activity (also used by the CSV import).
 pub async fn create_in(
     tx: &mut Tx,
@@ -173,33 +213,38 @@ pub async fn create_in(
 ) -> Result<ContactView, AppError> {
     let now = now_ms();
     let text = contact_search_text(tx, input).await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO contacts (workspace_id, first_name, last_name, display_name, email, phone, \
-         telegram_user_id, telegram_username, company_id, owner_id, search_text, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
-    )
-    .bind(auth.workspace_id.0)
-    .bind(&input.first_name)
-    .bind(&input.last_name)
-    .bind(&input.display_name)
-    .bind(input.email.clone().unwrap_or_default())
-    .bind(input.phone.clone().unwrap_or_default())
-    .bind(input.telegram_user_id)
-    .bind(input.telegram_username.clone().unwrap_or_default())
-    .bind(input.company_id)
-    .bind(input.owner_id)
-    .bind(text)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
-    record_activity(
-        tx,
-        auth,
-        Subject::Contact(id),
-        "created",
-        serde_json::json!({ "name": input.display_name }),
-    )
-    .await?;
+    let activity = serde_json::json!({ "name": input.display_name });
+    let insert = |sql: AssertSqlSafe<&'static str>| {
+        sqlx::query(sql)
+            .bind(auth.workspace_id.0)
+            .bind(&input.first_name)
+            .bind(&input.last_name)
+            .bind(&input.display_name)
+            .bind(input.email.clone().unwrap_or_default())
+            .bind(input.phone.clone().unwrap_or_default())
+            .bind(input.telegram_user_id)
+            .bind(input.telegram_username.clone().unwrap_or_default())
+            .bind(input.company_id)
+            .bind(input.owner_id)
+            .bind(text.clone())
+            .bind(now)
+    };
+    if tx.backend_name() == "PostgreSQL" {
+        let row = insert(AssertSqlSafe(INSERT_WITH_ACTIVITY.as_str()))
+            .bind(activity.to_string())
+            .bind(auth.user_id.0)
+            .bind(auth.source())
+            .fetch_one(&mut **tx)
+            .await?;
+        return Ok(view(&row)?);
+    }
+    static INSERT_RETURNING_ID: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| format!("{INSERT} RETURNING id"));
+    let id: i64 = insert(AssertSqlSafe(INSERT_RETURNING_ID.as_str()))
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
+    record_activity(tx, auth, Subject::Contact(id), "created", activity).await?;
     get_in(tx, auth.workspace_id.0, id).await
 }
 

@@ -10,7 +10,7 @@ use crate::contacts::server::{create_in, update_in};
 use crate::contacts::ContactEvent;
 use crate::deals::DealInput;
 use crate::error::AppError;
-use crate::realtime::server::{StoredEvent, UnitOfWork};
+use crate::realtime::server::{NewEvent, UnitOfWork};
 use crate::server::db::Tx;
 use crate::server::query::search_text;
 use crate::server::{now_ms, AppState};
@@ -101,7 +101,7 @@ pub async fn import(
         if let Some(event) =
             apply_row(&mut uow, auth, &mut index, &mut report, record, planned).await?
         {
-            uow.recorded([event]);
+            uow.record_new(event);
         }
     }
     if report.created + report.updated + report.companies_created > 0 {
@@ -136,7 +136,7 @@ async fn apply_row(
     report: &mut ImportReport,
     record: &Record,
     planned: Plan,
-) -> Result<Option<StoredEvent>, AppError> {
+) -> Result<Option<NewEvent>, AppError> {
     let (contact, deal) = match planned {
         Plan::Create(draft) => {
             let deal = draft.deal.clone();

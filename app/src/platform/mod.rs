@@ -6,7 +6,7 @@ pub mod api;
 
 use crate::messaging::server::channel::ChannelRegistry;
 use crate::realtime::server::consumers::ConsumerRegistry;
-use crate::realtime::server::EventHub;
+use crate::realtime::server::{EventHub, Sequencer};
 use crate::server::jobs::JobRegistry;
 use crate::server::parts::Parts;
 use crate::server::{Db, Settings};
@@ -15,13 +15,15 @@ use crate::server::{Db, Settings};
 /// [`consumer_registry`], a test may add its own).
 pub fn parts(settings: &Settings, db: &Db, consumers: ConsumerRegistry) -> anyhow::Result<Parts> {
     let hub = EventHub::new();
+    let sequencer = Sequencer::start(db.clone(), hub.clone());
     let mut parts = Parts::new();
     parts
         .insert(crate::deals::server::moves::MoveQueue::start(
             db.clone(),
-            hub.clone(),
+            sequencer.clone(),
         ))
         .insert(hub)
+        .insert(sequencer)
         .insert(crate::auth::server::throttle::SignInThrottle::new(settings))
         .insert(crate::access::server::cache::AuthCache::new())
         .insert(crate::email::server::Mailer::from_settings(settings)?)

@@ -80,7 +80,8 @@ pub enum ServerControl {
 
 /// Event kinds that are not activity a person reads in a feed (typing, read receipts, edits
 /// of chat state); they still reach the pages that need them live.
-pub const NOT_IN_FEED: [&str; 6] = [
+pub const NOT_IN_FEED: [&str; 7] = [
+    "member.renamed",
     "conversation.typing",
     "conversation.updated",
     "message.read",

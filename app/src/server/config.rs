@@ -39,6 +39,9 @@ pub struct Settings {
     pub session_absolute_hours: u64,
     /// The largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
+    /// The memory list pages may take in the list cache, in MiB (0: no cache, every list is
+    /// read from the database).
+    pub list_cache_mb: u64,
     /// Whether to trust `X-Forwarded-For` for the client IP (only behind a proxy you run).
     pub trust_proxy: bool,
     /// 32 bytes, base64: the key that seals bot tokens and sessions at rest. Absent: a key
@@ -119,6 +122,7 @@ struct Defaults {
     session_idle_minutes: u64,
     session_absolute_hours: u64,
     body_limit_bytes: usize,
+    list_cache_mb: u64,
     trust_proxy: bool,
     telegram_api_base: &'static str,
     smtp_port: u16,
@@ -143,6 +147,7 @@ const DEFAULTS: Defaults = Defaults {
     session_idle_minutes: 60 * 24 * 7,
     session_absolute_hours: 24 * 30,
     body_limit_bytes: 1024 * 1024,
+    list_cache_mb: 64,
     trust_proxy: false,
     telegram_api_base: "https://api.telegram.org",
     smtp_port: 587,

@@ -1,9 +1,11 @@
 //! Exact list totals, remembered until the workspace changes.
 //!
-//! Every write records an event and so advances `workspaces.event_seq` in its transaction. A
-//! total is counted in the same statement that reads the sequence number, and kept under that
-//! number: while it stands, no write has touched the workspace, so the remembered total is what
-//! a fresh `COUNT(*)` would answer. Paging through a list, or a search typed again, then costs
+//! Every write records an event, and is acknowledged only once its event is numbered, which
+//! advances `workspaces.event_seq` (in the write's transaction on SQLite, by the sequencer
+//! right after its commit on PostgreSQL). A total is counted in the same statement that reads
+//! the sequence number, and kept under that number: a write acknowledged before a request
+//! began has moved the number that request reads, so the remembered total is never older than
+//! what a fresh `COUNT(*)` would answer. Paging through a list, or a search typed again, then costs
 //! one primary-key read instead of a count over every match.
 
 use super::query::Conditions;
@@ -28,10 +30,12 @@ impl Default for Counts {
 
 impl Counts {
     /// `SELECT COUNT(*) FROM {from} WHERE {cond}` for `workspace_id` (which `cond` must scope).
+    /// `seq` is the workspace's event sequence number when the caller has just read it.
     pub async fn total(
         &self,
         db: &Db,
         workspace_id: i64,
+        seq: Option<i64>,
         from: &str,
         cond: &Conditions,
     ) -> Result<i64, sqlx::Error> {
@@ -39,10 +43,15 @@ impl Counts {
         from.hash(&mut hasher);
         cond.hash(&mut hasher);
         let query = hasher.finish();
-        let seq: Option<i64> = sqlx::query_scalar("SELECT event_seq FROM workspaces WHERE id = $1")
-            .bind(workspace_id)
-            .fetch_optional(&db.pool)
-            .await?;
+        let seq: Option<i64> = match seq {
+            Some(seq) => Some(seq),
+            None => {
+                sqlx::query_scalar("SELECT event_seq FROM workspaces WHERE id = $1")
+                    .bind(workspace_id)
+                    .fetch_optional(&db.pool)
+                    .await?
+            }
+        };
         if let Some(total) = seq.and_then(|seq| self.0.get(&(workspace_id, seq, query))) {
             return Ok(total);
         }

@@ -32,6 +32,10 @@ pub struct Db {
     /// PostgreSQL a connection of its own, so a batch never queues behind the requests that
     /// fill the main pool.
     group_writer: AnyPool,
+    /// Where the event sequencer numbers committed events: on PostgreSQL a connection of its
+    /// own, so numbering never queues behind the requests that wait for it (unused on SQLite,
+    /// which numbers events in the writing transaction).
+    sequencer: AnyPool,
     pub backend: Backend,
     /// Write transactions waiting for the writer (on SQLite, the one connection).
     writers_waiting: std::sync::Arc<std::sync::atomic::AtomicI64>,
@@ -103,27 +107,42 @@ impl Db {
             .connect(url.expose_secret())
             .await
             .context("connecting to the database")?;
-        let (writer, group_writer) = match backend {
+        let (writer, group_writer, sequencer) = match backend {
             Backend::Sqlite => {
                 let writer = writer_options
                     .connect(url.expose_secret())
                     .await
                     .context("connecting to the database")?;
-                (writer.clone(), writer)
+                (writer.clone(), writer.clone(), writer)
             }
             Backend::Postgres => {
-                let group_writer = options
-                    .max_connections(1)
+                let one = options.max_connections(1);
+                // Every batch it writes inserts events and is answered after the sequencer's
+                // synchronous commit, which flushes the batch's WAL too (see
+                // `UnitOfWork::commit`): its own commits need not wait for the disk.
+                let group_writer = one
+                    .clone()
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            conn.execute("SET synchronous_commit = off").await?;
+                            Ok(())
+                        })
+                    })
                     .connect(url.expose_secret())
                     .await
                     .context("connecting to the database")?;
-                (pool.clone(), group_writer)
+                let sequencer = one
+                    .connect(url.expose_secret())
+                    .await
+                    .context("connecting to the database")?;
+                (pool.clone(), group_writer, sequencer)
             }
         };
         Ok(Db {
             pool,
             writer,
             group_writer,
+            sequencer,
             backend,
             writers_waiting: Default::default(),
         })
@@ -170,9 +189,15 @@ impl Db {
         &self.writer
     }
 
-    /// Where a group commit writes (see the field).
+    /// Where a group commit writes (see the field). On PostgreSQL its commits do not wait for
+    /// the disk: write there only what is answered after the sequencer has published it.
     pub fn group_writer(&self) -> &AnyPool {
         &self.group_writer
+    }
+
+    /// Where the event sequencer writes (see the field).
+    pub fn sequencer(&self) -> &AnyPool {
+        &self.sequencer
     }
 
     /// Starts a transaction that will write.
@@ -181,6 +206,21 @@ impl Db {
         match self.backend {
             Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.writer.begin().await,
+        }
+    }
+
+    /// Starts a transaction that will write and whose commit, on PostgreSQL, does not wait for
+    /// the disk: only for writes answered after a later synchronous commit (the sequencer's,
+    /// see `UnitOfWork::commit`), which flushes this one's WAL too. On SQLite, [`Db::begin`].
+    pub async fn begin_flushed_later(&self) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.begin().await,
+            Backend::Postgres => {
+                let _waiting = Waiting::new(&self.writers_waiting);
+                self.writer
+                    .begin_with("BEGIN; SET LOCAL synchronous_commit = off")
+                    .await
+            }
         }
     }
 

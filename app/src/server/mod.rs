@@ -6,6 +6,7 @@ pub mod csp;
 pub mod db;
 pub mod extract;
 pub mod jobs;
+pub mod lists;
 pub mod openapi;
 pub mod parts;
 pub mod query;

@@ -16,6 +16,8 @@ pub struct Inner {
     pub settings: Settings,
     /// List totals, remembered per workspace event sequence (see `counts.rs`).
     pub counts: super::counts::Counts,
+    /// List pages, remembered per workspace event sequence (see `lists.rs`).
+    pub lists: super::lists::Lists,
     pub leptos_options: LeptosOptions,
     /// Flips to `true` when the server starts shutting down; long-lived work (WebSockets,
     /// workers) watches it and finishes.
@@ -62,6 +64,7 @@ impl AppState {
         Ok(AppState(Arc::new(Inner {
             db,
             counts: Default::default(),
+            lists: super::lists::Lists::new(settings.list_cache_mb),
             settings,
             leptos_options,
             shutdown: tokio::sync::watch::Sender::new(false),

@@ -7,7 +7,7 @@ use crate::access::server::AuthContext;
 use crate::access::{MembershipView, Role, WorkspaceView};
 use crate::error::AppError;
 use crate::ids::{UserId, WorkspaceId};
-use crate::realtime::server::{recent, record_event, StoredEvent, UnitOfWork};
+use crate::realtime::server::{recent, record_event, Recorded, UnitOfWork};
 use crate::server::db::{Row, Tx};
 use crate::server::{now_ms, AppState};
 use rand::Rng;
@@ -50,7 +50,7 @@ pub async fn create(
     tx: &mut Tx,
     owner: UserId,
     name: &str,
-) -> Result<(WorkspaceView, Vec<StoredEvent>), AppError> {
+) -> Result<(WorkspaceView, Recorded), AppError> {
     let now = now_ms();
     let row = sqlx::query(
         "INSERT INTO workspaces (name, slug, created_at, updated_at) VALUES ($1, $2, $3, $3) \
@@ -78,7 +78,7 @@ pub async fn create(
         name: name.to_string(),
     };
     let event = record_event(tx, workspace.id, Some(owner), &created).await?;
-    Ok((workspace, vec![event]))
+    Ok((workspace, event))
 }
 
 pub async fn load(state: &AppState, id: WorkspaceId) -> Result<WorkspaceView, AppError> {

@@ -4,8 +4,12 @@
 //!    database), signs up, and seeds companies and contacts straight into the database.
 //! 2. Point reads, `GET /api/crm/contacts/{id}` over shuffled seeded ids, beside the same read
 //!    from a raw axum+sqlx server (`raw.rs`) on the same database.
-//! 3. A search page, `GET /api/crm/contacts?search=<prefix>&limit=50`, at a modest concurrency.
-//! 4. When the server has `POST /api/crm/contacts/import`, one timed 10k-row CSV import.
+//! 3. A list page with a search matching about 1 % (`?search=mar&limit=50`): the same URL
+//!    again and again (answered from the list cache), the same search in varying letter case,
+//!    and the same URL on a second Parley with the list cache off (`PARLEY_LIST_CACHE_MB=0`),
+//!    beside the raw server running Parley's two queries every time.
+//! 4. The search page over several terms in turn, on the server without the cache.
+//! 5. When the server has `POST /api/crm/contacts/import`, one timed 10k-row CSV import.
 
 pub(crate) mod args;
 pub(crate) mod database;
@@ -91,6 +95,10 @@ async fn run(args: &CrmArgs) -> Result<CrmReport> {
     http::get_json(raw.addr, &raw_paths[0], "").await?;
     eprintln!("load: raw axum+sqlx GET /contacts/{{id}} ({plan}) …");
     let raw_stats = load::run(Target::rotating(raw.addr, &raw_paths, None)?, &plan).await?;
+    let raw_list_path = format!("/contacts?search={LIST_TERM}");
+    let raw_total = http::get_json(raw.addr, &raw_list_path, "").await?["total"].as_i64();
+    eprintln!("load: raw axum+sqlx GET {raw_list_path} ({plan}) …");
+    let list_raw = load::run(Target::new(raw.addr, &raw_list_path, None)?, &plan).await?;
     drop(raw);
 
     let paths: Vec<String> = ids
@@ -102,6 +110,42 @@ async fn run(args: &CrmArgs) -> Result<CrmReport> {
     let parley_stats =
         load::run(Target::rotating(parley.addr, &paths, Some(&token))?, &plan).await?;
 
+    let list_path = format!("/api/crm/contacts?search={LIST_TERM}&limit=50");
+    let page = http::get_json(parley.addr, &list_path, &token).await?;
+    let list_total = page["pagination"]["total"].as_i64();
+    ensure!(
+        list_total == raw_total,
+        "Parley counts {list_total:?} matches, the raw server {raw_total:?}"
+    );
+    eprintln!("load: Parley GET {list_path}, the same URL ({plan}) …");
+    let list_cached = load::run(Target::new(parley.addr, &list_path, Some(&token))?, &plan).await?;
+    let case_paths: Vec<String> = letter_cases(LIST_TERM)
+        .iter()
+        .map(|term| format!("/api/crm/contacts?search={term}&limit=50"))
+        .collect();
+    eprintln!("load: Parley, the same search in varying letter case ({plan}) …");
+    let list_case = load::run(
+        Target::rotating(parley.addr, &case_paths, Some(&token))?,
+        &plan,
+    )
+    .await?;
+
+    // The same database, a second server that keeps no list pages.
+    let uncached = Parley::start_with(
+        &args.server,
+        std::path::Path::new("target/site"),
+        database.as_ref().map(|d| d.url.as_str()),
+        &[
+            ("PARLEY_LIST_CACHE_MB", "0".into()),
+            ("PARLEY_DATA_DIR", parley.data_dir().display().to_string()),
+        ],
+    )
+    .await?;
+    http::get_json(uncached.addr, &list_path, &token).await?;
+    eprintln!("load: Parley without the list cache, GET {list_path} ({plan}) …");
+    let list_uncached =
+        load::run(Target::new(uncached.addr, &list_path, Some(&token))?, &plan).await?;
+
     let search_plan = LoadPlan {
         connections: args.search_connections,
         ..plan
@@ -110,17 +154,18 @@ async fn run(args: &CrmArgs) -> Result<CrmReport> {
     let mut search_totals = Vec::new();
     for term in seed::SEARCH_TERMS {
         let path = format!("/api/crm/contacts?search={term}&limit=50");
-        let page = http::get_json(parley.addr, &path, &token).await?;
+        let page = http::get_json(uncached.addr, &path, &token).await?;
         let total = page["pagination"]["total"].as_i64().context("no total")?;
         search_totals.push((term.to_string(), total));
         search_paths.push(path);
     }
-    eprintln!("load: Parley contacts search page ({search_plan}) …");
+    eprintln!("load: Parley without the list cache, search terms in turn ({search_plan}) …");
     let search_stats = load::run(
-        Target::rotating(parley.addr, &search_paths, Some(&token))?,
+        Target::rotating(uncached.addr, &search_paths, Some(&token))?,
         &search_plan,
     )
     .await?;
+    drop(uncached);
 
     let import = match args.import_rows {
         0 => None,
@@ -142,10 +187,38 @@ async fn run(args: &CrmArgs) -> Result<CrmReport> {
         duration: args.duration,
         raw: raw_stats,
         parley: parley_stats,
+        list_total: list_total.unwrap_or(0),
+        list_raw,
+        list_cached,
+        list_case,
+        list_uncached,
         search: search_stats,
         search_totals,
         import,
     })
+}
+
+/// The list's search: about 1 % of the seeded contacts.
+const LIST_TERM: &str = "mar";
+
+/// Every upper/lower-case spelling of `term` (`mar`, `Mar`, `mAr`, … `MAR`).
+fn letter_cases(term: &str) -> Vec<String> {
+    let letters: Vec<char> = term.chars().collect();
+    (0..1u32 << letters.len())
+        .map(|mask| {
+            letters
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if mask & (1 << i) != 0 {
+                        c.to_ascii_uppercase()
+                    } else {
+                        *c
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Times one `POST /api/crm/contacts/import` of `rows` new contacts, if the server has it.

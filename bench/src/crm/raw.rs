@@ -6,6 +6,10 @@
 //! workspace) on a pool of the same size and SQLite settings, and answers a similar JSON body,
 //! but without sessions, HTTP layers or the `Any` driver.
 //!
+//! `GET /contacts?search=<term>` (the search page's baseline) runs Parley's two queries for a
+//! contacts page with a search of three or more letters — the total and the first 50 rows, by
+//! the same full-text (SQLite) or trigram (PostgreSQL) match — every time, with no cache.
+//!
 //! `POST /contacts` (`parley-bench writes`' baseline) inserts the row Parley's create inserts
 //! — same table, indexes and search-table trigger — as one statement in its own transaction:
 //! no checks, activity, event or notification.
@@ -32,6 +36,13 @@ const SQL: &str = "SELECT c.id, c.first_name, c.last_name, c.display_name, c.ema
     COALESCE(NULLIF(u.name, ''), u.email) AS owner_name, c.created_at, c.updated_at \
     FROM contacts c LEFT JOIN companies co ON co.id = c.company_id LEFT JOIN users u ON u.id = c.owner_id \
     WHERE c.id = $1 AND c.workspace_id = $2";
+
+/// Parley's contact search (`Conditions::search`, three letters or more) per backend: the
+/// `WHERE` of both the total and the page.
+const SQLITE_MATCH: &str = "+c.workspace_id = $1 AND c.id IN \
+    (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH $2)";
+const POSTGRES_MATCH: &str = "c.workspace_id = $1 AND c.id IN \
+    (SELECT id FROM contacts_search WHERE search_text LIKE $2 ESCAPE '\\')";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -123,7 +134,7 @@ async fn serve(url: &str, workspace_id: i64, port: u16) -> Result<()> {
     let app = Router::new()
         .route("/ready", get(|| async { "ready" }))
         .route("/contacts/{id}", get(contact))
-        .route("/contacts", post(insert))
+        .route("/contacts", post(insert).get(search))
         .with_state(Arc::new(App { pool, workspace_id }));
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
         .await
@@ -234,6 +245,79 @@ async fn contact(
     match row {
         Ok(Some(row)) => Ok(Json(row.into())),
         Ok(None) => Err(StatusCode::NOT_FOUND),
+        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct SearchQuery {
+    search: String,
+}
+
+/// A page as Parley answers it: the items and the total.
+#[derive(Serialize)]
+struct SearchPage {
+    items: Vec<Contact>,
+    total: i64,
+}
+
+async fn search(
+    State(app): State<Arc<App>>,
+    axum::extract::Query(q): axum::extract::Query<SearchQuery>,
+) -> Result<Json<SearchPage>, StatusCode> {
+    let term = q.search.trim().to_lowercase();
+    let from = "FROM contacts c LEFT JOIN companies co ON co.id = c.company_id \
+        LEFT JOIN users u ON u.id = c.owner_id";
+    let select = &SQL[..SQL.find(" FROM ").unwrap_or(SQL.len())];
+    let page = |matching: &str| {
+        format!("{select} {from} WHERE {matching} ORDER BY c.id DESC LIMIT 50 OFFSET 0")
+    };
+    let count = |matching: &str| format!("SELECT COUNT(*) FROM contacts c WHERE {matching}");
+    let answer: Result<(i64, Vec<Row>), sqlx::Error> = match &app.pool {
+        Pool::Sqlite(pool) => {
+            let pattern = format!("\"{}\"", term.replace('"', "\"\""));
+            let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count(SQLITE_MATCH)))
+                .bind(app.workspace_id)
+                .bind(&pattern)
+                .fetch_one(pool)
+                .await;
+            match total {
+                Ok(total) => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(page(SQLITE_MATCH)))
+                    .bind(app.workspace_id)
+                    .bind(&pattern)
+                    .fetch_all(pool)
+                    .await
+                    .map(|rows| (total, rows)),
+                Err(e) => Err(e),
+            }
+        }
+        Pool::Postgres(pool) => {
+            let escaped = term
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            let pattern = format!("%{escaped}%");
+            let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count(POSTGRES_MATCH)))
+                .bind(app.workspace_id)
+                .bind(&pattern)
+                .fetch_one(pool)
+                .await;
+            match total {
+                Ok(total) => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(page(POSTGRES_MATCH)))
+                    .bind(app.workspace_id)
+                    .bind(&pattern)
+                    .fetch_all(pool)
+                    .await
+                    .map(|rows| (total, rows)),
+                Err(e) => Err(e),
+            }
+        }
+    };
+    match answer {
+        Ok((total, rows)) => Ok(Json(SearchPage {
+            items: rows.into_iter().map(Contact::from).collect(),
+            total,
+        })),
         Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR),
     }
 }

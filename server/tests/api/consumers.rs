@@ -10,7 +10,7 @@ use serde_json::json;
 
 /// A consumer defined here: it writes each event it is handed into `consumer_tally`, in the
 /// transaction that moves its cursor.
-struct Tally;
+pub(crate) struct Tally;
 
 impl app::realtime::server::consumers::Consumer for Tally {
     const NAME: &'static str = "test.tally";
@@ -34,10 +34,18 @@ impl app::realtime::server::consumers::Consumer for Tally {
     }
 }
 
-fn with_tally() -> server::Plugins {
+pub(crate) fn with_tally() -> server::Plugins {
     let mut plugins = server::Plugins::default();
     plugins.consumers.register::<Tally>();
     plugins
+}
+
+/// The table [`Tally`] writes to.
+pub(crate) async fn create_tally(app: &TestApp) {
+    sqlx::query("CREATE TABLE consumer_tally (workspace_id BIGINT NOT NULL, seq BIGINT NOT NULL)")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
 }
 
 /// (rows, distinct sequence numbers, the workspace's newest sequence number).
@@ -57,7 +65,7 @@ async fn tally(app: &TestApp, ws: i64) -> (i64, i64, i64) {
     (rows, distinct, newest)
 }
 
-async fn caught_up(app: &TestApp, ws: i64) -> (i64, i64, i64) {
+pub(crate) async fn caught_up(app: &TestApp, ws: i64) -> (i64, i64, i64) {
     let start = std::time::Instant::now();
     loop {
         let t = tally(app, ws).await;
@@ -71,12 +79,7 @@ async fn caught_up(app: &TestApp, ws: i64) -> (i64, i64, i64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_durable_consumer_sees_every_event_exactly_once_across_a_restart() {
     on_each_backend_with_plugins(with_tally, |mut app| async move {
-        sqlx::query(
-            "CREATE TABLE consumer_tally (workspace_id BIGINT NOT NULL, seq BIGINT NOT NULL)",
-        )
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
+        create_tally(&app).await;
         let (t, _) = app.new_account("Consumed").await;
         let (_, me) = call(&app, &t, M::GET, "/api/auth/me", None).await;
         let ws = me["workspace"]["id"].as_i64().unwrap();

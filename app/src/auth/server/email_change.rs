@@ -2,7 +2,7 @@
 //! single-use link emailed to the new address is opened (which also proves the address).
 
 use super::email_links;
-use super::profile::check_password;
+use super::profile::{check_password, record_shown_name};
 use super::service::email_taken;
 use crate::access::server::audit;
 use crate::access::server::AuthContext;
@@ -11,6 +11,7 @@ use crate::email::server::{self as email, templates::Template};
 use crate::error::server::violates;
 use crate::error::AppError;
 use crate::ids::UserId;
+use crate::realtime::server::UnitOfWork;
 use crate::server::extract::ClientMeta;
 use crate::server::{now_ms, AppState};
 use crate::workspaces::server as workspaces;
@@ -75,15 +76,15 @@ pub async fn request(
 /// The old address is told, with a link that takes the account back for a week (and ends
 /// every session): the way back when the change was not its owner's.
 pub async fn confirm(state: &AppState, token: &str, meta: &ClientMeta) -> Result<(), AppError> {
-    let mut tx = state.db.begin().await?;
-    let moved = email_links::consume_email_change(&mut tx, token)
+    let mut uow = UnitOfWork::begin(state).await?;
+    let moved = email_links::consume_email_change(&mut uow, token)
         .await?
         .ok_or_else(|| AppError::field("token", "invalid", "This link was used or has expired"))?;
     let user = moved.user;
     let (old, locale): (String, String) =
         sqlx::query_as("SELECT email, locale FROM users WHERE id = $1")
             .bind(user.0)
-            .fetch_one(&mut *tx)
+            .fetch_one(uow.conn())
             .await?;
     let now = now_ms();
     let changed = sqlx::query(
@@ -92,7 +93,7 @@ pub async fn confirm(state: &AppState, token: &str, meta: &ClientMeta) -> Result
     .bind(&moved.email)
     .bind(now)
     .bind(user.0)
-    .execute(&mut *tx)
+    .execute(uow.conn())
     .await;
     match changed {
         Err(e) if violates(&e, "users_email_key", "users.email") => {
@@ -101,16 +102,16 @@ pub async fn confirm(state: &AppState, token: &str, meta: &ClientMeta) -> Result
         Err(e) => return Err(e.into()),
         Ok(_) => {}
     }
-    email_links::revoke(&mut tx, user, &email_links::ACCOUNT_LINKS).await?;
+    email_links::revoke(&mut uow, user, &email_links::ACCOUNT_LINKS).await?;
     let action = if moved.revert {
         // Whoever moved the account away may still be signed in.
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user.0)
-            .execute(&mut *tx)
+            .execute(uow.conn())
             .await?;
         "auth.email_reverted"
     } else {
-        let back = email_links::issue_email_revert(&mut tx, user, &old).await?;
+        let back = email_links::issue_email_revert(&mut uow, user, &old).await?;
         let url = format!(
             "{}/confirm-email-change?token={back}",
             state.settings.app_url()
@@ -120,7 +121,7 @@ pub async fn confirm(state: &AppState, token: &str, meta: &ClientMeta) -> Result
             url: &url,
         };
         email::queue(
-            &mut tx,
+            &mut uow,
             state,
             None,
             &email::templates::render(&notice, &locale, &old),
@@ -130,15 +131,23 @@ pub async fn confirm(state: &AppState, token: &str, meta: &ClientMeta) -> Result
     };
     let details = serde_json::json!({ "from": old, "to": moved.email });
     audit::log(
-        &mut tx,
+        &mut uow,
         actor(state, user, meta).await?,
         action,
         ("user", user.0.to_string()),
         details,
     )
     .await?;
-    tx.commit().await?;
-    state.jobs_wake.notify_one();
+    // A member without a name is shown by their address.
+    let name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_one(uow.conn())
+        .await?;
+    if name.is_empty() {
+        record_shown_name(&mut uow, user).await?;
+    }
+    uow.wake_jobs();
+    uow.commit().await?;
     if moved.revert {
         state.auth_cache().forget_user_sessions(user);
     }

@@ -5,11 +5,13 @@
 use super::{password, service};
 use crate::access::server::audit;
 use crate::access::server::AuthContext;
-use crate::access::UserView;
+use crate::access::{MemberEvent, UserView};
 use crate::auth::profile::{canonical_zone, PasswordChange, ProfileInput};
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::ids::{UserId, WorkspaceId};
 use crate::providers::prefs::{LANG_COOKIE, TZ_COOKIE};
+use crate::realtime::server::UnitOfWork;
 use crate::server::{now_ms, AppState};
 use sqlx::Row;
 use validator::Validate;
@@ -26,19 +28,61 @@ pub async fn update(
         Some(z) => Some(canonical_zone(z).ok_or_else(unknown_zone)?),
         None => None,
     };
+    let mut uow = UnitOfWork::begin(state).await?;
+    let before = shown_name(&mut uow, auth.user_id).await?;
     sqlx::query(
         "UPDATE users SET name = COALESCE($1, name), locale = COALESCE($2, locale), \
          time_zone = COALESCE($3, time_zone), updated_at = $4 WHERE id = $5",
     )
-    .bind(input.name)
+    .bind(input.name.clone())
     .bind(input.locale)
     .bind(zone)
     .bind(now_ms())
     .bind(auth.user_id.0)
-    .execute(state.db.writer())
+    .execute(uow.conn())
     .await?;
+    if shown_name(&mut uow, auth.user_id).await? != before {
+        record_shown_name(&mut uow, auth.user_id).await?;
+    }
+    uow.commit().await?;
     state.auth_cache().forget_profiles();
     service::load_user(state, auth.user_id).await
+}
+
+/// The name lists show for a member: their name, else their email.
+async fn shown_name(uow: &mut UnitOfWork<'_>, user: UserId) -> Result<String, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT COALESCE(NULLIF(name, ''), email) FROM users WHERE id = $1")
+            .bind(user.0)
+            .fetch_one(uow.conn())
+            .await?,
+    )
+}
+
+/// Records `member.renamed` with the name lists now show for `user`, in every workspace that
+/// shows it: where they are a member, and where records they own remain after they left.
+pub(super) async fn record_shown_name(
+    uow: &mut UnitOfWork<'_>,
+    user: UserId,
+) -> Result<(), AppError> {
+    let name = shown_name(uow, user).await?;
+    let workspaces: Vec<i64> = sqlx::query_scalar(
+        "SELECT workspace_id FROM memberships WHERE user_id = $1 \
+         UNION SELECT workspace_id FROM contacts WHERE owner_id = $1 \
+         UNION SELECT workspace_id FROM companies WHERE owner_id = $1 \
+         UNION SELECT workspace_id FROM deals WHERE owner_id = $1",
+    )
+    .bind(user.0)
+    .fetch_all(uow.conn())
+    .await?;
+    let renamed = MemberEvent::Renamed {
+        user_id: user,
+        name,
+    };
+    for ws in workspaces {
+        uow.record(WorkspaceId(ws), Some(user), &renamed).await?;
+    }
+    Ok(())
 }
 
 fn unknown_zone() -> AppError {

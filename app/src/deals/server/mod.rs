@@ -12,12 +12,13 @@ use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::pipelines::server::{default_placement, history, stage_in};
 use crate::pipelines::StageKind;
-use crate::realtime::server::{record_event, StoredEvent, UnitOfWork};
+use crate::realtime::server::{NewEvent, UnitOfWork};
 use crate::server::db::{Row, Tx};
 use crate::server::query::{order_by, search_text, Conditions};
 use crate::server::{now_ms, refs, AppState};
 use crate::timeline::server::{changed_fields, record_activity, Subject};
 use sqlx::{AssertSqlSafe, Row as _};
+use std::sync::Arc;
 use validator::Validate;
 
 pub(crate) const SELECT: &str = "SELECT d.id, d.title, d.value_minor, d.currency, d.pipeline_id, d.stage_id, s.name AS stage_name, \
@@ -70,7 +71,26 @@ pub async fn list(
     q: &ListQuery,
 ) -> Result<Page<DealView>, AppError> {
     let (page, limit) = q.bounds()?;
-    let mut cond = Conditions::in_workspace("d", auth.workspace_id.0);
+    let ws = auth.workspace_id.0;
+    let page = state
+        .lists
+        .get_or_compute(&state.db, ws, q.cache_key("deals"), Page::weight, |seq| {
+            list_page(state, ws, seq, q, page, limit)
+        })
+        .await?;
+    Ok(Arc::unwrap_or_clone(page))
+}
+
+/// One page of the list, from the database.
+async fn list_page(
+    state: &AppState,
+    workspace_id: i64,
+    seq: Option<i64>,
+    q: &ListQuery,
+    page: i64,
+    limit: i64,
+) -> Result<Page<DealView>, AppError> {
+    let mut cond = Conditions::in_workspace("d", workspace_id);
     cond.eq("d.company_id", q.company_id);
     cond.eq("d.contact_id", q.contact_id);
     cond.eq("d.owner_id", q.owner_id);
@@ -79,7 +99,7 @@ pub async fn list(
     cond.search(state.db.backend, "d", "deals", q.search_term().as_deref());
     let total = state
         .counts
-        .total(&state.db, auth.workspace_id.0, "deals d", &cond)
+        .total(&state.db, workspace_id, seq, "deals d", &cond)
         .await?;
     let n = cond.next_placeholder();
     let sql = format!(
@@ -195,18 +215,18 @@ pub async fn create(
     auth.require(Action::CreateRecords)?;
     let mut uow = UnitOfWork::begin(state).await?;
     let (created, event) = create_in(&mut uow, auth, input).await?;
-    uow.recorded([event]);
+    uow.record_new(event);
     uow.commit().await?;
     Ok(created)
 }
 
-/// Checks and inserts a deal with its first history row, timeline entry and `deal.created`
-/// event (publish it after the commit).
+/// Checks and inserts a deal with its first history row and timeline entry; answers it with
+/// its `deal.created` event, for the caller's unit of work to record.
 pub async fn create_in(
     tx: &mut Tx,
     auth: &AuthContext,
     input: DealInput,
-) -> Result<(DealView, StoredEvent), AppError> {
+) -> Result<(DealView, NewEvent), AppError> {
     let input = input.normalized().read_amount()?;
     auth.require_on(Action::EditRecords, input.owner_id)?;
     let (pipeline_id, stage_id) = check(tx, auth, &input).await?;
@@ -246,7 +266,7 @@ pub async fn create_in(
     .await?;
     let created = get_in(tx, auth.workspace_id.0, id).await?;
     let event = DealEvent::Created(created.clone());
-    let event = record_event(tx, auth.workspace_id, Some(auth.user_id), &event).await?;
+    let event = NewEvent::of(auth.workspace_id, Some(auth.user_id), &event)?;
     Ok((created, event))
 }
 

@@ -51,7 +51,7 @@ pub async fn create_from_chat(
         Some(mut deal) => {
             deal.contact_id = Some(created.id);
             let (deal, event) = deals::create_in(&mut uow, auth, deal).await?;
-            uow.recorded([event]);
+            uow.record_new(event);
             Some(deal.id)
         }
         None => conversation.deal_id,

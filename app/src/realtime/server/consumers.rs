@@ -6,8 +6,9 @@
 //! outside the database (an HTTP call) happen at least once: make them idempotent by
 //! `(consumer, workspace, seq)`.
 //!
-//! Sequence numbers are handed out under the workspace row's lock and committed in that order,
-//! so a later commit never carries a smaller number than one already read.
+//! Sequence numbers become visible in order (SQLite numbers in its one writer's transactions,
+//! PostgreSQL's sequencer in one batch at a time, see `sequencer.rs`), so a number read later
+//! is never smaller than one already read.
 
 use super::events::to_event;
 use crate::error::AppError;

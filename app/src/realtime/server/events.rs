@@ -14,130 +14,184 @@ pub struct StoredEvent {
     pub event: RealtimeEvent,
 }
 
-/// Writes an event in the caller's transaction, taking the workspace's next sequence number.
-///
-/// The `UPDATE … RETURNING` locks the workspace row until commit, so numbers are handed out
-/// in commit order with no gaps. Publish the result to the hub after the commit.
-async fn record(
-    tx: &mut Tx,
-    workspace_id: WorkspaceId,
-    actor: Option<UserId>,
-    kind: &str,
-    data: serde_json::Value,
-) -> Result<StoredEvent, sqlx::Error> {
-    let seq: i64 = sqlx::query_scalar(
-        "UPDATE workspaces SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq",
-    )
-    .bind(workspace_id.0)
-    .fetch_one(&mut **tx)
-    .await?;
-    let at = now_ms();
-    sqlx::query(
-        "INSERT INTO events (workspace_id, seq, type, data, actor_user_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(workspace_id.0)
-    .bind(seq)
-    .bind(kind)
-    .bind(data.to_string())
-    .bind(actor.map(|a| a.0))
-    .bind(at)
-    .execute(&mut **tx)
-    .await?;
-    if tx.backend_name() == "PostgreSQL" {
-        // Delivered at commit to every instance's listener (see `listener`).
-        sqlx::query("SELECT pg_notify('parley_events', $1)")
-            .bind(format!("{}:{seq}", workspace_id.0))
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(StoredEvent {
-        workspace_id,
-        event: RealtimeEvent {
-            seq,
-            kind: kind.into(),
+/// An event to write: its workspace, who caused it, its kind and its data.
+pub struct NewEvent {
+    pub workspace_id: WorkspaceId,
+    pub actor: Option<UserId>,
+    pub kind: String,
+    pub data: serde_json::Value,
+}
+
+impl NewEvent {
+    /// A domain's typed event, encoded as the log stores it.
+    pub fn of<E: DomainEvent>(
+        workspace_id: WorkspaceId,
+        actor: Option<UserId>,
+        event: &E,
+    ) -> Result<NewEvent, sqlx::Error> {
+        let (kind, data) = event
+            .to_stream()
+            .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        Ok(NewEvent {
+            workspace_id,
+            actor,
+            kind,
             data,
-            at,
-        },
+        })
+    }
+}
+
+/// Events a transaction wrote, to hand to [`Sequencer::publish`](super::Sequencer::publish)
+/// once it has committed — never before: a rolled-back change announces nothing.
+#[derive(Debug, Default)]
+#[must_use = "publish the events after the commit"]
+pub struct Recorded {
+    /// SQLite: numbered in the transaction.
+    pub(super) numbered: Vec<StoredEvent>,
+    /// PostgreSQL: how many were written without a number, for the sequencer.
+    pub(super) unnumbered: usize,
+}
+
+impl Recorded {
+    /// `n` events written without a number by a statement of the caller's own (PostgreSQL).
+    pub fn unnumbered(n: usize) -> Recorded {
+        Recorded {
+            numbered: Vec::new(),
+            unnumbered: n,
+        }
+    }
+
+    pub fn add(&mut self, other: Recorded) {
+        self.numbered.extend(other.numbered);
+        self.unnumbered += other.unnumbered;
+    }
+
+    /// Whether publishing them waits for the sequencer (they were written unnumbered).
+    pub fn awaits_numbers(&self) -> bool {
+        self.unnumbered > 0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.numbered.is_empty() && self.unnumbered == 0
+    }
+}
+
+/// Rows per `INSERT` (six parameters each, within both databases' limits).
+const CHUNK: usize = 1000;
+
+/// Writes events in the caller's transaction; publish the result after the commit.
+///
+/// - **PostgreSQL**: the events are inserted without a number. The [`Sequencer`] numbers
+///   committed events in batches, in one transaction at a time, so concurrent writes of a
+///   workspace never wait for each other here (see ARCHITECTURE.md, "The event sequence").
+/// - **SQLite**: one connection writes, so transactions already commit one after another; the
+///   numbers are taken here from `workspaces.event_seq`, in the order given.
+///
+/// [`Sequencer`]: super::Sequencer
+pub async fn write(tx: &mut Tx, events: Vec<NewEvent>) -> Result<Recorded, sqlx::Error> {
+    if events.is_empty() {
+        return Ok(Recorded::default());
+    }
+    let at = now_ms();
+    if tx.backend_name() == "PostgreSQL" {
+        for chunk in events.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO events (workspace_id, type, data, actor_user_id, created_at) VALUES {}",
+                values_list(chunk.len(), 5)
+            );
+            let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for e in chunk {
+                insert = insert
+                    .bind(e.workspace_id.0)
+                    .bind(e.kind.clone())
+                    .bind(e.data.to_string())
+                    .bind(e.actor.map(|a| a.0))
+                    .bind(at);
+            }
+            insert.execute(&mut **tx).await?;
+        }
+        return Ok(Recorded {
+            numbered: Vec::new(),
+            unnumbered: events.len(),
+        });
+    }
+    let mut numbered = Vec::with_capacity(events.len());
+    let mut workspaces: Vec<WorkspaceId> = Vec::new();
+    for e in &events {
+        if !workspaces.contains(&e.workspace_id) {
+            workspaces.push(e.workspace_id);
+        }
+    }
+    let mut events: Vec<Option<NewEvent>> = events.into_iter().map(Some).collect();
+    for ws in workspaces {
+        let mine: Vec<NewEvent> = events
+            .iter_mut()
+            .filter(|e| e.as_ref().is_some_and(|e| e.workspace_id == ws))
+            .filter_map(Option::take)
+            .collect();
+        let last: i64 = sqlx::query_scalar(
+            "UPDATE workspaces SET event_seq = event_seq + $1 WHERE id = $2 RETURNING event_seq",
+        )
+        .bind(mine.len() as i64)
+        .bind(ws.0)
+        .fetch_one(&mut **tx)
+        .await?;
+        let first = last - mine.len() as i64 + 1;
+        for (c, chunk) in mine.chunks(CHUNK).enumerate() {
+            let sql = format!(
+                "INSERT INTO events (workspace_id, seq, type, data, actor_user_id, created_at) VALUES {}",
+                values_list(chunk.len(), 6)
+            );
+            let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (i, e) in chunk.iter().enumerate() {
+                insert = insert
+                    .bind(ws.0)
+                    .bind(first + (c * CHUNK + i) as i64)
+                    .bind(e.kind.clone())
+                    .bind(e.data.to_string())
+                    .bind(e.actor.map(|a| a.0))
+                    .bind(at);
+            }
+            insert.execute(&mut **tx).await?;
+        }
+        numbered.extend(mine.into_iter().enumerate().map(|(i, e)| StoredEvent {
+            workspace_id: ws,
+            event: RealtimeEvent {
+                seq: first + i as i64,
+                kind: e.kind,
+                data: e.data,
+                at,
+            },
+        }));
+    }
+    Ok(Recorded {
+        numbered,
+        unnumbered: 0,
     })
 }
 
-/// Writes a domain's typed event in the caller's transaction (see [`record`]).
+/// Writes a domain's typed event in the caller's transaction (see [`write`]).
 pub async fn record_event<E: DomainEvent>(
     tx: &mut Tx,
     workspace_id: WorkspaceId,
     actor: Option<UserId>,
     event: &E,
-) -> Result<StoredEvent, sqlx::Error> {
-    let (kind, data) = event
-        .to_stream()
-        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    record(tx, workspace_id, actor, &kind, data).await
+) -> Result<Recorded, sqlx::Error> {
+    write(tx, vec![NewEvent::of(workspace_id, actor, event)?]).await
 }
 
-/// Writes several events of one workspace in the caller's transaction: one sequence update
-/// and one `INSERT` for all of them, numbered in the order given. Publish after the commit.
+/// Writes several events of one workspace in the caller's transaction, in the order given
+/// (see [`write`]).
 pub async fn record_many<E: DomainEvent>(
     tx: &mut Tx,
     workspace_id: WorkspaceId,
     events: &[(Option<UserId>, E)],
-) -> Result<Vec<StoredEvent>, sqlx::Error> {
-    if events.is_empty() {
-        return Ok(Vec::new());
-    }
+) -> Result<Recorded, sqlx::Error> {
     let events = events
         .iter()
-        .map(|(actor, event)| {
-            let (kind, data) = event
-                .to_stream()
-                .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-            Ok((*actor, kind, data))
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let last: i64 = sqlx::query_scalar(
-        "UPDATE workspaces SET event_seq = event_seq + $1 WHERE id = $2 RETURNING event_seq",
-    )
-    .bind(events.len() as i64)
-    .bind(workspace_id.0)
-    .fetch_one(&mut **tx)
-    .await?;
-    let first = last - events.len() as i64 + 1;
-    let at = now_ms();
-    let sql = format!(
-        "INSERT INTO events (workspace_id, seq, type, data, actor_user_id, created_at) VALUES {}",
-        values_list(events.len(), 6)
-    );
-    let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for (i, (actor, kind, data)) in events.iter().enumerate() {
-        insert = insert
-            .bind(workspace_id.0)
-            .bind(first + i as i64)
-            .bind(kind.clone())
-            .bind(data.to_string())
-            .bind(actor.map(|a| a.0))
-            .bind(at);
-    }
-    insert.execute(&mut **tx).await?;
-    if tx.backend_name() == "PostgreSQL" {
-        // The listeners publish every event up to the one announced.
-        sqlx::query("SELECT pg_notify('parley_events', $1)")
-            .bind(format!("{}:{last}", workspace_id.0))
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(events
-        .into_iter()
-        .enumerate()
-        .map(|(i, (_, kind, data))| StoredEvent {
-            workspace_id,
-            event: RealtimeEvent {
-                seq: first + i as i64,
-                kind,
-                data,
-                at,
-            },
-        })
-        .collect())
+        .map(|(actor, event)| NewEvent::of(workspace_id, *actor, event))
+        .collect::<Result<Vec<_>, _>>()?;
+    write(tx, events).await
 }
 
 pub(super) fn to_event(row: &sqlx::any::AnyRow) -> Result<RealtimeEvent, sqlx::Error> {
@@ -183,7 +237,8 @@ pub async fn recent(
             .collect();
         format!(
             "SELECT seq, type, data, created_at FROM events \
-             WHERE workspace_id = $1 AND type NOT IN ({}) ORDER BY seq DESC LIMIT $2",
+             WHERE workspace_id = $1 AND seq IS NOT NULL AND type NOT IN ({}) \
+             ORDER BY seq DESC LIMIT $2",
             hidden.join(", ")
         )
     });

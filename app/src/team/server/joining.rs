@@ -165,7 +165,7 @@ pub async fn accept(
         state.auth_cache().forget_session(auth.session_id);
     }
     state.auth_cache().forget_profiles();
-    state.hub().publish([event]);
+    state.sequencer().publish(event).await?;
     Ok(AuthSuccess {
         user: service::load_user(state, user).await?,
         workspace: workspaces::load(state, ws).await?,

@@ -22,7 +22,7 @@ use crate::access::server::AuthContext;
 use crate::deals::{DealEvent, DealView, StageChange};
 use crate::error::AppError;
 use crate::pipelines::{StageKind, StageView};
-use crate::realtime::server::{EventHub, StoredEvent};
+use crate::realtime::server::{Recorded, Sequencer};
 use crate::server::db::{Backend, Tx};
 use crate::server::Db;
 use tokio::sync::{mpsc, oneshot};
@@ -47,7 +47,7 @@ pub enum Outcome {
 
 struct Job {
     mv: Move,
-    reply: oneshot::Sender<Result<Outcome, AppError>>,
+    reply: Reply,
 }
 
 /// The queue in front of the group-commit task.
@@ -58,9 +58,9 @@ pub struct MoveQueue {
 
 impl MoveQueue {
     /// Starts the task (it ends when the last queue handle is dropped).
-    pub fn start(db: Db, hub: EventHub) -> MoveQueue {
+    pub fn start(db: Db, sequencer: Sequencer) -> MoveQueue {
         let (sender, receiver) = mpsc::unbounded_channel();
-        tokio::spawn(work(db, hub, receiver));
+        tokio::spawn(work(db, sequencer, receiver));
         MoveQueue { sender }
     }
 
@@ -74,7 +74,7 @@ impl MoveQueue {
     }
 }
 
-async fn work(db: Db, hub: EventHub, mut receiver: mpsc::UnboundedReceiver<Job>) {
+async fn work(db: Db, sequencer: Sequencer, mut receiver: mpsc::UnboundedReceiver<Job>) {
     while let Some(first) = receiver.recv().await {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
@@ -83,18 +83,20 @@ async fn work(db: Db, hub: EventHub, mut receiver: mpsc::UnboundedReceiver<Job>)
                 Err(_) => break,
             }
         }
-        run(&db, &hub, jobs).await;
+        run(&db, &sequencer, jobs).await;
     }
 }
 
-async fn run(db: &Db, hub: &EventHub, jobs: Vec<Job>) {
+async fn run(db: &Db, sequencer: &Sequencer, jobs: Vec<Job>) {
     let moves: Vec<&Move> = jobs.iter().map(|j| &j.mv).collect();
     match apply(db, &moves).await {
         Ok((outcomes, events)) => {
-            hub.publish(events);
-            for (job, outcome) in jobs.into_iter().zip(outcomes) {
-                let _ = job.reply.send(outcome);
-            }
+            let replies = jobs
+                .into_iter()
+                .map(|job| job.reply)
+                .zip(outcomes)
+                .collect();
+            answer(sequencer, events, replies).await;
         }
         Err(error) if jobs.len() == 1 => {
             if let Some(job) = jobs.into_iter().next() {
@@ -104,21 +106,57 @@ async fn run(db: &Db, hub: &EventHub, jobs: Vec<Job>) {
         Err(error) => {
             tracing::warn!(%error, moves = jobs.len(), "a batch of stage moves failed; retrying them one by one");
             for job in jobs {
-                let answer = match apply(db, &[&job.mv]).await {
+                match apply(db, &[&job.mv]).await {
                     Ok((mut outcomes, events)) => {
-                        hub.publish(events);
-                        outcomes.pop().unwrap_or_else(|| Err(AppError::internal()))
+                        let outcome = outcomes.pop().unwrap_or_else(|| Err(AppError::internal()));
+                        answer(sequencer, events, vec![(job.reply, outcome)]).await;
                     }
-                    Err(error) => Err(error),
-                };
-                let _ = job.reply.send(answer);
+                    Err(error) => {
+                        let _ = job.reply.send(Err(error));
+                    }
+                }
             }
         }
     }
 }
 
+type Reply = oneshot::Sender<Result<Outcome, AppError>>;
+
+/// Publishes a committed batch's events, then answers its moves. Numbered events (SQLite) are
+/// published at once, in batch order; waiting for the sequencer (PostgreSQL) happens beside
+/// the queue, which goes on to the next batch meanwhile.
+async fn answer(
+    sequencer: &Sequencer,
+    events: Recorded,
+    replies: Vec<(Reply, Result<Outcome, AppError>)>,
+) {
+    let reply_all = |replies: Vec<(Reply, Result<Outcome, AppError>)>,
+                     published: Result<(), sqlx::Error>| {
+        let failed = published
+            .err()
+            .map(|e| AppError::log_internal("database error", &e));
+        for (reply, outcome) in replies {
+            let outcome = match &failed {
+                None => outcome,
+                Some(e) => Err(e.clone()),
+            };
+            let _ = reply.send(outcome);
+        }
+    };
+    if events.awaits_numbers() {
+        let sequencer = sequencer.clone();
+        tokio::spawn(async move {
+            let published = sequencer.publish(events).await;
+            reply_all(replies, published);
+        });
+    } else {
+        let published = sequencer.publish(events).await;
+        reply_all(replies, published);
+    }
+}
+
 /// What a batch gives back: an outcome per move, in order, and the events it stored.
-type Applied = (Vec<Result<Outcome, AppError>>, Vec<StoredEvent>);
+type Applied = (Vec<Result<Outcome, AppError>>, Recorded);
 
 async fn apply(db: &Db, moves: &[&Move]) -> Result<Applied, AppError> {
     match db.backend {

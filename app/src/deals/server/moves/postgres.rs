@@ -2,8 +2,8 @@
 //!
 //! The batch travels as one JSON parameter; data-modifying CTEs place the deals, update them
 //! (guarded by the stage and `updated_at` that were read), insert the history rows and
-//! timeline entries of the moves that applied, advance each workspace's event sequence,
-//! insert the events and announce them. One statement is one round trip, is atomic on its
+//! timeline entries of the moves that applied, and insert their events (unnumbered: the
+//! sequencer numbers and announces them after the commit). One statement is one round trip, is atomic on its
 //! own (no `BEGIN`/`COMMIT` to wait for) and has the same text whatever the batch size, so
 //! it is parsed and planned once per connection. Only a batch with a move to an explicit
 //! place (`afterDealId`) opens a transaction, to read its neighbours first.
@@ -16,8 +16,8 @@ use crate::deals::server::stage::GAP;
 use crate::deals::DealEvent;
 use crate::error::AppError;
 use crate::pipelines::server::history;
-use crate::realtime::server::StoredEvent;
-use crate::realtime::{DomainEvent as _, RealtimeEvent};
+use crate::realtime::server::Recorded;
+use crate::realtime::DomainEvent as _;
 use crate::server::{now_ms, Db};
 use sqlx::Row as _;
 use std::collections::HashMap;
@@ -49,25 +49,12 @@ WITH v AS (
 ), timeline AS (
   INSERT INTO activities (workspace_id, subject_type, subject_id, kind, data, actor_id, source, created_at)
   SELECT ws, 'deal', id, 'stage_changed', activity, actor, source, $2 FROM applied WHERE moved
-), counts AS (
-  SELECT ws, COUNT(*) AS n FROM applied GROUP BY ws
-), seqs AS (
-  UPDATE workspaces w SET event_seq = w.event_seq + c.n FROM counts c WHERE w.id = c.ws
-  RETURNING w.id AS ws, w.event_seq AS last, c.n
-), numbered AS (
-  SELECT a.ord, a.ws, a.actor, a.position, a.kind, a.event, s.last,
-    s.last - s.n + ROW_NUMBER() OVER (PARTITION BY a.ws ORDER BY a.ord) AS seq
-  FROM applied a JOIN seqs s ON s.ws = a.ws
 ), stored AS (
-  INSERT INTO events (workspace_id, seq, type, data, actor_user_id, created_at)
-  SELECT ws, seq, kind, jsonb_set(event::jsonb, '{position}', to_jsonb(position))::text, actor, $2
-  FROM numbered
+  INSERT INTO events (workspace_id, type, data, actor_user_id, created_at)
+  SELECT ws, kind, jsonb_set(event::jsonb, '{position}', to_jsonb(position))::text, actor, $2
+  FROM applied ORDER BY ord
 )
-SELECT ord, position, seq,
-  -- The listeners publish every event up to the one announced (one notice per workspace:
-  -- PostgreSQL drops a transaction's repeated identical notices).
-  pg_notify('parley_events', ws || ':' || last) IS NOT NULL AS announced
-FROM numbered";
+SELECT ord, position FROM applied";
 
 /// One move as the statement reads it.
 #[derive(serde::Serialize)]
@@ -124,38 +111,25 @@ pub(super) async fn apply(db: &Db, moves: &[&Move]) -> Result<Applied, AppError>
         }
         write(&planned, now)?.fetch_all(db.group_writer()).await?
     };
-    let mut written: HashMap<usize, (i64, i64)> = HashMap::with_capacity(rows.len());
+    let mut written: HashMap<usize, i64> = HashMap::with_capacity(rows.len());
     for row in rows {
         let ord: i64 = row.try_get("ord")?;
-        written.insert(
-            ord as usize,
-            (row.try_get("position")?, row.try_get("seq")?),
-        );
+        written.insert(ord as usize, row.try_get("position")?);
     }
-    let mut events = Vec::with_capacity(written.len());
     for p in &planned {
         let mv = moves[p.ord];
-        let Some((position, seq)) = written.get(&p.ord) else {
+        let Some(position) = written.get(&p.ord) else {
             outcomes[p.ord] = Some(Ok(Outcome::Stale));
             continue;
         };
         let after = after_view(mv, *position, now);
-        let (kind, data) = stream(&stage_changed(mv, &after))?;
-        events.push(StoredEvent {
-            workspace_id: mv.auth.workspace_id,
-            event: RealtimeEvent {
-                seq: *seq,
-                kind,
-                data,
-                at: now,
-            },
-        });
         outcomes[p.ord] = Some(Ok(Outcome::Moved(Box::new(after))));
     }
     let outcomes = outcomes
         .into_iter()
         .map(|o| o.unwrap_or_else(|| Err(AppError::internal())))
         .collect();
+    let events = Recorded::unnumbered(written.len());
     Ok((outcomes, events))
 }
 

@@ -9,9 +9,8 @@ use super::{
 use crate::deals::server::stage::GAP;
 use crate::deals::DealView;
 use crate::error::AppError;
-use crate::ids::WorkspaceId;
 use crate::pipelines::server::history;
-use crate::realtime::server::{record_many, StoredEvent};
+use crate::realtime::server::{write, NewEvent, Recorded};
 use crate::server::db::Tx;
 use crate::server::query::values_list;
 use crate::server::{now_ms, Db};
@@ -162,24 +161,16 @@ async fn update_all(
 }
 
 /// One `deal.stage_changed` event per move, numbered per workspace in queue order.
-async fn record_events(
-    tx: &mut Tx,
-    done: &[(&Move, DealView)],
-) -> Result<Vec<StoredEvent>, AppError> {
-    let mut workspaces: Vec<WorkspaceId> = Vec::new();
-    for (mv, _) in done {
-        if !workspaces.contains(&mv.auth.workspace_id) {
-            workspaces.push(mv.auth.workspace_id);
-        }
-    }
-    let mut events = Vec::with_capacity(done.len());
-    for ws in workspaces {
-        let batch: Vec<_> = done
-            .iter()
-            .filter(|(mv, _)| mv.auth.workspace_id == ws)
-            .map(|(mv, after)| (Some(mv.auth.user_id), stage_changed(mv, after)))
-            .collect();
-        events.extend(record_many(tx, ws, &batch).await?);
-    }
-    Ok(events)
+async fn record_events(tx: &mut Tx, done: &[(&Move, DealView)]) -> Result<Recorded, AppError> {
+    let events = done
+        .iter()
+        .map(|(mv, after)| {
+            NewEvent::of(
+                mv.auth.workspace_id,
+                Some(mv.auth.user_id),
+                &stage_changed(mv, after),
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(write(tx, events).await?)
 }

@@ -1,0 +1,94 @@
+//! List pages and search results, remembered until the workspace changes.
+//!
+//! A page is kept under its workspace, its query and the workspace's event sequence number
+//! read before it was computed. Every change to what a list shows records an event, and a
+//! write is acknowledged only once its event is numbered (see `realtime/server/sequencer.rs`),
+//! so a request that starts after the acknowledgement reads a newer number and misses the old
+//! page: a change is never served stale, on one instance or several (the number is read from
+//! the database each time, and each instance keeps its own pages). A page computed after the
+//! number was read can only be newer than the number says, never older.
+//!
+//! Memory is bounded by an estimate of each page's size; pages under an old number are never
+//! asked for again and leave as the cache fills or after ten idle minutes.
+
+use super::Db;
+use moka::sync::Cache;
+use std::any::Any;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Clone)]
+struct Entry {
+    value: Arc<dyn Any + Send + Sync>,
+    bytes: u32,
+}
+
+/// The pages, or `None` when the budget is zero.
+pub struct Lists(Option<Cache<(i64, i64, String), Entry>>);
+
+impl Lists {
+    /// A cache of at most `budget_mb` MiB (estimated); `0` keeps nothing.
+    pub fn new(budget_mb: u64) -> Lists {
+        if budget_mb == 0 {
+            return Lists(None);
+        }
+        Lists(Some(
+            Cache::builder()
+                .max_capacity(budget_mb * 1024 * 1024)
+                .weigher(|key: &(i64, i64, String), entry: &Entry| {
+                    entry.bytes.saturating_add(key.2.len() as u32)
+                })
+                .time_to_idle(Duration::from_secs(600))
+                .build(),
+        ))
+    }
+
+    /// The answer of `compute` for `query` in `workspace_id`, computed at most once per event
+    /// sequence number. `query` names the list and every input of its answer; `bytes` is an
+    /// estimate of the answer's size. `compute` is given the sequence number when it was read.
+    pub async fn get_or_compute<T, E, F, Fut>(
+        &self,
+        db: &Db,
+        workspace_id: i64,
+        query: String,
+        bytes: impl Fn(&T) -> usize,
+        compute: F,
+    ) -> Result<Arc<T>, E>
+    where
+        T: Send + Sync + 'static,
+        E: From<sqlx::Error>,
+        F: FnOnce(Option<i64>) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let Some(cache) = &self.0 else {
+            return compute(None).await.map(Arc::new);
+        };
+        let seq: Option<i64> = sqlx::query_scalar("SELECT event_seq FROM workspaces WHERE id = $1")
+            .bind(workspace_id)
+            .fetch_optional(&db.pool)
+            .await?;
+        let Some(seq) = seq else {
+            // No such workspace (deleted meanwhile): nothing to keep.
+            return compute(None).await.map(Arc::new);
+        };
+        let key = (workspace_id, seq, query);
+        if let Some(hit) = cache.get(&key) {
+            if let Ok(value) = hit.value.downcast::<T>() {
+                metrics::counter!("parley_list_cache_total", "outcome" => "hit").increment(1);
+                return Ok(value);
+            }
+        }
+        metrics::counter!("parley_list_cache_total", "outcome" => "miss").increment(1);
+        let value = Arc::new(compute(Some(seq)).await?);
+        let bytes = u32::try_from(bytes(&value)).unwrap_or(u32::MAX);
+        cache.insert(
+            key,
+            Entry {
+                value: value.clone(),
+                bytes,
+            },
+        );
+        Ok(value)
+    }
+}
