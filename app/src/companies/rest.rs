@@ -5,6 +5,7 @@ use crate::access::server::AuthContext;
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::server::lists::JsonBytes;
 use crate::server::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::server::AppState;
 use crate::timeline::rest as timeline;
@@ -35,8 +36,10 @@ async fn list(
     State(s): State<AppState>,
     auth: AuthContext,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Json<Page<CompanyView>>, AppError> {
-    Ok(Json(server::list(&s, &auth, &q).await?))
+) -> Result<JsonBytes, AppError> {
+    let page = server::list_cached(&s, &auth, &q).await?;
+    page.json()
+        .map_err(|e| AppError::log_internal("encoding a list page", &e))
 }
 
 /// Create a company.

@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::{Row, Tx};
+use crate::server::lists::Cached;
 use crate::server::query::{order_by, search_text, Conditions};
 use crate::server::{now_ms, refs, AppState};
 use crate::timeline::server::{changed_fields, record_activity, Subject};
@@ -51,9 +52,18 @@ pub async fn list(
     auth: &AuthContext,
     q: &ListQuery,
 ) -> Result<Page<CompanyView>, AppError> {
+    Ok(list_cached(state, auth, q).await?.value.clone())
+}
+
+/// A page of the list, remembered until the workspace changes (see `server/lists.rs`).
+pub async fn list_cached(
+    state: &AppState,
+    auth: &AuthContext,
+    q: &ListQuery,
+) -> Result<Arc<Cached<Page<CompanyView>>>, AppError> {
     let (page, limit) = q.bounds()?;
     let ws = auth.workspace_id.0;
-    let page = state
+    state
         .lists
         .get_or_compute(
             &state.db,
@@ -62,8 +72,7 @@ pub async fn list(
             Page::weight,
             |seq| list_page(state, ws, seq, q, page, limit),
         )
-        .await?;
-    Ok(Arc::unwrap_or_clone(page))
+        .await
 }
 
 /// One page of the list, from the database.

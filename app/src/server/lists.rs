@@ -12,11 +12,40 @@
 //! asked for again and leave as the cache fills or after ten idle minutes.
 
 use super::Db;
+use axum::body::Bytes;
+use axum::response::{IntoResponse, Response};
 use moka::sync::Cache;
 use std::any::Any;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+
+/// A remembered answer and, once a client has asked for it, its JSON: a repeated REST request
+/// is a lookup and a copy of bytes.
+pub struct Cached<T> {
+    pub value: T,
+    json: OnceLock<Bytes>,
+}
+
+impl<T: serde::Serialize> Cached<T> {
+    pub fn json(&self) -> Result<JsonBytes, serde_json::Error> {
+        if let Some(json) = self.json.get() {
+            return Ok(JsonBytes(json.clone()));
+        }
+        let json = Bytes::from(serde_json::to_vec(&self.value)?);
+        let _ = self.json.set(json.clone());
+        Ok(JsonBytes(json))
+    }
+}
+
+/// A JSON response already serialised.
+pub struct JsonBytes(Bytes);
+
+impl IntoResponse for JsonBytes {
+    fn into_response(self) -> Response {
+        ([(http::header::CONTENT_TYPE, "application/json")], self.0).into_response()
+    }
+}
 
 #[derive(Clone)]
 struct Entry {
@@ -54,15 +83,21 @@ impl Lists {
         query: String,
         bytes: impl Fn(&T) -> usize,
         compute: F,
-    ) -> Result<Arc<T>, E>
+    ) -> Result<Arc<Cached<T>>, E>
     where
         T: Send + Sync + 'static,
         E: From<sqlx::Error>,
         F: FnOnce(Option<i64>) -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
+        let fresh = |value| {
+            Arc::new(Cached {
+                value,
+                json: OnceLock::new(),
+            })
+        };
         let Some(cache) = &self.0 else {
-            return compute(None).await.map(Arc::new);
+            return compute(None).await.map(fresh);
         };
         let seq: Option<i64> = sqlx::query_scalar("SELECT event_seq FROM workspaces WHERE id = $1")
             .bind(workspace_id)
@@ -70,18 +105,19 @@ impl Lists {
             .await?;
         let Some(seq) = seq else {
             // No such workspace (deleted meanwhile): nothing to keep.
-            return compute(None).await.map(Arc::new);
+            return compute(None).await.map(fresh);
         };
         let key = (workspace_id, seq, query);
         if let Some(hit) = cache.get(&key) {
-            if let Ok(value) = hit.value.downcast::<T>() {
+            if let Ok(value) = hit.value.downcast::<Cached<T>>() {
                 metrics::counter!("parley_list_cache_total", "outcome" => "hit").increment(1);
                 return Ok(value);
             }
         }
         metrics::counter!("parley_list_cache_total", "outcome" => "miss").increment(1);
-        let value = Arc::new(compute(Some(seq)).await?);
-        let bytes = u32::try_from(bytes(&value)).unwrap_or(u32::MAX);
+        let value = fresh(compute(Some(seq)).await?);
+        // The page, and its JSON once asked for (about as large again).
+        let bytes = u32::try_from(2 * bytes(&value.value)).unwrap_or(u32::MAX);
         cache.insert(
             key,
             Entry {

@@ -14,6 +14,7 @@ use crate::pipelines::server::{default_placement, history, stage_in};
 use crate::pipelines::StageKind;
 use crate::realtime::server::{NewEvent, UnitOfWork};
 use crate::server::db::{Row, Tx};
+use crate::server::lists::Cached;
 use crate::server::query::{order_by, search_text, Conditions};
 use crate::server::{now_ms, refs, AppState};
 use crate::timeline::server::{changed_fields, record_activity, Subject};
@@ -70,15 +71,23 @@ pub async fn list(
     auth: &AuthContext,
     q: &ListQuery,
 ) -> Result<Page<DealView>, AppError> {
+    Ok(list_cached(state, auth, q).await?.value.clone())
+}
+
+/// A page of the list, remembered until the workspace changes (see `server/lists.rs`).
+pub async fn list_cached(
+    state: &AppState,
+    auth: &AuthContext,
+    q: &ListQuery,
+) -> Result<Arc<Cached<Page<DealView>>>, AppError> {
     let (page, limit) = q.bounds()?;
     let ws = auth.workspace_id.0;
-    let page = state
+    state
         .lists
         .get_or_compute(&state.db, ws, q.cache_key("deals"), Page::weight, |seq| {
             list_page(state, ws, seq, q, page, limit)
         })
-        .await?;
-    Ok(Arc::unwrap_or_clone(page))
+        .await
 }
 
 /// One page of the list, from the database.

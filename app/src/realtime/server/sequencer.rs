@@ -38,28 +38,28 @@ use tokio::sync::{watch, Notify};
 
 /// How often a pass runs with nobody waiting (events a crashed instance left unnumbered).
 const SWEEP: Duration = Duration::from_secs(2);
-/// The most events numbered in one transaction (a pass takes several when more wait).
+/// The most events numbered in one transaction (`LIMIT` in [`PASS`]; a pass takes several
+/// when more wait).
 const PASS_LIMIT: i64 = 5000;
 /// How long a write waits for its events to be numbered before it is answered anyway (it is
 /// committed; it waits once more for its WAL to reach the disk, see [`Sequencer::publish`]).
 const WAIT_LIMIT: Duration = Duration::from_secs(10);
-/// Opens a pass: the advisory lock (0x7061726c6579, "parley") makes passes take turns across
-/// instances. One round trip; the numbering statement after it sees what the previous pass
-/// committed.
-const BEGIN: &str = "BEGIN; SELECT pg_advisory_xact_lock(123563833845113)";
-
-/// Numbers each workspace's committed events in a batch: see the module documentation.
-const NUMBER: &str = "\
+/// A pass, sent as one simple query (one round trip): the advisory lock (0x7061726c6579,
+/// "parley") makes passes take turns across instances; the numbering statement runs after it
+/// holds the lock, so its snapshot sees what the previous pass committed; the commit is
+/// synchronous. See the module documentation.
+const PASS: &str = "\
+BEGIN;
+DO $$ BEGIN PERFORM pg_advisory_xact_lock(123563833845113); END $$;
 WITH pending AS (
   SELECT id, workspace_id, ROW_NUMBER() OVER (PARTITION BY workspace_id ORDER BY id) AS n
-  FROM (SELECT id, workspace_id FROM events WHERE seq IS NULL ORDER BY id LIMIT $1) p
+  FROM (SELECT id, workspace_id FROM events WHERE seq IS NULL ORDER BY id LIMIT 5000) p
 ), counts AS (
   SELECT workspace_id, COUNT(*) AS n FROM pending GROUP BY workspace_id
 ), bumped AS (
   UPDATE workspaces w SET event_seq = w.event_seq + c.n FROM counts c WHERE w.id = c.workspace_id
   RETURNING w.id, w.event_seq - c.n AS base
-)
-, numbered AS (
+), numbered AS (
   UPDATE events e SET seq = b.base + p.n
   FROM pending p JOIN bumped b ON b.id = p.workspace_id
   WHERE e.id = p.id
@@ -71,7 +71,8 @@ SELECT workspace_id, seq, type, data, created_at,
   CASE WHEN seq = MAX(seq) OVER (PARTITION BY workspace_id)
     THEN pg_notify('parley_events', workspace_id || ':' || seq) IS NOT NULL
     ELSE FALSE END AS announced
-FROM numbered";
+FROM numbered;
+COMMIT;";
 
 /// Publishes committed events (and on PostgreSQL numbers them first).
 #[derive(Clone)]
@@ -158,7 +159,19 @@ async fn run(db: Db, inner: Arc<Inner>) {
         // Each transaction is a pass: a writer waits for the first one that began after its
         // commit, even while a backlog keeps the passes full.
         let pass = inner.started.fetch_add(1, Ordering::SeqCst) + 1;
-        match number(&db).await {
+        let began = std::time::Instant::now();
+        let numbered = number(&db).await;
+        let took = began.elapsed();
+        metrics::histogram!("parley_sequencer_pass_seconds").record(took.as_secs_f64());
+        // Every write of the pass waits for it: a slow one is worth a line in the log.
+        if took > Duration::from_millis(250) {
+            tracing::warn!(
+                took_ms = took.as_millis() as u64,
+                events = numbered.as_ref().map_or(0, Vec::len),
+                "slow sequencer pass"
+            );
+        }
+        match numbered {
             Ok(events) => {
                 failures = 0;
                 more = events.len() as i64 >= PASS_LIMIT;
@@ -176,18 +189,20 @@ async fn run(db: Db, inner: Arc<Inner>) {
     }
 }
 
-/// One transaction, three round trips: the lock, the numbers with one notice per workspace,
+/// One transaction in one round trip: the lock, the numbers with one notice per workspace,
 /// the commit.
 async fn number(db: &Db) -> Result<Vec<StoredEvent>, sqlx::Error> {
-    let mut tx = db.sequencer().begin_with(BEGIN).await?;
-    let rows = sqlx::query(NUMBER)
-        .bind(PASS_LIMIT)
-        .fetch_all(&mut *tx)
-        .await?;
-    if rows.is_empty() {
-        tx.commit().await?;
-        return Ok(Vec::new());
-    }
+    let mut conn = db.sequencer().acquire().await?;
+    let rows = match sqlx::raw_sql(PASS).fetch_all(&mut *conn).await {
+        Ok(rows) => rows,
+        Err(e) => {
+            // A failed statement leaves the transaction open and aborted.
+            if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
+                conn.close_on_drop();
+            }
+            return Err(e);
+        }
+    };
     let mut events = Vec::with_capacity(rows.len());
     for row in &rows {
         let data: String = row.try_get("data")?;
@@ -202,7 +217,6 @@ async fn number(db: &Db) -> Result<Vec<StoredEvent>, sqlx::Error> {
         });
     }
     events.sort_by_key(|e| (e.workspace_id, e.event.seq));
-    tx.commit().await?;
     Ok(events)
 }
 
