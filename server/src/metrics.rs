@@ -81,6 +81,19 @@ fn describe() {
         "Events published to this instance's live-update hub"
     );
     describe_counter!(
+        "parley_events_numbered_total",
+        "Events numbered by this instance's sequencer (PostgreSQL)"
+    );
+    describe_histogram!(
+        "parley_sequencer_pass_seconds",
+        Unit::Seconds,
+        "Time one sequencer pass took: the writes it numbered waited for it (PostgreSQL)"
+    );
+    describe_counter!(
+        "parley_list_cache_total",
+        "List pages answered from the list cache (hit) or computed (miss)"
+    );
+    describe_counter!(
         "parley_events_consumed_total",
         "Events handled by durable consumers, by consumer"
     );
