@@ -8,8 +8,8 @@ use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::{Row, Tx};
-use crate::server::lists::Cached;
-use crate::server::query::{order_by, search_text, Conditions};
+use crate::server::lists::{Cached, ListSql};
+use crate::server::query::{search_text, Conditions};
 use crate::server::{now_ms, refs, AppState};
 use crate::timeline::server::{changed_fields, record_activity, Subject};
 use sqlx::{AssertSqlSafe, Row as _};
@@ -60,36 +60,22 @@ pub async fn list(
     Ok(list_cached(state, auth, q).await?.value.clone())
 }
 
+const LIST: ListSql<ContactView> = ListSql {
+    name: "contacts",
+    table: "contacts c",
+    select: SELECT,
+    sorts: SORTS,
+    default_sort: "c.id DESC",
+    view,
+};
+
 /// A page of the list, remembered until the workspace changes (see `server/lists.rs`).
 pub async fn list_cached(
     state: &AppState,
     auth: &AuthContext,
     q: &ListQuery,
 ) -> Result<Arc<Cached<Page<ContactView>>>, AppError> {
-    let (page, limit) = q.bounds()?;
-    let ws = auth.workspace_id.0;
-    state
-        .lists
-        .get_or_compute(
-            &state.db,
-            ws,
-            q.cache_key("contacts"),
-            Page::weight,
-            |seq| list_page(state, ws, seq, q, page, limit),
-        )
-        .await
-}
-
-/// One page of the list, from the database.
-async fn list_page(
-    state: &AppState,
-    workspace_id: i64,
-    seq: Option<i64>,
-    q: &ListQuery,
-    page: i64,
-    limit: i64,
-) -> Result<Page<ContactView>, AppError> {
-    let mut cond = Conditions::in_workspace("c", workspace_id);
+    let mut cond = Conditions::in_workspace("c", auth.workspace_id.0);
     cond.eq("c.company_id", q.company_id);
     cond.eq("c.owner_id", q.owner_id);
     cond.search(
@@ -98,26 +84,11 @@ async fn list_page(
         "contacts",
         q.search_term().as_deref(),
     );
-    let total = state
-        .counts
-        .total(&state.db, workspace_id, seq, "contacts c", &cond)
-        .await?;
-    let n = cond.next_placeholder();
-    let sql = format!(
-        "{SELECT} WHERE {} ORDER BY {} LIMIT ${n} OFFSET ${}",
-        cond.sql(),
-        order_by(q.sort.as_deref(), SORTS, "c.id DESC"),
-        n + 1
-    );
-    let rows = cond
-        .bind(sqlx::query(AssertSqlSafe(sql)))
-        .bind(limit)
-        // A huge page number would overflow into a negative OFFSET, which PostgreSQL refuses.
-        .bind((page - 1).saturating_mul(limit))
-        .fetch_all(&state.db.pool)
-        .await?;
-    let items = rows.iter().map(view).collect::<Result<_, _>>()?;
-    Ok(Page::new(items, page, limit, total))
+    let ws = auth.workspace_id.0;
+    state
+        .lists
+        .page(&state.db, &state.counts, &LIST, ws, q, cond)
+        .await
 }
 
 pub async fn get(state: &AppState, auth: &AuthContext, id: i64) -> Result<ContactView, AppError> {

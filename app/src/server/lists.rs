@@ -11,7 +11,12 @@
 //! Memory is bounded by an estimate of each page's size; pages under an old number are never
 //! asked for again and leave as the cache fills or after ten idle minutes.
 
+use super::counts::Counts;
+use super::db::Row;
+use super::query::{order_by, Conditions};
 use super::Db;
+use crate::error::AppError;
+use crate::listing::{ListQuery, Page};
 use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};
 use moka::sync::Cache;
@@ -36,6 +41,17 @@ impl<T: serde::Serialize> Cached<T> {
         let _ = self.json.set(json.clone());
         Ok(JsonBytes(json))
     }
+}
+
+/// What a record list reads: its name (the cache key's first part), the table with its alias
+/// as the total counts it, the `SELECT … FROM …` of a row, its sorts, and how a row is read.
+pub struct ListSql<T> {
+    pub name: &'static str,
+    pub table: &'static str,
+    pub select: &'static str,
+    pub sorts: &'static [(&'static str, &'static str)],
+    pub default_sort: &'static str,
+    pub view: fn(&Row) -> Result<T, sqlx::Error>,
 }
 
 /// A JSON response already serialised.
@@ -126,5 +142,47 @@ impl Lists {
             },
         );
         Ok(value)
+    }
+
+    /// A page of the record list `list` matching `cond` (which must scope the workspace),
+    /// from the cache, else counted (through `counts`) and read.
+    pub async fn page<T>(
+        &self,
+        db: &Db,
+        counts: &Counts,
+        list: &ListSql<T>,
+        workspace_id: i64,
+        q: &ListQuery,
+        cond: Conditions,
+    ) -> Result<Arc<Cached<Page<T>>>, AppError>
+    where
+        T: Send + Sync + 'static,
+    {
+        let (page, limit) = q.bounds()?;
+        let read = |seq| async move {
+            let total = counts
+                .total(db, workspace_id, seq, list.table, &cond)
+                .await?;
+            let n = cond.next_placeholder();
+            let sql = format!(
+                "{} WHERE {} ORDER BY {} LIMIT ${n} OFFSET ${}",
+                list.select,
+                cond.sql(),
+                order_by(q.sort.as_deref(), list.sorts, list.default_sort),
+                n + 1
+            );
+            let rows = cond
+                .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+                .bind(limit)
+                // A huge page number would overflow into a negative OFFSET, which PostgreSQL
+                // refuses.
+                .bind((page - 1).saturating_mul(limit))
+                .fetch_all(&db.pool)
+                .await?;
+            let items = rows.iter().map(list.view).collect::<Result<_, _>>()?;
+            Ok::<_, AppError>(Page::new(items, page, limit, total))
+        };
+        self.get_or_compute(db, workspace_id, q.cache_key(list.name), Page::weight, read)
+            .await
     }
 }

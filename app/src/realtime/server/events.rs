@@ -70,10 +70,6 @@ impl Recorded {
     pub fn awaits_numbers(&self) -> bool {
         self.unnumbered > 0
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.numbered.is_empty() && self.unnumbered == 0
-    }
 }
 
 /// Rows per `INSERT` (six parameters each, within both databases' limits).
@@ -122,13 +118,8 @@ pub async fn write(tx: &mut Tx, events: Vec<NewEvent>) -> Result<Recorded, sqlx:
             workspaces.push(e.workspace_id);
         }
     }
-    let mut events: Vec<Option<NewEvent>> = events.into_iter().map(Some).collect();
     for ws in workspaces {
-        let mine: Vec<NewEvent> = events
-            .iter_mut()
-            .filter(|e| e.as_ref().is_some_and(|e| e.workspace_id == ws))
-            .filter_map(Option::take)
-            .collect();
+        let mine: Vec<&NewEvent> = events.iter().filter(|e| e.workspace_id == ws).collect();
         let last: i64 = sqlx::query_scalar(
             "UPDATE workspaces SET event_seq = event_seq + $1 WHERE id = $2 RETURNING event_seq",
         )
@@ -158,8 +149,8 @@ pub async fn write(tx: &mut Tx, events: Vec<NewEvent>) -> Result<Recorded, sqlx:
             workspace_id: ws,
             event: RealtimeEvent {
                 seq: first + i as i64,
-                kind: e.kind,
-                data: e.data,
+                kind: e.kind.clone(),
+                data: e.data.clone(),
                 at,
             },
         }));
@@ -178,20 +169,6 @@ pub async fn record_event<E: DomainEvent>(
     event: &E,
 ) -> Result<Recorded, sqlx::Error> {
     write(tx, vec![NewEvent::of(workspace_id, actor, event)?]).await
-}
-
-/// Writes several events of one workspace in the caller's transaction, in the order given
-/// (see [`write`]).
-pub async fn record_many<E: DomainEvent>(
-    tx: &mut Tx,
-    workspace_id: WorkspaceId,
-    events: &[(Option<UserId>, E)],
-) -> Result<Recorded, sqlx::Error> {
-    let events = events
-        .iter()
-        .map(|(actor, event)| NewEvent::of(workspace_id, *actor, event))
-        .collect::<Result<Vec<_>, _>>()?;
-    write(tx, events).await
 }
 
 pub(super) fn to_event(row: &sqlx::any::AnyRow) -> Result<RealtimeEvent, sqlx::Error> {

@@ -9,9 +9,7 @@ mod sequencer;
 mod unit_of_work;
 mod ws;
 
-pub use events::{
-    latest_seq, recent, record_event, record_many, since, write, NewEvent, Recorded, StoredEvent,
-};
+pub use events::{latest_seq, recent, record_event, since, write, NewEvent, Recorded, StoredEvent};
 pub use hub::EventHub;
 pub use sequencer::Sequencer;
 pub use unit_of_work::UnitOfWork;

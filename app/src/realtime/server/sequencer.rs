@@ -38,8 +38,7 @@ use tokio::sync::{watch, Notify};
 
 /// How often a pass runs with nobody waiting (events a crashed instance left unnumbered).
 const SWEEP: Duration = Duration::from_secs(2);
-/// The most events numbered in one transaction (`LIMIT` in [`PASS`]; a pass takes several
-/// when more wait).
+/// The most events numbered in one transaction (a pass takes several when more wait).
 const PASS_LIMIT: i64 = 5000;
 /// How long a write waits for its events to be numbered before it is answered anyway (it is
 /// committed; it waits once more for its WAL to reach the disk, see [`Sequencer::publish`]).
@@ -48,12 +47,14 @@ const WAIT_LIMIT: Duration = Duration::from_secs(10);
 /// "parley") makes passes take turns across instances; the numbering statement runs after it
 /// holds the lock, so its snapshot sees what the previous pass committed; the commit is
 /// synchronous. See the module documentation.
-const PASS: &str = "\
+static PASS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "\
 BEGIN;
 DO $$ BEGIN PERFORM pg_advisory_xact_lock(123563833845113); END $$;
 WITH pending AS (
   SELECT id, workspace_id, ROW_NUMBER() OVER (PARTITION BY workspace_id ORDER BY id) AS n
-  FROM (SELECT id, workspace_id FROM events WHERE seq IS NULL ORDER BY id LIMIT 5000) p
+  FROM (SELECT id, workspace_id FROM events WHERE seq IS NULL ORDER BY id LIMIT {PASS_LIMIT}) p
 ), counts AS (
   SELECT workspace_id, COUNT(*) AS n FROM pending GROUP BY workspace_id
 ), bumped AS (
@@ -72,7 +73,9 @@ SELECT workspace_id, seq, type, data, created_at,
     THEN pg_notify('parley_events', workspace_id || ':' || seq) IS NOT NULL
     ELSE FALSE END AS announced
 FROM numbered;
-COMMIT;";
+COMMIT;"
+    )
+});
 
 /// Publishes committed events (and on PostgreSQL numbers them first).
 #[derive(Clone)]
@@ -127,7 +130,7 @@ impl Sequencer {
 
     /// Waits for a pass that began after this call (so it numbers everything committed
     /// before it); `false` when none finished within [`WAIT_LIMIT`].
-    pub async fn settle(&self) -> bool {
+    async fn settle(&self) -> bool {
         let needed = self.inner.started.load(Ordering::SeqCst) + 1;
         self.inner.kick.notify_one();
         let mut finished = self.inner.finished.subscribe();
@@ -193,7 +196,10 @@ async fn run(db: Db, inner: Arc<Inner>) {
 /// the commit.
 async fn number(db: &Db) -> Result<Vec<StoredEvent>, sqlx::Error> {
     let mut conn = db.sequencer().acquire().await?;
-    let rows = match sqlx::raw_sql(PASS).fetch_all(&mut *conn).await {
+    let rows = match sqlx::raw_sql(sqlx::AssertSqlSafe(PASS.as_str()))
+        .fetch_all(&mut *conn)
+        .await
+    {
         Ok(rows) => rows,
         Err(e) => {
             // A failed statement leaves the transaction open and aborted.
