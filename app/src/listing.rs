@@ -2,6 +2,7 @@
 //! `?page=1&limit=50&search=…&sort=-updatedAt` → `{items, pagination}`.
 
 use crate::error::{AppError, FieldError};
+use crate::ids::{CompanyId, ContactId, PipelineId, StageId};
 use serde::{Deserialize, Serialize};
 
 pub const MAX_LIMIT: i64 = 200;
@@ -27,15 +28,19 @@ pub struct ListQuery {
     /// A field name, `-` in front for descending (`-updatedAt`).
     pub sort: Option<String>,
     /// Only records of this company (contacts, deals).
-    pub company_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", param(value_type = Option<i64>))]
+    pub company_id: Option<CompanyId>,
     /// Only records of this contact (deals).
-    pub contact_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", param(value_type = Option<i64>))]
+    pub contact_id: Option<ContactId>,
     /// Only records owned by this member.
     pub owner_id: Option<i64>,
     /// Only deals in this pipeline.
-    pub pipeline_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", param(value_type = Option<i64>))]
+    pub pipeline_id: Option<PipelineId>,
     /// Only deals in this stage.
-    pub stage_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", param(value_type = Option<i64>))]
+    pub stage_id: Option<StageId>,
 }
 
 impl ListQuery {

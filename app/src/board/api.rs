@@ -3,6 +3,7 @@
 use super::{BoardData, BoardQuery, ColumnSummary};
 use crate::deals::DealView;
 use crate::error::AppError;
+use crate::ids::{PipelineId, StageId};
 use leptos::prelude::*;
 
 #[server(prefix = "/sfn", endpoint = "load_board")]
@@ -18,8 +19,8 @@ pub async fn load_board(query: BoardQuery) -> Result<BoardData, AppError> {
 #[server(prefix = "/sfn", endpoint = "load_column")]
 pub async fn load_column(
     query: BoardQuery,
-    pipeline_id: i64,
-    stage_id: i64,
+    pipeline_id: PipelineId,
+    stage_id: StageId,
     offset: i64,
 ) -> Result<Vec<DealView>, AppError> {
     crate::error::server::server_fn(async move {
@@ -33,7 +34,7 @@ pub async fn load_column(
 #[server(prefix = "/sfn", endpoint = "board_totals")]
 pub async fn board_totals(
     query: BoardQuery,
-    pipeline_id: i64,
+    pipeline_id: PipelineId,
 ) -> Result<Vec<ColumnSummary>, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;

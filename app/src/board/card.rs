@@ -101,7 +101,7 @@ pub fn Card(deal: DealView, stage: StageView, index: usize, column: usize) -> im
             node_ref=node
             tabindex="0"
             draggable="false"
-            data-deal-id=id
+            data-deal-id=id.0
             aria-roledescription=movable.then_some("draggable deal")
             aria-describedby=movable.then_some("board-instructions")
             aria-pressed=move || if lifted() { "true" } else { "false" }

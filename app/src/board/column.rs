@@ -96,7 +96,7 @@ pub fn Column(index: usize) -> impl IntoView {
     };
     view! {
         <section class="board__column" class:board__column--over=over class:board__column--drop-end=over_end
-            data-stage-id=move || stage().map(|s| s.id).unwrap_or_default()
+            data-stage-id=move || stage().map(|s| s.id.0).unwrap_or_default()
             aria-label=move || stage().map(|s| s.name).unwrap_or_default()>
             <header class="board__head">
                 // An SVG fill, not a style attribute: the CSP allows no inline styles.

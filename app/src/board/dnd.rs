@@ -6,6 +6,7 @@ use super::{board_totals, BoardQuery, ColumnSummary};
 use crate::deals::{change_deal_stage, DealView, StageChange};
 use crate::i18n::Msg;
 use crate::i18n::Strings;
+use crate::ids::{DealId, PipelineId};
 use crate::pipelines::{StageKind, StageView};
 use crate::providers::{ToastKind, Toasts};
 use leptos::prelude::*;
@@ -20,14 +21,14 @@ pub struct ColumnData {
 /// A card lifted with the keyboard: where it was, so Escape can put it back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lift {
-    pub deal_id: i64,
+    pub deal_id: DealId,
     pub snapshot: Vec<ColumnData>,
 }
 
 /// A pointer drag in progress.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Drag {
-    pub deal_id: i64,
+    pub deal_id: DealId,
     pub pointer_id: i32,
     pub start: (i32, i32),
     pub at: (i32, i32),
@@ -47,7 +48,7 @@ pub struct Question {
 
 #[derive(Clone, Copy)]
 pub struct BoardState {
-    pub pipeline_id: i64,
+    pub pipeline_id: PipelineId,
     pub query: StoredValue<BoardQuery>,
     pub columns: RwSignal<Vec<ColumnData>>,
     pub lifted: RwSignal<Option<Lift>>,
@@ -62,7 +63,7 @@ pub struct BoardState {
 
 impl BoardState {
     pub fn new(
-        pipeline_id: i64,
+        pipeline_id: PipelineId,
         query: BoardQuery,
         columns: Vec<ColumnData>,
         toasts: Toasts,
@@ -83,7 +84,7 @@ impl BoardState {
     }
 
     /// (column, index) of a card.
-    pub fn locate(columns: &[ColumnData], deal_id: i64) -> Option<(usize, usize)> {
+    pub fn locate(columns: &[ColumnData], deal_id: DealId) -> Option<(usize, usize)> {
         columns.iter().enumerate().find_map(|(c, col)| {
             col.cards
                 .iter()
@@ -93,7 +94,7 @@ impl BoardState {
     }
 
     /// Moves a card to `(column, index)` in the local state, adjusting counts and totals.
-    pub fn relocate(columns: &mut [ColumnData], deal_id: i64, to: (usize, usize)) {
+    pub fn relocate(columns: &mut [ColumnData], deal_id: DealId, to: (usize, usize)) {
         let Some((c, i)) = Self::locate(columns, deal_id) else {
             return;
         };
@@ -114,7 +115,7 @@ impl BoardState {
     /// `snapshot` with a toast if the server refuses.
     pub fn commit(
         self,
-        deal_id: i64,
+        deal_id: DealId,
         snapshot: Vec<ColumnData>,
         reason: Option<String>,
         value_minor: Option<i64>,
@@ -204,7 +205,7 @@ impl BoardState {
         });
     }
 
-    pub fn remove(self, deal_id: i64) {
+    pub fn remove(self, deal_id: DealId) {
         self.columns.update(|columns| {
             if let Some((c, i)) = Self::locate(columns, deal_id) {
                 columns[c].cards.remove(i);
@@ -248,7 +249,7 @@ impl BoardState {
 
     /// Ends a move at the card's current place: asks first when it entered a won or lost
     /// stage, otherwise sends it.
-    pub fn finish(self, deal_id: i64, snapshot: Vec<ColumnData>) {
+    pub fn finish(self, deal_id: DealId, snapshot: Vec<ColumnData>) {
         let columns = self.columns.get_untracked();
         let Some((c, i)) = Self::locate(&columns, deal_id) else {
             return;
@@ -304,11 +305,16 @@ fn adjust(column: &mut ColumnData, deal: &DealView, sign: i64) {
 
 /// Pointer drags: where on the board the pointer is, as (column index, index in column).
 #[cfg(feature = "hydrate")]
-pub fn drop_target(columns: &[ColumnData], dragged: i64, x: i32, y: i32) -> Option<(usize, usize)> {
+pub fn drop_target(
+    columns: &[ColumnData],
+    dragged: DealId,
+    x: i32,
+    y: i32,
+) -> Option<(usize, usize)> {
     use wasm_bindgen::JsCast;
     let element = document().element_from_point(x as f32, y as f32)?;
     let column_el = element.closest("[data-stage-id]").ok()??;
-    let stage_id: i64 = column_el.get_attribute("data-stage-id")?.parse().ok()?;
+    let stage_id: crate::ids::StageId = column_el.get_attribute("data-stage-id")?.parse().ok()?;
     let c = columns.iter().position(|col| col.stage.id == stage_id)?;
     let cards: Vec<web_sys::HtmlElement> = {
         let list = column_el.query_selector_all("[data-deal-id]").ok()?;
@@ -320,11 +326,10 @@ pub fn drop_target(columns: &[ColumnData], dragged: i64, x: i32, y: i32) -> Opti
     // The index among the other cards: the first card whose middle is below the pointer.
     let mut index = 0;
     for card in &cards {
-        let id: i64 = card
+        let id: Option<DealId> = card
             .get_attribute("data-deal-id")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        if id == dragged {
+            .and_then(|v| v.parse().ok());
+        if id == Some(dragged) {
             continue;
         }
         let rect = card.get_bounding_client_rect();

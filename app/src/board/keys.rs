@@ -2,12 +2,13 @@
 //! columns and within one, Escape puts it back; every step is announced to screen readers.
 
 use super::dnd::{BoardState, Lift};
+use crate::ids::DealId;
 use leptos::prelude::*;
 
 impl BoardState {
     /// Keyboard: Space/Enter lifts or drops, arrows move, Escape cancels. Returns whether the
     /// key was used.
-    pub fn key(self, deal_id: i64, key: &str) -> bool {
+    pub fn key(self, deal_id: DealId, key: &str) -> bool {
         let t = self.strings.get_untracked();
         let lifted = self.lifted.get_untracked();
         match (key, lifted) {
@@ -46,7 +47,7 @@ impl BoardState {
         }
     }
 
-    fn step(self, deal_id: i64, key: &str) {
+    fn step(self, deal_id: DealId, key: &str) {
         let t = self.strings.get_untracked();
         let mut announcement = String::new();
         self.columns.update(|columns| {
@@ -104,7 +105,7 @@ pub fn keep_keys_while_lifted(board: BoardState) {
 }
 
 /// Puts the keyboard focus back on a card after the list re-rendered.
-pub fn focus_card(deal_id: i64) {
+pub fn focus_card(deal_id: DealId) {
     #[cfg(feature = "hydrate")]
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;

@@ -16,6 +16,7 @@ pub use api::*;
 pub use page::BoardPage;
 
 use crate::deals::DealView;
+use crate::ids::{PipelineId, StageId};
 use crate::pipelines::PipelineView;
 use serde::{Deserialize, Serialize};
 
@@ -32,7 +33,8 @@ pub const COLUMN_PAGE: i64 = 30;
 #[serde(rename_all = "camelCase")]
 pub struct BoardQuery {
     /// Absent: the default pipeline.
-    pub pipeline_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", param(value_type = Option<i64>))]
+    pub pipeline_id: Option<PipelineId>,
     pub owner_id: Option<i64>,
     pub search: Option<String>,
 }
@@ -54,7 +56,8 @@ pub struct CurrencyTotal {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ColumnSummary {
-    pub stage_id: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub stage_id: StageId,
     pub count: i64,
     pub totals: Vec<CurrencyTotal>,
 }

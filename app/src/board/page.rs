@@ -9,6 +9,7 @@ use crate::deals::DealEvent;
 use crate::i18n::number::{amount_input, parse_amount};
 use crate::i18n::use_lang;
 use crate::i18n::use_strings;
+use crate::ids::PipelineId;
 use crate::pipelines::PipelineEvent;
 use crate::pipelines::StageKind;
 use crate::providers::{use_session, use_toasts};
@@ -23,7 +24,7 @@ pub fn BoardPage() -> impl IntoView {
     let session = use_session();
     let query_map = use_query_map();
     let pipeline =
-        move || query_map.with(|q| q.get("pipeline").and_then(|v| v.parse::<i64>().ok()));
+        move || query_map.with(|q| q.get("pipeline").and_then(|v| v.parse::<PipelineId>().ok()));
     let search = RwSignal::new(String::new());
     let owner = RwSignal::new(String::new());
     let version = RwSignal::new(0u64);
@@ -120,7 +121,7 @@ fn Board(data: BoardData, query: BoardQuery, version: RwSignal<u64>) -> impl Int
             <label class="field field--inline">
                 <span class="field__label">{move || t.get().board.pipeline}</span>
                 <select class="select" on:change=move |ev| navigate(&format!("/board?pipeline={}", event_target_value(&ev)), Default::default())>
-                    {pipelines.into_iter().map(|p| view! { <option value=p.id selected=p.id == pipeline_id>{p.name}</option> }).collect_view()}
+                    {pipelines.into_iter().map(|p| view! { <option value=p.id.0 selected=p.id == pipeline_id>{p.name}</option> }).collect_view()}
                 </select>
             </label>
         </div>

@@ -3,6 +3,7 @@
 use super::{BoardQuery, ColumnSummary};
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::PipelineId;
 use crate::server::extract::{ApiPath, ApiQuery};
 use crate::server::openapi::{Invalid, NotFound};
 use crate::server::AppState;
@@ -30,7 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 async fn totals(
     State(state): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<PipelineId>,
     ApiQuery(q): ApiQuery<BoardQuery>,
 ) -> Result<Json<Vec<ColumnSummary>>, AppError> {
     Ok(Json(super::server::summaries(&state, &auth, id, &q).await?))

@@ -5,6 +5,7 @@ use crate::access::server::AuthContext;
 use crate::deals::server::{view, SELECT};
 use crate::deals::DealView;
 use crate::error::AppError;
+use crate::ids::{PipelineId, StageId};
 use crate::server::query::Conditions;
 use crate::server::AppState;
 use sqlx::{AssertSqlSafe, Row as _};
@@ -13,7 +14,7 @@ use sqlx::{AssertSqlSafe, Row as _};
 fn conditions(
     state: &AppState,
     auth: &AuthContext,
-    pipeline_id: i64,
+    pipeline_id: PipelineId,
     q: &BoardQuery,
 ) -> Conditions {
     let mut cond = Conditions::in_workspace("d", auth.workspace_id.0);
@@ -34,7 +35,7 @@ fn conditions(
 pub async fn summaries(
     state: &AppState,
     auth: &AuthContext,
-    pipeline_id: i64,
+    pipeline_id: PipelineId,
     q: &BoardQuery,
 ) -> Result<Vec<ColumnSummary>, AppError> {
     let stages = crate::pipelines::server::stages(state, auth, pipeline_id).await?;
@@ -58,7 +59,7 @@ pub async fn summaries(
         })
         .collect();
     for r in rows {
-        let stage_id: i64 = r.try_get("stage_id")?;
+        let stage_id: StageId = r.try_get("stage_id")?;
         let n: i64 = r.try_get("n")?;
         let total: i64 = r.try_get("total")?;
         let weighted: i64 = r.try_get("weighted")?;
@@ -78,8 +79,8 @@ pub async fn summaries(
 pub async fn column(
     state: &AppState,
     auth: &AuthContext,
-    pipeline_id: i64,
-    stage_id: i64,
+    pipeline_id: PipelineId,
+    stage_id: StageId,
     q: &BoardQuery,
     offset: i64,
 ) -> Result<Vec<DealView>, AppError> {

@@ -2,6 +2,7 @@
 
 use super::{CompanyInput, CompanyView};
 use crate::error::AppError;
+use crate::ids::CompanyId;
 use crate::listing::{ListQuery, Page};
 use leptos::prelude::*;
 
@@ -15,7 +16,7 @@ pub async fn list_companies(query: ListQuery) -> Result<Page<CompanyView>, AppEr
 }
 
 #[server(prefix = "/sfn", endpoint = "get_company")]
-pub async fn get_company(id: i64) -> Result<CompanyView, AppError> {
+pub async fn get_company(id: CompanyId) -> Result<CompanyView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::get(&state, &auth, id).await
@@ -25,7 +26,10 @@ pub async fn get_company(id: i64) -> Result<CompanyView, AppError> {
 
 /// Creates (no `id`) or replaces (with `id`) a company.
 #[server(prefix = "/sfn", endpoint = "save_company")]
-pub async fn save_company(id: Option<i64>, input: CompanyInput) -> Result<CompanyView, AppError> {
+pub async fn save_company(
+    id: Option<CompanyId>,
+    input: CompanyInput,
+) -> Result<CompanyView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         match id {
@@ -38,7 +42,7 @@ pub async fn save_company(id: Option<i64>, input: CompanyInput) -> Result<Compan
 
 /// Deletes a company; with deals attached, only when `detach_deals` says so.
 #[server(prefix = "/sfn", endpoint = "delete_company")]
-pub async fn delete_company(id: i64, detach_deals: bool) -> Result<(), AppError> {
+pub async fn delete_company(id: CompanyId, detach_deals: bool) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::delete(&state, &auth, id, detach_deals).await

@@ -7,7 +7,7 @@ pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-use crate::ids::EpochMs;
+use crate::ids::{CompanyId, EpochMs};
 pub use api::*;
 pub use pages::{company_options, CompaniesPage, CompanyPage, NewCompanyPage};
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,8 @@ use validator::Validate;
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CompanyView {
-    pub id: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub id: CompanyId,
     pub name: String,
     pub industry: String,
     pub size: String,
@@ -91,7 +92,7 @@ pub enum CompanyEvent {
     #[serde(rename = "company.updated")]
     Updated(CompanyView),
     #[serde(rename = "company.deleted")]
-    Deleted { id: i64 },
+    Deleted { id: CompanyId },
 }
 
 impl crate::realtime::DomainEvent for CompanyEvent {}

@@ -3,6 +3,7 @@
 use super::{server, CompanyInput, CompanyView, DeleteCompanyOptions};
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::CompanyId;
 use crate::listing::{ListQuery, Page};
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::server::lists::JsonBytes;
@@ -76,7 +77,7 @@ async fn create(
 async fn one(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CompanyId>,
 ) -> Result<Json<CompanyView>, AppError> {
     Ok(Json(server::get(&s, &auth, id).await?))
 }
@@ -96,7 +97,7 @@ async fn one(
 async fn replace(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CompanyId>,
     ApiJson(input): ApiJson<CompanyInput>,
 ) -> Result<Json<CompanyView>, AppError> {
     Ok(Json(server::update(&s, &auth, id, input).await?))
@@ -118,7 +119,7 @@ async fn replace(
 async fn remove(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CompanyId>,
     ApiQuery(q): ApiQuery<DeleteCompanyOptions>,
 ) -> Result<StatusCode, AppError> {
     server::delete(&s, &auth, id, q.detach_deals).await?;

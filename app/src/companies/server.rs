@@ -5,6 +5,7 @@ use super::{CompanyInput, CompanyView};
 use crate::access::permissions::Action;
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::CompanyId;
 use crate::listing::{ListQuery, Page};
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::{Row, Tx};
@@ -85,7 +86,7 @@ pub async fn list_cached(
         .await
 }
 
-async fn get_in(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<CompanyView, AppError> {
+async fn get_in(tx: &mut Tx, workspace_id: i64, id: CompanyId) -> Result<CompanyView, AppError> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "{SELECT} WHERE co.id = $1 AND co.workspace_id = $2"
     )))
@@ -97,7 +98,11 @@ async fn get_in(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<CompanyView, 
     Ok(view(&row)?)
 }
 
-pub async fn get(state: &AppState, auth: &AuthContext, id: i64) -> Result<CompanyView, AppError> {
+pub async fn get(
+    state: &AppState,
+    auth: &AuthContext,
+    id: CompanyId,
+) -> Result<CompanyView, AppError> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "{SELECT} WHERE co.id = $1 AND co.workspace_id = $2"
     )))
@@ -126,7 +131,7 @@ pub async fn create(
     let mut uow = UnitOfWork::begin(state).await?;
     refs::member(&mut uow, auth.workspace_id.0, input.owner_id, "ownerId").await?;
     let now = now_ms();
-    let id: i64 = sqlx::query_scalar(
+    let id: CompanyId = sqlx::query_scalar(
         "INSERT INTO companies (workspace_id, name, industry, size, website, description, owner_id, search_text, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
     )
@@ -164,7 +169,7 @@ pub async fn create(
 pub async fn update(
     state: &AppState,
     auth: &AuthContext,
-    id: i64,
+    id: CompanyId,
     input: CompanyInput,
 ) -> Result<CompanyView, AppError> {
     auth.require(Action::EditRecords)?;
@@ -231,7 +236,7 @@ pub async fn update(
 async fn refresh_contact_search(
     tx: &mut Tx,
     workspace_id: i64,
-    company_id: i64,
+    company_id: CompanyId,
     old: &str,
     new: &str,
 ) -> Result<(), AppError> {
@@ -251,7 +256,7 @@ async fn refresh_contact_search(
 pub async fn delete(
     state: &AppState,
     auth: &AuthContext,
-    id: i64,
+    id: CompanyId,
     detach_deals: bool,
 ) -> Result<(), AppError> {
     auth.require(Action::DeleteRecords)?;

@@ -2,6 +2,7 @@
 
 use super::{ContactInput, ContactView};
 use crate::error::AppError;
+use crate::ids::ContactId;
 use crate::listing::{ListQuery, Page};
 use leptos::prelude::*;
 
@@ -15,7 +16,7 @@ pub async fn list_contacts(query: ListQuery) -> Result<Page<ContactView>, AppErr
 }
 
 #[server(prefix = "/sfn", endpoint = "get_contact")]
-pub async fn get_contact(id: i64) -> Result<ContactView, AppError> {
+pub async fn get_contact(id: ContactId) -> Result<ContactView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::get(&state, &auth, id).await
@@ -25,7 +26,10 @@ pub async fn get_contact(id: i64) -> Result<ContactView, AppError> {
 
 /// Creates (no `id`) or replaces (with `id`) a contact.
 #[server(prefix = "/sfn", endpoint = "save_contact")]
-pub async fn save_contact(id: Option<i64>, input: ContactInput) -> Result<ContactView, AppError> {
+pub async fn save_contact(
+    id: Option<ContactId>,
+    input: ContactInput,
+) -> Result<ContactView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         match id {
@@ -37,7 +41,7 @@ pub async fn save_contact(id: Option<i64>, input: ContactInput) -> Result<Contac
 }
 
 #[server(prefix = "/sfn", endpoint = "delete_contact")]
-pub async fn delete_contact(id: i64) -> Result<(), AppError> {
+pub async fn delete_contact(id: ContactId) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::delete(&state, &auth, id).await

@@ -7,7 +7,7 @@ pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-use crate::ids::EpochMs;
+use crate::ids::{CompanyId, ContactId, EpochMs};
 use crate::validation::optional;
 pub use api::*;
 pub use pages::{ContactPage, ContactsPage, NewContactPage};
@@ -19,7 +19,8 @@ use validator::Validate;
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactView {
-    pub id: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub id: ContactId,
     pub first_name: String,
     pub last_name: String,
     pub display_name: String,
@@ -27,7 +28,8 @@ pub struct ContactView {
     pub phone: Option<String>,
     pub telegram_user_id: Option<i64>,
     pub telegram_username: Option<String>,
-    pub company_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub company_id: Option<CompanyId>,
     pub company_name: Option<String>,
     pub owner_id: Option<i64>,
     pub owner_name: Option<String>,
@@ -67,7 +69,8 @@ pub struct ContactInput {
     pub telegram_user_id: Option<i64>,
     #[validate(custom(function = "crate::validation::telegram_username"))]
     pub telegram_username: Option<String>,
-    pub company_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub company_id: Option<CompanyId>,
     pub owner_id: Option<i64>,
 }
 
@@ -108,7 +111,8 @@ pub struct ContactPatch {
     #[serde(with = "crate::validation::double_option")]
     pub telegram_username: Option<Option<String>>,
     #[serde(with = "crate::validation::double_option")]
-    pub company_id: Option<Option<i64>>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Option<i64>>))]
+    pub company_id: Option<Option<CompanyId>>,
     #[serde(with = "crate::validation::double_option")]
     pub owner_id: Option<Option<i64>>,
 }
@@ -145,7 +149,7 @@ pub enum ContactEvent {
     #[serde(rename = "contact.updated")]
     Updated(ContactView),
     #[serde(rename = "contact.deleted")]
-    Deleted { id: i64 },
+    Deleted { id: ContactId },
     /// A CSV import changed the contacts (counts of rows).
     #[serde(rename = "contacts.imported", rename_all = "camelCase")]
     Imported {

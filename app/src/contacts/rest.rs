@@ -3,6 +3,7 @@
 use super::{server, ContactInput, ContactPatch, ContactView};
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::ContactId;
 use crate::listing::{ListQuery, Page};
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::server::lists::JsonBytes;
@@ -76,7 +77,7 @@ async fn create(
 async fn one(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
 ) -> Result<Json<ContactView>, AppError> {
     Ok(Json(server::get(&s, &auth, id).await?))
 }
@@ -96,7 +97,7 @@ async fn one(
 async fn replace(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
     ApiJson(input): ApiJson<ContactInput>,
 ) -> Result<Json<ContactView>, AppError> {
     Ok(Json(server::update(&s, &auth, id, input).await?))
@@ -117,7 +118,7 @@ async fn replace(
 async fn patch(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
     ApiJson(p): ApiJson<ContactPatch>,
 ) -> Result<Json<ContactView>, AppError> {
     Ok(Json(server::patch(&s, &auth, id, p).await?))
@@ -137,7 +138,7 @@ async fn patch(
 async fn remove(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
 ) -> Result<StatusCode, AppError> {
     server::delete(&s, &auth, id).await?;
     Ok(StatusCode::NO_CONTENT)

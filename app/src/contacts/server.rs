@@ -5,6 +5,7 @@ use super::{ContactInput, ContactPatch, ContactView};
 use crate::access::permissions::Action;
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::ContactId;
 use crate::listing::{ListQuery, Page};
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::{Row, Tx};
@@ -91,7 +92,11 @@ pub async fn list_cached(
         .await
 }
 
-pub async fn get(state: &AppState, auth: &AuthContext, id: i64) -> Result<ContactView, AppError> {
+pub async fn get(
+    state: &AppState,
+    auth: &AuthContext,
+    id: ContactId,
+) -> Result<ContactView, AppError> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "{SELECT} WHERE c.id = $1 AND c.workspace_id = $2"
     )))
@@ -103,7 +108,7 @@ pub async fn get(state: &AppState, auth: &AuthContext, id: i64) -> Result<Contac
     Ok(view(&row)?)
 }
 
-async fn get_in(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<ContactView, AppError> {
+async fn get_in(tx: &mut Tx, workspace_id: i64, id: ContactId) -> Result<ContactView, AppError> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "{SELECT} WHERE c.id = $1 AND c.workspace_id = $2"
     )))
@@ -220,7 +225,7 @@ pub async fn create_in(
     }
     static INSERT_RETURNING_ID: std::sync::LazyLock<String> =
         std::sync::LazyLock::new(|| format!("{INSERT} RETURNING id"));
-    let id: i64 = insert(AssertSqlSafe(INSERT_RETURNING_ID.as_str()))
+    let id: ContactId = insert(AssertSqlSafe(INSERT_RETURNING_ID.as_str()))
         .fetch_one(&mut **tx)
         .await?
         .try_get("id")?;
@@ -232,7 +237,7 @@ pub async fn create_in(
 pub async fn update(
     state: &AppState,
     auth: &AuthContext,
-    id: i64,
+    id: ContactId,
     input: ContactInput,
 ) -> Result<ContactView, AppError> {
     auth.require(Action::EditRecords)?;
@@ -257,7 +262,7 @@ pub async fn update(
 pub async fn patch(
     state: &AppState,
     auth: &AuthContext,
-    id: i64,
+    id: ContactId,
     patch: ContactPatch,
 ) -> Result<ContactView, AppError> {
     let current = get(state, auth, id).await?;
@@ -312,7 +317,7 @@ pub async fn update_in(
 }
 
 #[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, id))]
-pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
+pub async fn delete(state: &AppState, auth: &AuthContext, id: ContactId) -> Result<(), AppError> {
     auth.require(Action::DeleteRecords)?;
     let mut uow = UnitOfWork::begin(state).await?;
     let owner: Option<Option<i64>> =

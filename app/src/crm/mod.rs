@@ -3,21 +3,22 @@
 mod options;
 mod record_header;
 
+use crate::ids::StageId;
 pub use options::member_options;
 pub use record_header::RecordHeader;
 
 /// `Some(id)` from a select's value ("" is none).
-pub fn parse_id(value: &str) -> Option<i64> {
+pub fn parse_id<T: std::str::FromStr>(value: &str) -> Option<T> {
     value.parse().ok()
 }
 
 /// A select's value from an optional id.
-pub fn id_value(id: Option<i64>) -> String {
+pub fn id_value<T: std::fmt::Display>(id: Option<T>) -> String {
     id.map(|i| i.to_string()).unwrap_or_default()
 }
 
 /// The CSV export of a list with its current search, sort and stage filter.
-pub fn export_href(entity: &str, search: &str, sort: &str, stage_id: Option<i64>) -> String {
+pub fn export_href(entity: &str, search: &str, sort: &str, stage_id: Option<StageId>) -> String {
     let mut href = format!("/api/crm/{entity}/export.csv?sort={}", percent_encode(sort));
     if !search.is_empty() {
         href.push_str(&format!("&search={}", percent_encode(search)));

@@ -7,6 +7,7 @@ use super::export::{time_cell, ExportQuery};
 use crate::access::server::AuthContext;
 use crate::contacts::ContactView;
 use crate::error::AppError;
+use crate::ids::ContactId;
 use crate::listing::ListQuery;
 use crate::server::db::{Row, Tx};
 use crate::server::query::{order_by, Conditions};
@@ -67,7 +68,11 @@ fn view(r: &Row) -> Result<ContactView, sqlx::Error> {
 }
 
 /// One contact of the workspace, read inside the import's transaction.
-pub async fn view_in(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<ContactView, AppError> {
+pub async fn view_in(
+    tx: &mut Tx,
+    workspace_id: i64,
+    id: ContactId,
+) -> Result<ContactView, AppError> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "{SELECT} WHERE c.id = $1 AND c.workspace_id = $2"
     )))

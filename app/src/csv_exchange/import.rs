@@ -10,6 +10,7 @@ use crate::contacts::server::{create_in, update_in};
 use crate::contacts::ContactEvent;
 use crate::deals::DealInput;
 use crate::error::AppError;
+use crate::ids::CompanyId;
 use crate::realtime::server::{NewEvent, UnitOfWork};
 use crate::server::db::Tx;
 use crate::server::query::search_text;
@@ -187,7 +188,7 @@ async fn with_company(
     index: &mut Index,
     report: &mut ImportReport,
     draft: Draft,
-    current: Option<i64>,
+    current: Option<CompanyId>,
 ) -> Result<crate::contacts::ContactInput, AppError> {
     let mut input = draft.input;
     input.company_id = match draft.company {
@@ -205,11 +206,11 @@ async fn company_id(
     index: &mut Index,
     report: &mut ImportReport,
     name: &str,
-) -> Result<i64, AppError> {
+) -> Result<CompanyId, AppError> {
     if let Some(id) = index.companies.get(&company_key(name)) {
         return Ok(*id);
     }
-    let id: i64 = sqlx::query_scalar(
+    let id: CompanyId = sqlx::query_scalar(
         "INSERT INTO companies (workspace_id, name, search_text, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $4) RETURNING id",
     )

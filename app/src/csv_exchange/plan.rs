@@ -9,6 +9,7 @@ use crate::deals::DealInput;
 use crate::error::field_errors;
 use crate::error::{AppError, FieldError};
 use crate::i18n::number::{amount_message, parse_amount_with, DecimalSeparator};
+use crate::ids::{CompanyId, ContactId};
 use crate::server::db::Tx;
 use sqlx::Row as _;
 use std::collections::{BTreeMap, HashMap};
@@ -48,10 +49,10 @@ pub struct DealDraft {
 /// name (lower-cased), and the contacts this import has written so far.
 #[derive(Default)]
 pub struct Index {
-    by_email: HashMap<String, i64>,
-    by_telegram: HashMap<String, i64>,
-    pub companies: HashMap<String, i64>,
-    written: HashMap<i64, ContactView>,
+    by_email: HashMap<String, ContactId>,
+    by_telegram: HashMap<String, ContactId>,
+    pub companies: HashMap<String, CompanyId>,
+    written: HashMap<ContactId, ContactView>,
 }
 
 fn email_key(email: &str) -> String {
@@ -78,7 +79,7 @@ impl Index {
         .fetch_all(&mut **tx)
         .await?;
         for row in &contacts {
-            let id: i64 = row.try_get("id")?;
+            let id: ContactId = row.try_get("id")?;
             index.add_keys(
                 id,
                 &row.try_get::<String, _>("email")?,
@@ -100,7 +101,7 @@ impl Index {
         Ok(index)
     }
 
-    fn add_keys(&mut self, id: i64, email: &str, telegram: &str) {
+    fn add_keys(&mut self, id: ContactId, email: &str, telegram: &str) {
         if !email.is_empty() {
             self.by_email.entry(email_key(email)).or_insert(id);
         }
@@ -110,7 +111,7 @@ impl Index {
     }
 
     /// The contact a row matches: by email first, then by Telegram username.
-    fn find(&self, values: &Values) -> Option<i64> {
+    fn find(&self, values: &Values) -> Option<ContactId> {
         let email = values.get(&ImportField::Email).map(|e| email_key(e));
         let telegram = values
             .get(&ImportField::TelegramUsername)
@@ -153,7 +154,12 @@ impl Index {
         self.written.insert(after.id, after);
     }
 
-    async fn view(&self, tx: &mut Tx, workspace_id: i64, id: i64) -> Result<ContactView, AppError> {
+    async fn view(
+        &self,
+        tx: &mut Tx,
+        workspace_id: i64,
+        id: ContactId,
+    ) -> Result<ContactView, AppError> {
         match self.written.get(&id) {
             Some(v) => Ok(v.clone()),
             None => view_in(tx, workspace_id, id).await,
@@ -213,7 +219,7 @@ pub async fn plan(
 
 /// Whether the contact already has a deal of this title (ignoring case, compared here so
 /// that both databases fold Cyrillic alike): importing a file twice gives no second deal.
-async fn has_deal(tx: &mut Tx, contact_id: i64, title: &str) -> Result<bool, AppError> {
+async fn has_deal(tx: &mut Tx, contact_id: ContactId, title: &str) -> Result<bool, AppError> {
     let titles: Vec<String> = sqlx::query_scalar("SELECT title FROM deals WHERE contact_id = $1")
         .bind(contact_id)
         .fetch_all(&mut **tx)

@@ -2,6 +2,7 @@
 
 use super::{DealInput, DealView};
 use crate::error::AppError;
+use crate::ids::DealId;
 use crate::listing::{ListQuery, Page};
 use leptos::prelude::*;
 
@@ -15,7 +16,7 @@ pub async fn list_deals(query: ListQuery) -> Result<Page<DealView>, AppError> {
 }
 
 #[server(prefix = "/sfn", endpoint = "get_deal")]
-pub async fn get_deal(id: i64) -> Result<DealView, AppError> {
+pub async fn get_deal(id: DealId) -> Result<DealView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::get(&state, &auth, id).await
@@ -25,7 +26,7 @@ pub async fn get_deal(id: i64) -> Result<DealView, AppError> {
 
 /// Creates (no `id`) or replaces (with `id`) a deal.
 #[server(prefix = "/sfn", endpoint = "save_deal")]
-pub async fn save_deal(id: Option<i64>, input: DealInput) -> Result<DealView, AppError> {
+pub async fn save_deal(id: Option<DealId>, input: DealInput) -> Result<DealView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         match id {
@@ -37,7 +38,7 @@ pub async fn save_deal(id: Option<i64>, input: DealInput) -> Result<DealView, Ap
 }
 
 #[server(prefix = "/sfn", endpoint = "delete_deal")]
-pub async fn delete_deal(id: i64) -> Result<(), AppError> {
+pub async fn delete_deal(id: DealId) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::delete(&state, &auth, id).await
@@ -46,7 +47,10 @@ pub async fn delete_deal(id: i64) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/sfn", endpoint = "change_deal_stage")]
-pub async fn change_deal_stage(id: i64, change: super::StageChange) -> Result<DealView, AppError> {
+pub async fn change_deal_stage(
+    id: DealId,
+    change: super::StageChange,
+) -> Result<DealView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::change_stage(&state, &auth, id, change).await

@@ -7,7 +7,7 @@ pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-use crate::ids::EpochMs;
+use crate::ids::{CompanyId, ContactId, DealId, EpochMs, PipelineId, StageId};
 use crate::pipelines::StageKind;
 pub use api::*;
 pub use pages::{DealPage, DealsPage, NewDealPage};
@@ -18,20 +18,25 @@ use validator::Validate;
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DealView {
-    pub id: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub id: DealId,
     pub title: String,
     /// Minor units of `currency` (cents for USD).
     pub value_minor: i64,
     pub currency: String,
-    pub pipeline_id: i64,
-    pub stage_id: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub pipeline_id: PipelineId,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub stage_id: StageId,
     pub stage_name: String,
     pub stage_kind: StageKind,
     pub owner_id: Option<i64>,
     pub owner_name: Option<String>,
-    pub contact_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub contact_id: Option<ContactId>,
     pub contact_name: Option<String>,
-    pub company_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub company_id: Option<CompanyId>,
     pub company_name: Option<String>,
     pub expected_close_date: Option<String>,
     pub probability: Option<i64>,
@@ -66,12 +71,16 @@ pub struct DealInput {
     #[validate(custom(function = "crate::validation::currency"))]
     pub currency: String,
     /// Defaults to the default pipeline.
-    pub pipeline_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub pipeline_id: Option<PipelineId>,
     /// Defaults to the pipeline's first stage; must belong to the pipeline.
-    pub stage_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub stage_id: Option<StageId>,
     pub owner_id: Option<i64>,
-    pub contact_id: Option<i64>,
-    pub company_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub contact_id: Option<ContactId>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub company_id: Option<CompanyId>,
     /// `YYYY-MM-DD`.
     #[validate(custom(function = "crate::validation::date"))]
     pub expected_close_date: Option<String>,
@@ -134,18 +143,20 @@ impl DealInput {
 }
 
 /// `PATCH /api/crm/deals/:id/stage`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StageChange {
-    pub stage_id: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub stage_id: StageId,
     /// Why (kept in the stage history; the lost reason when the stage is of kind `lost`).
     #[serde(default)]
     #[validate(length(max = 500, code = "too_long", message = "This is too long"))]
     pub reason: Option<String>,
     /// Place the deal right after this deal of the target column; absent: at the top.
     #[serde(default)]
-    pub after_deal_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub after_deal_id: Option<DealId>,
     /// The final value when the deal is won (minor units), if it changed.
     #[serde(default)]
     #[validate(range(
@@ -167,13 +178,13 @@ pub enum DealEvent {
     #[serde(rename = "deal.updated")]
     Updated(DealView),
     #[serde(rename = "deal.deleted")]
-    Deleted { id: i64 },
+    Deleted { id: DealId },
     /// The deal after the move, and the stage it left.
     #[serde(rename = "deal.stage_changed", rename_all = "camelCase")]
     StageChanged {
         #[serde(flatten)]
         deal: DealView,
-        from_stage_id: i64,
+        from_stage_id: StageId,
     },
 }
 

@@ -3,6 +3,7 @@
 use super::{server, DealInput, DealView, StageChange};
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::DealId;
 use crate::listing::{ListQuery, Page};
 use crate::pipelines::server::history;
 use crate::pipelines::StageMove;
@@ -81,7 +82,7 @@ async fn create(
 async fn one(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<DealId>,
 ) -> Result<Json<DealView>, AppError> {
     Ok(Json(server::get(&s, &auth, id).await?))
 }
@@ -101,7 +102,7 @@ async fn one(
 async fn replace(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<DealId>,
     ApiJson(input): ApiJson<DealInput>,
 ) -> Result<Json<DealView>, AppError> {
     Ok(Json(server::update(&s, &auth, id, input).await?))
@@ -122,7 +123,7 @@ async fn replace(
 async fn move_stage(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<DealId>,
     ApiJson(change): ApiJson<StageChange>,
 ) -> Result<Json<DealView>, AppError> {
     Ok(Json(server::change_stage(&s, &auth, id, change).await?))
@@ -141,7 +142,7 @@ async fn move_stage(
 async fn stage_history(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<DealId>,
 ) -> Result<Json<Vec<StageMove>>, AppError> {
     Ok(Json(history::of_deal(&s, &auth, id).await?))
 }
@@ -160,7 +161,7 @@ async fn stage_history(
 async fn remove(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<DealId>,
 ) -> Result<StatusCode, AppError> {
     server::delete(&s, &auth, id).await?;
     Ok(StatusCode::NO_CONTENT)

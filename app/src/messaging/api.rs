@@ -5,6 +5,7 @@ use super::{
     MessageQuery, MessageView, SendInput, StartChat,
 };
 use crate::error::AppError;
+use crate::ids::{ConversationId, MessageId};
 use crate::listing::Page;
 use leptos::prelude::*;
 
@@ -59,7 +60,7 @@ pub async fn start_conversation(input: StartChat) -> Result<ConversationView, Ap
 }
 
 #[server(prefix = "/sfn", endpoint = "show_typing")]
-pub async fn show_typing(conversation_id: i64) -> Result<bool, AppError> {
+pub async fn show_typing(conversation_id: ConversationId) -> Result<bool, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::typing::typing(&state, &auth, conversation_id).await
@@ -77,7 +78,7 @@ pub async fn list_chats(query: ChatQuery) -> Result<Page<ConversationView>, AppE
 }
 
 #[server(prefix = "/sfn", endpoint = "get_conversation")]
-pub async fn get_conversation(id: i64) -> Result<ConversationView, AppError> {
+pub async fn get_conversation(id: ConversationId) -> Result<ConversationView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::conversation(&state, &auth, id).await
@@ -87,7 +88,7 @@ pub async fn get_conversation(id: i64) -> Result<ConversationView, AppError> {
 
 #[server(prefix = "/sfn", endpoint = "list_messages")]
 pub async fn list_messages(
-    conversation_id: i64,
+    conversation_id: ConversationId,
     query: MessageQuery,
 ) -> Result<MessagePage, AppError> {
     crate::error::server::server_fn(async move {
@@ -107,7 +108,7 @@ pub async fn send_message(input: SendInput) -> Result<MessageView, AppError> {
 }
 
 #[server(prefix = "/sfn", endpoint = "retry_message")]
-pub async fn retry_message(id: i64) -> Result<MessageView, AppError> {
+pub async fn retry_message(id: MessageId) -> Result<MessageView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::send::retry(&state, &auth, id).await
@@ -116,7 +117,7 @@ pub async fn retry_message(id: i64) -> Result<MessageView, AppError> {
 }
 
 #[server(prefix = "/sfn", endpoint = "mark_conversation_read")]
-pub async fn mark_conversation_read(id: i64) -> Result<ConversationView, AppError> {
+pub async fn mark_conversation_read(id: ConversationId) -> Result<ConversationView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::mark_read(&state, &auth, id).await
@@ -125,7 +126,10 @@ pub async fn mark_conversation_read(id: i64) -> Result<ConversationView, AppErro
 }
 
 #[server(prefix = "/sfn", endpoint = "create_from_chat")]
-pub async fn create_from_chat(id: i64, input: ChatToCrm) -> Result<ConversationView, AppError> {
+pub async fn create_from_chat(
+    id: ConversationId,
+    input: ChatToCrm,
+) -> Result<ConversationView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::links::create_from_chat(&state, &auth, id, input).await
@@ -135,7 +139,7 @@ pub async fn create_from_chat(id: i64, input: ChatToCrm) -> Result<ConversationV
 
 #[server(prefix = "/sfn", endpoint = "assign_conversation")]
 pub async fn assign_conversation(
-    id: i64,
+    id: ConversationId,
     assignee_id: Option<i64>,
 ) -> Result<ConversationView, AppError> {
     crate::error::server::server_fn(async move {
@@ -146,7 +150,10 @@ pub async fn assign_conversation(
 }
 
 #[server(prefix = "/sfn", endpoint = "pin_conversation")]
-pub async fn pin_conversation(id: i64, pinned: bool) -> Result<ConversationView, AppError> {
+pub async fn pin_conversation(
+    id: ConversationId,
+    pinned: bool,
+) -> Result<ConversationView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::links::pin(&state, &auth, id, pinned).await
@@ -197,7 +204,7 @@ pub async fn delete_folder(id: i64) -> Result<(), AppError> {
 
 #[server(prefix = "/sfn", endpoint = "set_conversation_folders")]
 pub async fn set_conversation_folders(
-    id: i64,
+    id: ConversationId,
     folder_ids: Vec<i64>,
 ) -> Result<ConversationView, AppError> {
     crate::error::server::server_fn(async move {

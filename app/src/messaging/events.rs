@@ -1,6 +1,7 @@
 //! The inbox's events, as the server records them and the browser reads them.
 
 use super::{ConversationView, MessageView};
+use crate::ids::ConversationId;
 use crate::realtime::DomainEvent;
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +26,7 @@ pub enum MessagingEvent {
     /// A conversation was read (by a member, or on the network when `read_by` is `None`).
     #[serde(rename = "message.read", rename_all = "camelCase")]
     MessageRead {
-        conversation_id: i64,
+        conversation_id: ConversationId,
         account_id: i64,
         read_by: Option<i64>,
     },
@@ -33,7 +34,10 @@ pub enum MessagingEvent {
     ConversationUpdated(ConversationView),
     /// Someone types in a conversation (announced, never stored as a message).
     #[serde(rename = "conversation.typing", rename_all = "camelCase")]
-    Typing { conversation_id: i64, user_id: i64 },
+    Typing {
+        conversation_id: ConversationId,
+        user_id: i64,
+    },
     #[serde(rename = "folder.changed")]
     FolderChanged {
         id: i64,
@@ -80,13 +84,14 @@ impl DomainEvent for MessagingEvent {}
 #[cfg(test)]
 mod tests {
     use super::MessagingEvent;
+    use crate::ids::ConversationId;
     use crate::realtime::{DomainEvent, RealtimeEvent};
     use serde_json::json;
 
     #[test]
     fn the_wire_form_is_the_streams_type_and_data() {
         let event = MessagingEvent::MessageRead {
-            conversation_id: 4,
+            conversation_id: ConversationId(4),
             account_id: 2,
             read_by: None,
         };

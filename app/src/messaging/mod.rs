@@ -13,7 +13,7 @@ pub mod server;
 pub mod upload;
 mod user_accounts;
 
-use crate::ids::EpochMs;
+use crate::ids::{ContactId, ConversationId, DealId, EpochMs, MessageId};
 pub use api::*;
 pub use events::MessagingEvent;
 #[cfg(feature = "ssr")]
@@ -113,14 +113,17 @@ pub struct ConnectAccount {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationView {
-    pub id: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub id: ConversationId,
     pub account_id: i64,
     pub kind: ConversationKind,
     pub title: String,
     pub username: String,
-    pub contact_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub contact_id: Option<ContactId>,
     pub contact_name: Option<String>,
-    pub deal_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub deal_id: Option<DealId>,
     pub deal_title: Option<String>,
     pub assignee_id: Option<i64>,
     pub unread_count: i64,
@@ -152,14 +155,17 @@ pub struct ChatQuery {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageView {
-    pub id: i64,
-    pub conversation_id: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub id: MessageId,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub conversation_id: ConversationId,
     pub direction: Direction,
     pub sender_name: String,
     pub author_id: Option<i64>,
     pub text: String,
     pub media: Option<MediaView>,
-    pub reply_to_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub reply_to_id: Option<MessageId>,
     pub state: MessageState,
     /// Why a message failed.
     pub error: String,
@@ -193,7 +199,8 @@ pub struct MediaView {
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageQuery {
-    pub before: Option<i64>,
+    #[cfg_attr(feature = "ssr", param(value_type = Option<i64>))]
+    pub before: Option<MessageId>,
     /// 1 to 200 (default 50).
     pub limit: Option<i64>,
 }
@@ -204,15 +211,17 @@ pub struct MessageQuery {
 #[serde(rename_all = "camelCase")]
 pub struct MessagePage {
     pub items: Vec<MessageView>,
-    pub next_before: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub next_before: Option<MessageId>,
 }
 
 /// `POST /api/messaging/send`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SendInput {
-    pub conversation_id: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub conversation_id: ConversationId,
     #[serde(default)]
     #[validate(length(
         max = 4096,
@@ -221,7 +230,8 @@ pub struct SendInput {
     ))]
     pub text: String,
     #[serde(default)]
-    pub reply_to_message_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub reply_to_message_id: Option<MessageId>,
 }
 
 /// A message search hit.

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::{ConversationId, MessageId};
 use crate::listing::Page;
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::server::openapi::{Conflict, Forbidden, Invalid, NotFound, RateLimited};
@@ -130,7 +131,7 @@ async fn delete_folder(
 async fn set_folders(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ConversationId>,
     ApiJson(input): ApiJson<ConversationFolders>,
 ) -> Result<Json<ConversationView>, AppError> {
     Ok(Json(
@@ -244,7 +245,7 @@ async fn chats(
 async fn conversation(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ConversationId>,
 ) -> Result<Json<ConversationView>, AppError> {
     Ok(Json(server::conversation(&s, &auth, id).await?))
 }
@@ -262,7 +263,7 @@ async fn conversation(
 async fn messages(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ConversationId>,
     ApiQuery(q): ApiQuery<MessageQuery>,
 ) -> Result<Json<MessagePage>, AppError> {
     Ok(Json(server::messages(&s, &auth, id, &q).await?))
@@ -280,7 +281,7 @@ async fn messages(
 async fn read(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ConversationId>,
 ) -> Result<Json<ConversationView>, AppError> {
     Ok(Json(server::mark_read(&s, &auth, id).await?))
 }
@@ -322,7 +323,7 @@ async fn start_chat(
 async fn typing(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ConversationId>,
 ) -> Result<Json<Typing>, AppError> {
     Ok(Json(Typing {
         shown: typing::typing(&s, &auth, id).await?,
@@ -373,7 +374,7 @@ async fn send_message(
 async fn retry(
     State(s): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<MessageId>,
 ) -> Result<Json<MessageView>, AppError> {
     Ok(Json(send::retry(&s, &auth, id).await?))
 }

@@ -9,6 +9,7 @@ use super::{MessageView, SendInput};
 use crate::access::permissions::Action;
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::{ConversationId, MessageId};
 use crate::server::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::server::AppState;
 use axum::extract::multipart::{Multipart, MultipartError};
@@ -113,11 +114,13 @@ async fn read_form(mut form: Multipart) -> Result<(SendInput, Upload), AppError>
                     kind,
                 });
             }
-            "conversationId" => conversation = Some(number(&name, field.text().await)?),
+            "conversationId" => {
+                conversation = Some(ConversationId(number(&name, field.text().await)?));
+            }
             "replyToMessageId" => {
                 let value = field.text().await.map_err(form_error)?;
                 if !value.trim().is_empty() {
-                    reply = Some(number(&name, Ok(value))?);
+                    reply = Some(MessageId(number(&name, Ok(value))?));
                 }
             }
             "text" => text = field.text().await.map_err(form_error)?,

@@ -2,6 +2,7 @@
 
 use super::PipelineView;
 use crate::error::AppError;
+use crate::ids::{DealId, PipelineId, StageId};
 use leptos::prelude::*;
 
 #[server(prefix = "/sfn", endpoint = "list_pipelines")]
@@ -15,7 +16,7 @@ pub async fn list_pipelines() -> Result<Vec<PipelineView>, AppError> {
 
 /// A deal's moves between stages, newest first.
 #[server(prefix = "/sfn", endpoint = "deal_stage_history")]
-pub async fn deal_stage_history(deal_id: i64) -> Result<Vec<super::StageMove>, AppError> {
+pub async fn deal_stage_history(deal_id: DealId) -> Result<Vec<super::StageMove>, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         super::server::history::of_deal(&state, &auth, deal_id).await
@@ -25,7 +26,7 @@ pub async fn deal_stage_history(deal_id: i64) -> Result<Vec<super::StageMove>, A
 
 #[server(prefix = "/sfn", endpoint = "save_pipeline")]
 pub async fn save_pipeline(
-    id: Option<i64>,
+    id: Option<PipelineId>,
     input: super::PipelineInput,
 ) -> Result<PipelineView, AppError> {
     crate::error::server::server_fn(async move {
@@ -39,7 +40,10 @@ pub async fn save_pipeline(
 }
 
 #[server(prefix = "/sfn", endpoint = "delete_pipeline")]
-pub async fn delete_pipeline(id: i64, move_to_stage_id: Option<i64>) -> Result<(), AppError> {
+pub async fn delete_pipeline(
+    id: PipelineId,
+    move_to_stage_id: Option<StageId>,
+) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         let deletion = super::Deletion { move_to_stage_id };
@@ -50,7 +54,7 @@ pub async fn delete_pipeline(id: i64, move_to_stage_id: Option<i64>) -> Result<(
 
 #[server(prefix = "/sfn", endpoint = "save_stage")]
 pub async fn save_stage(
-    id: Option<i64>,
+    id: Option<StageId>,
     input: super::StageInput,
 ) -> Result<super::StageView, AppError> {
     crate::error::server::server_fn(async move {
@@ -64,7 +68,7 @@ pub async fn save_stage(
 }
 
 #[server(prefix = "/sfn", endpoint = "delete_stage")]
-pub async fn delete_stage(id: i64, move_to_stage_id: Option<i64>) -> Result<(), AppError> {
+pub async fn delete_stage(id: StageId, move_to_stage_id: Option<StageId>) -> Result<(), AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;
         let deletion = super::Deletion { move_to_stage_id };
@@ -75,8 +79,8 @@ pub async fn delete_stage(id: i64, move_to_stage_id: Option<i64>) -> Result<(), 
 
 #[server(prefix = "/sfn", endpoint = "reorder_stages")]
 pub async fn reorder_stages(
-    pipeline_id: i64,
-    stage_ids: Vec<i64>,
+    pipeline_id: PipelineId,
+    stage_ids: Vec<StageId>,
 ) -> Result<PipelineView, AppError> {
     crate::error::server::server_fn(async move {
         let (state, auth) = crate::access::server::sfn::caller().await?;

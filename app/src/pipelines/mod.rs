@@ -8,6 +8,7 @@ pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+use crate::ids::{DealId, PipelineId, StageId};
 pub use api::*;
 pub use pages::PipelinesPage;
 use serde::{Deserialize, Serialize};
@@ -43,8 +44,10 @@ impl StageKind {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StageView {
-    pub id: i64,
-    pub pipeline_id: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub id: StageId,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub pipeline_id: PipelineId,
     pub name: String,
     pub color: String,
     pub kind: StageKind,
@@ -57,7 +60,8 @@ pub struct StageView {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PipelineView {
-    pub id: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub id: PipelineId,
     pub name: String,
     pub is_default: bool,
     pub stages: Vec<StageView>,
@@ -84,7 +88,8 @@ pub struct PipelineInput {
 pub struct StageInput {
     /// The pipeline a new stage joins (ignored on update).
     #[serde(default)]
-    pub pipeline_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub pipeline_id: Option<PipelineId>,
     #[validate(
         custom(function = "crate::validation::required"),
         length(max = 100, code = "too_long", message = "This is too long")
@@ -137,7 +142,8 @@ impl StageInput {
 #[serde(rename_all = "camelCase")]
 pub struct Deletion {
     /// The stage that receives the deals; required when there are any.
-    pub move_to_stage_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", param(value_type = Option<i64>))]
+    pub move_to_stage_id: Option<StageId>,
 }
 
 /// One move of a deal between stages.
@@ -146,12 +152,15 @@ pub struct Deletion {
 #[serde(rename_all = "camelCase")]
 pub struct StageMove {
     pub id: i64,
-    pub deal_id: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub deal_id: DealId,
     pub deal_title: String,
     /// `null` for the deal's creation (or a stage deleted since).
-    pub from_stage_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub from_stage_id: Option<StageId>,
     pub from_stage_name: Option<String>,
-    pub to_stage_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub to_stage_id: Option<StageId>,
     pub to_stage_name: Option<String>,
     pub actor_id: Option<i64>,
     pub actor_name: Option<String>,
@@ -177,25 +186,25 @@ pub enum PipelineEvent {
         pipeline: PipelineView,
         actor_id: i64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        deleted_stage_id: Option<i64>,
+        deleted_stage_id: Option<StageId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        move_to_stage_id: Option<i64>,
+        move_to_stage_id: Option<StageId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         moved: Option<i64>,
     },
     /// Deleted, its deals moved to `move_to_stage_id`.
     #[serde(rename = "pipeline.deleted", rename_all = "camelCase")]
     Deleted {
-        id: i64,
+        id: PipelineId,
         actor_id: i64,
-        move_to_stage_id: Option<i64>,
+        move_to_stage_id: Option<StageId>,
         moved: i64,
     },
 }
 
 impl PipelineEvent {
     /// The pipeline the change is about.
-    pub fn pipeline_id(&self) -> i64 {
+    pub fn pipeline_id(&self) -> PipelineId {
         match self {
             PipelineEvent::Created { pipeline, .. } | PipelineEvent::Updated { pipeline, .. } => {
                 pipeline.id

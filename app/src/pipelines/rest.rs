@@ -5,6 +5,7 @@ use super::server::{self, admin, history};
 use super::{Deletion, PipelineInput, PipelineView, StageInput, StageMove, StageView};
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::{PipelineId, StageId};
 use crate::listing::{ListQuery, Page};
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::server::openapi::{Conflict, Forbidden, Invalid, NotFound};
@@ -71,7 +72,7 @@ async fn create(
 async fn replace(
     State(state): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<PipelineId>,
     ApiJson(input): ApiJson<PipelineInput>,
 ) -> Result<Json<PipelineView>, AppError> {
     Ok(Json(
@@ -95,7 +96,7 @@ async fn replace(
 async fn remove(
     State(state): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<PipelineId>,
     ApiQuery(deletion): ApiQuery<Deletion>,
 ) -> Result<StatusCode, AppError> {
     admin::delete_pipeline(&state, &auth, id, deletion).await?;
@@ -107,7 +108,8 @@ async fn remove(
 #[serde(rename_all = "camelCase")]
 struct StagesQuery {
     /// The pipeline whose stages to list (required).
-    pipeline_id: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pipeline_id: Option<PipelineId>,
 }
 
 /// The stages of one pipeline, in order.
@@ -166,7 +168,7 @@ async fn create_stage(
 async fn replace_stage(
     State(state): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<StageId>,
     ApiJson(input): ApiJson<StageInput>,
 ) -> Result<Json<StageView>, AppError> {
     Ok(Json(admin::update_stage(&state, &auth, id, input).await?))
@@ -189,7 +191,7 @@ async fn replace_stage(
 async fn remove_stage(
     State(state): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<StageId>,
     ApiQuery(deletion): ApiQuery<Deletion>,
 ) -> Result<StatusCode, AppError> {
     admin::delete_stage(&state, &auth, id, deletion).await?;
@@ -209,7 +211,7 @@ async fn remove_stage(
 async fn stage_history(
     State(state): State<AppState>,
     auth: AuthContext,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<StageId>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Page<StageMove>>, AppError> {
     Ok(Json(history::of_stage(&state, &auth, id, &q).await?))

@@ -43,7 +43,7 @@ pub async fn search_all(term: String) -> Result<Vec<SearchHit>, AppError> {
                 .join(" · ");
             hits.push(SearchHit {
                 kind: "contact".into(),
-                id: c.id,
+                id: c.id.0,
                 title: c.display_name,
                 subtitle,
                 href: format!("/contacts/{}", c.id),
@@ -55,7 +55,7 @@ pub async fn search_all(term: String) -> Result<Vec<SearchHit>, AppError> {
         {
             hits.push(SearchHit {
                 kind: "company".into(),
-                id: c.id,
+                id: c.id.0,
                 title: c.name,
                 subtitle: c.industry,
                 href: format!("/companies/{}", c.id),
@@ -67,7 +67,7 @@ pub async fn search_all(term: String) -> Result<Vec<SearchHit>, AppError> {
             let subtitle = crate::i18n::number::format_money(d.value_minor, &d.currency, lang);
             hits.push(SearchHit {
                 kind: "deal".into(),
-                id: d.id,
+                id: d.id.0,
                 title: d.title,
                 subtitle,
                 href: format!("/deals/{}", d.id),

@@ -40,9 +40,10 @@ impl Conditions {
             .push(fragment.replace("{}", &format!("${}", self.values.len())));
     }
 
-    pub fn eq(&mut self, column: &str, value: Option<i64>) {
+    /// `column = value`, when there is a value (an id or a number).
+    pub fn eq(&mut self, column: &str, value: Option<impl Into<i64>>) {
         if let Some(v) = value {
-            self.push(&format!("{column} = {{}}"), Value::Int(v));
+            self.push(&format!("{column} = {{}}"), Value::Int(v.into()));
         }
     }
 

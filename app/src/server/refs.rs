@@ -2,6 +2,7 @@
 //! must belong to the caller's workspace. A foreign id answers as if it did not exist.
 
 use crate::error::AppError;
+use crate::ids::{CompanyId, ContactId, DealId};
 use crate::server::db::Tx;
 
 async fn exists(
@@ -29,7 +30,7 @@ fn missing(field: &str, what: &str) -> AppError {
 pub async fn company(
     tx: &mut Tx,
     workspace_id: i64,
-    id: Option<i64>,
+    id: Option<CompanyId>,
     field: &str,
 ) -> Result<(), AppError> {
     match id {
@@ -38,7 +39,7 @@ pub async fn company(
                 tx,
                 "SELECT id FROM companies WHERE id = $1 AND workspace_id = $2",
                 workspace_id,
-                id,
+                id.0,
             )
             .await? =>
         {
@@ -51,7 +52,7 @@ pub async fn company(
 pub async fn contact(
     tx: &mut Tx,
     workspace_id: i64,
-    id: Option<i64>,
+    id: Option<ContactId>,
     field: &str,
 ) -> Result<(), AppError> {
     match id {
@@ -60,7 +61,7 @@ pub async fn contact(
                 tx,
                 "SELECT id FROM contacts WHERE id = $1 AND workspace_id = $2",
                 workspace_id,
-                id,
+                id.0,
             )
             .await? =>
         {
@@ -73,7 +74,7 @@ pub async fn contact(
 pub async fn deal(
     tx: &mut Tx,
     workspace_id: i64,
-    id: Option<i64>,
+    id: Option<DealId>,
     field: &str,
 ) -> Result<(), AppError> {
     match id {
@@ -82,7 +83,7 @@ pub async fn deal(
                 tx,
                 "SELECT id FROM deals WHERE id = $1 AND workspace_id = $2",
                 workspace_id,
-                id,
+                id.0,
             )
             .await? =>
         {

@@ -5,7 +5,8 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Which record a timeline belongs to, as the pages name it.
+/// Which kind of record a timeline belongs to, as the pages name it; the record's id travels
+/// beside it as a number and is typed (`ContactId`, `DealId`…) by `subject`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SubjectRef {
@@ -18,9 +19,9 @@ pub enum SubjectRef {
 fn subject(kind: SubjectRef, id: i64) -> super::server::Subject {
     use super::server::Subject;
     match kind {
-        SubjectRef::Company => Subject::Company(id),
-        SubjectRef::Contact => Subject::Contact(id),
-        SubjectRef::Deal => Subject::Deal(id),
+        SubjectRef::Company => Subject::Company(crate::ids::CompanyId(id)),
+        SubjectRef::Contact => Subject::Contact(crate::ids::ContactId(id)),
+        SubjectRef::Deal => Subject::Deal(crate::ids::DealId(id)),
     }
 }
 

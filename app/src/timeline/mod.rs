@@ -7,7 +7,7 @@ pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-use crate::ids::EpochMs;
+use crate::ids::{ContactId, DealId, EpochMs};
 pub use api::*;
 pub use panel::{describe, TimelinePanel};
 use serde::{Deserialize, Serialize};
@@ -36,8 +36,10 @@ pub struct ActivityView {
 pub struct NoteView {
     pub id: i64,
     pub body: String,
-    pub contact_id: Option<i64>,
-    pub deal_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub contact_id: Option<ContactId>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub deal_id: Option<DealId>,
     pub author_id: Option<i64>,
     pub author_name: Option<String>,
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
@@ -76,8 +78,10 @@ pub struct ReminderView {
     pub due_at: EpochMs,
     #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
     pub done_at: Option<EpochMs>,
-    pub contact_id: Option<i64>,
-    pub deal_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub contact_id: Option<ContactId>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub deal_id: Option<DealId>,
     pub owner_id: i64,
     pub owner_name: Option<String>,
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]

@@ -10,6 +10,7 @@ use super::server::{self, Subject};
 use super::{ActivityView, NoteInput, NoteView, ReminderInput, ReminderPatch, ReminderView};
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::{CompanyId, ContactId, DealId};
 use crate::server::extract::{ApiJson, ApiPath};
 use crate::server::openapi::{Forbidden, Invalid, NotFound};
 use crate::server::AppState;
@@ -19,10 +20,10 @@ use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// `activities`: the timeline of one `$subject` (`Subject::Contact`), named `$name` in
-/// operation ids (`"Contact"` gives `listContactActivities`).
+/// `activities`: the timeline of one `$subject` (`Subject::Contact`) by its `$id`
+/// (`ContactId`), named `$name` in operation ids (`"Contact"` gives `listContactActivities`).
 macro_rules! activities_handler {
-    ($subject:path, $name:literal) => {
+    ($subject:path, $id:ty, $name:literal) => {
         /// The record's timeline, newest first.
         #[utoipa::path(
                     get, path = "/{id}/activities", tag = "activities",
@@ -37,7 +38,7 @@ macro_rules! activities_handler {
         pub async fn activities(
             State(s): State<AppState>,
             auth: AuthContext,
-            ApiPath(id): ApiPath<i64>,
+            ApiPath(id): ApiPath<$id>,
         ) -> Result<Json<Vec<ActivityView>>, AppError> {
             Ok(Json(server::activities(&s, &auth, $subject(id)).await?))
         }
@@ -46,11 +47,11 @@ macro_rules! activities_handler {
 
 /// A module with the notes, reminders and activities routes of one kind of record.
 macro_rules! subject_routes {
-    ($module:ident, $subject:path, $name:literal) => {
+    ($module:ident, $subject:path, $id:ty, $name:literal) => {
         pub mod $module {
             use super::*;
 
-            activities_handler!($subject, $name);
+            activities_handler!($subject, $id, $name);
 
             pub fn routes() -> OpenApiRouter<AppState> {
                 OpenApiRouter::new()
@@ -73,7 +74,7 @@ macro_rules! subject_routes {
             pub async fn notes(
                 State(s): State<AppState>,
                 auth: AuthContext,
-                ApiPath(id): ApiPath<i64>,
+                ApiPath(id): ApiPath<$id>,
             ) -> Result<Json<Vec<NoteView>>, AppError> {
                 Ok(Json(server::notes(&s, &auth, $subject(id)).await?))
             }
@@ -94,7 +95,7 @@ macro_rules! subject_routes {
             pub async fn add_note(
                 State(s): State<AppState>,
                 auth: AuthContext,
-                ApiPath(id): ApiPath<i64>,
+                ApiPath(id): ApiPath<$id>,
                 ApiJson(input): ApiJson<NoteInput>,
             ) -> Result<(StatusCode, Json<NoteView>), AppError> {
                 let note = server::add_note(&s, &auth, $subject(id), input).await?;
@@ -115,7 +116,7 @@ macro_rules! subject_routes {
             pub async fn reminders(
                 State(s): State<AppState>,
                 auth: AuthContext,
-                ApiPath(id): ApiPath<i64>,
+                ApiPath(id): ApiPath<$id>,
             ) -> Result<Json<Vec<ReminderView>>, AppError> {
                 Ok(Json(server::reminders(&s, &auth, $subject(id)).await?))
             }
@@ -136,7 +137,7 @@ macro_rules! subject_routes {
             pub async fn add_reminder(
                 State(s): State<AppState>,
                 auth: AuthContext,
-                ApiPath(id): ApiPath<i64>,
+                ApiPath(id): ApiPath<$id>,
                 ApiJson(input): ApiJson<ReminderInput>,
             ) -> Result<(StatusCode, Json<ReminderView>), AppError> {
                 let reminder = server::add_reminder(&s, &auth, $subject(id), input).await?;
@@ -146,13 +147,13 @@ macro_rules! subject_routes {
     };
 }
 
-subject_routes!(contact, Subject::Contact, "Contact");
-subject_routes!(deal, Subject::Deal, "Deal");
+subject_routes!(contact, Subject::Contact, ContactId, "Contact");
+subject_routes!(deal, Subject::Deal, DealId, "Deal");
 
 /// Companies have a timeline but no notes or reminders of their own.
 pub mod company {
     use super::*;
-    activities_handler!(Subject::Company, "Company");
+    activities_handler!(Subject::Company, CompanyId, "Company");
 }
 
 /// `/api/crm/notes/{id}` and `/api/crm/reminders/{id}`.

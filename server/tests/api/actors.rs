@@ -11,7 +11,7 @@ async fn changes_made_by_a_rule_or_by_parley_record_their_source() {
     use crate::pipelines::{create_pipeline, deal, stage_id};
     use app::access::server::{Actor, AuthContext};
     use app::deals::StageChange;
-    use app::ids::WorkspaceId;
+    use app::ids::{DealId, StageId, WorkspaceId};
     on_each_backend(|app| async move {
         let (t, _) = app.new_account("Actors").await;
         let p = create_pipeline(
@@ -40,15 +40,15 @@ async fn changes_made_by_a_rule_or_by_parley_record_their_source() {
         assert_eq!(system.user_id.0, me["user"]["id"].as_i64().unwrap());
         let rule = system.clone().acting_as(Actor::Automation { rule_id: 7 });
         let change = |stage_id| StageChange {
-            stage_id,
+            stage_id: StageId(stage_id),
             reason: None,
             after_deal_id: None,
             value_minor: None,
         };
-        app::deals::server::change_stage(&app.state, &rule, id, change(talking))
+        app::deals::server::change_stage(&app.state, &rule, DealId(id), change(talking))
             .await
             .unwrap();
-        app::deals::server::change_stage(&app.state, &system, id, change(won))
+        app::deals::server::change_stage(&app.state, &system, DealId(id), change(won))
             .await
             .unwrap();
         // And a member through the API, as before.

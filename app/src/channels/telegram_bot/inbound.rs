@@ -5,6 +5,7 @@
 use super::types::{Message, Update};
 use super::{BotClient, BotError};
 use crate::error::AppError;
+use crate::ids::ConversationId;
 use crate::messaging::server::health::{self, Health};
 use crate::messaging::server::ingest;
 use crate::messaging::server::media::Upload;
@@ -107,7 +108,11 @@ impl Receiver {
 }
 
 /// The conversation of a message's chat, opened on first contact.
-async fn conversation_of(tx: &mut Tx, to: Receiver, message: &Message) -> Result<i64, AppError> {
+async fn conversation_of(
+    tx: &mut Tx,
+    to: Receiver,
+    message: &Message,
+) -> Result<ConversationId, AppError> {
     let chat = &message.chat;
     let peer = ingest::Peer {
         peer_id: &chat.id.to_string(),
@@ -158,7 +163,7 @@ async fn apply_edit(
     to: Receiver,
     edited: &Message,
 ) -> Result<(), AppError> {
-    let conversation_id: Option<i64> =
+    let conversation_id: Option<ConversationId> =
         sqlx::query_scalar("SELECT id FROM conversations WHERE account_id = $1 AND peer_id = $2")
             .bind(to.account_id)
             .bind(edited.chat.id.to_string())

@@ -6,6 +6,7 @@ use super::boundary::{RemoteChat, RemoteFolder};
 use crate::access::permissions::Action;
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::ConversationId;
 use crate::messaging::server::ingest;
 use crate::messaging::MessagingEvent;
 use crate::messaging::{AccountChatView, AccountChats, PickChats, TelegramFolderView};
@@ -288,7 +289,7 @@ pub async fn save_listing(
     }
     // The picked chats' conversations sit in the folders Telegram puts them in.
     for chat in chats {
-        let conversation: Option<i64> = sqlx::query_scalar(
+        let conversation: Option<ConversationId> = sqlx::query_scalar(
             "SELECT c.id FROM conversations c JOIN account_chats a ON a.account_id = c.account_id AND a.peer_id = c.peer_id \
              WHERE c.account_id = $1 AND c.peer_id = $2 AND a.picked = 1",
         )

@@ -4,6 +4,7 @@ use crate::components::Skeleton;
 use crate::crm::RecordHeader;
 use crate::i18n::use_strings;
 use crate::i18n::Msg;
+use crate::ids::CompanyId;
 use crate::providers::{use_toasts, ToastKind};
 use crate::timeline::{SubjectRef, TimelinePanel};
 use leptos::prelude::*;
@@ -17,8 +18,8 @@ pub fn CompanyPage() -> impl IntoView {
         params
             .read()
             .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
+            .and_then(|v| v.parse::<CompanyId>().ok())
+            .unwrap_or(CompanyId(0))
     });
     let company = Resource::new(move || id.get(), get_company);
     view! {
@@ -105,7 +106,7 @@ fn CompanyBody(company: CompanyView) -> impl IntoView {
                 </Show>
             </div>
             <aside class="record__side">
-                <TimelinePanel kind=SubjectRef::Company id/>
+                <TimelinePanel kind=SubjectRef::Company id=id.0/>
             </aside>
         </div>
     }

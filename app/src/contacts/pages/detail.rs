@@ -5,6 +5,7 @@ use crate::contacts::{get_contact, ContactView, DeleteContact};
 use crate::crm::RecordHeader;
 use crate::i18n::use_strings;
 use crate::i18n::Msg;
+use crate::ids::ContactId;
 use crate::providers::{use_toasts, ToastKind};
 use crate::realtime::{use_realtime, DomainEvent};
 use crate::timeline::{SubjectRef, TimelinePanel};
@@ -20,8 +21,8 @@ pub fn ContactPage() -> impl IntoView {
         params
             .read()
             .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
+            .and_then(|v| v.parse::<ContactId>().ok())
+            .unwrap_or(ContactId(0))
     });
     let contact = Resource::new(move || id.get(), get_contact);
     view! {
@@ -98,7 +99,7 @@ fn ContactBody(contact: ContactView) -> impl IntoView {
                 </Show>
             </div>
             <aside class="record__side">
-                <TimelinePanel kind=SubjectRef::Contact id/>
+                <TimelinePanel kind=SubjectRef::Contact id=id.0/>
             </aside>
         </div>
     }

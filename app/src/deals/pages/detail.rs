@@ -5,6 +5,7 @@ use crate::deals::DealEvent;
 use crate::deals::{get_deal, ChangeDealStage, DealView, DeleteDeal, StageChange};
 use crate::i18n::use_strings;
 use crate::i18n::Msg;
+use crate::ids::{DealId, StageId};
 use crate::pipelines::list_pipelines;
 use crate::providers::{use_toasts, ToastKind};
 use crate::realtime::{use_realtime, DomainEvent};
@@ -21,8 +22,8 @@ pub fn DealPage() -> impl IntoView {
         params
             .read()
             .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
+            .and_then(|v| v.parse::<DealId>().ok())
+            .unwrap_or(DealId(0))
     });
     let deal = Resource::new(move || id.get(), get_deal);
     view! {
@@ -107,14 +108,14 @@ fn DealBody(deal: DealView) -> impl IntoView {
                     <label class="field__label" for="deal-stage">{move || t.get().move_stage}</label>
                     <select id="deal-stage" class="select" prop:value=move || current.get().stage_id.to_string()
                         on:change=move |ev| {
-                            if let Ok(stage_id) = event_target_value(&ev).parse::<i64>() {
+                            if let Ok(stage_id) = event_target_value(&ev).parse::<StageId>() {
                                 current.update(|d| d.stage_id = stage_id);
-                                move_stage.dispatch(ChangeDealStage { id, change: StageChange { stage_id, ..Default::default() } });
+                                move_stage.dispatch(ChangeDealStage { id, change: StageChange { stage_id, reason: None, after_deal_id: None, value_minor: None } });
                             }
                         }>
                         {move || stages.get().into_iter().map(|s| {
                             let selected = s.id == current.get_untracked().stage_id;
-                            view! { <option value=s.id selected=selected>{s.name}</option> }
+                            view! { <option value=s.id.0 selected=selected>{s.name}</option> }
                         }).collect_view()}
                     </select>
                 </div>
@@ -137,7 +138,7 @@ fn DealBody(deal: DealView) -> impl IntoView {
                 <super::history::StageHistory deal_id=id/>
             </div>
             <aside class="record__side">
-                <TimelinePanel kind=SubjectRef::Deal id/>
+                <TimelinePanel kind=SubjectRef::Deal id=id.0/>
             </aside>
         </div>
     }

@@ -3,12 +3,13 @@
 use crate::components::format_time;
 use crate::deals::DealEvent;
 use crate::i18n::use_strings;
+use crate::ids::DealId;
 use crate::pipelines::{deal_stage_history, StageMove};
 use crate::realtime::{use_realtime, DomainEvent};
 use leptos::prelude::*;
 
 #[component]
-pub fn StageHistory(deal_id: i64) -> impl IntoView {
+pub fn StageHistory(deal_id: DealId) -> impl IntoView {
     let t = use_strings();
     let version = RwSignal::new(0u64);
     let moves = crate::providers::client_fetch(move || {

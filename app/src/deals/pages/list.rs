@@ -1,6 +1,7 @@
 use crate::components::{format_money, Pager, SearchBox, Skeleton, SortHeader};
 use crate::deals::{list_deals, DealView};
 use crate::i18n::use_strings;
+use crate::ids::PipelineId;
 use crate::listing::{ListQuery, Page};
 use crate::pipelines::list_pipelines;
 use crate::realtime::use_realtime;
@@ -20,7 +21,7 @@ pub fn DealsPage() -> impl IntoView {
     // `?pipeline=` comes from the board's "List view" toggle.
     let query_map = use_query_map();
     let pipeline =
-        move || query_map.with(|q| q.get("pipeline").and_then(|v| v.parse::<i64>().ok()));
+        move || query_map.with(|q| q.get("pipeline").and_then(|v| v.parse::<PipelineId>().ok()));
     Effect::watch(
         move || (search.get(), sort.get(), stage.get()),
         move |_, _, _| page.set(1),
@@ -63,7 +64,7 @@ pub fn DealsPage() -> impl IntoView {
                 <select class="select" aria-label=move || t.get().stage on:change=move |ev| stage.set(event_target_value(&ev))>
                     <option value="">{move || format!("{}: {}", t.get().stage, t.get().none_option)}</option>
                     {move || pipelines.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().flat_map(|p| p.stages).map(|s| view! {
-                        <option value=s.id>{s.name}</option>
+                        <option value=s.id.0>{s.name}</option>
                     }).collect_view()}
                 </select>
                 <a class="button" download href=move || crate::crm::export_href("deals", &search.get(), &sort.get(), stage.get().parse().ok())>{move || t.get().export_csv}</a>

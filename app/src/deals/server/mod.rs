@@ -9,6 +9,7 @@ use crate::access::permissions::Action;
 use crate::access::server::AuthContext;
 use crate::deals::DealEvent;
 use crate::error::AppError;
+use crate::ids::{DealId, PipelineId, StageId};
 use crate::listing::{ListQuery, Page};
 use crate::pipelines::server::{default_placement, history, stage_in};
 use crate::pipelines::StageKind;
@@ -103,7 +104,11 @@ pub async fn list_cached(
         .await
 }
 
-pub(crate) async fn get_in(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<DealView, AppError> {
+pub(crate) async fn get_in(
+    tx: &mut Tx,
+    workspace_id: i64,
+    id: DealId,
+) -> Result<DealView, AppError> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "{SELECT} WHERE d.id = $1 AND d.workspace_id = $2"
     )))
@@ -115,7 +120,7 @@ pub(crate) async fn get_in(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<De
     Ok(view(&row)?)
 }
 
-pub async fn get(state: &AppState, auth: &AuthContext, id: i64) -> Result<DealView, AppError> {
+pub async fn get(state: &AppState, auth: &AuthContext, id: DealId) -> Result<DealView, AppError> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "{SELECT} WHERE d.id = $1 AND d.workspace_id = $2"
     )))
@@ -128,7 +133,11 @@ pub async fn get(state: &AppState, auth: &AuthContext, id: i64) -> Result<DealVi
 }
 
 /// Validates the input and its references; returns the (pipeline, stage) it lands in.
-async fn check(tx: &mut Tx, auth: &AuthContext, input: &DealInput) -> Result<(i64, i64), AppError> {
+async fn check(
+    tx: &mut Tx,
+    auth: &AuthContext,
+    input: &DealInput,
+) -> Result<(PipelineId, StageId), AppError> {
     input.validate()?;
     let ws = auth.workspace_id.0;
     refs::company(tx, ws, input.company_id, "companyId").await?;
@@ -213,7 +222,7 @@ pub async fn create_in(
     let now = now_ms();
     let text = deal_search_text(tx, &input).await?;
     let position = stage::top_position(tx, stage_id).await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: DealId = sqlx::query_scalar(
         "INSERT INTO deals (workspace_id, title, value_minor, currency, pipeline_id, stage_id, owner_id, contact_id, \
          company_id, expected_close_date, probability, lost_reason, position, stage_entered_at, search_text, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $15, $13, $14, $13, $13) RETURNING id",
@@ -254,7 +263,7 @@ pub async fn create_in(
 pub async fn update(
     state: &AppState,
     auth: &AuthContext,
-    id: i64,
+    id: DealId,
     input: DealInput,
 ) -> Result<DealView, AppError> {
     auth.require(Action::EditRecords)?;
@@ -341,7 +350,7 @@ pub async fn update(
 }
 
 #[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, id))]
-pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(), AppError> {
+pub async fn delete(state: &AppState, auth: &AuthContext, id: DealId) -> Result<(), AppError> {
     auth.require(Action::DeleteRecords)?;
     let mut uow = UnitOfWork::begin(state).await?;
     let before = get_in(&mut uow, auth.workspace_id.0, id).await?;

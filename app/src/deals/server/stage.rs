@@ -7,6 +7,7 @@ use crate::access::permissions::Action;
 use crate::access::server::AuthContext;
 use crate::deals::{DealView, StageChange};
 use crate::error::AppError;
+use crate::ids::{DealId, StageId};
 use crate::pipelines::server::stage_view_as;
 use crate::pipelines::StageView;
 use crate::server::db::Tx;
@@ -20,7 +21,7 @@ use validator::Validate;
 pub(super) const GAP: i64 = 1024;
 
 /// The position that puts a deal at the top of a stage's column.
-pub async fn top_position(tx: &mut Tx, stage_id: i64) -> Result<i64, AppError> {
+pub async fn top_position(tx: &mut Tx, stage_id: StageId) -> Result<i64, AppError> {
     let min: Option<i64> =
         sqlx::query_scalar("SELECT MIN(position) FROM deals WHERE stage_id = $1")
             .bind(stage_id)
@@ -30,7 +31,7 @@ pub async fn top_position(tx: &mut Tx, stage_id: i64) -> Result<i64, AppError> {
 }
 
 /// Renumbers a column `GAP, 2·GAP, …` in its current order.
-async fn renumber(tx: &mut Tx, stage_id: i64) -> Result<(), AppError> {
+async fn renumber(tx: &mut Tx, stage_id: StageId) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE deals SET position = r.n * 1024 FROM \
          (SELECT id, ROW_NUMBER() OVER (ORDER BY position, id) AS n FROM deals WHERE stage_id = $1) r \
@@ -46,9 +47,9 @@ async fn renumber(tx: &mut Tx, stage_id: i64) -> Result<(), AppError> {
 pub(super) async fn position_after(
     tx: &mut Tx,
     workspace_id: i64,
-    stage_id: i64,
-    deal: i64,
-    after: Option<i64>,
+    stage_id: StageId,
+    deal: DealId,
+    after: Option<DealId>,
 ) -> Result<i64, AppError> {
     let Some(after) = after.filter(|a| *a != deal) else {
         return top_position(tx, stage_id).await;
@@ -93,8 +94,8 @@ pub(super) async fn position_after(
 async fn deal_and_stage(
     state: &AppState,
     ws: i64,
-    id: i64,
-    stage_id: i64,
+    id: DealId,
+    stage_id: StageId,
 ) -> Result<(DealView, Option<StageView>), AppError> {
     static SQL: LazyLock<String> = LazyLock::new(|| {
         format!(
@@ -112,7 +113,7 @@ async fn deal_and_stage(
         .fetch_optional(&state.db.pool)
         .await?
         .ok_or_else(|| AppError::not_found("Deal"))?;
-    let to_id: Option<i64> = row.try_get("to_id")?;
+    let to_id: Option<StageId> = row.try_get("to_id")?;
     let stage = match to_id {
         Some(_) => Some(stage_view_as(&row, "to_")?),
         None => None,
@@ -132,7 +133,7 @@ const TRIES: usize = 4;
 pub async fn change_stage(
     state: &AppState,
     auth: &AuthContext,
-    id: i64,
+    id: DealId,
     mut change: StageChange,
 ) -> Result<DealView, AppError> {
     auth.require(Action::EditRecords)?;

@@ -6,6 +6,7 @@ use super::format::{now_ms, short_time};
 use super::state::{inbox_href, use_inbox, CHAT_PAGE};
 use crate::components::{SearchBox, Skeleton};
 use crate::i18n::use_strings;
+use crate::ids::ConversationId;
 use crate::listing::Page;
 use crate::messaging::{list_chats, ChatQuery, ConversationView};
 use crate::providers::ToastKind;
@@ -63,7 +64,15 @@ pub fn ChatList() -> impl IntoView {
 }
 
 /// Changing any of these re-renders a row.
-type RowKey = (i64, i64, Option<i64>, bool, String, String, Option<i64>);
+type RowKey = (
+    ConversationId,
+    i64,
+    Option<i64>,
+    bool,
+    String,
+    String,
+    Option<i64>,
+);
 
 fn row_key(c: &ConversationView) -> RowKey {
     (

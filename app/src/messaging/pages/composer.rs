@@ -8,6 +8,7 @@ use super::send_file::{send_file, MAX_FILE_BYTES};
 use super::state::use_inbox;
 use crate::i18n::use_strings;
 use crate::i18n::Msg;
+use crate::ids::ConversationId;
 use crate::messaging::{send_message, SendInput};
 use crate::providers::{use_hydrated, ToastKind};
 use leptos::prelude::*;
@@ -26,7 +27,7 @@ const TYPING_EVERY_MS: i64 = 4_000;
 #[component]
 pub fn Composer(
     /// The conversation written to.
-    conversation_id: i64,
+    conversation_id: ConversationId,
 ) -> impl IntoView {
     let t = use_strings();
     let inbox = use_inbox();

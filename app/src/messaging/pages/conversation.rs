@@ -10,6 +10,7 @@ use super::state::{inbox_href, use_inbox, MESSAGE_PAGE};
 use crate::components::Skeleton;
 use crate::error::AppError;
 use crate::i18n::use_strings;
+use crate::ids::{ConversationId, MessageId};
 use crate::messaging::{
     get_conversation, list_messages, ConversationView, MessagePage, MessageQuery,
 };
@@ -22,14 +23,16 @@ use leptos::prelude::*;
 // and by then the pass that started it can be disposed, taking the server-function context with
 // it ("AppState missing", an error in the serialized resource while the HTML shows the chat), and
 // the browser would hydrate that error over the rendered chat.
-async fn load_conversation(id: Option<i64>) -> Result<Option<ConversationView>, AppError> {
+async fn load_conversation(
+    id: Option<ConversationId>,
+) -> Result<Option<ConversationView>, AppError> {
     match id {
         Some(id) => get_conversation(id).await.map(Some),
         None => Ok(None),
     }
 }
 
-async fn load_messages(id: Option<i64>) -> Result<Option<MessagePage>, AppError> {
+async fn load_messages(id: Option<ConversationId>) -> Result<Option<MessagePage>, AppError> {
     let Some(id) = id else {
         return Ok(None);
     };
@@ -76,8 +79,8 @@ fn NoConversation() -> impl IntoView {
 /// message times are out of order) or a message, in the order shown.
 #[derive(Clone, PartialEq, Eq, Hash)]
 enum Row {
-    Day(String, i64),
-    Message(i64),
+    Day(String, MessageId),
+    Message(MessageId),
 }
 
 #[component]

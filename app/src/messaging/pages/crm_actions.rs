@@ -6,6 +6,7 @@ use super::state::use_inbox;
 use crate::deals::{change_deal_stage, get_deal, StageChange};
 use crate::i18n::use_strings;
 use crate::i18n::Msg;
+use crate::ids::{DealId, StageId};
 use crate::pipelines::{list_pipelines, StageKind, StageView};
 use crate::providers::{client_fetch, ToastKind};
 use crate::timeline::{add_note, NoteInput, SubjectRef};
@@ -13,7 +14,7 @@ use leptos::prelude::*;
 
 /// The linked deal's stage, with a control to move it.
 #[component]
-pub fn DealStage(deal_id: i64) -> impl IntoView {
+pub fn DealStage(deal_id: DealId) -> impl IntoView {
     let t = use_strings();
     let inbox = use_inbox();
     // Loaded in the browser (`client_fetch`), so the panel never suspends the page.
@@ -31,7 +32,7 @@ pub fn DealStage(deal_id: i64) -> impl IntoView {
             _ => Vec::<StageView>::new(),
         })
     });
-    let target = RwSignal::new(None::<i64>);
+    let target = RwSignal::new(None::<StageId>);
     let reason = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let current = move || deal.with(|d| d.as_ref().map(|d| d.stage_id));
@@ -50,7 +51,8 @@ pub fn DealStage(deal_id: i64) -> impl IntoView {
             let change = StageChange {
                 stage_id,
                 reason: lost.then_some(why),
-                ..Default::default()
+                after_deal_id: None,
+                value_minor: None,
             };
             match change_deal_stage(deal_id, change).await {
                 Ok(d) => {

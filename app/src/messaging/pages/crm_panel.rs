@@ -7,6 +7,7 @@ use super::state::{use_inbox, Inbox};
 use crate::crm::member_options;
 use crate::error::AppError;
 use crate::i18n::use_strings;
+use crate::ids::ConversationId;
 use crate::messaging::{assign_conversation, pin_conversation, ConversationView};
 use crate::providers::ToastKind;
 use crate::timeline::SubjectRef;
@@ -20,16 +21,21 @@ pub fn CrmPanel() -> impl IntoView {
     let members = member_options();
     // Memos, so that a new message (which changes the conversation) does not re-create the
     // form being filled in.
-    let field = move |f: fn(&ConversationView) -> Option<(i64, String)>| {
-        Memo::new(move |_| inbox.current.with(|c| c.as_ref().and_then(f)))
-    };
-    let contact = field(|c| {
-        c.contact_id
-            .map(|id| (id, c.contact_name.clone().unwrap_or_default()))
+    let contact = Memo::new(move |_| {
+        inbox.current.with(|c| {
+            c.as_ref().and_then(|c| {
+                c.contact_id
+                    .map(|id| (id, c.contact_name.clone().unwrap_or_default()))
+            })
+        })
     });
-    let deal = field(|c| {
-        c.deal_id
-            .map(|id| (id, c.deal_title.clone().unwrap_or_default()))
+    let deal = Memo::new(move |_| {
+        inbox.current.with(|c| {
+            c.as_ref().and_then(|c| {
+                c.deal_id
+                    .map(|id| (id, c.deal_title.clone().unwrap_or_default()))
+            })
+        })
     });
     let assignee = move || {
         inbox
@@ -77,8 +83,8 @@ pub fn CrmPanel() -> impl IntoView {
             }}
             {move || {
                 let subject = match (deal.get(), contact.get()) {
-                    (Some((id, _)), _) => Some((SubjectRef::Deal, id)),
-                    (None, Some((id, _))) => Some((SubjectRef::Contact, id)),
+                    (Some((id, _)), _) => Some((SubjectRef::Deal, id.0)),
+                    (None, Some((id, _))) => Some((SubjectRef::Contact, id.0)),
                     (None, None) => None,
                 };
                 subject.map(|(subject, id)| view! { <QuickNote subject id/> })
@@ -100,7 +106,7 @@ pub fn CrmPanel() -> impl IntoView {
 /// Runs a change to the open conversation and shows the conversation as it now is.
 fn update<F, Fut>(inbox: Inbox, change: F)
 where
-    F: FnOnce(i64) -> Fut + 'static,
+    F: FnOnce(ConversationId) -> Fut + 'static,
     Fut: Future<Output = Result<ConversationView, AppError>> + 'static,
 {
     let Some(id) = inbox.current_id() else {

@@ -4,6 +4,7 @@
 use super::format::{clock, file_size};
 use super::state::use_inbox;
 use crate::i18n::{use_strings, InboxStrings};
+use crate::ids::MessageId;
 use crate::messaging::{
     retry_message, ConversationKind, Direction, MediaView, MessageState, MessageView,
 };
@@ -13,7 +14,7 @@ use leptos::prelude::*;
 #[component]
 pub fn Message(
     /// The message's id; its current state is read from the inbox.
-    id: i64,
+    id: MessageId,
 ) -> impl IntoView {
     let inbox = use_inbox();
     let message = Memo::new(move |_| {
@@ -100,7 +101,7 @@ fn Bubble(
 #[component]
 fn Ticks(
     /// The message's id.
-    id: i64,
+    id: MessageId,
     state: MessageState,
 ) -> impl IntoView {
     let t = use_strings();
@@ -164,7 +165,7 @@ fn Media(
     }
 }
 
-fn retry(inbox: super::state::Inbox, id: i64) {
+fn retry(inbox: super::state::Inbox, id: MessageId) {
     leptos::task::spawn_local(async move {
         match retry_message(id).await {
             Ok(m) => {

@@ -7,20 +7,19 @@ use super::conversation::ConversationPane;
 use super::live;
 use super::state::Inbox;
 use crate::i18n::use_strings;
+use crate::ids::ConversationId;
 use crate::providers::{use_session, use_toasts};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let t = use_strings();
     let session = use_session();
     let query = use_query_map();
-    let id_param = move |name: &'static str| {
-        Memo::new(move |_| query.with(|q| q.get(name).and_then(|v| v.parse::<i64>().ok())))
-    };
-    let open = id_param("c");
-    let account = id_param("account");
+    let open = id_param::<ConversationId>(query, "c");
+    let account = id_param::<i64>(query, "account");
     let me = session.me.with_untracked(|m| m.user.id.0);
     let inbox = Inbox::new(open, account, me, use_toasts());
     provide_context(inbox);
@@ -38,4 +37,12 @@ pub fn InboxPage() -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// An id from the query string (`?c=12`); `None` when absent or not a number.
+fn id_param<T>(query: Memo<ParamsMap>, name: &'static str) -> Memo<Option<T>>
+where
+    T: std::str::FromStr + PartialEq + Send + Sync + 'static,
+{
+    Memo::new(move |_| query.with(|q| q.get(name).and_then(|v| v.parse::<T>().ok())))
 }

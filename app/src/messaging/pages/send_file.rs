@@ -3,6 +3,7 @@
 //! message, or the API's error shape.
 
 use crate::error::AppError;
+use crate::ids::{ConversationId, MessageId};
 use crate::messaging::MessageView;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -13,9 +14,9 @@ pub const MAX_FILE_BYTES: f64 = 20.0 * 1024.0 * 1024.0;
 
 /// Sends `file` (with an optional caption and reply) to a conversation.
 pub async fn send_file(
-    conversation_id: i64,
+    conversation_id: ConversationId,
     text: &str,
-    reply_to: Option<i64>,
+    reply_to: Option<MessageId>,
     file: &web_sys::File,
 ) -> Result<MessageView, AppError> {
     let failed = |_| AppError::bad_request("The file could not be sent; check the connection");

@@ -1,6 +1,7 @@
 //! The inbox's shared state: accounts, the chat list and the open conversation, kept in
 //! signals that the panes render and that live events and server answers update.
 
+use crate::ids::{ConversationId, MessageId};
 use crate::messaging::{AccountView, ConversationView, MessageState, MessageView};
 use crate::providers::Toasts;
 use leptos::prelude::*;
@@ -20,20 +21,20 @@ pub struct Inbox {
     /// The open conversation's loaded messages, oldest first.
     pub messages: RwSignal<Vec<MessageView>>,
     /// Older history starts before this message id; `None` once the start is loaded.
-    pub older: RwSignal<Option<i64>>,
+    pub older: RwSignal<Option<MessageId>>,
     /// The message the composer replies to.
     pub reply_to: RwSignal<Option<MessageView>>,
     /// `all`, `unread`, `mine` or `unassigned`.
     pub filter: RwSignal<String>,
     pub search: RwSignal<String>,
     /// `?c=`: the open conversation.
-    pub open: Memo<Option<i64>>,
+    pub open: Memo<Option<ConversationId>>,
     /// `?account=`: the account the list is narrowed to.
     pub account: Memo<Option<i64>>,
     /// Text for the screen-reader announcer.
     pub announce: RwSignal<String>,
     /// The conversation someone is typing in right now (Telegram user accounts).
-    pub typing: RwSignal<Option<i64>>,
+    pub typing: RwSignal<Option<ConversationId>>,
     pub me: i64,
     pub toasts: Toasts,
 }
@@ -44,7 +45,7 @@ pub fn use_inbox() -> Inbox {
 
 impl Inbox {
     pub fn new(
-        open: Memo<Option<i64>>,
+        open: Memo<Option<ConversationId>>,
         account: Memo<Option<i64>>,
         me: i64,
         toasts: Toasts,
@@ -68,7 +69,7 @@ impl Inbox {
     }
 
     /// The open conversation's id, once its data is loaded.
-    pub fn current_id(&self) -> Option<i64> {
+    pub fn current_id(&self) -> Option<ConversationId> {
         self.current.with_untracked(|c| c.as_ref().map(|c| c.id))
     }
 
@@ -189,7 +190,7 @@ fn supersedes(old: MessageState, new: MessageState) -> bool {
 }
 
 /// The `/inbox` address for an open conversation and an account filter.
-pub fn inbox_href(conversation: Option<i64>, account: Option<i64>) -> String {
+pub fn inbox_href(conversation: Option<ConversationId>, account: Option<i64>) -> String {
     let mut params = Vec::new();
     if let Some(c) = conversation {
         params.push(format!("c={c}"));

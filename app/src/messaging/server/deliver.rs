@@ -6,7 +6,7 @@ use super::health::{self, Health};
 use super::media;
 use super::message_in;
 use crate::error::AppError;
-use crate::ids::WorkspaceId;
+use crate::ids::{MessageId, WorkspaceId};
 use crate::messaging::{AccountStatus, MessageState, MessagingEvent};
 use crate::realtime::server::UnitOfWork;
 use crate::server::jobs::{self, backoff_ms, Job, JobKind, Outcome};
@@ -22,7 +22,7 @@ pub struct SendMessage;
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SendPayload {
-    pub message_id: i64,
+    pub message_id: MessageId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<i64>,
 }
@@ -30,7 +30,12 @@ pub struct SendPayload {
 impl SendPayload {
     /// The job for `message_id`, pinned to the account's instance when its channel keeps
     /// the connection on one.
-    pub fn new(state: &AppState, message_id: i64, account_id: i64, kind: &str) -> SendPayload {
+    pub fn new(
+        state: &AppState,
+        message_id: MessageId,
+        account_id: i64,
+        kind: &str,
+    ) -> SendPayload {
         let on_one_instance = state
             .channels()
             .capabilities(kind)
@@ -70,7 +75,7 @@ struct Delivery {
     media: Option<(String, String, String, String)>,
 }
 
-async fn load(state: &AppState, message_id: i64) -> Result<Option<Delivery>, AppError> {
+async fn load(state: &AppState, message_id: MessageId) -> Result<Option<Delivery>, AppError> {
     let row = sqlx::query(
         "SELECT m.workspace_id, m.state, m.text, c.peer_id, a.id AS account_id, a.kind, a.secret, a.status, \
          a.flood_wait_until, r.external_id AS reply_external, md.sha256, md.file_name, md.mime_type, md.kind AS media_kind \
@@ -109,7 +114,7 @@ async fn load(state: &AppState, message_id: i64) -> Result<Option<Delivery>, App
 }
 
 /// Runs one send job.
-async fn deliver(state: &AppState, job: &Job, message_id: i64) -> Result<(), AppError> {
+async fn deliver(state: &AppState, job: &Job, message_id: MessageId) -> Result<(), AppError> {
     let Some(d) = load(state, message_id).await? else {
         return finish(
             state,
@@ -240,7 +245,7 @@ async fn deliver(state: &AppState, job: &Job, message_id: i64) -> Result<(), App
 async fn finish(
     state: &AppState,
     job: &Job,
-    message_id: i64,
+    message_id: MessageId,
     ws: i64,
     outcome: Outcome,
     external_id: Option<String>,

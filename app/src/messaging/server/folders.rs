@@ -5,6 +5,7 @@ use super::conversation_in;
 use crate::access::permissions::Action;
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::ConversationId;
 use crate::messaging::MessagingEvent;
 use crate::messaging::{ConversationView, FolderInput, FolderView};
 use crate::realtime::server::UnitOfWork;
@@ -132,7 +133,7 @@ pub async fn delete(state: &AppState, auth: &AuthContext, id: i64) -> Result<(),
 pub async fn set_for_conversation(
     state: &AppState,
     auth: &AuthContext,
-    id: i64,
+    id: ConversationId,
     folder_ids: Vec<i64>,
 ) -> Result<ConversationView, AppError> {
     auth.require(Action::ManageFolders)?;

@@ -8,7 +8,7 @@
 use super::media::{self, Upload};
 use super::{conversation_in, message_in, preview};
 use crate::error::AppError;
-use crate::ids::WorkspaceId;
+use crate::ids::{ConversationId, MessageId, WorkspaceId};
 use crate::messaging::{Direction, MessageState, MessagingEvent};
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::Tx;
@@ -41,9 +41,9 @@ pub async fn open_conversation(
     tx: &mut Tx,
     account: Account,
     peer: &Peer<'_>,
-) -> Result<i64, AppError> {
+) -> Result<ConversationId, AppError> {
     let search = format!("{} {}", peer.title, peer.username).to_lowercase();
-    let id: i64 = sqlx::query_scalar(
+    let id: ConversationId = sqlx::query_scalar(
         "INSERT INTO conversations (workspace_id, account_id, peer_id, kind, title, username, search_text, \
          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
          ON CONFLICT (account_id, peer_id) DO UPDATE SET title = excluded.title, username = excluded.username, \
@@ -69,7 +69,7 @@ pub async fn open_conversation(
 async fn match_contact(
     tx: &mut Tx,
     workspace_id: i64,
-    conversation_id: i64,
+    conversation_id: ConversationId,
 ) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE conversations SET contact_id = (SELECT MIN(ct.id) FROM contacts ct \
@@ -111,7 +111,7 @@ pub struct Inbound {
 pub async fn message(
     uow: &mut UnitOfWork<'_>,
     account: Account,
-    conversation_id: i64,
+    conversation_id: ConversationId,
     m: Inbound,
     arrival: Arrival,
 ) -> Result<bool, AppError> {
@@ -147,7 +147,7 @@ pub async fn message(
     };
     let direction = m.direction.as_str();
     let now = now_ms();
-    let inserted: Option<i64> = sqlx::query_scalar(
+    let inserted: Option<MessageId> = sqlx::query_scalar(
         "INSERT INTO messages (workspace_id, conversation_id, direction, sender_name, text, media_id, reply_to_id, \
          state, error, external_id, sent_at, edited_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
@@ -210,9 +210,9 @@ pub async fn message(
 /// The id of a stored message of a conversation, by its external id.
 pub async fn stored(
     tx: &mut Tx,
-    conversation_id: i64,
+    conversation_id: ConversationId,
     external_id: &str,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Option<MessageId>, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM messages WHERE conversation_id = $1 AND external_id = $2",
     )
@@ -234,7 +234,7 @@ pub struct Edit<'a> {
 pub async fn edit(
     uow: &mut UnitOfWork<'_>,
     workspace_id: i64,
-    conversation_id: i64,
+    conversation_id: ConversationId,
     e: Edit<'_>,
 ) -> Result<(), AppError> {
     let Some(id) = stored(uow, conversation_id, e.external_id).await? else {
@@ -251,7 +251,11 @@ pub async fn edit(
 }
 
 /// Records `message.updated` for a stored message (edited, deleted, read on the network).
-pub async fn updated(uow: &mut UnitOfWork<'_>, workspace_id: i64, id: i64) -> Result<(), AppError> {
+pub async fn updated(
+    uow: &mut UnitOfWork<'_>,
+    workspace_id: i64,
+    id: MessageId,
+) -> Result<(), AppError> {
     let message = message_in(uow, workspace_id, id).await?;
     uow.record(
         WorkspaceId(workspace_id),

@@ -8,6 +8,7 @@ use crate::contacts::server as contacts;
 use crate::contacts::ContactEvent;
 use crate::deals::server as deals;
 use crate::error::AppError;
+use crate::ids::{ContactId, ConversationId, DealId};
 use crate::messaging::MessagingEvent;
 use crate::messaging::{ChatToCrm, ConversationView};
 use crate::realtime::server::UnitOfWork;
@@ -19,7 +20,7 @@ use crate::server::{now_ms, refs, AppState};
 pub async fn create_from_chat(
     state: &AppState,
     auth: &AuthContext,
-    id: i64,
+    id: ConversationId,
     input: ChatToCrm,
 ) -> Result<ConversationView, AppError> {
     auth.require(Action::CreateRecords)?;
@@ -69,7 +70,7 @@ pub async fn create_from_chat(
 }
 
 /// A private chat's peer id is the Telegram user id.
-async fn peer_user_id(tx: &mut Tx, id: i64) -> Result<Option<i64>, AppError> {
+async fn peer_user_id(tx: &mut Tx, id: ConversationId) -> Result<Option<i64>, AppError> {
     let peer: String = sqlx::query_scalar("SELECT peer_id FROM conversations WHERE id = $1")
         .bind(id)
         .fetch_one(&mut **tx)
@@ -81,9 +82,9 @@ async fn peer_user_id(tx: &mut Tx, id: i64) -> Result<Option<i64>, AppError> {
 pub async fn link(
     state: &AppState,
     auth: &AuthContext,
-    id: i64,
-    contact_id: Option<i64>,
-    deal_id: Option<i64>,
+    id: ConversationId,
+    contact_id: Option<ContactId>,
+    deal_id: Option<DealId>,
 ) -> Result<ConversationView, AppError> {
     auth.require(Action::ReplyInConversations)?;
     let ws = auth.workspace_id.0;
@@ -108,7 +109,7 @@ pub async fn link(
 pub async fn assign(
     state: &AppState,
     auth: &AuthContext,
-    id: i64,
+    id: ConversationId,
     assignee_id: Option<i64>,
 ) -> Result<ConversationView, AppError> {
     auth.require(Action::AssignConversations)?;
@@ -131,7 +132,7 @@ pub async fn assign(
 pub async fn pin(
     state: &AppState,
     auth: &AuthContext,
-    id: i64,
+    id: ConversationId,
     pinned: bool,
 ) -> Result<ConversationView, AppError> {
     auth.require(Action::ReplyInConversations)?;
@@ -151,7 +152,7 @@ pub async fn pin(
 pub(super) async fn finish(
     mut uow: UnitOfWork<'_>,
     auth: &AuthContext,
-    id: i64,
+    id: ConversationId,
 ) -> Result<ConversationView, AppError> {
     let after = conversation_in(&mut uow, auth.workspace_id.0, id).await?;
     let event = MessagingEvent::ConversationUpdated(after.clone());

@@ -22,6 +22,7 @@ use super::MessagingEvent;
 use super::{ChatQuery, ConversationView, MediaView, MessagePage, MessageQuery, MessageView};
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::{ConversationId, MessageId};
 use crate::listing::{ListQuery, Page};
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::{Row, Tx};
@@ -217,7 +218,7 @@ async fn attach_folders(state: &AppState, items: &mut [ConversationView]) -> Res
         query = query.bind(c.id);
     }
     for row in query.fetch_all(&state.db.pool).await? {
-        let (conversation, folder): (i64, i64) =
+        let (conversation, folder): (ConversationId, i64) =
             (row.try_get("conversation_id")?, row.try_get("folder_id")?);
         if let Some(c) = items.iter_mut().find(|c| c.id == conversation) {
             c.folder_ids.push(folder);
@@ -230,7 +231,7 @@ async fn attach_folders(state: &AppState, items: &mut [ConversationView]) -> Res
 pub async fn conversation(
     state: &AppState,
     auth: &AuthContext,
-    id: i64,
+    id: ConversationId,
 ) -> Result<ConversationView, AppError> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "{CONVERSATION_SELECT} WHERE c.id = $1 AND c.workspace_id = $2"
@@ -249,7 +250,7 @@ pub async fn conversation(
 pub(crate) async fn conversation_in(
     tx: &mut Tx,
     workspace_id: i64,
-    id: i64,
+    id: ConversationId,
 ) -> Result<ConversationView, AppError> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "{CONVERSATION_SELECT} WHERE c.id = $1 AND c.workspace_id = $2"
@@ -273,7 +274,7 @@ pub(crate) async fn conversation_in(
 pub async fn messages(
     state: &AppState,
     auth: &AuthContext,
-    conversation_id: i64,
+    conversation_id: ConversationId,
     q: &MessageQuery,
 ) -> Result<MessagePage, AppError> {
     let (_, limit) = ListQuery {
@@ -288,7 +289,7 @@ pub async fn messages(
     )))
     .bind(conversation_id)
     .bind(auth.workspace_id.0)
-    .bind(q.before.unwrap_or(0))
+    .bind(q.before.map_or(0, |m| m.0))
     .bind(limit + 1)
     .fetch_all(&state.db.pool)
     .await?;
@@ -308,7 +309,7 @@ pub async fn messages(
 pub(crate) async fn message_in(
     tx: &mut Tx,
     workspace_id: i64,
-    id: i64,
+    id: MessageId,
 ) -> Result<MessageView, AppError> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "{MESSAGE_SELECT} WHERE m.id = $1 AND m.workspace_id = $2"
@@ -327,7 +328,7 @@ pub(crate) async fn message_in(
 pub async fn mark_read(
     state: &AppState,
     auth: &AuthContext,
-    conversation_id: i64,
+    conversation_id: ConversationId,
 ) -> Result<ConversationView, AppError> {
     let ws = auth.workspace_id.0;
     let mut uow = UnitOfWork::begin(state).await?;

@@ -10,6 +10,7 @@ use super::look_up::{ReachPayload, ReachPeer};
 use crate::access::permissions::Action;
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::ConversationId;
 use crate::messaging::{AccountStatus, ConversationView, StartChat};
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::Backend;
@@ -229,9 +230,9 @@ fn phone_of(input: &str) -> Result<String, AppError> {
 async fn wait_for(
     state: &AppState,
     reach_id: i64,
-) -> Result<Option<(String, Option<i64>, String)>, AppError> {
+) -> Result<Option<(String, Option<ConversationId>, String)>, AppError> {
     jobs::await_outcome(WAIT, || async {
-        let row: Option<(String, Option<i64>, String)> =
+        let row: Option<(String, Option<ConversationId>, String)> =
             sqlx::query_as("SELECT state, conversation_id, error FROM reaches WHERE id = $1")
                 .bind(reach_id)
                 .fetch_optional(&state.db.pool)

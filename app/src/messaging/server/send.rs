@@ -10,6 +10,7 @@ use super::{conversation_in, message_in};
 use crate::access::permissions::Action;
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::MessageId;
 use crate::messaging::MessagingEvent;
 use crate::messaging::{Direction, MessageState, MessageView, SendInput};
 use crate::realtime::server::UnitOfWork;
@@ -101,7 +102,7 @@ pub async fn send(
             .fetch_one(uow.conn())
             .await?;
     let now = now_ms();
-    let id: i64 = sqlx::query_scalar(
+    let id: MessageId = sqlx::query_scalar(
         "INSERT INTO messages (workspace_id, conversation_id, direction, sender_name, author_id, text, media_id, \
          reply_to_id, state, sent_at, created_at, updated_at) \
          VALUES ($1, $2, 'out', $3, $4, $5, $6, $7, 'pending', $8, $8, $8) RETURNING id",
@@ -146,7 +147,11 @@ pub async fn send(
 
 /// Sends a failed message again (a new attempt, a new job).
 #[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, id))]
-pub async fn retry(state: &AppState, auth: &AuthContext, id: i64) -> Result<MessageView, AppError> {
+pub async fn retry(
+    state: &AppState,
+    auth: &AuthContext,
+    id: MessageId,
+) -> Result<MessageView, AppError> {
     auth.require(Action::ReplyInConversations)?;
     let ws = auth.workspace_id.0;
     let mut uow = UnitOfWork::begin(state).await?;

@@ -7,6 +7,7 @@ use super::channel::{Recipient, SendError};
 use crate::access::permissions::Action;
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::ConversationId;
 use crate::messaging::AccountStatus;
 use crate::server::jobs::{self, Job, JobKind, Outcome};
 use crate::server::{now_ms, AppState};
@@ -42,7 +43,7 @@ impl Target {
 async fn target(
     state: &AppState,
     workspace_id: i64,
-    conversation_id: i64,
+    conversation_id: ConversationId,
 ) -> Result<Option<Target>, AppError> {
     let row = sqlx::query(
         "SELECT a.kind, a.id AS account_id, a.secret, a.status, c.peer_id, c.assignee_id \
@@ -70,11 +71,11 @@ async fn target(
 
 /// Shows the conversation's other side that the caller is typing. Answers whether it was
 /// shown (or handed to the account's instance); `false` when the network cannot show it.
-#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, conversation = conversation_id))]
+#[tracing::instrument(skip_all, fields(workspace = auth.workspace_id.0, conversation = conversation_id.0))]
 pub async fn typing(
     state: &AppState,
     auth: &AuthContext,
-    conversation_id: i64,
+    conversation_id: ConversationId,
 ) -> Result<bool, AppError> {
     auth.require(Action::ReplyInConversations)?;
     let target = target(state, auth.workspace_id.0, conversation_id)
@@ -121,7 +122,7 @@ pub struct ShowTyping;
 #[serde(rename_all = "camelCase")]
 pub struct TypingPayload {
     pub workspace_id: i64,
-    pub conversation_id: i64,
+    pub conversation_id: ConversationId,
     pub account_id: i64,
     /// When the member typed (ms): a job run later than [`STALE_MS`] does nothing.
     pub at: i64,

@@ -7,6 +7,7 @@ use super::{delete_pipeline, list_pipelines, save_pipeline, PipelineInput, Pipel
 use crate::components::{ConfirmDialog, Skeleton};
 use crate::i18n::use_strings;
 use crate::i18n::Msg;
+use crate::ids::{PipelineId, StageId};
 use crate::pipelines::PipelineEvent;
 use crate::providers::{use_session, use_toasts, ToastKind};
 use crate::realtime::{use_realtime, DomainEvent};
@@ -18,7 +19,7 @@ pub fn PipelinesPage() -> impl IntoView {
     let t = use_strings();
     let session = use_session();
     let version = RwSignal::new(0u64);
-    let selected = RwSignal::new(None::<i64>);
+    let selected = RwSignal::new(None::<PipelineId>);
     let data = Resource::new(move || version.get(), |_| list_pipelines());
     // Other people's changes reload the page; our own are already on it (a reload would drop
     // what is being typed in the other rows).
@@ -65,7 +66,7 @@ pub fn PipelinesPage() -> impl IntoView {
 #[component]
 fn Pipelines(
     list: Vec<PipelineView>,
-    selected: RwSignal<Option<i64>>,
+    selected: RwSignal<Option<PipelineId>>,
     version: RwSignal<u64>,
 ) -> impl IntoView {
     let t = use_strings();
@@ -75,7 +76,7 @@ fn Pipelines(
         .find(|p| p.is_default)
         .or(list.first())
         .map(|p| p.id);
-    let ids: Vec<i64> = list.iter().map(|p| p.id).collect();
+    let ids: Vec<PipelineId> = list.iter().map(|p| p.id).collect();
     let current = Memo::new(move |_| selected.get().filter(|id| ids.contains(id)).or(fallback));
     let new_name = RwSignal::new(String::new());
     let create = move |ev: leptos::ev::SubmitEvent| {
@@ -171,7 +172,7 @@ fn PipelineEditor(
             }
         });
     });
-    let elsewhere: Vec<(i64, String)> = all
+    let elsewhere: Vec<(StageId, String)> = all
         .iter()
         .filter(|p| p.id != id)
         .flat_map(|p| {
@@ -202,7 +203,7 @@ fn PipelineEditor(
                     <span class="field__label">{move || t.get().board.move_deals_to}</span>
                     <select class="select" name="move-to" on:change=move |ev| destination.set(event_target_value(&ev))>
                         <option value="">"—"</option>
-                        {elsewhere.into_iter().map(|(sid, label)| view! { <option value=sid>{label}</option> }).collect_view()}
+                        {elsewhere.into_iter().map(|(sid, label)| view! { <option value=sid.0>{label}</option> }).collect_view()}
                     </select>
                 </label>
             </ConfirmDialog>

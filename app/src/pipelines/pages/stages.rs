@@ -4,6 +4,7 @@
 use crate::components::ConfirmDialog;
 use crate::i18n::use_strings;
 use crate::i18n::Msg;
+use crate::ids::StageId;
 use crate::pipelines::{
     delete_stage, reorder_stages, save_stage, PipelineView, StageInput, StageKind, StageView,
 };
@@ -16,9 +17,9 @@ pub fn StageEditor(pipeline: PipelineView, version: RwSignal<u64>) -> impl IntoV
     let toasts = use_toasts();
     let pipeline_id = pipeline.id;
     let order = RwSignal::new(pipeline.stages.clone());
-    let dragging = RwSignal::new(None::<i64>);
+    let dragging = RwSignal::new(None::<StageId>);
     let save_order = move || {
-        let ids: Vec<i64> = order.get_untracked().iter().map(|s| s.id).collect();
+        let ids: Vec<StageId> = order.get_untracked().iter().map(|s| s.id).collect();
         leptos::task::spawn_local(async move {
             match reorder_stages(pipeline_id, ids).await {
                 Ok(_) => toasts.push(ToastKind::Success, Msg::new("toast-stages-reordered")),
@@ -29,7 +30,7 @@ pub fn StageEditor(pipeline: PipelineView, version: RwSignal<u64>) -> impl IntoV
             }
         });
     };
-    let shift = move |id: i64, by: i64| {
+    let shift = move |id: StageId, by: i64| {
         order.update(|o| {
             if let Some(i) = o.iter().position(|s| s.id == id) {
                 let j = i as i64 + by;
@@ -51,7 +52,7 @@ pub fn StageEditor(pipeline: PipelineView, version: RwSignal<u64>) -> impl IntoV
                 .element_from_point(e.client_x() as f32, e.client_y() as f32)
                 .and_then(|el| el.closest("[data-stage-row]").ok().flatten())
                 .and_then(|el| el.get_attribute("data-stage-row"))
-                .and_then(|v| v.parse::<i64>().ok());
+                .and_then(|v| v.parse::<StageId>().ok());
             if let Some(over) = over.filter(|o| *o != id) {
                 order.update(|o| {
                     if let (Some(from), Some(to)) = (
@@ -142,8 +143,8 @@ fn KindSelect(value: RwSignal<String>) -> impl IntoView {
 fn StageRow(
     stage: StageView,
     siblings: Signal<Vec<StageView>>,
-    dragging: RwSignal<Option<i64>>,
-    shift: impl Fn(i64, i64) + Copy + Send + Sync + 'static,
+    dragging: RwSignal<Option<StageId>>,
+    shift: impl Fn(StageId, i64) + Copy + Send + Sync + 'static,
     save_order: Callback<()>,
     version: RwSignal<u64>,
 ) -> impl IntoView {
@@ -204,10 +205,10 @@ fn StageRow(
         refocus(id);
     };
     view! {
-        <li class="stages__row" class:stages__row--dragging=move || dragging.get() == Some(id) data-stage-row=id>
+        <li class="stages__row" class:stages__row--dragging=move || dragging.get() == Some(id) data-stage-row=id.0>
             <button type="button" class="stages__grip" aria-describedby="reorder-hint"
                 aria-label=move || format!("{} — {}", name.get(), t.get().board.grip)
-                data-grip=id
+                data-grip=id.0
                 on:pointerdown=move |ev| { ev.prevent_default(); dragging.set(Some(id)) }
                 on:keydown=grip_key>"⠿"</button>
             <form class="stages__form" on:submit=save>
@@ -232,7 +233,7 @@ fn StageRow(
                     <span class="field__label">{move || t.get().board.move_deals_to}</span>
                     <select class="select" name="move-to" on:change=move |ev| destination.set(event_target_value(&ev))>
                         <option value="">"—"</option>
-                        {move || siblings.get().into_iter().filter(|s| s.id != id).map(|s| view! { <option value=s.id>{s.name}</option> }).collect_view()}
+                        {move || siblings.get().into_iter().filter(|s| s.id != id).map(|s| view! { <option value=s.id.0>{s.name}</option> }).collect_view()}
                     </select>
                 </label>
             </ConfirmDialog>
@@ -241,7 +242,7 @@ fn StageRow(
 }
 
 /// Keeps the keyboard on the handle of the stage that just moved.
-fn refocus(id: i64) {
+fn refocus(id: StageId) {
     #[cfg(feature = "hydrate")]
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;

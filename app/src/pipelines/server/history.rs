@@ -2,6 +2,7 @@
 
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::{DealId, StageId};
 use crate::listing::{ListQuery, Page};
 use crate::pipelines::StageMove;
 use crate::server::db::{Row, Tx};
@@ -18,9 +19,9 @@ pub fn source(auth: &AuthContext) -> &'static str {
 pub async fn write(
     tx: &mut Tx,
     auth: &AuthContext,
-    deal: i64,
-    from: Option<i64>,
-    to: i64,
+    deal: DealId,
+    from: Option<StageId>,
+    to: StageId,
     reason: &str,
 ) -> Result<(), AppError> {
     sqlx::query(
@@ -43,9 +44,9 @@ pub async fn write(
 /// One move for [`write_many`].
 pub struct Entry<'a> {
     pub auth: &'a AuthContext,
-    pub deal: i64,
-    pub from: i64,
-    pub to: i64,
+    pub deal: DealId,
+    pub from: StageId,
+    pub to: StageId,
     pub reason: &'a str,
 }
 
@@ -103,7 +104,7 @@ fn view(r: &Row) -> Result<StageMove, sqlx::Error> {
 pub async fn of_deal(
     state: &AppState,
     auth: &AuthContext,
-    deal_id: i64,
+    deal_id: DealId,
 ) -> Result<Vec<StageMove>, AppError> {
     let exists: Option<i64> =
         sqlx::query_scalar("SELECT id FROM deals WHERE id = $1 AND workspace_id = $2")
@@ -127,7 +128,7 @@ pub async fn of_deal(
 pub async fn of_stage(
     state: &AppState,
     auth: &AuthContext,
-    stage_id: i64,
+    stage_id: StageId,
     q: &ListQuery,
 ) -> Result<Page<StageMove>, AppError> {
     let (page, limit) = q.bounds()?;

@@ -5,6 +5,7 @@ pub mod history;
 
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::{PipelineId, StageId};
 use crate::pipelines::{PipelineView, StageKind, StageView};
 use crate::server::db::{Row, Tx};
 use crate::server::{now_ms, AppState};
@@ -21,9 +22,9 @@ const DEFAULT_STAGES: &[(&str, &str, StageKind, i64)] = &[
 ];
 
 /// Creates the default "Sales" pipeline of a new workspace, in its creating transaction.
-pub async fn create_default(tx: &mut Tx, workspace_id: i64) -> Result<i64, AppError> {
+pub async fn create_default(tx: &mut Tx, workspace_id: i64) -> Result<PipelineId, AppError> {
     let now = now_ms();
-    let pipeline_id: i64 = sqlx::query_scalar(
+    let pipeline_id: PipelineId = sqlx::query_scalar(
         "INSERT INTO pipelines (workspace_id, name, is_default, position, created_at, updated_at) \
          VALUES ($1, 'Sales', 1, 0, $2, $2) RETURNING id",
     )
@@ -91,7 +92,7 @@ pub async fn list(state: &AppState, auth: &AuthContext) -> Result<Vec<PipelineVi
     pipelines
         .iter()
         .map(|p| {
-            let id: i64 = p.try_get("id")?;
+            let id: PipelineId = p.try_get("id")?;
             let is_default: i64 = p.try_get("is_default")?;
             Ok(PipelineView {
                 id,
@@ -112,7 +113,7 @@ pub async fn list(state: &AppState, auth: &AuthContext) -> Result<Vec<PipelineVi
 pub async fn stages(
     state: &AppState,
     auth: &AuthContext,
-    pipeline_id: i64,
+    pipeline_id: PipelineId,
 ) -> Result<Vec<StageView>, AppError> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{STAGE_SELECT} WHERE workspace_id = $1 AND pipeline_id = $2 ORDER BY position, id"
@@ -131,7 +132,7 @@ pub async fn stages(
 pub async fn stage_in<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     executor: E,
     workspace_id: i64,
-    stage_id: i64,
+    stage_id: StageId,
 ) -> Result<Option<StageView>, AppError> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{STAGE_SELECT} WHERE id = $1 AND workspace_id = $2"
@@ -147,14 +148,14 @@ pub async fn stage_in<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
 pub async fn default_placement(
     tx: &mut Tx,
     workspace_id: i64,
-    pipeline_id: Option<i64>,
-) -> Result<Option<(i64, i64)>, AppError> {
+    pipeline_id: Option<PipelineId>,
+) -> Result<Option<(PipelineId, StageId)>, AppError> {
     let row = sqlx::query(
         "SELECT p.id AS pipeline_id, s.id AS stage_id FROM pipelines p JOIN stages s ON s.pipeline_id = p.id \
          WHERE p.workspace_id = $1 AND ($2 = 0 OR p.id = $2) ORDER BY p.is_default DESC, p.position, s.position, s.id LIMIT 1",
     )
     .bind(workspace_id)
-    .bind(pipeline_id.unwrap_or(0))
+    .bind(pipeline_id.map_or(0, |p| p.0))
     .fetch_optional(&mut **tx)
     .await?;
     match row {

@@ -7,6 +7,7 @@ use super::{ActivityView, NoteInput, NoteView};
 use crate::access::permissions::Action;
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::{CompanyId, ContactId, DealId};
 use crate::realtime::server::UnitOfWork;
 use crate::server::db::{Row, Tx};
 use crate::server::query::values_list;
@@ -18,17 +19,17 @@ use validator::Validate;
 /// The record a timeline entry, note or reminder belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Subject {
-    Company(i64),
-    Contact(i64),
-    Deal(i64),
+    Company(CompanyId),
+    Contact(ContactId),
+    Deal(DealId),
 }
 
 impl Subject {
     fn parts(self) -> (&'static str, i64) {
         match self {
-            Subject::Company(id) => ("company", id),
-            Subject::Contact(id) => ("contact", id),
-            Subject::Deal(id) => ("deal", id),
+            Subject::Company(id) => ("company", id.0),
+            Subject::Contact(id) => ("contact", id.0),
+            Subject::Deal(id) => ("deal", id.0),
         }
     }
     fn table(self) -> &'static str {
@@ -45,7 +46,7 @@ impl Subject {
             Subject::Deal(_) => "Deal",
         }
     }
-    fn ids(self) -> (Option<i64>, Option<i64>) {
+    fn ids(self) -> (Option<ContactId>, Option<DealId>) {
         match self {
             Subject::Contact(id) => (Some(id), None),
             Subject::Deal(id) => (None, Some(id)),

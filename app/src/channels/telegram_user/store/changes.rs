@@ -4,7 +4,7 @@
 use super::{picked_conversation, Account};
 use crate::channels::telegram_user::boundary::RemoteMessage;
 use crate::error::AppError;
-use crate::ids::WorkspaceId;
+use crate::ids::{MessageId, WorkspaceId};
 use crate::messaging::server::conversation_in;
 use crate::messaging::server::ingest;
 use crate::messaging::MessagingEvent;
@@ -36,7 +36,7 @@ pub(super) async fn delete(
     ids: &[i64],
 ) -> Result<(), AppError> {
     for external in ids {
-        let deleted: Vec<i64> = sqlx::query_scalar(
+        let deleted: Vec<MessageId> = sqlx::query_scalar(
             "UPDATE messages SET deleted_at = $1, updated_at = $1 \
              WHERE external_id = $2 AND deleted_at IS NULL AND conversation_id IN \
              (SELECT id FROM conversations WHERE account_id = $3 AND ($4 = '' OR peer_id = $4)) \
@@ -113,7 +113,7 @@ pub(super) async fn read_outbox(
     let Some(conversation_id) = picked_conversation(uow, account, peer_id).await? else {
         return Ok(());
     };
-    let read: Vec<i64> = sqlx::query_scalar(
+    let read: Vec<MessageId> = sqlx::query_scalar(
         "UPDATE messages SET state = 'read', updated_at = $1 WHERE conversation_id = $2 \
          AND direction = 'out' AND state IN ('sent', 'delivered') \
          AND external_id IS NOT NULL AND CAST(external_id AS BIGINT) <= $3 RETURNING id",

@@ -4,7 +4,7 @@
 
 use super::boundary::{RemoteMessage, RemoteUpdate};
 use crate::error::AppError;
-use crate::ids::WorkspaceId;
+use crate::ids::{ConversationId, WorkspaceId};
 use crate::messaging::server::conversation_in;
 use crate::messaging::server::ingest::{self, Arrival};
 use crate::messaging::server::media::Upload;
@@ -40,7 +40,7 @@ async fn picked_conversation(
     tx: &mut Tx,
     account: Account,
     peer_id: i64,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Option<ConversationId>, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT c.id FROM account_chats a JOIN conversations c ON c.account_id = a.account_id AND c.peer_id = a.peer_id \
          WHERE a.account_id = $1 AND a.peer_id = $2 AND a.picked = 1",

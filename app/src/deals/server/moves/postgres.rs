@@ -15,6 +15,7 @@ use super::{
 use crate::deals::server::stage::GAP;
 use crate::deals::DealEvent;
 use crate::error::AppError;
+use crate::ids::{DealId, StageId};
 use crate::pipelines::server::history;
 use crate::realtime::server::Recorded;
 use crate::realtime::DomainEvent as _;
@@ -60,16 +61,16 @@ SELECT ord, position FROM applied";
 #[derive(serde::Serialize)]
 struct Planned<'a> {
     ord: usize,
-    id: i64,
+    id: DealId,
     ws: i64,
-    stage: i64,
+    stage: StageId,
     /// `None`: the top of the column.
     pos: Option<i64>,
     lost: bool,
     reason: &'a str,
     won: Option<i64>,
     moved: bool,
-    from_stage: i64,
+    from_stage: StageId,
     read_at: i64,
     actor: i64,
     source: &'static str,

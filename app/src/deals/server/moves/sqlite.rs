@@ -9,6 +9,7 @@ use super::{
 use crate::deals::server::stage::GAP;
 use crate::deals::DealView;
 use crate::error::AppError;
+use crate::ids::{DealId, StageId};
 use crate::pipelines::server::history;
 use crate::realtime::server::{write, NewEvent, Recorded};
 use crate::server::db::Tx;
@@ -81,7 +82,7 @@ async fn top_positions(
     moves: &[&Move],
     planned: &mut [(usize, i64)],
 ) -> Result<(), AppError> {
-    let mut stages: Vec<i64> = planned
+    let mut stages: Vec<StageId> = planned
         .iter()
         .filter(|(_, p)| *p == i64::MIN)
         .map(|(i, _)| moves[*i].stage.id)
@@ -99,7 +100,7 @@ async fn top_positions(
     for s in &stages {
         query = query.bind(*s);
     }
-    let mut tops: HashMap<i64, i64> = HashMap::new();
+    let mut tops: HashMap<StageId, i64> = HashMap::new();
     for row in query.fetch_all(&mut **tx).await? {
         tops.insert(row.try_get("stage_id")?, row.try_get("top")?);
     }
@@ -122,7 +123,7 @@ async fn update_all(
     moves: &[&Move],
     planned: &[(usize, i64)],
     now: i64,
-) -> Result<HashSet<i64>, AppError> {
+) -> Result<HashSet<DealId>, AppError> {
     if planned.is_empty() {
         return Ok(HashSet::new());
     }
@@ -141,7 +142,7 @@ async fn update_all(
          AND deals.updated_at = v.column10 RETURNING deals.id",
         values_list(planned.len(), COLUMNS)
     );
-    let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
+    let mut query = sqlx::query_scalar::<_, DealId>(sqlx::AssertSqlSafe(sql));
     for (i, position) in planned {
         let mv = moves[*i];
         query = query

@@ -9,6 +9,7 @@ use super::{stage_in, stage_view, STAGE_SELECT};
 use crate::access::permissions::Action;
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::PipelineId;
 use crate::pipelines::{Deletion, PipelineEvent, PipelineInput, PipelineView, StageView};
 use crate::realtime::server::UnitOfWork;
 use crate::realtime::DomainEvent;
@@ -24,7 +25,7 @@ const POSITION_GAP: i64 = 1024;
 pub async fn pipeline_in(
     tx: &mut Tx,
     workspace_id: i64,
-    id: i64,
+    id: PipelineId,
 ) -> Result<PipelineView, AppError> {
     let row = sqlx::query(
         "SELECT id, name, is_default FROM pipelines WHERE id = $1 AND workspace_id = $2",
@@ -77,7 +78,7 @@ fn updated(pipeline: PipelineView, auth: &AuthContext) -> PipelineEvent {
     }
 }
 
-async fn set_default(tx: &mut Tx, workspace_id: i64, id: i64) -> Result<(), AppError> {
+async fn set_default(tx: &mut Tx, workspace_id: i64, id: PipelineId) -> Result<(), AppError> {
     sqlx::query("UPDATE pipelines SET is_default = CASE WHEN id = $1 THEN 1 ELSE 0 END WHERE workspace_id = $2")
         .bind(id)
         .bind(workspace_id)
@@ -100,7 +101,7 @@ pub async fn create_pipeline(
     let ws = auth.workspace_id.0;
     let mut uow = UnitOfWork::begin(state).await?;
     let now = now_ms();
-    let id: i64 = sqlx::query_scalar(
+    let id: PipelineId = sqlx::query_scalar(
         "INSERT INTO pipelines (workspace_id, name, is_default, position, created_at, updated_at) \
          VALUES ($1, $2, 0, (SELECT COALESCE(MAX(position), -1) + 1 FROM pipelines WHERE workspace_id = $1), $3, $3) RETURNING id",
     )
@@ -126,7 +127,7 @@ pub async fn create_pipeline(
 pub async fn update_pipeline(
     state: &AppState,
     auth: &AuthContext,
-    id: i64,
+    id: PipelineId,
     input: PipelineInput,
 ) -> Result<PipelineView, AppError> {
     auth.require(Action::ConfigurePipelines)?;
@@ -249,7 +250,7 @@ async fn destination(
 pub async fn delete_pipeline(
     state: &AppState,
     auth: &AuthContext,
-    id: i64,
+    id: PipelineId,
     deletion: Deletion,
 ) -> Result<(), AppError> {
     auth.require(Action::ConfigurePipelines)?;
@@ -266,7 +267,7 @@ pub async fn delete_pipeline(
             "A workspace keeps at least one pipeline",
         ));
     }
-    let deals = deal_count(&mut uow, "pipeline_id", id, ws).await?;
+    let deals = deal_count(&mut uow, "pipeline_id", id.0, ws).await?;
     let mut moved_to = None;
     if deals > 0 {
         let to = destination(
@@ -280,7 +281,7 @@ pub async fn delete_pipeline(
         )
         .await?;
         let reason = format!("Pipeline “{}” deleted", pipeline.name);
-        move_deals(&mut uow, auth, "pipeline_id", id, &to, &reason).await?;
+        move_deals(&mut uow, auth, "pipeline_id", id.0, &to, &reason).await?;
         moved_to = Some(to.id);
     }
     sqlx::query("DELETE FROM stages WHERE pipeline_id = $1")
@@ -293,7 +294,7 @@ pub async fn delete_pipeline(
         .execute(uow.conn())
         .await?;
     if pipeline.is_default {
-        let next: i64 = sqlx::query_scalar(
+        let next: PipelineId = sqlx::query_scalar(
             "SELECT id FROM pipelines WHERE workspace_id = $1 ORDER BY position, id LIMIT 1",
         )
         .bind(ws)

@@ -4,6 +4,7 @@ use super::{deal_count, destination, finish, move_deals, pipeline_in, updated};
 use crate::access::permissions::Action;
 use crate::access::server::AuthContext;
 use crate::error::AppError;
+use crate::ids::{PipelineId, StageId};
 use crate::pipelines::server::stage_in;
 use crate::pipelines::{Deletion, PipelineEvent, PipelineView, StageInput, StageView};
 use crate::realtime::server::UnitOfWork;
@@ -12,7 +13,7 @@ use crate::server::{now_ms, AppState};
 use validator::Validate;
 
 /// The stage ids of a pipeline in board order.
-async fn stage_order(tx: &mut Tx, pipeline_id: i64) -> Result<Vec<i64>, AppError> {
+async fn stage_order(tx: &mut Tx, pipeline_id: PipelineId) -> Result<Vec<StageId>, AppError> {
     Ok(
         sqlx::query_scalar("SELECT id FROM stages WHERE pipeline_id = $1 ORDER BY position, id")
             .bind(pipeline_id)
@@ -22,7 +23,7 @@ async fn stage_order(tx: &mut Tx, pipeline_id: i64) -> Result<Vec<i64>, AppError
 }
 
 /// Writes positions 0, 1, 2… in the given order.
-async fn write_order(tx: &mut Tx, order: &[i64]) -> Result<(), AppError> {
+async fn write_order(tx: &mut Tx, order: &[StageId]) -> Result<(), AppError> {
     for (position, id) in order.iter().enumerate() {
         sqlx::query("UPDATE stages SET position = $1 WHERE id = $2")
             .bind(position as i64)
@@ -36,11 +37,11 @@ async fn write_order(tx: &mut Tx, order: &[i64]) -> Result<(), AppError> {
 /// Puts `stage` at `position` (clamped) among the pipeline's stages.
 async fn place_stage(
     tx: &mut Tx,
-    pipeline_id: i64,
-    stage: i64,
+    pipeline_id: PipelineId,
+    stage: StageId,
     position: i64,
 ) -> Result<(), AppError> {
-    let mut order: Vec<i64> = stage_order(tx, pipeline_id)
+    let mut order: Vec<StageId> = stage_order(tx, pipeline_id)
         .await?
         .into_iter()
         .filter(|id| *id != stage)
@@ -71,7 +72,7 @@ pub async fn create_stage(
         )
     })?;
     let now = now_ms();
-    let id: i64 = sqlx::query_scalar(
+    let id: StageId = sqlx::query_scalar(
         "INSERT INTO stages (workspace_id, pipeline_id, name, color, kind, probability, rotting_days, position, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT COALESCE(MAX(position), -1) + 1 FROM stages WHERE pipeline_id = $2), $8, $8) RETURNING id",
     )
@@ -100,7 +101,7 @@ pub async fn create_stage(
 pub async fn update_stage(
     state: &AppState,
     auth: &AuthContext,
-    id: i64,
+    id: StageId,
     input: StageInput,
 ) -> Result<StageView, AppError> {
     auth.require(Action::ConfigurePipelines)?;
@@ -140,8 +141,8 @@ pub async fn update_stage(
 pub async fn reorder_stages(
     state: &AppState,
     auth: &AuthContext,
-    pipeline_id: i64,
-    order: Vec<i64>,
+    pipeline_id: PipelineId,
+    order: Vec<StageId>,
 ) -> Result<PipelineView, AppError> {
     auth.require(Action::ConfigurePipelines)?;
     let ws = auth.workspace_id.0;
@@ -170,7 +171,7 @@ pub async fn reorder_stages(
 pub async fn delete_stage(
     state: &AppState,
     auth: &AuthContext,
-    id: i64,
+    id: StageId,
     deletion: Deletion,
 ) -> Result<(), AppError> {
     auth.require(Action::ConfigurePipelines)?;
@@ -183,7 +184,7 @@ pub async fn delete_stage(
     if order.len() <= 1 {
         return Err(AppError::conflict("A pipeline keeps at least one stage"));
     }
-    let deals = deal_count(&mut uow, "stage_id", id, ws).await?;
+    let deals = deal_count(&mut uow, "stage_id", id.0, ws).await?;
     let mut moved_to = None;
     if deals > 0 {
         let to = destination(
@@ -197,7 +198,7 @@ pub async fn delete_stage(
         )
         .await?;
         let reason = format!("Stage “{}” deleted", stage.name);
-        move_deals(&mut uow, auth, "stage_id", id, &to, &reason).await?;
+        move_deals(&mut uow, auth, "stage_id", id.0, &to, &reason).await?;
         moved_to = Some(to.id);
     }
     sqlx::query("DELETE FROM stages WHERE id = $1 AND workspace_id = $2")
@@ -205,7 +206,7 @@ pub async fn delete_stage(
         .bind(ws)
         .execute(uow.conn())
         .await?;
-    let rest: Vec<i64> = order.into_iter().filter(|s| *s != id).collect();
+    let rest: Vec<StageId> = order.into_iter().filter(|s| *s != id).collect();
     write_order(&mut uow, &rest).await?;
     let view = pipeline_in(&mut uow, ws, stage.pipeline_id).await?;
     let event = PipelineEvent::Updated {
