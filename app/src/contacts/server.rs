@@ -13,7 +13,9 @@ use crate::server::lists::{Cached, ListSql};
 use crate::server::query::{search_text, Conditions};
 use crate::server::{now_ms, refs, AppState};
 use crate::timeline::server::{changed_fields, record_activity, Subject};
-use sqlx::{AssertSqlSafe, Row as _};
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, AssertSqlSafe, Row as _};
 use std::sync::Arc;
 use validator::Validate;
 
@@ -178,6 +180,26 @@ const INSERT: &str = "INSERT INTO contacts (workspace_id, first_name, last_name,
     email, phone, telegram_user_id, telegram_username, company_id, owner_id, search_text, created_at, \
     updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)";
 
+/// Binds the contact's own fields, `first_name` to `search_text`, in the column order both
+/// the insert and the update use.
+fn bind_fields<'q>(
+    query: Query<'q, Any, AnyArguments>,
+    input: &'q ContactInput,
+    search_text: String,
+) -> Query<'q, Any, AnyArguments> {
+    query
+        .bind(&input.first_name)
+        .bind(&input.last_name)
+        .bind(&input.display_name)
+        .bind(input.email.clone().unwrap_or_default())
+        .bind(input.phone.clone().unwrap_or_default())
+        .bind(input.telegram_user_id)
+        .bind(input.telegram_username.clone().unwrap_or_default())
+        .bind(input.company_id)
+        .bind(input.owner_id)
+        .bind(search_text)
+}
+
 /// PostgreSQL: the contact, its "created" activity and the contact as lists show it, in one
 /// statement (one round trip instead of three, on the hottest write of an import or a form).
 static INSERT_WITH_ACTIVITY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
@@ -200,19 +222,12 @@ pub async fn create_in(
     let text = contact_search_text(tx, input).await?;
     let activity = serde_json::json!({ "name": input.display_name });
     let insert = |sql: AssertSqlSafe<&'static str>| {
-        sqlx::query(sql)
-            .bind(auth.workspace_id.0)
-            .bind(&input.first_name)
-            .bind(&input.last_name)
-            .bind(&input.display_name)
-            .bind(input.email.clone().unwrap_or_default())
-            .bind(input.phone.clone().unwrap_or_default())
-            .bind(input.telegram_user_id)
-            .bind(input.telegram_username.clone().unwrap_or_default())
-            .bind(input.company_id)
-            .bind(input.owner_id)
-            .bind(text.clone())
-            .bind(now)
+        bind_fields(
+            sqlx::query(sql).bind(auth.workspace_id.0),
+            input,
+            text.clone(),
+        )
+        .bind(now)
     };
     if tx.backend_name() == "PostgreSQL" {
         let row = insert(AssertSqlSafe(INSERT_WITH_ACTIVITY.as_str()))
@@ -277,21 +292,15 @@ pub async fn update_in(
     input: &ContactInput,
 ) -> Result<ContactView, AppError> {
     let text = contact_search_text(tx, input).await?;
-    sqlx::query(
-        "UPDATE contacts SET first_name = $1, last_name = $2, display_name = $3, email = $4, phone = $5, \
-         telegram_user_id = $6, telegram_username = $7, company_id = $8, owner_id = $9, search_text = $10, \
-         updated_at = $11 WHERE id = $12 AND workspace_id = $13",
+    bind_fields(
+        sqlx::query(
+            "UPDATE contacts SET first_name = $1, last_name = $2, display_name = $3, email = $4, \
+             phone = $5, telegram_user_id = $6, telegram_username = $7, company_id = $8, \
+             owner_id = $9, search_text = $10, updated_at = $11 WHERE id = $12 AND workspace_id = $13",
+        ),
+        input,
+        text,
     )
-    .bind(&input.first_name)
-    .bind(&input.last_name)
-    .bind(&input.display_name)
-    .bind(input.email.clone().unwrap_or_default())
-    .bind(input.phone.clone().unwrap_or_default())
-    .bind(input.telegram_user_id)
-    .bind(input.telegram_username.clone().unwrap_or_default())
-    .bind(input.company_id)
-    .bind(input.owner_id)
-    .bind(text)
     .bind(now_ms())
     .bind(before.id)
     .bind(auth.workspace_id.0)

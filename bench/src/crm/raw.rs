@@ -276,20 +276,20 @@ async fn search(
     let answer: Result<(i64, Vec<Row>), sqlx::Error> = match &app.pool {
         Pool::Sqlite(pool) => {
             let pattern = format!("\"{}\"", term.replace('"', "\"\""));
-            let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count(SQLITE_MATCH)))
-                .bind(app.workspace_id)
-                .bind(&pattern)
-                .fetch_one(pool)
-                .await;
-            match total {
-                Ok(total) => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(page(SQLITE_MATCH)))
+            async {
+                let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count(SQLITE_MATCH)))
+                    .bind(app.workspace_id)
+                    .bind(&pattern)
+                    .fetch_one(pool)
+                    .await?;
+                let rows = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(page(SQLITE_MATCH)))
                     .bind(app.workspace_id)
                     .bind(&pattern)
                     .fetch_all(pool)
-                    .await
-                    .map(|rows| (total, rows)),
-                Err(e) => Err(e),
+                    .await?;
+                Ok((total, rows))
             }
+            .await
         }
         Pool::Postgres(pool) => {
             let escaped = term
@@ -297,20 +297,20 @@ async fn search(
                 .replace('%', "\\%")
                 .replace('_', "\\_");
             let pattern = format!("%{escaped}%");
-            let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count(POSTGRES_MATCH)))
-                .bind(app.workspace_id)
-                .bind(&pattern)
-                .fetch_one(pool)
-                .await;
-            match total {
-                Ok(total) => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(page(POSTGRES_MATCH)))
+            async {
+                let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count(POSTGRES_MATCH)))
+                    .bind(app.workspace_id)
+                    .bind(&pattern)
+                    .fetch_one(pool)
+                    .await?;
+                let rows = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(page(POSTGRES_MATCH)))
                     .bind(app.workspace_id)
                     .bind(&pattern)
                     .fetch_all(pool)
-                    .await
-                    .map(|rows| (total, rows)),
-                Err(e) => Err(e),
+                    .await?;
+                Ok((total, rows))
             }
+            .await
         }
     };
     match answer {

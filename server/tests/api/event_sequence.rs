@@ -5,7 +5,7 @@
 use crate::consumers::{caught_up, create_tally, with_tally};
 use crate::crm_support::call;
 use crate::helpers::on_each_backend_with_plugins;
-use crate::realtime::{connect, next_json, Socket};
+use crate::realtime::{connect, next_json, next_json_within, Socket};
 use futures::SinkExt;
 use reqwest::{Method as M, StatusCode};
 use serde_json::{json, Value};
@@ -186,19 +186,4 @@ async fn on_postgresql_an_event_a_crashed_instance_left_unnumbered_is_numbered_a
         assert_eq!(event["data"]["name"], "Renamed before the crash");
     })
     .await;
-}
-
-/// The next JSON message, waiting up to `secs` seconds.
-async fn next_json_within(ws: &mut Socket, secs: u64) -> Value {
-    use futures::StreamExt;
-    loop {
-        let msg = tokio::time::timeout(std::time::Duration::from_secs(secs), ws.next())
-            .await
-            .expect("a message in time")
-            .expect("open")
-            .unwrap();
-        if let Message::Text(t) = msg {
-            return serde_json::from_str(&t).unwrap();
-        }
-    }
 }

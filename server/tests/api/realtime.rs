@@ -38,8 +38,13 @@ impl AddPath for String {
 
 /// The next JSON text message, skipping pings; panics after two seconds of silence.
 pub(crate) async fn next_json(ws: &mut Socket) -> Value {
+    next_json_within(ws, 2).await
+}
+
+/// The next JSON text message, skipping pings; panics after `secs` seconds of silence.
+pub(crate) async fn next_json_within(ws: &mut Socket, secs: u64) -> Value {
     loop {
-        let msg = tokio::time::timeout(Duration::from_secs(2), ws.next())
+        let msg = tokio::time::timeout(Duration::from_secs(secs), ws.next())
             .await
             .expect("a message in time")
             .expect("open")
