@@ -182,7 +182,7 @@ fn router(state: AppState) -> Router {
     } else {
         router
     };
-    let router = router.fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
+    let router = router.merge(static_files(&state));
     // The simulated Telegram's control routes exist only when it is the configured backend.
     let router = match &state.telegram().simulated {
         Some(sim) => router.nest_service(
@@ -192,6 +192,26 @@ fn router(state: AppState) -> Router {
         None => router,
     };
     http::apply(router, &state).with_state(state)
+}
+
+/// The built site's files (the WASM, its scripts, the stylesheet, icons), and for any other
+/// path the app's "page not found".
+///
+/// Not `leptos_axum::file_and_error_handler`: it answers a file inside a reactive owner that
+/// inherits whatever owner the worker thread last set, so while a page renders on the same
+/// thread, the file's response takes that page's response options (its Content-Security-Policy
+/// with the nonce, its status) and the page goes out without them.
+fn static_files(state: &AppState) -> Router<AppState> {
+    let not_found = axum::handler::Handler::with_state(
+        leptos_axum::file_and_error_handler::<AppState, _>(shell),
+        state.clone(),
+    );
+    let files = tower_http::services::ServeDir::new(&state.settings.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .call_fallback_on_method_not_allowed(true)
+        .fallback(not_found);
+    Router::new().fallback_service(files)
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

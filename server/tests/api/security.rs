@@ -310,3 +310,64 @@ async fn internal_details_never_leak_into_errors() {
     })
     .await;
 }
+
+/// A file answered while a page renders on the same worker thread keeps to its own headers:
+/// the page goes out with its policy and nonce, the file with the policy without one.
+#[tokio::test]
+async fn files_served_while_pages_render_never_take_the_pages_headers() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    std::fs::write(site.path().join("pkg/parley.css"), "body { margin: 0 }").unwrap();
+    let root = site.path().to_path_buf();
+    on_each_backend_with(
+        move |s| s.site_root = root.clone(),
+        |app| async move {
+            let email = unique_email("pages");
+            let (status, body) = app.sign_up(&email, "correct horse battery", "Pages").await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            let res = app
+                .client
+                .post(app.url("/sfn/sign_in"))
+                .form(&[
+                    ("input[email]", email.as_str()),
+                    ("input[password]", "correct horse battery"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            let csp = |res: &reqwest::Response| {
+                res.headers()[header::CONTENT_SECURITY_POLICY]
+                    .to_str()
+                    .unwrap()
+                    .to_string()
+            };
+            for _ in 0..40 {
+                // `/contacts` renders after its data loads: files are asked for meanwhile.
+                let page = app.client.get(app.url("/contacts")).send();
+                let files = futures::future::join_all(
+                    (0..4).map(|_| app.client.get(app.url("/pkg/parley.css")).send()),
+                );
+                let (page, files) = tokio::join!(page, files);
+                let page = page.unwrap();
+                assert_eq!(page.status(), StatusCode::OK);
+                assert!(csp(&page).contains("'nonce-"), "the page lost its nonce");
+                let html = page.text().await.unwrap();
+                assert!(
+                    html.contains("<script"),
+                    "a signed-in page with its scripts"
+                );
+                for file in files {
+                    let file = file.unwrap();
+                    assert_eq!(file.status(), StatusCode::OK);
+                    assert!(
+                        !csp(&file).contains("'nonce-"),
+                        "a file took the page's policy"
+                    );
+                    assert_eq!(file.text().await.unwrap(), "body { margin: 0 }");
+                }
+            }
+        },
+    )
+    .await;
+}
