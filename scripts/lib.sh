@@ -87,5 +87,5 @@ ensure_postgres() {
 
 build_release() {
   say "building the release (server + WASM)"
-  (cd "$PROJECT_ROOT" && cargo leptos build --release)
+  (cd "$PROJECT_ROOT" && cargo leptos build --release --split)
 }

@@ -25,6 +25,7 @@ pub mod pipelines;
 pub mod platform;
 pub mod providers;
 pub mod realtime;
+mod routes;
 pub mod search;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -37,6 +38,7 @@ use crate::i18n::use_strings;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
+use leptos_router::Lazy;
 use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app (server only). The hydration script carries the
@@ -78,36 +80,36 @@ pub fn App() -> impl IntoView {
         <Title text=t.get_untracked().app_name/>
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/signin") view=auth::SignInPage/>
-                <Route path=path!("/signup") view=auth::SignUpPage/>
-                <Route path=path!("/forgot-password") view=auth::ForgotPasswordPage/>
-                <Route path=path!("/reset-password") view=auth::ResetPasswordPage/>
-                <Route path=path!("/verify-email") view=auth::VerifyEmailPage/>
-                <Route path=path!("/confirm-email-change") view=auth::ConfirmEmailChangePage/>
-                <Route path=path!("/join") view=team::JoinPage ssr=SsrMode::Async/>
+                <Route path=path!("/signin") view={Lazy::<routes::SignInRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/signup") view={Lazy::<routes::SignUpRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/forgot-password") view={Lazy::<routes::ForgotPasswordRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/reset-password") view={Lazy::<routes::ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/verify-email") view={Lazy::<routes::VerifyEmailRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/confirm-email-change") view={Lazy::<routes::ConfirmEmailChangeRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/join") view={Lazy::<routes::JoinRoute>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=layout::AppLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=workspaces::HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("settings") view=workspaces::SettingsPage ssr=SsrMode::Async/>
-                    <Route path=path!("contacts") view=contacts::ContactsPage ssr=SsrMode::Async/>
-                    <Route path=path!("contacts/new") view=contacts::NewContactPage ssr=SsrMode::Async/>
-                    <Route path=path!("contacts/import") view=csv_exchange::ImportContactsPage ssr=SsrMode::Async/>
-                    <Route path=path!("contacts/:id") view=contacts::ContactPage ssr=SsrMode::Async/>
-                    <Route path=path!("companies") view=companies::CompaniesPage ssr=SsrMode::Async/>
-                    <Route path=path!("companies/new") view=companies::NewCompanyPage ssr=SsrMode::Async/>
-                    <Route path=path!("companies/:id") view=companies::CompanyPage ssr=SsrMode::Async/>
-                    <Route path=path!("deals") view=deals::DealsPage ssr=SsrMode::Async/>
-                    <Route path=path!("board") view=board::BoardPage ssr=SsrMode::Async/>
-                    <Route path=path!("settings/pipelines") view=pipelines::PipelinesPage ssr=SsrMode::Async/>
-                    <Route path=path!("settings/profile") view=auth::ProfilePage ssr=SsrMode::Async/>
-                    <Route path=path!("settings/security") view=auth::SecurityPage ssr=SsrMode::Async/>
-                    <Route path=path!("settings/audit") view=team::AuditPage ssr=SsrMode::Async/>
-                    <Route path=path!("settings/outbox") view=email::OutboxPage ssr=SsrMode::Async/>
-                    <Route path=path!("team") view=team::TeamPage ssr=SsrMode::Async/>
-                    <Route path=path!("deals/new") view=deals::NewDealPage ssr=SsrMode::Async/>
-                    <Route path=path!("deals/:id") view=deals::DealPage ssr=SsrMode::Async/>
-                    <Route path=path!("inbox") view=messaging::InboxPage ssr=SsrMode::Async/>
-                    <Route path=path!("inbox/telegram/connect") view=channels::telegram_user::TelegramConnectPage ssr=SsrMode::Async/>
-                    <Route path=path!("inbox/accounts/:id") view=channels::telegram_user::TelegramAccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("") view={Lazy::<routes::HomeRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings") view={Lazy::<routes::SettingsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("contacts") view={Lazy::<routes::ContactsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("contacts/new") view={Lazy::<routes::NewContactRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("contacts/import") view={Lazy::<routes::ImportRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("contacts/:id") view={Lazy::<routes::ContactRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("companies") view={Lazy::<routes::CompaniesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("companies/new") view={Lazy::<routes::NewCompanyRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("companies/:id") view={Lazy::<routes::CompanyRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("deals") view={Lazy::<routes::DealsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("board") view={Lazy::<routes::BoardRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings/pipelines") view={Lazy::<routes::PipelinesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings/profile") view={Lazy::<routes::ProfileRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings/security") view={Lazy::<routes::SecurityRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings/audit") view={Lazy::<routes::AuditRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings/outbox") view={Lazy::<routes::OutboxRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("team") view={Lazy::<routes::TeamRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("deals/new") view={Lazy::<routes::NewDealRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("deals/:id") view={Lazy::<routes::DealRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("inbox") view={Lazy::<routes::InboxRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("inbox/telegram/connect") view={Lazy::<routes::TelegramConnectRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("inbox/accounts/:id") view={Lazy::<routes::TelegramAccountRoute>::new()} ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

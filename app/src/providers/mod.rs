@@ -7,7 +7,7 @@ pub mod session;
 pub mod toasts;
 
 pub use fetch::client_fetch;
-pub use hydration::{provide_hydrated, use_hydrated};
+pub use hydration::{hydration_finished, provide_hydrated, use_hydrated};
 pub use prefs::{provide_prefs, use_theme, use_time_zone, Theme};
 pub use session::{use_session, Session};
 pub use toasts::{provide_toasts, use_toasts, ToastKind, ToastText, Toasts};
