@@ -39,10 +39,6 @@ impl Counts {
         from: &str,
         cond: &Conditions,
     ) -> Result<i64, sqlx::Error> {
-        let mut hasher = DefaultHasher::new();
-        from.hash(&mut hasher);
-        cond.hash(&mut hasher);
-        let query = hasher.finish();
         let seq: Option<i64> = match seq {
             Some(seq) => Some(seq),
             None => {
@@ -52,7 +48,7 @@ impl Counts {
                     .await?
             }
         };
-        if let Some(total) = seq.and_then(|seq| self.0.get(&(workspace_id, seq, query))) {
+        if let Some(total) = self.known(workspace_id, seq, from, cond) {
             return Ok(total);
         }
         let n = cond.next_placeholder();
@@ -66,9 +62,41 @@ impl Counts {
             .fetch_one(&db.pool)
             .await?;
         let (seq, total): (Option<i64>, i64) = (row.try_get("seq")?, row.try_get("total")?);
-        if let Some(seq) = seq {
-            self.0.insert((workspace_id, seq, query), total);
-        }
+        self.remember(workspace_id, seq, from, cond, total);
         Ok(total)
     }
+
+    /// The total remembered for `from` matching `cond` at sequence number `seq`, if any.
+    pub fn known(
+        &self,
+        workspace_id: i64,
+        seq: Option<i64>,
+        from: &str,
+        cond: &Conditions,
+    ) -> Option<i64> {
+        let seq = seq?;
+        self.0.get(&(workspace_id, seq, query_key(from, cond)))
+    }
+
+    /// Remembers `total`, counted in the statement that read `seq` (see the module's comment).
+    pub fn remember(
+        &self,
+        workspace_id: i64,
+        seq: Option<i64>,
+        from: &str,
+        cond: &Conditions,
+        total: i64,
+    ) {
+        if let Some(seq) = seq {
+            self.0
+                .insert((workspace_id, seq, query_key(from, cond)), total);
+        }
+    }
+}
+
+fn query_key(from: &str, cond: &Conditions) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    from.hash(&mut hasher);
+    cond.hash(&mut hasher);
+    hasher.finish()
 }

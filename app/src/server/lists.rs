@@ -20,6 +20,7 @@ use crate::listing::{ListQuery, Page};
 use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};
 use moka::sync::Cache;
+use sqlx::Row as _;
 use std::any::Any;
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
@@ -160,29 +161,106 @@ impl Lists {
     {
         let (page, limit) = q.bounds()?;
         let read = |seq| async move {
-            let total = counts
-                .total(db, workspace_id, seq, list.table, &cond)
-                .await?;
-            let n = cond.next_placeholder();
-            let sql = format!(
-                "{} WHERE {} ORDER BY {} LIMIT ${n} OFFSET ${}",
-                list.select,
-                cond.sql(),
-                order_by(q.sort.as_deref(), list.sorts, list.default_sort),
-                n + 1
-            );
-            let rows = cond
-                .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-                .bind(limit)
-                // A huge page number would overflow into a negative OFFSET, which PostgreSQL
-                // refuses.
-                .bind((page - 1).saturating_mul(limit))
-                .fetch_all(&db.pool)
-                .await?;
-            let items = rows.iter().map(list.view).collect::<Result<_, _>>()?;
+            let known = counts.known(workspace_id, seq, list.table, &cond);
+            let (items, total) = match known {
+                None if cond.is_search() => {
+                    let bounds = (page, limit);
+                    let (items, total) =
+                        counted_page(db, counts, list, workspace_id, q, &cond, bounds).await?;
+                    match total {
+                        Some(total) => (items, total),
+                        // Past the last match: nothing to count beside.
+                        None => (
+                            items,
+                            counts
+                                .total(db, workspace_id, seq, list.table, &cond)
+                                .await?,
+                        ),
+                    }
+                }
+                _ => {
+                    let total = match known {
+                        Some(total) => total,
+                        None => {
+                            counts
+                                .total(db, workspace_id, seq, list.table, &cond)
+                                .await?
+                        }
+                    };
+                    let n = cond.next_placeholder();
+                    let sql = format!(
+                        "{} WHERE {} ORDER BY {} LIMIT ${n} OFFSET ${}",
+                        list.select,
+                        cond.sql(),
+                        order_by(q.sort.as_deref(), list.sorts, list.default_sort),
+                        n + 1
+                    );
+                    let rows = cond
+                        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+                        .bind(limit)
+                        .bind(offset(page, limit))
+                        .fetch_all(&db.pool)
+                        .await?;
+                    (rows.iter().map(list.view).collect::<Result<_, _>>()?, total)
+                }
+            };
             Ok::<_, AppError>(Page::new(items, page, limit, total))
         };
         self.get_or_compute(db, workspace_id, q.cache_key(list.name), Page::weight, read)
             .await
     }
+}
+
+/// A page of `list` and, in the same statement, the count of every row matching `cond` and
+/// the workspace's sequence number (the count is remembered under it). One scan of the
+/// matches instead of two, and one round trip: for a search, whose matches are few. The count
+/// is `None` when the page is past the last match (no row carries it).
+async fn counted_page<T>(
+    db: &Db,
+    counts: &Counts,
+    list: &ListSql<T>,
+    workspace_id: i64,
+    q: &ListQuery,
+    cond: &Conditions,
+    (page, limit): (i64, i64),
+) -> Result<(Vec<T>, Option<i64>), AppError> {
+    let columns = list
+        .select
+        .strip_prefix("SELECT ")
+        .expect("a list's select starts with SELECT");
+    let n = cond.next_placeholder();
+    let sql = format!(
+        "SELECT COUNT(*) OVER () AS list_total, \
+         (SELECT event_seq FROM workspaces WHERE id = ${n}) AS list_seq, {columns} \
+         WHERE {} ORDER BY {} LIMIT ${} OFFSET ${}",
+        cond.sql(),
+        order_by(q.sort.as_deref(), list.sorts, list.default_sort),
+        n + 1,
+        n + 2
+    );
+    let rows = cond
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .bind(workspace_id)
+        .bind(limit)
+        .bind(offset(page, limit))
+        .fetch_all(&db.pool)
+        .await?;
+    let total = match rows.first() {
+        Some(row) => {
+            let total: i64 = row.try_get("list_total")?;
+            let seq: Option<i64> = row.try_get("list_seq")?;
+            counts.remember(workspace_id, seq, list.table, cond, total);
+            Some(total)
+        }
+        // The first page is empty only when nothing matches.
+        None if page == 1 => Some(0),
+        None => None,
+    };
+    let items = rows.iter().map(list.view).collect::<Result<_, _>>()?;
+    Ok((items, total))
+}
+
+/// A huge page number would overflow into a negative OFFSET, which PostgreSQL refuses.
+fn offset(page: i64, limit: i64) -> i64 {
+    (page - 1).saturating_mul(limit)
 }

@@ -19,6 +19,8 @@ pub struct Conditions {
     values: Vec<Value>,
     /// Which part is the workspace scope (see `search`).
     workspace_part: Option<usize>,
+    /// Whether a search narrows the rows (see `is_search`).
+    search: bool,
 }
 
 impl Conditions {
@@ -58,6 +60,7 @@ impl Conditions {
         if term.is_empty() {
             return;
         }
+        self.search = true;
         if term.chars().count() >= 3 && backend == Backend::Sqlite {
             // Without table statistics SQLite takes `workspace_id = ?` for a selective index
             // and walks the whole workspace, testing every row against the matches (262 ms at
@@ -94,6 +97,12 @@ impl Conditions {
                 );
             }
         }
+    }
+
+    /// Whether a search term narrows the rows: then a list's matches are few, and counting
+    /// them beside the page (`COUNT(*) OVER ()`) is cheaper than a second scan.
+    pub fn is_search(&self) -> bool {
+        self.search
     }
 
     pub fn sql(&self) -> String {

@@ -354,6 +354,16 @@ async fn lists_page_search_filter_and_sort() {
             let (_, found) = call(&app, &t, M::GET, &format!("/api/crm/contacts?search={term}&limit=50"), None).await;
             assert_eq!(found["pagination"]["total"], expected, "search {term}");
         }
+        // A searched page counts its matches beside its rows; past the last match it still
+        // tells the total.
+        let (_, past) = call(&app, &t, M::GET, "/api/crm/contacts?search=mail.example&limit=10&page=9", None).await;
+        assert_eq!((past["items"].as_array().unwrap().len(), &past["pagination"]["total"]), (0, &json!(25)));
+        let (_, last) = call(&app, &t, M::GET, "/api/crm/contacts?search=zed&limit=10&page=3&sort=name", None).await;
+        assert_eq!(last["pagination"], json!({"page": 3, "limit": 10, "total": 25, "totalPages": 3}));
+        assert_eq!(last["items"][0]["displayName"], "Person20 Zed");
+        assert_eq!(last["items"].as_array().unwrap().len(), 5);
+        let (_, none) = call(&app, &t, M::GET, "/api/crm/contacts?search=nobody-else", None).await;
+        assert_eq!((none["items"].as_array().unwrap().len(), &none["pagination"]["total"]), (0, &json!(0)));
         let (_, filtered) = call(&app, &t, M::GET, &format!("/api/crm/contacts?companyId={}", co["id"]), None).await;
         assert_eq!(filtered["pagination"]["total"], 5);
         let (_, desc) = call(&app, &t, M::GET, "/api/crm/contacts?sort=-name&limit=1", None).await;
