@@ -5,13 +5,37 @@ use crate::realtime::{DomainEvent, RealtimeEvent};
 use crate::server::db::Tx;
 use crate::server::query::values_list;
 use crate::server::{now_ms, Db};
+use axum::extract::ws::Utf8Bytes;
 use sqlx::Row;
+use std::sync::OnceLock;
 
 /// An event with the workspace it belongs to, as the hub carries it.
 #[derive(Debug, Clone)]
 pub struct StoredEvent {
     pub workspace_id: WorkspaceId,
     pub event: RealtimeEvent,
+    /// The event as a WebSocket frame's text: serialised by the first client it goes to and
+    /// shared by the rest (a thousand clients cost one serialisation, not a thousand).
+    frame: OnceLock<Utf8Bytes>,
+}
+
+impl StoredEvent {
+    pub fn new(workspace_id: WorkspaceId, event: RealtimeEvent) -> StoredEvent {
+        StoredEvent {
+            workspace_id,
+            event,
+            frame: OnceLock::new(),
+        }
+    }
+
+    /// The event's JSON, as every client receives it.
+    pub fn frame(&self) -> Result<Utf8Bytes, serde_json::Error> {
+        if let Some(frame) = self.frame.get() {
+            return Ok(frame.clone());
+        }
+        let frame = Utf8Bytes::from(serde_json::to_string(&self.event)?);
+        Ok(self.frame.get_or_init(|| frame).clone())
+    }
 }
 
 /// An event to write: its workspace, who caused it, its kind and its data.
@@ -145,14 +169,14 @@ pub async fn write(tx: &mut Tx, events: Vec<NewEvent>) -> Result<Recorded, sqlx:
             }
             insert.execute(&mut **tx).await?;
         }
-        numbered.extend(mine.into_iter().enumerate().map(|(i, e)| StoredEvent {
-            workspace_id: ws,
-            event: RealtimeEvent {
+        numbered.extend(mine.into_iter().enumerate().map(|(i, e)| {
+            let event = RealtimeEvent {
                 seq: first + i as i64,
                 kind: e.kind.clone(),
                 data: e.data.clone(),
                 at,
-            },
+            };
+            StoredEvent::new(ws, event)
         }));
     }
     Ok(Recorded {

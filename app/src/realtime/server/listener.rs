@@ -58,9 +58,6 @@ async fn catch_up(
         return Ok(());
     }
     let missed = events::since(&state.db, ws, known, seq - known).await?;
-    hub.publish(missed.into_iter().map(|event| StoredEvent {
-        workspace_id: ws,
-        event,
-    }));
+    hub.publish(missed.into_iter().map(|event| StoredEvent::new(ws, event)));
     Ok(())
 }

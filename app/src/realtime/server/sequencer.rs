@@ -212,15 +212,16 @@ async fn number(db: &Db) -> Result<Vec<StoredEvent>, sqlx::Error> {
     let mut events = Vec::with_capacity(rows.len());
     for row in &rows {
         let data: String = row.try_get("data")?;
-        events.push(StoredEvent {
-            workspace_id: WorkspaceId(row.try_get("workspace_id")?),
-            event: RealtimeEvent {
-                seq: row.try_get("seq")?,
-                kind: row.try_get("type")?,
-                data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
-                at: row.try_get("created_at")?,
-            },
-        });
+        let event = RealtimeEvent {
+            seq: row.try_get("seq")?,
+            kind: row.try_get("type")?,
+            data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
+            at: row.try_get("created_at")?,
+        };
+        events.push(StoredEvent::new(
+            WorkspaceId(row.try_get("workspace_id")?),
+            event,
+        ));
     }
     events.sort_by_key(|e| (e.workspace_id, e.event.seq));
     Ok(events)

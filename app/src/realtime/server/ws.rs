@@ -110,7 +110,9 @@ impl<S: Subscriber> Stream<S> {
             // A gap: events committed out of order reach us late; read them from the table.
             return self.replay(self.last_sent).await;
         }
-        self.send_event(&e.event).await
+        self.socket.send(Message::Text(e.frame()?)).await?;
+        self.last_sent = e.event.seq;
+        Ok(())
     }
 
     async fn replay(&mut self, after: i64) -> anyhow::Result<()> {
