@@ -362,6 +362,9 @@ async fn lists_page_search_filter_and_sort() {
         assert_eq!(last["pagination"], json!({"page": 3, "limit": 10, "total": 25, "totalPages": 3}));
         assert_eq!(last["items"][0]["displayName"], "Person20 Zed");
         assert_eq!(last["items"].as_array().unwrap().len(), 5);
+        let (_, newest) = call(&app, &t, M::GET, "/api/crm/contacts?search=person&limit=3&page=2", None).await;
+        let names: Vec<&str> = newest["items"].as_array().unwrap().iter().map(|c| c["displayName"].as_str().unwrap()).collect();
+        assert_eq!((names, &newest["pagination"]["total"]), (vec!["Person21 Zed", "Person20 Zed", "Person19 Zed"], &json!(25)));
         let (_, none) = call(&app, &t, M::GET, "/api/crm/contacts?search=nobody-else", None).await;
         assert_eq!((none["items"].as_array().unwrap().len(), &none["pagination"]["total"]), (0, &json!(0)));
         let (_, filtered) = call(&app, &t, M::GET, &format!("/api/crm/contacts?companyId={}", co["id"]), None).await;
