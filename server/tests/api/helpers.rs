@@ -308,6 +308,17 @@ impl TestApp {
         .await
     }
 
+    /// Signs in through the sign-in page's form (a server function), as a browser does: the
+    /// session cookie lands in `client`'s cookie store.
+    pub async fn sign_in_form(&self, client: &Client, email: &str, password: &str) -> Response {
+        client
+            .post(self.url("/sfn/sign_in"))
+            .form(&[("input[email]", email), ("input[password]", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// A direct connection to the test database, for arranging states the API cannot make yet.
     pub async fn db(&self) -> sqlx::AnyPool {
         sqlx::any::install_default_drivers();

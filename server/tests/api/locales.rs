@@ -342,15 +342,9 @@ async fn the_members_language_and_zone_reach_the_page_through_sign_in_cookies() 
 
         // A new browser signs in: the cookies come from the account, and the page renders in them.
         let fresh = reqwest::Client::new();
-        let res = fresh
-            .post(app.url("/sfn/sign_in"))
-            .form(&[
-                ("input[email]", email.as_str()),
-                ("input[password]", "correct horse battery"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let res = app
+            .sign_in_form(&fresh, &email, "correct horse battery")
+            .await;
         assert_eq!(res.status(), StatusCode::OK);
         let cookies = cookies_set(&res);
         assert!(

@@ -21,6 +21,7 @@ mod ingest;
 mod isolation;
 mod isolation_support;
 mod list_cache;
+mod lists;
 mod locales;
 mod messaging;
 mod messaging_files;

@@ -326,15 +326,8 @@ async fn files_served_while_pages_render_never_take_the_pages_headers() {
             let (status, body) = app.sign_up(&email, "correct horse battery", "Pages").await;
             assert_eq!(status, StatusCode::CREATED, "{body}");
             let res = app
-                .client
-                .post(app.url("/sfn/sign_in"))
-                .form(&[
-                    ("input[email]", email.as_str()),
-                    ("input[password]", "correct horse battery"),
-                ])
-                .send()
-                .await
-                .unwrap();
+                .sign_in_form(&app.client, &email, "correct horse battery")
+                .await;
             assert_eq!(res.status(), StatusCode::OK);
             let csp = |res: &reqwest::Response| {
                 res.headers()[header::CONTENT_SECURITY_POLICY]
