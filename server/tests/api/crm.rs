@@ -1,5 +1,5 @@
 use crate::crm_support::call;
-use crate::helpers::{assert_error, on_each_backend, TestApp};
+use crate::helpers::{assert_error, on_each_backend};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
