@@ -41,12 +41,7 @@ impl Counts {
     ) -> Result<i64, sqlx::Error> {
         let seq: Option<i64> = match seq {
             Some(seq) => Some(seq),
-            None => {
-                sqlx::query_scalar("SELECT event_seq FROM workspaces WHERE id = $1")
-                    .bind(workspace_id)
-                    .fetch_optional(&db.pool)
-                    .await?
-            }
+            None => db.event_seq(workspace_id).await?,
         };
         if let Some(total) = self.known(workspace_id, seq, from, cond) {
             return Ok(total);

@@ -39,6 +39,8 @@ pub struct Db {
     pub backend: Backend,
     /// Write transactions waiting for the writer (on SQLite, the one connection).
     writers_waiting: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    /// Reads of a workspace's event sequence number, shared by the requests asking together.
+    seq_reads: super::seq_reads::SeqReads,
 }
 
 pub type Tx = Transaction<'static, Any>;
@@ -145,6 +147,7 @@ impl Db {
             sequencer,
             backend,
             writers_waiting: Default::default(),
+            seq_reads: Default::default(),
         })
     }
 
@@ -198,6 +201,13 @@ impl Db {
     /// Where the event sequencer writes (see the field).
     pub fn sequencer(&self) -> &AnyPool {
         &self.sequencer
+    }
+
+    /// A workspace's `event_seq` as of now (`None`: no such workspace): read after this call
+    /// began, in one read shared with every request asking at the same moment (see
+    /// [`SeqReads`](super::seq_reads::SeqReads)).
+    pub async fn event_seq(&self, workspace_id: i64) -> Result<Option<i64>, sqlx::Error> {
+        self.seq_reads.read(&self.pool, workspace_id).await
     }
 
     /// Starts a transaction that will write.

@@ -116,11 +116,7 @@ impl Lists {
         let Some(cache) = &self.0 else {
             return compute(None).await.map(fresh);
         };
-        let seq: Option<i64> = sqlx::query_scalar("SELECT event_seq FROM workspaces WHERE id = $1")
-            .bind(workspace_id)
-            .fetch_optional(&db.pool)
-            .await?;
-        let Some(seq) = seq else {
+        let Some(seq) = db.event_seq(workspace_id).await? else {
             // No such workspace (deleted meanwhile): nothing to keep.
             return compute(None).await.map(fresh);
         };

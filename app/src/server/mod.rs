@@ -12,6 +12,7 @@ pub mod parts;
 pub mod query;
 pub mod refs;
 pub mod secrets;
+pub mod seq_reads;
 pub mod state;
 
 pub use config::Settings;

@@ -85,6 +85,14 @@ impl Recorded {
         }
     }
 
+    /// Events numbered in their own transaction, ready to publish.
+    pub(super) fn numbered(events: Vec<StoredEvent>) -> Recorded {
+        Recorded {
+            numbered: events,
+            unnumbered: 0,
+        }
+    }
+
     pub fn add(&mut self, other: Recorded) {
         self.numbered.extend(other.numbered);
         self.unnumbered += other.unnumbered;
@@ -253,8 +261,7 @@ pub async fn recent(
 
 /// The newest sequence number of a workspace.
 pub async fn latest_seq(db: &Db, workspace_id: WorkspaceId) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT event_seq FROM workspaces WHERE id = $1")
-        .bind(workspace_id.0)
-        .fetch_one(&db.pool)
-        .await
+    db.event_seq(workspace_id.0)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
 }

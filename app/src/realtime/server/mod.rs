@@ -11,6 +11,6 @@ mod ws;
 
 pub use events::{latest_seq, recent, record_event, since, write, NewEvent, Recorded, StoredEvent};
 pub use hub::EventHub;
-pub use sequencer::Sequencer;
+pub use sequencer::{begin_numbered, commit_numbered, Sequencer};
 pub use unit_of_work::UnitOfWork;
 pub use ws::{ws_handler, Subscriber};

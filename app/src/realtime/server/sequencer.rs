@@ -28,7 +28,7 @@ use super::events::Recorded;
 use super::{EventHub, StoredEvent};
 use crate::ids::WorkspaceId;
 use crate::realtime::RealtimeEvent;
-use crate::server::db::Backend;
+use crate::server::db::{Backend, Tx};
 use crate::server::Db;
 use sqlx::Row as _;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -43,15 +43,16 @@ const PASS_LIMIT: i64 = 5000;
 /// How long a write waits for its events to be numbered before it is answered anyway (it is
 /// committed; it waits once more for its WAL to reach the disk, see [`Sequencer::publish`]).
 const WAIT_LIMIT: Duration = Duration::from_secs(10);
-/// A pass, sent as one simple query (one round trip): the advisory lock (0x7061726c6579,
-/// "parley") makes passes take turns across instances; the numbering statement runs after it
-/// holds the lock, so its snapshot sees what the previous pass committed; the commit is
-/// synchronous. See the module documentation.
-static PASS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+/// The sequencer's turn: a transaction-scoped advisory lock (0x7061726c6579, "parley"), so
+/// numbering takes turns across instances. A statement after it sees what the previous turn
+/// committed.
+const TURN: &str = "SELECT pg_advisory_xact_lock(123563833845113)";
+/// Numbers every committed unnumbered event (and the transaction's own) in `id` order,
+/// continuing each workspace's `event_seq`, and announces the last number of each workspace.
+/// Run it in a transaction that holds the turn ([`TURN`]).
+static NUMBER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "\
-BEGIN;
-DO $$ BEGIN PERFORM pg_advisory_xact_lock(123563833845113); END $$;
 WITH pending AS (
   SELECT id, workspace_id, ROW_NUMBER() OVER (PARTITION BY workspace_id ORDER BY id) AS n
   FROM (SELECT id, workspace_id FROM events WHERE seq IS NULL ORDER BY id LIMIT {PASS_LIMIT}) p
@@ -72,10 +73,21 @@ SELECT workspace_id, seq, type, data, created_at,
   CASE WHEN seq = MAX(seq) OVER (PARTITION BY workspace_id)
     THEN pg_notify('parley_events', workspace_id || ':' || seq) IS NOT NULL
     ELSE FALSE END AS announced
-FROM numbered;
-COMMIT;"
+FROM numbered"
     )
 });
+/// A pass, sent as one simple query (one round trip): the turn, the numbers, a synchronous
+/// commit. See the module documentation.
+static PASS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "BEGIN;\nDO $$ BEGIN PERFORM pg_advisory_xact_lock(123563833845113); END $$;\n{};\nCOMMIT;",
+        NUMBER.as_str()
+    )
+});
+/// How a transaction that numbers its own events begins (one round trip): its commit is
+/// synchronous whatever the connection's default, and it holds the turn from the start.
+static BEGIN_NUMBERED: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("BEGIN; SET LOCAL synchronous_commit = on; {TURN}"));
 
 /// Publishes committed events (and on PostgreSQL numbers them first).
 #[derive(Clone)]
@@ -209,8 +221,45 @@ async fn number(db: &Db) -> Result<Vec<StoredEvent>, sqlx::Error> {
             return Err(e);
         }
     };
+    events_of(&rows)
+}
+
+/// Begins a transaction that numbers its own events when it commits ([`commit_numbered`]):
+/// for a writer that already writes one transaction at a time (the stage moves' group
+/// commit), numbering in its own transaction spares it the wait for a pass.
+///
+/// It holds the sequencer's turn from its first statement, so a pass or another such
+/// transaction (on any instance) waits for its commit. Take no row lock before beginning it:
+/// a transaction holding a row this one needs may itself be waiting for nothing but its own
+/// commit, which never waits for the turn, so the order turn → rows cannot deadlock.
+pub async fn begin_numbered(pool: &sqlx::AnyPool) -> Result<Tx, sqlx::Error> {
+    pool.begin_with(BEGIN_NUMBERED.as_str()).await
+}
+
+/// Numbers every committed unnumbered event and the transaction's own, then commits
+/// synchronously: the returned events are numbered, durable and ready to publish.
+pub async fn commit_numbered(mut tx: Tx) -> Result<Recorded, sqlx::Error> {
+    let mut events = Vec::new();
+    loop {
+        let rows = sqlx::raw_sql(sqlx::AssertSqlSafe(NUMBER.as_str()))
+            .fetch_all(&mut *tx)
+            .await?;
+        events.extend(events_of(&rows)?);
+        // A backlog larger than one statement numbers: go on until this transaction's own
+        // events (the newest) are numbered too.
+        if (rows.len() as i64) < PASS_LIMIT {
+            break;
+        }
+    }
+    tx.commit().await?;
+    metrics::counter!("parley_events_numbered_total").increment(events.len() as u64);
+    Ok(Recorded::numbered(events))
+}
+
+/// The events a numbering statement returned, by workspace and number.
+fn events_of(rows: &[sqlx::any::AnyRow]) -> Result<Vec<StoredEvent>, sqlx::Error> {
     let mut events = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for row in rows {
         let data: String = row.try_get("data")?;
         let event = RealtimeEvent {
             seq: row.try_get("seq")?,

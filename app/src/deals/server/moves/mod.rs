@@ -1,13 +1,13 @@
 //! Group commit for stage moves.
 //!
-//! Moving deals is the hottest write of the product. A move alone costs a transaction, a lock
-//! on the workspace's event sequence held until its commit, and a flush to disk; on SQLite
-//! the one writer does that for every move in turn. Here one task takes the moves waiting in
-//! its queue (up to [`MAX_BATCH`]) and writes them together, with their history rows, timeline
-//! entries and events, in one commit: statement by statement in one transaction on SQLite
-//! ([`sqlite`]), in one statement on PostgreSQL ([`postgres`]), where every round trip to the
-//! server costs more than the rows it writes. No caller hears back before that commit, so an
-//! acknowledged move is durable exactly as before.
+//! Moving deals is the hottest write of the product. A move alone costs a transaction, its
+//! events' numbers and a flush to disk; on SQLite the one writer does that for every move in
+//! turn. Here one task takes the moves waiting in its queue (up to [`MAX_BATCH`]) and writes
+//! them together, with their history rows, timeline entries and numbered events, in one
+//! commit: statement by statement in one transaction on SQLite ([`sqlite`]), in one statement
+//! on PostgreSQL ([`postgres`]), where every round trip to the server costs more than the rows
+//! it writes. No caller hears back before that commit, so an acknowledged move is durable
+//! exactly as before.
 //!
 //! The deal and the target stage are read before queueing, outside the transaction. A move
 //! only applies if the deal still has the stage and `updated_at` that were read; if not, it
@@ -122,36 +122,24 @@ async fn run(db: &Db, sequencer: &Sequencer, jobs: Vec<Job>) {
 
 type Reply = oneshot::Sender<Result<Outcome, AppError>>;
 
-/// Publishes a committed batch's events, then answers its moves. Numbered events (SQLite) are
-/// published at once, in batch order; waiting for the sequencer (PostgreSQL) happens beside
-/// the queue, which goes on to the next batch meanwhile.
+/// Publishes a committed batch's events (numbered in its transaction, on both databases),
+/// then answers its moves.
 async fn answer(
     sequencer: &Sequencer,
     events: Recorded,
     replies: Vec<(Reply, Result<Outcome, AppError>)>,
 ) {
-    let reply_all = |replies: Vec<(Reply, Result<Outcome, AppError>)>,
-                     published: Result<(), sqlx::Error>| {
-        let failed = published
-            .err()
-            .map(|e| AppError::log_internal("database error", &e));
-        for (reply, outcome) in replies {
-            let outcome = match &failed {
-                None => outcome,
-                Some(e) => Err(e.clone()),
-            };
-            let _ = reply.send(outcome);
-        }
-    };
-    if events.awaits_numbers() {
-        let sequencer = sequencer.clone();
-        tokio::spawn(async move {
-            let published = sequencer.publish(events).await;
-            reply_all(replies, published);
-        });
-    } else {
-        let published = sequencer.publish(events).await;
-        reply_all(replies, published);
+    let failed = sequencer
+        .publish(events)
+        .await
+        .err()
+        .map(|e| AppError::log_internal("database error", &e));
+    for (reply, outcome) in replies {
+        let outcome = match &failed {
+            None => outcome,
+            Some(e) => Err(e.clone()),
+        };
+        let _ = reply.send(outcome);
     }
 }
 

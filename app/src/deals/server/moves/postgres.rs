@@ -1,12 +1,15 @@
-//! PostgreSQL writes a batch of moves with one statement on a connection of its own.
+//! PostgreSQL writes a batch of moves with one statement, in a transaction of its own that
+//! numbers the batch's events before it commits.
 //!
 //! The batch travels as one JSON parameter; data-modifying CTEs place the deals, update them
 //! (guarded by the stage and `updated_at` that were read), insert the history rows and
-//! timeline entries of the moves that applied, and insert their events (unnumbered: the
-//! sequencer numbers and announces them after the commit). One statement is one round trip, is atomic on its
-//! own (no `BEGIN`/`COMMIT` to wait for) and has the same text whatever the batch size, so
-//! it is parsed and planned once per connection. Only a batch with a move to an explicit
-//! place (`afterDealId`) opens a transaction, to read its neighbours first.
+//! timeline entries of the moves that applied, and insert their events. The statement has the
+//! same text whatever the batch size, so it is parsed and planned once per connection. The
+//! transaction holds the event sequencer's turn from its start and numbers the events itself
+//! ([`begin_numbered`], [`commit_numbered`]): the queue writes one batch at a time anyway, and
+//! a move is answered after one synchronous commit instead of its commit and then a wait for
+//! the sequencer's next pass. A move with an explicit place (`afterDealId`) reads its
+//! neighbours in the same transaction first.
 
 use super::{
     activity_data, after_view, changes_stage, explicit_position, first_of_each_deal, marks_lost,
@@ -17,7 +20,7 @@ use crate::deals::DealEvent;
 use crate::error::AppError;
 use crate::ids::{DealId, StageId};
 use crate::pipelines::server::history;
-use crate::realtime::server::Recorded;
+use crate::realtime::server::{begin_numbered, commit_numbered};
 use crate::realtime::DomainEvent as _;
 use crate::server::{now_ms, Db};
 use sqlx::Row as _;
@@ -80,38 +83,27 @@ struct Planned<'a> {
     event: String,
 }
 
-/// Writes `moves` with one statement (in a transaction only when some move has an explicit
-/// place). A move whose place cannot be found (a client error) gets its error.
+/// Writes `moves` with one statement in a transaction that numbers its events before it
+/// commits. A move whose place cannot be found (a client error) gets its error.
 pub(super) async fn apply(db: &Db, moves: &[&Move]) -> Result<Applied, AppError> {
     let mut outcomes = Vec::with_capacity(moves.len());
     let todo = first_of_each_deal(moves, &mut outcomes);
     let now = now_ms();
-    let explicit = todo
-        .iter()
-        .any(|i| moves[*i].change.after_deal_id.is_some());
     let mut planned = Vec::with_capacity(todo.len());
-    let rows = if explicit {
-        let mut tx = db.group_writer().begin().await?;
-        for i in todo {
-            match explicit_position(&mut tx, moves[i]).await {
-                Ok(pos) => planned.push(plan(i, moves[i], pos, now)?),
-                Err(e) if e.code.status() < 500 => outcomes[i] = Some(Err(e)),
-                Err(e) => return Err(e),
-            }
+    let mut tx = begin_numbered(db.group_writer()).await?;
+    for i in todo {
+        match explicit_position(&mut tx, moves[i]).await {
+            Ok(pos) => planned.push(plan(i, moves[i], pos, now)?),
+            Err(e) if e.code.status() < 500 => outcomes[i] = Some(Err(e)),
+            Err(e) => return Err(e),
         }
-        let rows = if planned.is_empty() {
-            Vec::new()
-        } else {
-            write(&planned, now)?.fetch_all(&mut *tx).await?
-        };
-        tx.commit().await?;
-        rows
+    }
+    let rows = if planned.is_empty() {
+        Vec::new()
     } else {
-        for i in todo {
-            planned.push(plan(i, moves[i], None, now)?);
-        }
-        write(&planned, now)?.fetch_all(db.group_writer()).await?
+        write(&planned, now)?.fetch_all(&mut *tx).await?
     };
+    let events = commit_numbered(tx).await?;
     let mut written: HashMap<usize, i64> = HashMap::with_capacity(rows.len());
     for row in rows {
         let ord: i64 = row.try_get("ord")?;
@@ -130,7 +122,6 @@ pub(super) async fn apply(db: &Db, moves: &[&Move]) -> Result<Applied, AppError>
         .into_iter()
         .map(|o| o.unwrap_or_else(|| Err(AppError::internal())))
         .collect();
-    let events = Recorded::unnumbered(written.len());
     Ok((outcomes, events))
 }
 
