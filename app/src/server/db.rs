@@ -119,17 +119,10 @@ impl Db {
             }
             Backend::Postgres => {
                 let one = options.max_connections(1);
-                // Every batch it writes inserts events and is answered after the sequencer's
-                // synchronous commit, which flushes the batch's WAL too (see
-                // `UnitOfWork::commit`): its own commits need not wait for the disk.
+                // Its batches number their events and commit synchronously in one
+                // transaction (see `deals::server::moves`).
                 let group_writer = one
                     .clone()
-                    .after_connect(|conn, _meta| {
-                        Box::pin(async move {
-                            conn.execute("SET synchronous_commit = off").await?;
-                            Ok(())
-                        })
-                    })
                     .connect(url.expose_secret())
                     .await
                     .context("connecting to the database")?;

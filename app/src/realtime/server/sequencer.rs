@@ -21,6 +21,11 @@
 //! - Nothing is lost between a commit and its pass: the event is in the table. A pass runs
 //!   at start-up and every [`SWEEP`] for what a crashed instance left unnumbered.
 //!
+//! A writer that already writes one transaction at a time (the stage moves' group commit) can
+//! number its own events instead of waiting for a pass: [`begin_numbered`] takes the same turn
+//! as its first statement and [`commit_numbered`] runs the pass's numbering statement before
+//! a synchronous commit — a pass with the writes inside, so the same argument holds.
+//!
 //! SQLite has one writer: events are numbered in the writing transaction, and publishing them
 //! is handing them to the hub.
 
