@@ -141,19 +141,19 @@ async fn read_one(pool: AnyPool, workspace_id: i64) -> Result<Option<i64>, sqlx:
 #[cfg(test)]
 mod tests {
     use super::SeqReads;
+    use std::future::Future;
     use std::sync::atomic::{AtomicI64, Ordering};
     use std::sync::Arc;
     use tokio::sync::Semaphore;
+
+    type Read = std::pin::Pin<Box<dyn Future<Output = Result<Option<i64>, sqlx::Error>> + Send>>;
 
     /// A read of a number that each read advances, which waits for a permit: the test holds
     /// a read in flight as long as it likes.
     fn gated_reads(
         gate: Arc<Semaphore>,
         reads: Arc<AtomicI64>,
-    ) -> impl Fn() -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<Option<i64>, sqlx::Error>> + Send>,
-    > + Send
-           + 'static {
+    ) -> impl Fn() -> Read + Send + 'static {
         move || {
             let (gate, reads) = (gate.clone(), reads.clone());
             Box::pin(async move {
