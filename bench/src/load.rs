@@ -176,6 +176,7 @@ impl Tally {
 }
 
 /// The measured part of one run.
+#[derive(Clone)]
 pub struct LoadStats {
     pub requests: u64,
     pub errors: u64,
