@@ -77,14 +77,6 @@ pub struct Recorded {
 }
 
 impl Recorded {
-    /// `n` events written without a number by a statement of the caller's own (PostgreSQL).
-    pub fn unnumbered(n: usize) -> Recorded {
-        Recorded {
-            numbered: Vec::new(),
-            unnumbered: n,
-        }
-    }
-
     /// Events numbered in their own transaction, ready to publish.
     pub(super) fn numbered(events: Vec<StoredEvent>) -> Recorded {
         Recorded {

@@ -48,13 +48,13 @@ const PASS_LIMIT: i64 = 5000;
 /// How long a write waits for its events to be numbered before it is answered anyway (it is
 /// committed; it waits once more for its WAL to reach the disk, see [`Sequencer::publish`]).
 const WAIT_LIMIT: Duration = Duration::from_secs(10);
-/// The sequencer's turn: a transaction-scoped advisory lock (0x7061726c6579, "parley"), so
-/// numbering takes turns across instances. A statement after it sees what the previous turn
-/// committed.
-const TURN: &str = "SELECT pg_advisory_xact_lock(123563833845113)";
+/// The sequencer's turn: a transaction-scoped advisory lock on this key (0x7061726c6579,
+/// "parley"), so numbering takes turns across instances. A statement after it sees what the
+/// previous turn committed.
+const TURN_KEY: i64 = 0x7061_726c_6579;
 /// Numbers every committed unnumbered event (and the transaction's own) in `id` order,
 /// continuing each workspace's `event_seq`, and announces the last number of each workspace.
-/// Run it in a transaction that holds the turn ([`TURN`]).
+/// Run it in a transaction that holds the turn ([`TURN_KEY`]).
 static NUMBER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "\
@@ -85,14 +85,15 @@ FROM numbered"
 /// commit. See the module documentation.
 static PASS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "BEGIN;\nDO $$ BEGIN PERFORM pg_advisory_xact_lock(123563833845113); END $$;\n{};\nCOMMIT;",
+        "BEGIN;\nDO $$ BEGIN PERFORM pg_advisory_xact_lock({TURN_KEY}); END $$;\n{};\nCOMMIT;",
         NUMBER.as_str()
     )
 });
 /// How a transaction that numbers its own events begins (one round trip): its commit is
 /// synchronous whatever the connection's default, and it holds the turn from the start.
-static BEGIN_NUMBERED: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| format!("BEGIN; SET LOCAL synchronous_commit = on; {TURN}"));
+static BEGIN_NUMBERED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!("BEGIN; SET LOCAL synchronous_commit = on; SELECT pg_advisory_xact_lock({TURN_KEY})")
+});
 
 /// Publishes committed events (and on PostgreSQL numbers them first).
 #[derive(Clone)]
